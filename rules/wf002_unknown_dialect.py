@@ -1,0 +1,26 @@
+"""The content is no workflow dialect wfverify knows.
+
+A file is Amazon States Language when its top-level mapping has `States` or
+`StartAt`, native when it has `workflow`, and Serverless Workflow when it has
+`specVersion`. Anything else, including a list or a scalar at the top, is
+reported here. Force a dialect with `--dialect` when detection is wrong.
+
+## Why is this bad?
+A file named like a workflow that is not one is usually a mistake (a template
+that was never rendered, a configuration file with the wrong suffix), and
+nothing in it can be checked.
+
+## Example
+```json
+{"Comment": "forgot the states", "Version": "1.0"}
+```
+
+## Use instead
+```json
+{"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}
+```
+"""
+
+from wfverify.registry import loader_rule
+
+RULE = loader_rule(code="WF002", name="unknown-dialect", severity="error", doc=__doc__)

@@ -1,0 +1,155 @@
+"""The library entry point: paths in, results out. No printing here.
+
+>>> from wfverify.api import check_paths, Options   # doctest: +SKIP
+>>> report = check_paths(["corpus/"], Options())    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wfverify.engine import FileResult, Selection, run_rules
+from wfverify.findings import Finding, Severity
+from wfverify.load import SIDECAR_SUFFIX, LoadOptions, load_bytes
+from wfverify.load.source import DEFAULT_MAX_BYTES
+from wfverify.registry import Registry, load_registry
+
+__all__ = ["Options", "Report", "UsageError", "check_paths", "discover", "WORKFLOW_SUFFIXES"]
+
+WORKFLOW_SUFFIXES = (
+    ".asl.json", ".asl.yaml", ".asl.yml",
+    ".wf.json", ".wf.yaml", ".wf.yml",
+    ".sw.json", ".sw.yaml", ".sw.yml",
+)
+
+
+class UsageError(Exception):
+    """The tool cannot do its job (no such path, bad option): exit code 2."""
+
+
+@dataclass(frozen=True)
+class Options:
+    selection: Selection = Selection()
+    load: LoadOptions = LoadOptions()
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    jobs: int = 1
+
+
+@dataclass
+class Report:
+    files: list[FileResult]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.files for f in r.findings]
+
+    @property
+    def proofs(self) -> list[Any]:
+        return [p for r in self.files for p in r.proofs]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def failed(self, fail_on: str) -> bool:
+        threshold = Severity(fail_on).rank
+        return any(f.severity.rank >= threshold for f in self.findings)
+
+
+def discover(paths: Iterable[str]) -> Iterator[tuple[str, Path | None]]:
+    """(display path, filesystem path) for every file to check; ``-`` is standard input.
+
+    A directory is searched (symlinked folders are not followed, so link loops
+    cannot hang the walk) for the conventional workflow suffixes; a file named
+    explicitly is read whatever its name.
+    """
+    for given in paths:
+        if given == "-":
+            yield "-", None
+            continue
+        p = Path(given)
+        if not p.exists() and not p.is_symlink():
+            raise UsageError(f"{given}: no such file or directory")
+        if p.is_dir():
+            found = []
+            for root, dirs, files in os.walk(p, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__"))
+                for name in files:
+                    if name.lower().endswith(WORKFLOW_SUFFIXES):
+                        found.append(os.path.join(root, name))
+            for f in sorted(found):
+                yield f, Path(f)
+        else:
+            yield given, p
+
+
+def _read(display: str, path: Path | None, max_bytes: int) -> tuple[bytes | None, str | None]:
+    """Bytes of a file, or an error message. Never raises."""
+    try:
+        if path is None:
+            return sys.stdin.buffer.read(max_bytes + 1), None
+        if path.is_dir():
+            return None, "is a directory named like a workflow file; rename it or name the files inside"
+        with open(path, "rb") as fh:
+            return fh.read(max_bytes + 1), None
+    except PermissionError:
+        return None, "cannot read the file: permission denied"
+    except OSError as exc:
+        return None, f"cannot read the file: {exc.strerror or exc}"
+
+
+def _sidecar(path: Path | None) -> tuple[bytes, str] | None:
+    if path is None:
+        return None
+    side = path.with_name(path.name + SIDECAR_SUFFIX)
+    try:
+        return side.read_bytes(), str(side)
+    except OSError:
+        return None
+
+
+def check_one(display: str, path: Path | None, registry: Registry, options: Options) -> FileResult:
+    from wfverify.load import LoadResult
+
+    max_bytes = options.load.max_bytes or DEFAULT_MAX_BYTES
+    raw, error = _read(display, path, max_bytes)
+    if raw is None:
+        loaded = LoadResult(None, None, None, [Finding(error or "unreadable", "", rule="syntax-error", line=1, column=1)])
+    else:
+        side = _sidecar(path)
+        if side is not None:
+            side = (side[0], display + SIDECAR_SUFFIX)
+        loaded = load_bytes(raw, display, options.load, side)
+    return run_rules(display, loaded, registry, options.selection, _typed_options(registry, options))
+
+
+def _typed_options(registry: Registry, options: Options) -> dict[str, Any]:
+    out = {}
+    for name, values in options.rule_options.items():
+        rule = registry.get(name)
+        if rule is None:
+            raise UsageError(f"config: options for unknown rule {name!r}")
+        if not hasattr(rule, "make_options"):
+            raise UsageError(f"config: rule {name!r} takes no options")
+        try:
+            out[rule.name] = rule.make_options(values)
+        except ValueError as exc:
+            raise UsageError(f"config: {exc}") from None
+    return out
+
+
+def check_paths(paths: Iterable[str], options: Options = Options(), registry: Registry | None = None,
+                progress: Callable[[str], None] | None = None) -> Report:
+    """Check every workflow under ``paths``. Raises :class:`UsageError` for a missing path."""
+    registry = registry or load_registry()
+    targets = list(discover(paths))
+    results = []
+    for display, path in targets:
+        if progress:
+            progress(display)
+        results.append(check_one(display, path, registry, options))
+    return Report(results)

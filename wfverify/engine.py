@@ -1,0 +1,181 @@
+"""Run the selected rules on one loaded file: stamp, silence, locate, sort.
+
+Pure apart from nothing: the caller (``api``) reads bytes, this module turns
+a :class:`~wfverify.load.LoadResult` into a :class:`FileResult`. A rule that
+raises becomes an ``internal-error`` finding for that rule and file; the other
+rules still run.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import time
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from wfverify.findings import Finding, Proof, Severity
+from wfverify.load import LoadResult
+from wfverify.load.source import directives_in
+from wfverify.registry import AnyRule, LoaderRule, Registry
+from wfverify.rule import Rule
+
+__all__ = ["FileResult", "Selection", "run_rules"]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which rules run, at what severity, with which options."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)  # rule key -> severity
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)  # glob -> rule keys
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule name -> options
+    proofs: bool = True
+    debug: bool = False
+
+    def enabled(self, registry: Registry, path: str) -> set[str]:
+        """Names of the rules that run on ``path``."""
+        if self.select:
+            names = {r.name for token in self.select for r in registry.matching(token)}
+        else:
+            names = {r.name for r in registry.rules}
+        ignored = list(self.ignore)
+        for pattern, keys in self.per_file_ignores.items():
+            if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, f"*/{pattern}"):
+                ignored += keys
+        for token in ignored:
+            names -= {r.name for r in registry.matching(token)}
+        if not self.proofs:
+            names -= {r.name for r in registry.rules if r.proof}
+        return names
+
+
+@dataclass
+class FileResult:
+    path: str
+    dialect: str | None
+    states: int
+    findings: list[Finding]
+    proofs: list[Proof]
+    seconds: float = 0.0
+
+
+def run_rules(path: str, loaded: LoadResult, registry: Registry, selection: Selection,
+              rule_options: dict[str, Any] | None = None) -> FileResult:
+    """Everything wfverify says about one loaded file."""
+    started = time.perf_counter()
+    enabled = selection.enabled(registry, path)
+    raw: list[Finding] = list(loaded.findings)
+    proofs: list[Proof] = []
+    workflow = loaded.workflow
+    if workflow is not None:
+        for rule in registry.rules:
+            if isinstance(rule, Rule) and rule.name in enabled:
+                options = (rule_options or {}).get(rule.name) or rule.options()
+                _run_one(rule, workflow, options, raw, proofs, selection.debug)
+    findings = [_stamp(f, registry, selection, path) for f in raw]
+    findings = [f for f in findings if f.rule in enabled]
+    findings = _silence(findings, loaded, registry, enabled, path)
+    findings = [_locate(f, loaded) for f in findings]
+    findings.sort(key=Finding.sort_key)
+    proofs = [replace(p, path=path) for p in proofs]
+    proofs.sort(key=lambda p: p.property)
+    states = len(workflow.states) if workflow is not None else 0
+    return FileResult(path, loaded.dialect, states, findings, proofs, time.perf_counter() - started)
+
+
+def _run_one(rule: Rule, workflow: Any, options: Any, out: list[Finding], proofs: list[Proof], debug: bool) -> None:
+    try:
+        for item in rule.check(workflow, options):
+            if isinstance(item, Proof):
+                proofs.append(item)
+            else:
+                out.append(replace(item, rule=rule.name))
+    except Exception as exc:  # a fault in one rule must not stop the others
+        detail = traceback.format_exc() if debug else f"{type(exc).__name__}: {exc}"
+        out.append(Finding(
+            f"rule {rule.name!r} failed on this file ({detail.strip()}); the other rules ran. "
+            "Please report it with this file at the wfverify issue tracker (run with --debug for the traceback)",
+            "", rule="internal-error", args=(("failed_rule", rule.name),)))
+
+
+def _stamp(f: Finding, registry: Registry, selection: Selection, path: str) -> Finding:
+    rule = registry.get(f.rule)
+    if rule is None:  # a loader reported a name no pack registers: keep it visible
+        return replace(f, path=f.path or path)
+    severity = f.severity_override or rule.severity
+    configured = selection.severity.get(rule.name) or selection.severity.get(rule.code)
+    if configured:
+        severity = Severity(configured)
+    return replace(f, rule=rule.name, code=rule.code, severity=severity, path=f.path or path)
+
+
+def _directives(loaded: LoadResult) -> dict[str, tuple[str, list[str]]]:
+    """state name -> (state pointer, rule keys silenced on it)."""
+    out: dict[str, tuple[str, list[str]]] = {}
+    workflow, doc = loaded.workflow, loaded.document
+    if workflow is None or doc is None:
+        return out
+    for state in workflow.iter_states():
+        keys = directives_in(state.comment) + doc.yaml_directives(state.pointer)
+        if keys:
+            out[state.name] = (state.pointer, keys)
+    return out
+
+
+def _silence(findings: list[Finding], loaded: LoadResult, registry: Registry, enabled: set[str], path: str) -> list[Finding]:
+    """Drop findings silenced on their state; report directives that silence nothing."""
+    directives = _directives(loaded)
+    if not directives:
+        return findings
+    used: set[tuple[str, str]] = set()
+    kept = []
+    for f in findings:
+        entry = directives.get(f.state or "")
+        hit = None
+        if entry is not None:
+            for key in entry[1]:
+                target = registry.get(key)
+                if target is not None and target.name == f.rule:
+                    hit = key
+        if hit is None:
+            kept.append(f)
+        else:
+            used.add((f.state or "", hit))
+    if "unused-suppression" in enabled:
+        rule = registry.get("unused-suppression")
+        for state, (pointer, keys) in directives.items():
+            for key in keys:
+                if (state, key) in used:
+                    continue
+                target = registry.get(key)
+                why = "no such rule" if target is None else "nothing to silence here"
+                kept.append(Finding(
+                    f"'wfverify: ignore[{key}]' on state {state!r} silences nothing ({why}); remove it",
+                    pointer, state=state, rule="unused-suppression",
+                    code=rule.code if rule else "", severity=rule.severity if rule else Severity.WARNING,
+                    path=path))
+    return kept
+
+
+def _locate(f: Finding, loaded: LoadResult) -> Finding:
+    if f.line is not None or loaded.document is None:
+        return f
+    line, column = loaded.document.locate(f.pointer)
+    related = tuple(
+        r if r.line is not None else replace(r, line=loaded.document.locate(r.pointer)[0],
+                                             column=loaded.document.locate(r.pointer)[1])
+        for r in f.related
+    )
+    return replace(f, line=line, column=column, related=related)
+
+
+def count(findings: Iterable[Finding], severity: Severity) -> int:
+    return sum(1 for f in findings if f.severity == severity)
+
+
+def is_loader_rule(rule: AnyRule) -> bool:
+    return isinstance(rule, LoaderRule)

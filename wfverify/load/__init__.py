@@ -1,0 +1,100 @@
+"""Loading: bytes -> document with source map -> dialect -> workflow model.
+
+Each dialect has one module with a ``build(doc, options)`` function that
+returns the workflow (or ``None`` when the document is too broken to model)
+and the findings it met (``schema-violation``, ``duplicate-state``...), each
+with a ``rule`` name and a pointer; the engine stamps codes and positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wfverify.findings import Finding
+from wfverify.load.source import DEFAULT_MAX_BYTES, Document, read_document
+from wfverify.model import Workflow
+
+__all__ = ["LoadOptions", "LoadResult", "detect_dialect", "load_bytes", "SIDECAR_SUFFIX"]
+
+SIDECAR_SUFFIX = ".wfverify.yaml"
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    dialect: str | None = None  # force a dialect: native, asl, serverless-workflow
+    aws_checks: bool = True  # ASL: Resource must be an ARN or ${Placeholder}, as Step Functions demands
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+@dataclass
+class LoadResult:
+    document: Document | None
+    workflow: Workflow | None
+    dialect: str | None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def detect_dialect(data: Any) -> str | None:
+    """The dialect of parsed content, by its top-level keys (see docs/dialects.md)."""
+    if not isinstance(data, dict):
+        return None
+    if "workflow" in data:
+        return "native"
+    if "States" in data or "StartAt" in data:
+        return "asl"
+    if "specVersion" in data or ("id" in data and isinstance(data.get("states"), list)):
+        return "serverless-workflow"
+    return None
+
+
+def load_bytes(raw: bytes, name: str, options: LoadOptions = LoadOptions(),
+               sidecar: tuple[bytes, str] | None = None) -> LoadResult:
+    """Load one file's content. ``sidecar`` is the raw annotation file and its name, if any."""
+    doc, problems = read_document(raw, name, options.max_bytes)
+    findings = [
+        Finding(p.message, p.pointer, rule=p.rule, line=p.line, column=p.column)
+        for p in problems if p.rule != "duplicate-key"
+    ]
+    duplicates = [p for p in problems if p.rule == "duplicate-key"]
+    if doc is None:
+        return LoadResult(None, None, None, findings)
+    dialect = options.dialect or detect_dialect(doc.data)
+    if dialect is None:
+        what = type(doc.data).__name__ if not isinstance(doc.data, dict) else "a mapping without 'workflow', 'States' or 'specVersion'"
+        findings.append(Finding(
+            f"not a workflow definition wfverify knows: found {what}; expected Amazon States Language "
+            "(StartAt, States) or the native format (workflow, start, states)", "", rule="unknown-dialect"))
+        return LoadResult(doc, None, None, findings)
+    builder = _builder(dialect)
+    if builder is None:
+        findings.append(Finding(
+            f"the {dialect} dialect is not supported yet; check Amazon States Language or native files", "",
+            rule="unknown-dialect"))
+        return LoadResult(doc, None, dialect, findings)
+    side = _read_sidecar(sidecar, findings) if sidecar else None
+    workflow, built = builder(doc, options, duplicates, side)
+    findings.extend(built)
+    return LoadResult(doc, workflow, dialect, findings)
+
+
+def _builder(dialect: str) -> Any:
+    if dialect == "native":
+        from wfverify.load.native import build
+        return build
+    if dialect == "asl":
+        from wfverify.load.asl import build
+        return build
+    return None
+
+
+def _read_sidecar(sidecar: tuple[bytes, str], findings: list[Finding]) -> Any:
+    """Parse the sidecar annotations; problems are findings on the main file's path."""
+    from wfverify.load.sidecar import parse_sidecar
+
+    return parse_sidecar(sidecar[0], sidecar[1], findings)
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.name + SIDECAR_SUFFIX)

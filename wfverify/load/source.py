@@ -1,0 +1,204 @@
+"""Reading a file into data plus a source map: the only place that touches bytes.
+
+:func:`read_document` never raises for bad content: an empty, binary,
+undecodable, oversized or malformed file becomes a :class:`SourceProblem` with
+the best position known, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from wfverify.load import jsonpos
+from wfverify.load.jsonpos import LineIndex
+
+__all__ = ["Document", "SourceProblem", "read_document", "decode", "DEFAULT_MAX_BYTES"]
+
+#: Files larger than this are refused with a finding (configurable: ``max-file-size``).
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_DIRECTIVE = re.compile(r"#\s*wfverify:\s*ignore\[([^\]]*)\]")
+
+
+@dataclass(frozen=True)
+class SourceProblem:
+    """A problem of the file itself; ``rule`` is a contract rule name."""
+
+    message: str
+    line: int | None = None
+    column: int | None = None
+    pointer: str = ""
+    rule: str = "syntax-error"
+
+
+@dataclass
+class Document:
+    """Parsed data, the text it came from, and a lazily built source map."""
+
+    text: str
+    format: str  # "json" or "yaml"
+    data: Any = None
+    _keys: dict[str, tuple[int, int]] | None = None
+    _values: dict[str, tuple[int, int]] | None = None
+    _lines: LineIndex | None = field(default=None, repr=False)
+
+    def _ensure_map(self) -> None:
+        if self._keys is not None:
+            return
+        jmap = jsonpos.scan(self.text)
+        index = self._line_index()
+        self._keys = {p: index.position(o) for p, o in jmap.keys.items()}
+        self._values = {p: index.position(o) for p, o in jmap.values.items()}
+
+    def _line_index(self) -> LineIndex:
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return self._lines
+
+    def locate(self, pointer: str) -> tuple[int, int]:
+        """1-based (line, column) of a member's key, or of the value for array items
+        and the root. A pointer into a missing field falls back to its nearest parent."""
+        self._ensure_map()
+        assert self._keys is not None and self._values is not None
+        probe = pointer
+        while True:
+            hit = self._keys.get(probe) or self._values.get(probe)
+            if hit:
+                return hit
+            if not probe:
+                return 1, 1
+            probe = probe.rsplit("/", 1)[0]
+
+    def value_position(self, pointer: str) -> tuple[int, int] | None:
+        self._ensure_map()
+        assert self._values is not None
+        return self._values.get(pointer)
+
+    def line_text(self, line: int) -> str:
+        index = self._line_index()
+        if not 1 <= line <= len(index.starts):
+            return ""
+        start = index.starts[line - 1]
+        end = index.starts[line] - 1 if line < len(index.starts) else len(self.text)
+        return self.text[start:end]
+
+    def yaml_directives(self, pointer: str) -> list[str]:
+        """Rule names in a ``# wfverify: ignore[...]`` comment on the line of the key at pointer."""
+        if self.format != "yaml":
+            return []
+        self._ensure_map()
+        assert self._keys is not None
+        hit = self._keys.get(pointer)
+        if not hit:
+            return []
+        names: list[str] = []
+        for m in _DIRECTIVE.finditer(self.line_text(hit[0])):
+            names += [n.strip() for n in m.group(1).split(",") if n.strip()]
+        return names
+
+
+def directives_in(text: str | None) -> list[str]:
+    """Rule names silenced by ``wfverify: ignore[a, b]`` inside a comment string."""
+    if not text:
+        return []
+    names: list[str] = []
+    for m in re.finditer(r"wfverify:\s*ignore\[([^\]]*)\]", text):
+        names += [n.strip() for n in m.group(1).split(",") if n.strip()]
+    return names
+
+
+def decode(raw: bytes) -> tuple[str | None, SourceProblem | None]:
+    """Bytes to text: UTF-8 (BOM optional) or UTF-16/32 with a BOM."""
+    encoding = "utf-8"
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            raw, encoding = raw[len(bom):], name
+            break
+    if encoding == "utf-8" and b"\x00" in raw[:8192]:
+        return None, SourceProblem("binary file (NUL bytes): not a JSON or YAML workflow", 1, 1)
+    try:
+        return raw.decode(encoding), None
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1:].decode(encoding, "replace")) + 1
+        return None, SourceProblem(
+            f"invalid {encoding.upper()} byte 0x{raw[exc.start]:02x}: save the file as UTF-8", line, column
+        )
+
+
+def guess_format(name: str, text: str) -> str:
+    lower = name.lower()
+    if lower.endswith(".json"):
+        return "json"
+    if lower.endswith((".yaml", ".yml")):
+        return "yaml"
+    return "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
+
+
+def read_document(raw: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document | None, list[SourceProblem]]:
+    """Decode and parse. Returns the document (None when unreadable) and its problems."""
+    if len(raw) > max_bytes:
+        return None, [SourceProblem(
+            f"file is {len(raw):,} bytes, over the {max_bytes:,}-byte limit (raise max-file-size in the config to read it)", 1, 1)]
+    text, problem = decode(raw)
+    if problem:
+        return None, [problem]
+    assert text is not None
+    if not text.strip():
+        return None, [SourceProblem("empty file: expected a workflow definition", 1, 1)]
+    fmt = guess_format(name, text)
+    return _parse_json(text) if fmt == "json" else _parse_yaml(text)
+
+
+def _parse_json(text: str) -> tuple[Document | None, list[SourceProblem]]:
+    duplicated = False
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal duplicated
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            duplicated = True
+        return obj
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs_hook)
+    except json.JSONDecodeError as exc:
+        return None, [SourceProblem(f"JSON: {exc.msg}", exc.lineno, exc.colno)]
+    except RecursionError:
+        return None, [SourceProblem("JSON nesting is too deep to read", 1, 1)]
+    except ValueError as exc:  # e.g. integer strings too long to convert
+        return None, [SourceProblem(f"JSON: {exc}", 1, 1)]
+    doc = Document(text, "json", data)
+    problems: list[SourceProblem] = []
+    if duplicated:
+        jmap = jsonpos.scan(text)
+        index = doc._line_index()
+        for pointer, offset in jmap.duplicates:
+            line, col = index.position(offset)
+            key = pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+            problems.append(SourceProblem(f"duplicate key {key!r}: the later value would silently win", line, col, pointer, "duplicate-key"))
+    return doc, problems
+
+
+def _parse_yaml(text: str) -> tuple[Document | None, list[SourceProblem]]:
+    from wfverify.load.yamlpos import load_yaml
+
+    result = load_yaml(text)
+    problems = [SourceProblem(p.message, p.line, p.column, p.pointer, "duplicate-key" if p.kind == "duplicate-key" else "syntax-error")
+                for p in result.problems]
+    fatal = any(p.rule == "syntax-error" and not p.pointer for p in problems) and result.data is None
+    if fatal:
+        return None, problems
+    doc = Document(text, "yaml", result.data, result.keys, result.values)
+    return doc, problems

@@ -1,0 +1,117 @@
+"""Finding rules: every module registered in the ``wfverify.rules`` entry point group.
+
+The first-party pack (``wfverify_rules``, the top-level ``rules/`` folder)
+registers exactly like a third-party pack. An entry point names a module or a
+package; every :class:`~wfverify.rule.Rule` and :class:`LoaderRule` defined at
+module level (in the package's submodules too) is collected. Finding the entry
+points is separate from importing them; a pack that fails to import is a
+:class:`RegistryError` naming its distribution, never a silently missing rule.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from types import ModuleType
+
+from wfverify.findings import Severity
+from wfverify.rule import Rule, page_sections
+
+__all__ = ["LoaderRule", "Registry", "RegistryError", "loader_rule", "load_registry"]
+
+GROUP = "wfverify.rules"
+
+
+class RegistryError(Exception):
+    """A rule pack could not be loaded, or two rules claim one code or name."""
+
+
+@dataclass(frozen=True)
+class LoaderRule:
+    """A rule whose findings the loader reports (the file cannot be parsed, breaks its schema...)."""
+
+    code: str
+    name: str
+    severity: Severity
+    groups: tuple[str, ...]
+    doc: str
+    aliases: tuple[str, ...] = ()
+    proof: bool = False
+    options: type | None = None
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0]
+
+    def section(self, title: str) -> str:
+        return page_sections(self.doc).get(title, "")
+
+
+def loader_rule(*, code: str, name: str, severity: str, doc: str, groups: tuple[str, ...] = ("loader",)) -> LoaderRule:
+    return LoaderRule(code, name, Severity(severity), groups, doc.strip())
+
+
+AnyRule = Rule | LoaderRule
+
+
+class Registry:
+    """Rules by code and by name (aliases included), sorted by code."""
+
+    def __init__(self, rules: Iterable[AnyRule]) -> None:
+        self.rules: list[AnyRule] = sorted(rules, key=lambda r: r.code)
+        self.by_key: dict[str, AnyRule] = {}
+        for r in self.rules:
+            for key in (r.code, r.name, *r.aliases):
+                other = self.by_key.get(key)
+                if other is not None and other is not r:
+                    raise RegistryError(f"rules {other.name!r} and {r.name!r} both claim {key!r}")
+                self.by_key[key] = r
+
+    def get(self, key: str) -> AnyRule | None:
+        return self.by_key.get(key) or self.by_key.get(key.upper())
+
+    def groups(self) -> set[str]:
+        return {g for r in self.rules for g in r.groups}
+
+    def matching(self, token: str) -> list[AnyRule]:
+        """Rules a ``--select``/``--ignore`` token names: code, name, alias, group, or code prefix."""
+        exact = self.get(token)
+        if exact is not None:
+            return [exact]
+        if token in self.groups() or token == "ALL":
+            return [r for r in self.rules if token == "ALL" or token in r.groups]
+        return [r for r in self.rules if r.code.startswith(token.upper())]
+
+
+def _collect(module: ModuleType) -> Iterator[AnyRule]:
+    for value in vars(module).values():
+        if isinstance(value, (Rule, LoaderRule)):
+            yield value
+
+
+def _walk(module: ModuleType) -> Iterator[ModuleType]:
+    yield module
+    if hasattr(module, "__path__"):
+        for info in sorted(pkgutil.iter_modules(module.__path__), key=lambda i: i.name):
+            if not info.name.startswith("_"):
+                yield importlib.import_module(f"{module.__name__}.{info.name}")
+
+
+def load_registry(extra_modules: Iterable[str] = ()) -> Registry:
+    """Import every registered pack (plus ``extra_modules``) and collect its rules."""
+    found: dict[int, AnyRule] = {}
+    points = sorted(entry_points(group=GROUP), key=lambda ep: (ep.value, ep.name))
+    targets = [(ep.value, ep.dist.name if ep.dist else ep.name) for ep in points]
+    targets += [(m, m) for m in extra_modules]
+    for value, dist in targets:
+        try:
+            module = importlib.import_module(value.split(":")[0])
+            for mod in _walk(module):
+                for r in _collect(mod):
+                    found[id(r)] = r
+        except Exception as exc:  # a broken pack must be loud, naming where it came from
+            raise RegistryError(f"rule pack {value!r} from distribution {dist!r} failed to load: {type(exc).__name__}: {exc}") from exc
+    return Registry(found.values())

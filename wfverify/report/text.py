@@ -1,0 +1,20 @@
+"""Plain text: ``path:line:col: severity name [code] message``, one finding a line."""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from wfverify.api import Report
+from wfverify.findings import Severity
+
+
+def render(report: Report, registry: Any, stream: IO[str], options: dict[str, Any]) -> None:
+    for f in report.findings:
+        stream.write(f"{f.path}:{f.line or 1}:{f.column or 1}: {f.severity.value} {f.rule} [{f.code}] {f.message}\n")
+    if options.get("quiet"):
+        return
+    for p in report.proofs:
+        if p.verdict.value != "n/a":
+            stream.write(f"{p.path}: proof {p.property}: {p.verdict.value} ({p.detail})\n")
+    errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
+    stream.write(f"{len(report.files)} file(s) checked: {errors} error(s), {warnings} warning(s)\n")

@@ -1,0 +1,58 @@
+"""Helpers for rule authors' tests (ours and third-party packs alike).
+
+>>> from wfverify.testing import check_text
+>>> result = check_text('{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}', "x.asl.json")
+>>> [f.rule for f in result.findings]
+[]
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from typing import Any
+
+from wfverify.engine import FileResult, Selection, run_rules
+from wfverify.load import LoadOptions, LoadResult, load_bytes
+from wfverify.model import Workflow
+from wfverify.registry import Registry, load_registry
+
+__all__ = ["check_text", "load_text", "workflow_from_text", "registry", "findings_of"]
+
+_REGISTRY: Registry | None = None
+
+
+def registry() -> Registry:
+    """The registry of installed packs, loaded once per process."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        _REGISTRY = load_registry()
+    return _REGISTRY
+
+
+def load_text(text: str, name: str = "test.wf.yaml", sidecar: str | None = None,
+              options: LoadOptions = LoadOptions()) -> LoadResult:
+    """Load a definition from a string (dedented). ``sidecar`` is annotation YAML."""
+    side = (textwrap.dedent(sidecar).encode(), name + ".wfverify.yaml") if sidecar is not None else None
+    return load_bytes(textwrap.dedent(text).encode("utf-8"), name, options, side)
+
+
+def workflow_from_text(text: str, name: str = "test.wf.yaml", sidecar: str | None = None) -> Workflow:
+    """The model of a definition that must load; raises AssertionError with the load findings otherwise."""
+    loaded = load_text(text, name, sidecar)
+    if loaded.workflow is None:
+        raise AssertionError(f"{name} did not load: {[f.message for f in loaded.findings]}")
+    return loaded.workflow
+
+
+def check_text(text: str, name: str = "test.wf.yaml", select: Iterable[str] = (), sidecar: str | None = None,
+               proofs: bool = True, options: LoadOptions = LoadOptions(),
+               rule_options: dict[str, Any] | None = None) -> FileResult:
+    """Load and run the rules (all, or ``select``) on a definition held in a string."""
+    loaded = load_text(text, name, sidecar, options)
+    selection = Selection(select=tuple(select), proofs=proofs)
+    return run_rules(name, loaded, registry(), selection, rule_options)
+
+
+def findings_of(result: FileResult, rule: str) -> list[Any]:
+    return [f for f in result.findings if f.rule == rule]
