@@ -1,0 +1,169 @@
+"""Graph algorithms on the workflow model.
+
+Reachability and the "can reach an end" sets are plain breadth-first searches
+over the model's adjacency, so an acyclic file never imports networkx (90 ms
+of start-up). Cycle analyses (strongly connected components, condensation)
+and the exported view use networkx, imported on first use.
+
+Scopes are analysed separately: a parallel branch or map iterator is a state
+machine of its own, entered when its owner is entered and left through its
+``end`` states and terminal states.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from typing import Any
+
+from wfverify.model import Scope, State, StateKind, TransitionKind, Workflow
+
+__all__ = [
+    "exits_scope",
+    "has_cycle",
+    "reachable",
+    "reachable_states",
+    "reaches_exit",
+    "sccs",
+    "successors_in_scope",
+    "to_networkx",
+]
+
+
+def successors_in_scope(workflow: Workflow, name: str) -> list[str]:
+    """Targets of a state's transitions that exist in its scope (unknown targets dropped)."""
+    state = workflow.states[name]
+    out = []
+    for t in state.transitions:
+        target = workflow.states.get(t.target)
+        if target is not None and target.scope == state.scope:
+            out.append(t.target)
+    return out
+
+
+def exits_scope(state: State) -> bool:
+    """True when the state can end its scope: ``end: true``, succeed or fail."""
+    return state.end or state.kind in (StateKind.SUCCEED, StateKind.FAIL)
+
+
+def reachable(workflow: Workflow, scope: Scope, start: str | None = None) -> set[str]:
+    """States of one scope entered from its start (or ``start``), by breadth-first search."""
+    first = start or scope.start
+    if first not in workflow.states or workflow.states[first].scope != scope.id:
+        return set()
+    seen = {first}
+    queue = deque([first])
+    while queue:
+        for nxt in successors_in_scope(workflow, queue.popleft()):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+def reachable_states(workflow: Workflow) -> set[str]:
+    """Every state entered on some path from the workflow's start, nested bodies included.
+
+    A branch or iterator body is entered when its owner is reachable.
+    """
+
+    def compute() -> set[str]:
+        seen: set[str] = set()
+        pending = [workflow.root]
+        while pending:
+            scope = pending.pop()
+            found = reachable(workflow, scope)
+            seen |= found
+            for name in found:
+                pending.extend(workflow.children(name))
+        return seen
+
+    return workflow.memo("graph.reachable_states", compute)
+
+
+def reaches_exit(workflow: Workflow, scope: Scope) -> set[str]:
+    """States of the scope from which some path leaves the scope (backward search from exits)."""
+    names = [n for n in scope.states if n in workflow.states and workflow.states[n].scope == scope.id]
+    preds: dict[str, list[str]] = {n: [] for n in names}
+    for n in names:
+        for m in successors_in_scope(workflow, n):
+            preds[m].append(n)
+    good = {n for n in names if exits_scope(workflow.states[n])}
+    queue = deque(good)
+    while queue:
+        for p in preds[queue.popleft()]:
+            if p not in good:
+                good.add(p)
+                queue.append(p)
+    return good
+
+
+def has_cycle(workflow: Workflow, names: Iterable[str]) -> bool:
+    """Does the subgraph on ``names`` contain a cycle? (iterative colouring DFS, no networkx)"""
+    members = set(names)
+    colour: dict[str, int] = {}
+    for root in members:
+        if root in colour:
+            continue
+        stack: list[tuple[str, iter]] = [(root, iter(successors_in_scope(workflow, root)))]  # type: ignore[valid-type]
+        colour[root] = 1
+        while stack:
+            node, it = stack[-1]
+            advanced = False
+            for nxt in it:
+                if nxt not in members:
+                    continue
+                if colour.get(nxt) == 1:
+                    return True
+                if nxt not in colour:
+                    colour[nxt] = 1
+                    stack.append((nxt, iter(successors_in_scope(workflow, nxt))))
+                    advanced = True
+                    break
+            if not advanced:
+                colour[node] = 2
+                stack.pop()
+    return False
+
+
+def sccs(workflow: Workflow, scope: Scope) -> list[set[str]]:
+    """Non-trivial strongly connected components of a scope (cycles), in a stable order.
+
+    Imports networkx only when the scope has a cycle at all.
+    """
+    names = [n for n in scope.states if n in workflow.states and workflow.states[n].scope == scope.id]
+    if not has_cycle(workflow, names):
+        return []
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_nodes_from(names)
+    for n in names:
+        g.add_edges_from((n, m) for m in successors_in_scope(workflow, n))
+    order = {n: i for i, n in enumerate(names)}
+    comps = [c for c in nx.strongly_connected_components(g) if len(c) > 1 or any(g.has_edge(n, n) for n in c)]
+    return sorted(comps, key=lambda c: min(order[n] for n in c))
+
+
+def to_networkx(workflow: Workflow) -> Any:
+    """The whole workflow as a ``networkx.MultiDiGraph`` (see :meth:`Workflow.graph`)."""
+    import networkx as nx
+
+    g = nx.MultiDiGraph(name=workflow.name)
+    for s in workflow.iter_states():
+        g.add_node(s.name, kind=s.kind.value, scope=s.scope, pointer=s.pointer)
+    for s in workflow.iter_states():
+        for t in s.transitions:
+            if t.target in workflow.states:
+                g.add_edge(s.name, t.target, kind=t.kind.value, index=t.index, errors=t.errors, label=t.label)
+        for body in workflow.children(s.name):
+            kind = "iteration" if body.kind == "iterator" else "branch"
+            if body.start in workflow.states:
+                g.add_edge(s.name, body.start, kind=kind)
+            for n in body.states:
+                inner = workflow.states.get(n)
+                if inner is not None and inner.scope == body.id and exits_scope(inner) and inner.kind != StateKind.FAIL:
+                    for t in s.transitions:
+                        if t.kind == TransitionKind.NEXT:
+                            g.add_edge(n, t.target, kind="join")
+    return g
