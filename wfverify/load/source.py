@@ -167,8 +167,11 @@ def _parse_json(text: str) -> tuple[Document | None, list[SourceProblem]]:
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         nonlocal duplicated
         obj = dict(pairs)
-        if len(obj) != len(pairs):
+        if len(obj) != len(pairs):  # keep the first occurrence, as the YAML reader does
             duplicated = True
+            obj = {}
+            for key, value in pairs:
+                obj.setdefault(key, value)
         return obj
 
     try:
@@ -187,7 +190,7 @@ def _parse_json(text: str) -> tuple[Document | None, list[SourceProblem]]:
         for pointer, offset in jmap.duplicates:
             line, col = index.position(offset)
             key = pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
-            problems.append(SourceProblem(f"duplicate key {key!r}: the later value would silently win", line, col, pointer, "duplicate-key"))
+            problems.append(SourceProblem(f"duplicate key {key!r}: most readers silently keep only one of the values", line, col, pointer, "duplicate-key"))
     return doc, problems
 
 

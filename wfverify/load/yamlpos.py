@@ -69,7 +69,16 @@ def load_yaml(text: str, max_nodes: int = 1_000_000) -> YamlResult:
     return out
 
 
+def _yaml11_word(node: yaml.Node) -> bool:
+    """``on``/``off``/``yes``/``no``/``y``/``n``: booleans in YAML 1.1 only. We read YAML 1.2,
+    where they are strings, as the native format's ``on:`` key requires."""
+    return (isinstance(node, yaml.ScalarNode) and node.tag == f"{_CORE}bool"
+            and node.value.lower() not in ("true", "false"))
+
+
 def _scalar(node: yaml.ScalarNode, out: YamlResult, pointer: str) -> Any:
+    if _yaml11_word(node):
+        return node.value
     if node.tag not in _SCALAR_TAGS:
         line, col = _mark(node)
         out.problems.append(YamlProblem(f"YAML tag {node.tag!r} is not allowed: only plain data is read", line, col, pointer))
@@ -127,16 +136,16 @@ def _build(root: yaml.Node, out: YamlResult, max_nodes: int) -> Any:  # noqa: C9
             if key_node.tag == f"{_CORE}merge":
                 out.problems.append(YamlProblem("YAML merge keys (<<) are not supported; write the fields out", *_mark(key_node), pointer))
                 continue
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != f"{_CORE}str":
+            if not isinstance(key_node, yaml.ScalarNode) or (key_node.tag != f"{_CORE}str" and not _yaml11_word(key_node)):
                 shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a collection"
                 out.problems.append(YamlProblem(f"YAML key {shown!r} is not a string; quote it", *_mark(key_node), pointer))
                 continue
             key = key_node.value
             child = f"{pointer}/{escape(key)}"
-            if key in mapping:
+            if key in mapping:  # keep the first occurrence, as the JSON reader does
                 out.problems.append(YamlProblem(f"duplicate key {key!r}", *_mark(key_node), child, "duplicate-key"))
-            else:
-                out.keys[child] = _mark(key_node)
+                continue
+            out.keys[child] = _mark(key_node)
             mapping[key] = None
             pending.append((value_node, child, mapping, key, inner))
         work.extend(reversed(pending))
