@@ -19,7 +19,6 @@ from wfverify.expr import Lit
 from wfverify.findings import Finding
 from wfverify.load.jsonpos import escape
 from wfverify.load.native_schema import FIELDS, validators
-from wfverify.load.schema_errors import schema_findings
 from wfverify.model import (
     ALL_ERRORS, Acquire, Assignment, Catcher, ChoiceRule, Dialect, EventBranch, PathExpr, Retrier, Scope, State,
     StateKind, Transition, TransitionKind, Workflow,
@@ -47,7 +46,7 @@ def build(doc: Any, options: Any, duplicates: list[Any], sidecar: Any) -> tuple[
     data = doc.data
     top, state_validator = validators()
     out = _Build()
-    out.findings += [_with_rule(f) for f in schema_findings(top, data, "", "the workflow")]
+    out.findings += [_with_rule(f) for f in top.findings(data, "", "the workflow")]
     out.findings += [_duplicate(d) for d in duplicates]
     if not isinstance(data.get("states"), dict) or not data["states"]:
         return None, out.findings
@@ -102,7 +101,7 @@ def _build_body(body: _Body, out: _Build, validator: Any) -> list[_Body]:
                 out.findings.append(Finding(f"state {name!r} must be a mapping with a 'type'", pointer,
                                             state=name, rule="schema-violation"))
                 raw = {}
-            out.findings += [_with_rule(f) for f in schema_findings(validator, raw, pointer, f"state '{name}'", FIELDS)]
+            out.findings += [_with_rule(f) for f in validator.findings(raw, pointer, f"state '{name}'", FIELDS)]
             out.findings += _flow_findings(name, raw, pointer)
             state, bodies = _state(name, raw, pointer, body.id, out)
             out.states[name] = state

@@ -137,14 +137,14 @@ TOP: dict[str, Any] = {
 
 STATE: dict[str, Any] = _state_schema()
 
-_VALIDATORS: tuple[Any, Any] | None = None
+_CHECKERS: tuple[Any, Any] | None = None
 
 
 def validators() -> tuple[Any, Any]:
-    """(top-level validator, state validator), built once per process."""
-    global _VALIDATORS
-    if _VALIDATORS is None:
-        from jsonschema import Draft202012Validator
+    """(top-level checker, state checker), built once per process (see load/validation.py)."""
+    global _CHECKERS
+    if _CHECKERS is None:
+        from wfverify.load.validation import SchemaChecker
 
-        _VALIDATORS = (Draft202012Validator(TOP), Draft202012Validator(STATE))
-    return _VALIDATORS
+        _CHECKERS = (SchemaChecker("native-top", TOP), SchemaChecker("native-state", STATE))
+    return _CHECKERS

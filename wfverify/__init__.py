@@ -1,0 +1,3 @@
+"""wfverify: static analysis and proofs for workflow definitions."""
+
+__version__ = "0.1.0"

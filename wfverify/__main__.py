@@ -1,0 +1,3 @@
+from wfverify.cli import entry
+
+entry()
