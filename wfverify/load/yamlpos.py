@@ -12,6 +12,7 @@ ourselves with an explicit stack instead of PyYAML's constructor, which lets us:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,10 @@ __all__ = ["YamlResult", "YamlProblem", "load_yaml"]
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "binary")}
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: Nesting deeper than libyaml's cap of 1,000 is read by PyYAML's pure-Python reader, whose
+#: time grows with depth squared (about 1 s at this depth); deeper YAML is refused up front.
+MAX_YAML_DEPTH = 2_500
+_PY_YAML_FRAMES = 3 * MAX_YAML_DEPTH
 
 
 @dataclass(frozen=True)
@@ -43,15 +48,37 @@ class YamlResult:
     problems: list[YamlProblem] = field(default_factory=list)
 
 
+def _estimated_depth(text: str) -> int:
+    """Nesting depth from brackets and indentation, without parsing (an upper-bound guess)."""
+    depth = deepest = 0
+    for m in re.finditer(r"[\[\]{}]", text):
+        depth += 1 if m.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    indent = max((len(m.group()) for m in re.finditer(r"(?m)^[ -]+", text)), default=0)
+    return max(deepest, indent // 2)
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 def load_yaml(text: str, max_nodes: int = 1_000_000) -> YamlResult:
     """Parse one YAML document. Problems are returned, never raised."""
+    from wfverify.load.source import parse_deep
+
     out = YamlResult()
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        try:
+            root = yaml.compose(text, Loader=_Loader)
+        except yaml.YAMLError as exc:
+            if "nesting depth" not in str(exc):
+                raise
+            if _estimated_depth(text) > MAX_YAML_DEPTH:
+                raise RecursionError from None
+            # libyaml stops at 1,000 levels; the pure-Python reader has no such cap
+            root = parse_deep(lambda: yaml.compose(text, Loader=yaml.SafeLoader), limit=_PY_YAML_FRAMES)
+        except RecursionError:
+            root = parse_deep(lambda: yaml.compose(text, Loader=yaml.SafeLoader), limit=_PY_YAML_FRAMES)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -61,7 +88,8 @@ def load_yaml(text: str, max_nodes: int = 1_000_000) -> YamlResult:
         out.problems.append(YamlProblem(f"YAML: {exc}", 1, 1))
         return out
     except RecursionError:
-        out.problems.append(YamlProblem("YAML nesting is too deep to read", 1, 1))
+        out.problems.append(YamlProblem(
+            f"YAML nesting is deeper than about {MAX_YAML_DEPTH:,} levels: not read (write it as JSON to go deeper)", 1, 1))
         return out
     if root is None:
         return out
