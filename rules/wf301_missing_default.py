@@ -1,0 +1,109 @@
+'''A choice has no default and some input matches none of its rules, or a rule reads an absent field.
+
+The rules of every choice state are encoded for Z3 (see `wfverify.smt`) and
+the solver looks for an input that falls through all of them. In Amazon
+States Language a JSONPath rule whose `Variable` is absent fails the
+execution with `States.Runtime` before any `Default` is considered; an input
+that makes an unguarded rule read an absent field is reported too, with the
+field named. The witness is a concrete input (JSON) that a program can replay.
+This rule also gives the `choice-exhaustiveness` proof of the file.
+
+## Why is this bad?
+When no rule matches and there is no default, the execution fails with a
+"no choice matched" error (`States.NoChoiceMatched`), usually on an input
+nobody thought about: a boundary value, a missing field, a value of another
+type. Comparisons on an absent or mistyped value are false, so they never
+match.
+
+## Example
+```yaml
+workflow: pricing
+start: tier
+input: {order.total: number}
+states:
+  tier:
+    type: choice
+    choices:
+      - {when: "order.total < 100", next: small}
+      - {when: "order.total > 100", next: large}
+  small: {type: succeed}
+  large: {type: succeed}
+```
+
+## Use instead
+```yaml
+workflow: pricing
+start: tier
+input: {order.total: number}
+states:
+  tier:
+    type: choice
+    choices:
+      - {when: "order.total < 100", next: small}
+      - {when: "order.total >= 100", next: large}
+  small: {type: succeed}
+  large: {type: succeed}
+```
+
+## References
+- AWS Step Functions, "Choice workflow state" (rules, `Default`, `IsPresent` guards).
+'''
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+from wfverify.findings import Finding, Proof, Related, Verdict
+from wfverify.model import StateKind, Workflow
+from wfverify.rule import NoOptions, rule
+
+
+def _json(data: object) -> str:
+    import json
+
+    return json.dumps(data, sort_keys=True)
+
+
+@rule(code="WF301", name="missing-default", severity="warning", groups=("choices", "proofs"), proof=True)
+def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
+    choices = [s for s in workflow.iter_states() if s.kind is StateKind.CHOICE and s.choices]
+    if not choices:
+        yield Proof("choice-exhaustiveness", Verdict.NOT_APPLICABLE, "no choice states")
+        return
+    from wfverify.smt.choices import analyze_workflow
+
+    began = time.perf_counter()
+    reports = analyze_workflow(workflow)
+    seconds = time.perf_counter() - began
+    violated, unknown, first_witness = [], [], None
+    for state in choices:
+        report = reports[state.name]
+        unknown += report.unknown
+        if report.exhaustive == "violated":
+            violated.append(state.name)
+            first_witness = first_witness or {"state": state.name, "input": report.witness}
+            yield Finding(f"choice '{state.name}' has no default and input {_json(report.witness)} matches none of its rules",
+                          pointer=state.field_pointer("choices"), state=state.name, witness=report.witness)
+        for read in report.absent_reads:
+            rule_ = state.choices[read.index]
+            fields = ", ".join(read.fields) or "a field"
+            violated.append(state.name)
+            first_witness = first_witness or {"state": state.name, "input": read.witness}
+            yield Finding(f"choice '{state.name}' rule {read.index + 1} reads {fields} which may be absent "
+                          f"(fails with States.Runtime before any default; guard it with IsPresent), "
+                          f"e.g. input {_json(read.witness)}",
+                          pointer=rule_.pointer, state=state.name,
+                          witness={"input": read.witness, "absent": list(read.fields), "rule": read.index},
+                          related=(Related(state.pointer, f"choice state '{state.name}'"),))
+    yield _proof(len(choices), violated, unknown, first_witness, seconds)
+
+
+def _proof(count: int, violated: list[str], unknown: list[str], witness: object, seconds: float) -> Proof:
+    if violated:
+        names = ", ".join(sorted(set(violated)))
+        return Proof("choice-exhaustiveness", Verdict.VIOLATED, f"{names}: an input matches no rule or fails",
+                     seconds, witness)
+    if unknown:
+        return Proof("choice-exhaustiveness", Verdict.UNKNOWN, "; ".join(unknown[:3]), seconds)
+    return Proof("choice-exhaustiveness", Verdict.PROVEN, f"{count} choice state(s): every input is routed", seconds)
