@@ -1,0 +1,93 @@
+"""Termination refinement of cycles: counters, directions, invariant bounds, initialization."""
+
+from __future__ import annotations
+
+from wfverify.graph import sccs
+from wfverify.smt.termination import refine
+from wfverify.testing import workflow_from_text
+
+
+def loop(init: str, update: str, exit_when: str, inputs: str = "{}", extra: str = "") -> str:
+    return f"""
+workflow: poll
+start: begin
+input: {inputs}
+states:
+  begin: {{type: pass, {init} next: wait}}
+  wait: {{type: wait, duration: 10s, next: check}}
+  check:
+    type: task
+    action: svc.status
+    side_effects: false
+    {update}
+    next: decide
+  decide:
+    type: choice
+    choices:
+      - {{when: "status == 'DONE'", next: done}}
+      - {{when: "{exit_when}", next: gave_up}}
+    default: {extra or 'wait'}
+  other: {{type: pass, next: wait}}
+  done: {{type: succeed}}
+  gave_up: {{type: fail, error: GaveUp}}
+"""
+
+
+def verdict(text: str) -> tuple[str, str, str]:
+    wf = workflow_from_text(text)
+    (cycle,) = sccs(wf, wf.root)
+    v = refine(wf, cycle)
+    return v.verdict, v.reason, v.hint
+
+
+def test_counter_with_bound_terminates() -> None:
+    v, reason, _ = verdict(loop("set: {polls: 0},", 'set: {polls: "polls + 1"}', "polls >= 20"))
+    assert v == "terminates" and "'polls' increases" in reason
+
+
+def test_decreasing_counter_from_a_declared_input() -> None:
+    text = loop("", 'set: {left: "left - 1"}', "left <= 0", inputs="{left: int}")
+    assert verdict(text)[0] == "terminates"
+
+
+def test_bound_is_an_invariant_input() -> None:
+    text = loop("set: {n: 0},", 'set: {n: "n + 2"}', "n > limit", inputs="{limit: number}")
+    assert verdict(text)[0] == "terminates"
+
+
+def test_bound_that_is_an_outside_answer_is_not_enough() -> None:
+    text = loop("set: {n: 0},", 'set: {n: "n + 2"}', "n > limit")  # limit may change every time
+    v, reason, hint = verdict(text)
+    assert v == "unknown" and "no exit condition" in reason and "'n'" in hint
+
+
+def test_no_counter_is_unknown_with_a_hint() -> None:
+    v, reason, hint = verdict(loop("", "", "status == 'FAILED'"))
+    assert v == "unknown" and reason == "no counter is updated in the loop" and "attempts >= 10" in hint
+
+
+def test_counter_must_be_a_number_on_entry() -> None:
+    v, reason, _ = verdict(loop("", 'set: {polls: "polls + 1"}', "polls >= 20"))
+    assert v == "unknown" and "not a number when the loop is entered" in reason
+
+
+def test_counter_must_be_updated_on_every_way_around() -> None:
+    text = loop("set: {polls: 0},", 'set: {polls: "polls + 1"}', "polls >= 20")
+    text = text.replace("- {when: \"status == 'DONE'\", next: done}",
+                        "- {when: \"status == 'DONE'\", next: done}\n      - {when: \"status == 'AGAIN'\", next: other}")
+    text = text.replace("other: {type: pass, next: wait}", "other: {type: pass, next: decide}")
+    wf = workflow_from_text(text)
+    (cycle,) = sccs(wf, wf.root)
+    assert sorted(cycle) == ["check", "decide", "other", "wait"]
+    v = refine(wf, cycle)
+    assert v.verdict == "unknown" and "not updated on every way around" in v.reason
+
+
+def test_wrong_direction_is_not_proven() -> None:
+    v, _, _ = verdict(loop("set: {polls: 0},", 'set: {polls: "polls - 1"}', "polls >= 20"))
+    assert v == "unknown"
+
+
+def test_equality_exit_is_not_a_ranking_argument() -> None:
+    v, _, _ = verdict(loop("set: {polls: 0},", 'set: {polls: "polls + 1"}', "polls == 20"))
+    assert v == "unknown"
