@@ -202,34 +202,33 @@ def _absent(data: Any, path: tuple[str, ...]) -> bool:
 
 
 def _dead_rules(z3: Any, enc: Any, encoded: list[Any], rlimit: int, report: ChoiceReport) -> None:
-    for i, (value, fails) in enumerate(encoded):
-        solver = _solver(z3, enc, rlimit)
-        solver.add(value, z3.Not(fails))
-        alone = _check(z3, solver)
-        if alone == "unsat":
-            report.dead.append(DeadRule(i, ()))
-            continue
-        if alone == "unknown" or i == 0:
-            if alone == "unknown":
-                report.unknown.append(f"{report.state} rule {i}: solver gave up ({solver.reason_unknown()})")
-            continue
-        marks = [z3.Bool(f"!rule{j}") for j in range(i)]
-        for j, mark in enumerate(marks):
-            solver.add(z3.Implies(mark, z3.And(z3.Not(encoded[j][0]), z3.Not(encoded[j][1]))))
-        result = _check(z3, solver, *marks)
+    """One incremental solver: ``!rule j`` assumes rule j is not taken, ``?take i`` that rule i is."""
+    solver = _solver(z3, enc, rlimit)
+    marks = [z3.Bool(f"!rule{j}") for j in range(len(encoded))]
+    takes = [z3.Bool(f"?take{j}") for j in range(len(encoded))]
+    for (value, fails), mark, take in zip(encoded, marks, takes):
+        solver.add(z3.Implies(mark, z3.And(z3.Not(value), z3.Not(fails))))
+        solver.add(z3.Implies(take, z3.And(value, z3.Not(fails))))
+    for i, take in enumerate(takes):
+        result = _check(z3, solver, take, *marks[:i])
         if result == "unknown":
             report.unknown.append(f"{report.state} rule {i}: solver gave up ({solver.reason_unknown()})")
-        elif result == "unsat":
-            report.dead.append(DeadRule(i, _minimal_core(z3, solver, marks)))
+        if result != "unsat":
+            continue
+        if _check(z3, solver, take) == "unsat":
+            report.dead.append(DeadRule(i, ()))
+        else:
+            report.dead.append(DeadRule(i, _minimal_core(z3, solver, marks[:i], take)))
 
 
-def _minimal_core(z3: Any, solver: Any, marks: list[Any]) -> tuple[int, ...]:
+def _minimal_core(z3: Any, solver: Any, marks: list[Any], take: Any) -> tuple[int, ...]:
     """Shrink the unsat core to a minimal set of earlier rules (deletion, bounded by the core size)."""
+    _check(z3, solver, take, *marks)
     names = {str(m): j for j, m in enumerate(marks)}
     core = sorted({names[str(c)] for c in solver.unsat_core() if str(c) in names})
     for j in list(core):
         trial = [marks[k] for k in core if k != j]
-        if _check(z3, solver, *trial) == "unsat":
+        if _check(z3, solver, take, *trial) == "unsat":
             core.remove(j)
     return tuple(core)
 
