@@ -91,3 +91,20 @@ def test_wrong_direction_is_not_proven() -> None:
 def test_equality_exit_is_not_a_ranking_argument() -> None:
     v, _, _ = verdict(loop("set: {polls: 0},", 'set: {polls: "polls + 1"}', "polls == 20"))
     assert v == "unknown"
+
+
+def test_analyze_loops_on_the_corpus() -> None:
+    from pathlib import Path
+
+    from wfverify.smt.termination import analyze_loops
+
+    root = Path(__file__).resolve().parents[1] / "corpus" / "choices"
+    got = {}
+    for name in ("job-polling-bounded.wf.yaml", "job-polling-unbounded.wf.yaml", "payment-retry.wf.yaml"):
+        wf = workflow_from_text((root / name).read_text(), name)
+        got[name] = [(sorted(c), v.verdict) for c, v in analyze_loops(wf)]
+    assert got == {
+        "job-polling-bounded.wf.yaml": [(["get_status", "job_done", "wait_for_job"], "terminates")],
+        "job-polling-unbounded.wf.yaml": [(["get_status", "job_done", "wait_for_job"], "unknown")],
+        "payment-retry.wf.yaml": [],  # the retry policy is bounded by max_attempts, not a cycle
+    }

@@ -38,7 +38,7 @@ from wfverify.expr import Arith, Lit, Var, variables
 from wfverify.model import StateKind, TransitionKind, Workflow
 from wfverify.smt import DEFAULT_RLIMIT
 
-__all__ = ["LoopVerdict", "counters", "refine"]
+__all__ = ["LoopVerdict", "analyze_loops", "counters", "refine"]
 
 
 @dataclass(frozen=True)
@@ -219,3 +219,14 @@ def loop_variables(workflow: Workflow, members: set[str]) -> set[tuple[str, ...]
             if r.condition is not None:
                 out |= variables(r.condition)
     return out
+
+
+def analyze_loops(workflow: Workflow, rlimit: int = DEFAULT_RLIMIT) -> list[tuple[frozenset[str], LoopVerdict]]:
+    """:func:`refine` on every cycle of every scope, once per workflow (for the ``unbounded-loop`` rule)."""
+    from wfverify.graph import sccs
+
+    def compute() -> list[tuple[frozenset[str], LoopVerdict]]:
+        return [(frozenset(c), refine(workflow, c, rlimit)) for scope in workflow.scopes.values()
+                for c in sccs(workflow, scope)]
+
+    return workflow.memo(f"smt.loops.{rlimit}", compute)
