@@ -75,7 +75,8 @@ class Encoder:
         self.z3 = z3
         self.inputs = {tuple(k.split(".")): v for k, v in (inputs or {}).items()}
         self.vars: dict[tuple[str, ...], Val] = {}
-        self.domain: list[Any] = []
+        self._domain: list[Any] = []
+        self._literals: set[str] = set()
         self.opaque: dict[str, Any] = {}
         self.limits = dict(limits or {})
         self.invariant = set(invariant or ())
@@ -93,21 +94,55 @@ class Encoder:
         val = Val(tag, z3.Real(f"{name}#num"), z3.String(f"{name}#str"), z3.Bool(f"{name}#bool"),
                   z3.Int(f"{name}#ts"), z3.Bool(f"{name}#is_ts"), z3.BoolVal(False))
         self.vars[path] = val
-        self.domain += [tag >= 0, tag <= 5, val.ts >= _TS_MIN, val.ts <= _TS_MAX,
-                        val.is_ts == z3.And(tag == TAGS["string"], z3.InRe(val.s, self._timestamp_re()))]
+        self._domain += [tag >= 0, tag <= 5, val.ts >= _TS_MIN, val.ts <= _TS_MAX,
+                        z3.Implies(val.is_ts, z3.And(tag == TAGS["string"], z3.InRe(val.s, self._timestamp_re())))]
         if len(path) > 1:
             parent = self.var(path[:-1])
-            self.domain.append(z3.Implies(tag != TAGS["absent"], parent.tag == TAGS["object"]))
+            self._domain.append(z3.Implies(tag != TAGS["absent"], parent.tag == TAGS["object"]))
         declared = self.inputs.get(path)
         if declared in _DECLARED:
-            self.domain.append(tag == TAGS[_DECLARED[declared]])
+            self._domain.append(tag == TAGS[_DECLARED[declared]])
             if declared == "int":
-                self.domain.append(z3.IsInt(val.num))
+                self._domain.append(z3.IsInt(val.num))
         for other in self.inputs:  # a declared nested input makes its prefixes objects
             if other[: len(path)] == path and len(other) > len(path):
-                self.domain.append(tag == TAGS["object"])
+                self._domain.append(tag == TAGS["object"])
                 break
         return val
+
+    @property
+    def domain(self) -> list[Any]:
+        """Every constraint on the variables: types, nesting, and the timestamp links.
+
+        A string variable is a timestamp (``is_ts``) exactly when its text is
+        one: for the texts the conditions name (literals) and for two variables
+        with equal texts this is stated; any other RFC 3339-shaped text is a
+        timestamp whose instant is free, and witnesses render it from the instant.
+        """
+        z3 = self.z3
+        out = list(self._domain)
+        good = {lit: parse_timestamp(lit) for lit in sorted(self._literals)}
+        bad = [lit for lit, ts in good.items() if ts is None and self._shape(lit)]
+        for v in self.vars.values():
+            shaped = z3.And(v.tag == TAGS["string"], z3.InRe(v.s, self._timestamp_re()))
+            out.append(z3.Implies(z3.Not(v.is_ts), z3.Or(z3.Not(shaped), *[v.s == lit for lit in bad])))
+            for lit, ts in good.items():
+                if ts is not None:
+                    out.append(z3.Implies(z3.And(v.tag == TAGS["string"], v.s == lit), z3.And(v.is_ts, v.ts == ts)))
+                elif lit in bad:
+                    out.append(z3.Implies(v.s == lit, z3.Not(v.is_ts)))
+        items = list(self.vars.values())
+        for i, a in enumerate(items):
+            for b in items[i + 1:]:
+                same = z3.And(a.tag == TAGS["string"], b.tag == TAGS["string"], a.s == b.s)
+                out.append(z3.Implies(same, z3.And(a.is_ts == b.is_ts, z3.Implies(a.is_ts, a.ts == b.ts))))
+        return out
+
+    @staticmethod
+    def _shape(text: str) -> bool:
+        import re
+
+        return re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})", text) is not None
 
     def _timestamp_re(self) -> Any:
         if self._ts_re is None:
@@ -156,9 +191,10 @@ class Encoder:
             tag, num = "number", Fraction(str(value)) if isinstance(value, float) else Fraction(value)
         elif isinstance(value, str):
             tag, s, ts = "string", value, parse_timestamp(value)
+            self._literals.add(value)
         elif value is not None:
             tag = "object"
-        return Val(z3.IntVal(TAGS[tag]), z3.RealVal(num), z3.StringVal(s), z3.BoolVal(b),
+        return Val(z3.IntVal(TAGS[tag]), z3.RealVal(num), _str(z3, s), z3.BoolVal(b),
                    z3.IntVal(ts or 0), z3.BoolVal(ts is not None), z3.BoolVal(False))
 
     # -- conditions -----------------------------------------------------
@@ -240,14 +276,14 @@ class Encoder:
                 continue
             if ch == "*":
                 if chunk:
-                    parts.append(z3.Re(chunk))
+                    parts.append(z3.Re(_str(z3, chunk)))
                 chunk = ""
                 parts.append(z3.Full(z3.ReSort(z3.StringSort())))
             else:
                 chunk += ch
             i += 1
         if chunk or not parts:
-            parts.append(z3.Re(chunk))
+            parts.append(z3.Re(_str(z3, chunk)))
         return z3.Concat(*parts) if len(parts) > 1 else parts[0]
 
     # -- limits (termination) -------------------------------------------
@@ -306,13 +342,31 @@ class Encoder:
             frac = model.eval(v.num, model_completion=True).as_fraction()
             return int(frac) if frac.denominator == 1 else float(frac)
         if tag == TAGS["string"]:
+            text = _decode(model.eval(v.s, model_completion=True).as_string())
             if z3.is_true(model.eval(v.is_ts, model_completion=True)):
                 micros = model.eval(v.ts, model_completion=True).as_long()
+                if parse_timestamp(text) == micros:
+                    return text
                 moment = _EPOCH + timedelta(microseconds=micros)
                 text = moment.strftime("%Y-%m-%dT%H:%M:%S")
                 return text + (f".{moment.microsecond:06d}" if moment.microsecond else "") + "Z"
-            return model.eval(v.s, model_completion=True).as_string()
+            return text
         return {}
+
+
+def _str(z3: Any, text: str) -> Any:
+    """A Z3 string constant; z3 reads ``\\u{..}`` escapes in ``StringVal``, so texts
+    holding a backslash are built character by character."""
+    if "\\" not in text:
+        return z3.StringVal(text)
+    return z3.Concat(*[z3.StringVal(ch) for ch in text]) if len(text) > 1 else z3.StringVal(text)
+
+
+def _decode(text: str) -> str:
+    """z3 prints characters it cannot show as ``\\u{hex}``: turn them back into characters."""
+    import re
+
+    return re.sub(r"\\u\{([0-9a-fA-F]{1,6})\}", lambda m: chr(int(m.group(1), 16)), text)
 
 
 def _linear(node: Expr, limits: dict[tuple[str, ...], int], scale: int) -> Fraction | None:
