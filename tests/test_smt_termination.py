@@ -108,3 +108,24 @@ def test_analyze_loops_on_the_corpus() -> None:
         "job-polling-unbounded.wf.yaml": [(["get_status", "job_done", "wait_for_job"], "unknown")],
         "payment-retry.wf.yaml": [],  # the retry policy is bounded by max_attempts, not a cycle
     }
+
+
+def test_termination_proof_verdicts() -> None:
+    from pathlib import Path
+
+    from wfverify.smt.termination import termination_proof
+
+    root = Path(__file__).resolve().parents[1] / "corpus" / "choices"
+
+    def proof(name: str):  # noqa: ANN202
+        return termination_proof(workflow_from_text((root / name).read_text(), name))
+
+    assert proof("job-polling-bounded.wf.yaml").verdict.value == "proven"
+    assert "attempts" in proof("job-polling-bounded.wf.yaml").detail
+    unbounded = proof("job-polling-unbounded.wf.yaml")
+    assert unbounded.verdict.value == "unknown" and "no counter" in unbounded.detail
+    retry = proof("payment-retry.wf.yaml")
+    assert retry.verdict.value == "proven" and "2 retry policies" in retry.detail
+    trap = workflow_from_text("workflow: t\nstart: a\nstates:\n  a: {type: pass, next: b}\n  b: {type: pass, next: a}\n")
+    assert termination_proof(trap).verdict.value == "violated"
+    assert termination_proof(trap).witness == {"cycle": ["a", "b"]}

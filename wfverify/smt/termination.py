@@ -38,7 +38,7 @@ from wfverify.expr import Arith, Lit, Var, variables
 from wfverify.model import StateKind, TransitionKind, Workflow
 from wfverify.smt import DEFAULT_RLIMIT
 
-__all__ = ["LoopVerdict", "analyze_loops", "counters", "refine"]
+__all__ = ["LoopVerdict", "analyze_loops", "can_leave", "counters", "refine", "termination_proof"]
 
 
 @dataclass(frozen=True)
@@ -230,3 +230,45 @@ def analyze_loops(workflow: Workflow, rlimit: int = DEFAULT_RLIMIT) -> list[tupl
                 for c in sccs(workflow, scope)]
 
     return workflow.memo(f"smt.loops.{rlimit}", compute)
+
+
+def can_leave(workflow: Workflow, members: set[str]) -> bool:
+    """Graph level: some state of the cycle ends its scope or has an edge out of the cycle."""
+    from wfverify.graph import exits_scope
+
+    for name in members:
+        state = workflow.states[name]
+        if exits_scope(state) or any(t.target not in members and t.target in workflow.states
+                                     for t in state.transitions):
+            return True
+    return False
+
+
+def termination_proof(workflow: Workflow, rlimit: int = DEFAULT_RLIMIT) -> Any:
+    """The file's ``termination`` proof, for the ``unbounded-loop`` rule to yield.
+
+    proven: no cycle, or every cycle has a counter argument (retry policies are
+    bounded by ``max_attempts``); violated: a cycle that can never be left
+    (witness: its states); unknown: a cycle that ends only on outside answers.
+    """
+    import time
+
+    from wfverify.findings import Proof, Verdict
+    from wfverify.graph import sccs
+
+    began = time.perf_counter()
+    retries = sum(len(s.retry) for s in workflow.iter_states())
+    cycles = [c for scope in workflow.scopes.values() for c in sccs(workflow, scope)]
+    traps = [sorted(c) for c in cycles if not can_leave(workflow, c)]
+    if traps:
+        return Proof("termination", Verdict.VIOLATED, f"loop {', '.join(traps[0])} can never be left",
+                     time.perf_counter() - began, {"cycle": traps[0]})
+    verdicts = [(sorted(c), v) for c, v in analyze_loops(workflow, rlimit)]
+    open_loops = [(c, v) for c, v in verdicts if v.verdict != "terminates"]
+    seconds = time.perf_counter() - began
+    if open_loops:
+        cycle, v = open_loops[0]
+        return Proof("termination", Verdict.UNKNOWN, f"loop {', '.join(cycle)}: {v.reason}; {v.hint}", seconds)
+    counted = ", ".join(sorted({v.counter or "" for _, v in verdicts}))
+    detail = f"{len(verdicts)} loop(s) bounded by counters ({counted})" if verdicts else "no loops"
+    return Proof("termination", Verdict.PROVEN, f"{detail}; {retries} retry policies bounded by max_attempts", seconds)
