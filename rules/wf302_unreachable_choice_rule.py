@@ -61,7 +61,7 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
     choices = [s for s in workflow.iter_states() if s.kind is StateKind.CHOICE and s.choices]
     if not choices:
         return
-    from wfverify.smt.choices import analyze_workflow
+    from wfverify.smt.choices import analyze_workflow, reads_absent_failing
 
     reports = analyze_workflow(workflow)
     for state in choices:
@@ -73,9 +73,11 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
                 continue
             names = ", ".join(str(j + 1) for j in dead.shadowed_by)
             plural = "s" if len(dead.shadowed_by) > 1 else ""
+            fails = any(reads_absent_failing(state.choices[j].condition) for j in dead.shadowed_by)
+            tail = " (or that fails the execution reading an absent field)" if fails else ""
             yield Finding(
                 f"choice '{state.name}' rule {dead.index + 1} is never taken: every input it accepts is taken by "
-                f"earlier rule{plural} {names}",
+                f"earlier rule{plural} {names}{tail}",
                 pointer=rule_.pointer, state=state.name,
                 witness={"shadowed_by": list(dead.shadowed_by)},
                 related=tuple(Related(state.choices[j].pointer, f"rule {j + 1} takes its inputs first")

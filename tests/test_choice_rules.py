@@ -90,3 +90,16 @@ def test_absent_read_finding_names_the_field() -> None:
     assert "reads status which may be absent" in finding.message
     assert finding.witness["absent"] == ["status"] and finding.pointer == "/States/C/Choices/0"
     assert items[-1].verdict.value == "violated"
+
+
+def test_shadowing_by_a_rule_that_fails_says_so() -> None:
+    from wfverify.expr import Cmp, Lit, Var
+    from tests.test_smt_choices import choice
+
+    n = Var(("n",), True)
+    wf, state = choice([Cmp(">", n, Lit(0), "number"), Cmp("<=", n, Lit(0), "number"),
+                        Cmp("==", n, Lit(5), "number")], default="done")
+    rule = registry().get("unreachable-choice-rule")
+    (finding,) = list(rule.check(wf, rule.options()))
+    assert finding.pointer == "/States/C/Choices/2" and "earlier rule 1" in finding.message
+    assert "fails the execution reading an absent field" in finding.message

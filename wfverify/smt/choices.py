@@ -31,7 +31,8 @@ from wfverify.expr import Opaque, variables
 from wfverify.model import State, StateKind, Workflow
 from wfverify.smt import DEFAULT_RLIMIT
 
-__all__ = ["ChoiceReport", "DeadRule", "AbsentRead", "analyze_choice", "analyze_workflow", "contains_opaque"]
+__all__ = ["ChoiceReport", "DeadRule", "AbsentRead", "analyze_choice", "analyze_workflow", "contains_opaque",
+           "reads_absent_failing"]
 
 
 @dataclass(frozen=True)
@@ -169,8 +170,12 @@ def _absent_reads(z3: Any, enc: Any, conds: list[Any], encoded: list[Any], passe
             report.unknown.append(f"{report.state} rule {i}: may read an absent variable (opaque conditions)")
 
 
-def _fails_possible(node: Any) -> bool:
+def reads_absent_failing(node: Any) -> bool:
+    """True when evaluating the condition may fail on an absent variable (ASL)."""
     return bool(_failing_vars(node))
+
+
+_fails_possible = reads_absent_failing
 
 
 def _failing_vars(node: Any) -> set[tuple[str, ...]]:

@@ -77,6 +77,7 @@ class Encoder:
         self.vars: dict[tuple[str, ...], Val] = {}
         self._domain: list[Any] = []
         self._literals: set[str] = set()
+        self._pairs: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
         self.opaque: dict[str, Any] = {}
         self.limits = dict(limits or {})
         self.invariant = set(invariant or ())
@@ -116,7 +117,7 @@ class Encoder:
 
         A string variable is a timestamp (``is_ts``) exactly when its text is
         one: for the texts the conditions name (literals) and for two variables
-        with equal texts this is stated; any other RFC 3339-shaped text is a
+        compared with each other (``*Path`` rules) with equal texts this is stated; any other RFC 3339-shaped text is a
         timestamp whose instant is free, and witnesses render it from the instant.
         """
         z3 = self.z3
@@ -131,11 +132,10 @@ class Encoder:
                     out.append(z3.Implies(z3.And(v.tag == TAGS["string"], v.s == lit), z3.And(v.is_ts, v.ts == ts)))
                 elif lit in bad:
                     out.append(z3.Implies(v.s == lit, z3.Not(v.is_ts)))
-        items = list(self.vars.values())
-        for i, a in enumerate(items):
-            for b in items[i + 1:]:
-                same = z3.And(a.tag == TAGS["string"], b.tag == TAGS["string"], a.s == b.s)
-                out.append(z3.Implies(same, z3.And(a.is_ts == b.is_ts, z3.Implies(a.is_ts, a.ts == b.ts))))
+        for left, right in sorted(self._pairs):
+            a, b = self.vars[left], self.vars[right]
+            same = z3.And(a.tag == TAGS["string"], b.tag == TAGS["string"], a.s == b.s)
+            out.append(z3.Implies(same, z3.And(a.is_ts == b.is_ts, z3.Implies(a.is_ts, a.ts == b.ts))))
         return out
 
     @staticmethod
@@ -218,6 +218,9 @@ class Encoder:
         if isinstance(node, Cmp):
             if self.limits and self._mentions_limit(node):
                 return self._limit_cmp(node)
+            if (node.type in (None, "string") and isinstance(node.left, Var) and isinstance(node.right, Var)
+                    and node.left.path != node.right.path):
+                self._pairs.add((node.left.path, node.right.path))
             a, b = self.value(node.left), self.value(node.right)
             return self.compare(node.op, node.type, a, b), z3.Or(a.fails, b.fails)
         if isinstance(node, In):
