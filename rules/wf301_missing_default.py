@@ -94,7 +94,7 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
                           f"(fails with States.Runtime before any default; guard it with IsPresent), "
                           f"e.g. input {_json(read.witness)}",
                           pointer=rule_.pointer, state=state.name,
-                          witness={"input": read.witness, "absent": list(read.fields), "rule": read.index},
+                          witness=read.witness, args=(("absent", read.fields), ("rule", read.index)),
                           related=(Related(state.pointer, f"choice state '{state.name}'"),))
     yield _proof(len(choices), violated, unknown, first_witness, seconds)
 

@@ -79,6 +79,6 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
                 f"choice '{state.name}' rule {dead.index + 1} is never taken: every input it accepts is taken by "
                 f"earlier rule{plural} {names}{tail}",
                 pointer=rule_.pointer, state=state.name,
-                witness={"shadowed_by": list(dead.shadowed_by)},
+                witness={"shadowed_by": list(dead.shadowed_by), "input": dead.sample},
                 related=tuple(Related(state.choices[j].pointer, f"rule {j + 1} takes its inputs first")
                               for j in dead.shadowed_by))

@@ -171,6 +171,8 @@ def test_shadowed_rule_names_the_earlier_rules_and_replays() -> None:
     assert [(d.index, d.shadowed_by) for d in report.dead] == [(3, (0,))]
     sample = solve(conds[3], True, {"n": "number", "s": "string"})
     assert sample is not None and evaluate(conds[0], sample)
+    own = report.dead[0].sample  # the analysis' own replayed sample
+    assert own is not None and evaluate(conds[3], own) and evaluate(conds[0], own)
 
 
 def test_shadowing_by_a_union_of_rules() -> None:

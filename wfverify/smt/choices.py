@@ -39,6 +39,7 @@ __all__ = ["ChoiceReport", "DeadRule", "AbsentRead", "analyze_choice", "analyze_
 class DeadRule:
     index: int
     shadowed_by: tuple[int, ...]  # empty: the condition alone is unsatisfiable
+    sample: dict[str, Any] | None = None  # an input the rule accepts, taken earlier (replayed)
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def analyze_choice(workflow: Workflow, state: State, rlimit: int = DEFAULT_RLIMI
 
     _fall_through(z3, enc, state, conds, passes[-1], opaque, rlimit, report)
     _absent_reads(z3, enc, conds, encoded, passes, opaque, rlimit, report)
-    _dead_rules(z3, enc, encoded, rlimit, report)
+    _dead_rules(z3, enc, conds, encoded, rlimit, report)
     report.seconds = time.perf_counter() - began
     return report
 
@@ -206,7 +207,7 @@ def _absent(data: Any, path: tuple[str, ...]) -> bool:
     return False
 
 
-def _dead_rules(z3: Any, enc: Any, encoded: list[Any], rlimit: int, report: ChoiceReport) -> None:
+def _dead_rules(z3: Any, enc: Any, conds: list[Any], encoded: list[Any], rlimit: int, report: ChoiceReport) -> None:
     """One incremental solver: ``!rule j`` assumes rule j is not taken, ``?take i`` that rule i is."""
     solver = _solver(z3, enc, rlimit)
     marks = [z3.Bool(f"!rule{j}") for j in range(len(encoded))]
@@ -220,10 +221,31 @@ def _dead_rules(z3: Any, enc: Any, encoded: list[Any], rlimit: int, report: Choi
             report.unknown.append(f"{report.state} rule {i}: solver gave up ({solver.reason_unknown()})")
         if result != "unsat":
             continue
-        if _check(z3, solver, take) == "unsat":
+        alone = _check(z3, solver, take)
+        if alone == "unsat":
             report.dead.append(DeadRule(i, ()))
+        elif alone == "unknown":
+            report.unknown.append(f"{report.state} rule {i}: solver gave up ({solver.reason_unknown()})")
         else:
-            report.dead.append(DeadRule(i, _minimal_core(z3, solver, marks[:i], take)))
+            sample = enc.witness(solver.model())
+            core = _minimal_core(z3, solver, marks[:i], take)
+            if any(contains_opaque(conds[j]) for j in (i, *core)):
+                report.dead.append(DeadRule(i, core))
+            elif _sample_replays(conds, i, core, sample):
+                report.dead.append(DeadRule(i, core, sample))
+            else:
+                report.unknown.append(f"{report.state} rule {i}: the solver's sample input did not replay")
+
+
+def _sample_replays(conds: list[Any], i: int, core: tuple[int, ...], sample: dict[str, Any]) -> bool:
+    """The sample satisfies rule i alone, and evaluation in order stops at a shadowing rule."""
+    try:
+        if not evaluate(conds[i], sample):
+            return False
+    except AbsentVariable:
+        return False
+    outcome, index = _replay(conds, sample, i)
+    return outcome in ("match", "fail") and index in core
 
 
 def _minimal_core(z3: Any, solver: Any, marks: list[Any], take: Any) -> tuple[int, ...]:
