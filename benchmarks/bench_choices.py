@@ -61,6 +61,25 @@ def time_corpus(repeat: int) -> list[float]:
     return out
 
 
+def time_termination() -> float:
+    """termination_proof on every corpus workflow (the unbounded-loop rule's proof, computed here directly)."""
+    from wfverify.api import discover
+    from wfverify.load import load_bytes
+    from wfverify.smt.termination import termination_proof
+
+    total, verdicts = 0.0, {}
+    for path, _ in discover([str(ROOT / "corpus")]):
+        loaded = load_bytes(Path(path).read_bytes(), str(path))
+        if loaded.workflow is None:
+            continue
+        began = time.perf_counter()
+        proof = termination_proof(loaded.workflow)
+        total += time.perf_counter() - began
+        verdicts[Path(path).name] = proof.verdict.value
+    print(f"termination proofs on the corpus: {total:.3f}s; {verdicts}")
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rules", type=int, default=200)
@@ -69,6 +88,7 @@ def main() -> None:
     registry()
     corpus = time_corpus(args.repeat)
     print(f"corpus check (all rules, in process): median {statistics.median(corpus):.3f}s over {args.repeat}")
+    time_termination()
     gen = time_generated(args.rules, args.repeat)
     print(f"generated {args.rules}-rule choice proofs: median {statistics.median(gen):.3f}s over {args.repeat}")
 
