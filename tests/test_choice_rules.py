@@ -52,7 +52,7 @@ def test_corpus_witnesses_replay(path: Path) -> None:
         index = int(re.search(r"rule (\d+)", f.message).group(1)) - 1
         if not f.witness:  # unsatisfiable: no input at all makes it true (checked in test_smt_choices)
             continue
-        from tests.test_smt_choices import solve
+        from test_smt_choices import solve
 
         sample = solve(state.choices[index].condition, True, dict(wf.inputs))
         assert sample is not None
@@ -84,7 +84,7 @@ def test_no_proofs_skips_the_solver_rules() -> None:
 
 def test_absent_read_finding_names_the_field() -> None:
     from wfverify.expr import Cmp, Lit, Var
-    from tests.test_smt_choices import choice
+    from test_smt_choices import choice
 
     wf, state = choice([Cmp("==", Var(("status",), True), Lit("OK"), "string")], default="done")
     rule = registry().get("missing-default")
@@ -98,7 +98,7 @@ def test_absent_read_finding_names_the_field() -> None:
 
 def test_shadowing_by_a_rule_that_fails_says_so() -> None:
     from wfverify.expr import Cmp, Lit, Var
-    from tests.test_smt_choices import choice
+    from test_smt_choices import choice
 
     n = Var(("n",), True)
     wf, state = choice([Cmp(">", n, Lit(0), "number"), Cmp("<=", n, Lit(0), "number"),

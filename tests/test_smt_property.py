@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from wfverify.evaluate import AbsentVariable, evaluate
 from wfverify.expr import And, Arith, Cmp, Exists, In, IsType, Lit, Matches, Not, Or, Var
-from tests.test_smt_choices import solve
+from test_smt_choices import solve
 
 NAMES = [("a",), ("b",), ("o", "x")]
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.sampled_from(["", "a", "ab", "b*", "2024-01-01T00:00:00Z"]))
