@@ -22,10 +22,12 @@ def _leaves(error: Any) -> Iterator[Any]:
     """The most specific errors: descend into anyOf/oneOf contexts only when they explain more."""
     if error.validator in ("anyOf", "oneOf") and error.context:
         deepest = max(len(e.absolute_path) for e in error.context)
-        if deepest > 0:
-            for sub in error.context:
-                if len(sub.absolute_path) == deepest:
-                    yield from _leaves(sub)
+        candidates = [e for e in error.context if len(e.absolute_path) == deepest]
+        specific = [e for e in candidates if e.validator != "type"]
+        if deepest > 0 or specific:
+            # a branch whose type matched explains more than "must be a string"
+            for sub in specific or candidates:
+                yield from _leaves(sub)
             return
     yield error
 

@@ -1,0 +1,72 @@
+"""A path, intrinsic function or expression that its engine would reject.
+
+Checks every string the engine evaluates, as the loader recorded it in the
+model: Amazon States Language JSONPaths (`InputPath`, `OutputPath`, values of
+`key.$` fields), reference paths (`ResultPath`, `ItemsPath`, `*Path` fields,
+Choice `Variable`), intrinsic functions (`States.Format(...)`: known name,
+arity, argument kinds), JSONata `{% ... %}` expressions (delimiters and
+syntax), and the native format's condition and `set` expressions.
+
+## Why is this bad?
+Step Functions rejects the definition at deploy time, or worse, fails the
+execution when it reaches the state (`States.Runtime`). A native expression
+that does not parse makes the choice or counter it belongs to unknowable, so no
+proof about it can be trusted.
+
+## Example
+```json
+{"StartAt": "Save", "States": {"Save": {"Type": "Pass", "ResultPath": "..result", "End": true}}}
+```
+
+## Use instead
+```json
+{"StartAt": "Save", "States": {"Save": {"Type": "Pass", "ResultPath": "$.result", "End": true}}}
+```
+
+## References
+- Amazon States Language specification: "Paths", "Reference Paths", "Intrinsic Functions".
+- AWS Step Functions developer guide: "Transforming data with JSONata".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from wfverify.findings import Finding
+from wfverify.model import PathExpr, Workflow
+from wfverify.rule import rule
+
+
+def _problem(path: PathExpr) -> str | None:
+    from wfverify.load import asl_paths
+
+    text = path.text
+    if path.language == "jsonpath":
+        return asl_paths.check_jsonpath(text)
+    if path.language == "reference-path":
+        return asl_paths.check_reference_path(text)
+    if path.language == "result-path":
+        return asl_paths.check_reference_path(text, variables=False)
+    if path.language == "payload":
+        return asl_paths.check_payload_value(text)
+    if path.language == "jsonata":
+        return asl_paths.check_jsonata(text)
+    if path.language == "native-expr":
+        from wfverify.exprparse import ExprError, parse
+
+        try:
+            parse(text)
+        except ExprError as exc:
+            return f"{exc} (at character {exc.offset + 1})"
+    return None
+
+
+@rule(code="WF004", name="invalid-path", severity="error", groups=("paths",))
+def check(workflow: Workflow, options: object) -> Iterator[Finding]:
+    for state in workflow.iter_states():
+        for path in state.paths:
+            problem = _problem(path)
+            if problem:
+                shown = path.text if len(path.text) <= 60 else path.text[:57] + "..."
+                yield Finding(f"{shown!r} in state '{state.name}': {problem}", path.pointer, state=state.name,
+                              args=(("text", path.text), ("language", path.language)))

@@ -1,0 +1,170 @@
+"""One checked ASL state -> a model :class:`~wfverify.model.State` (transitions, retries, choices...)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wfverify.expr import Arith, Lit, Var
+from wfverify.load.asl_choice import convert_rule, path_to_var
+from wfverify.model import (
+    ALL_ERRORS, Assignment, Catcher, ChoiceRule, Retrier, State, StateKind, Transition, TransitionKind,
+)
+
+__all__ = ["state_from_asl"]
+
+_KINDS = {"Pass": StateKind.PASS, "Task": StateKind.TASK, "Choice": StateKind.CHOICE, "Wait": StateKind.WAIT,
+          "Succeed": StateKind.SUCCEED, "Fail": StateKind.FAIL, "Parallel": StateKind.PARALLEL, "Map": StateKind.MAP}
+
+
+def _errors(value: Any) -> tuple[str, ...]:
+    names = tuple(ALL_ERRORS if e == "States.ALL" else e for e in (value if isinstance(value, list) else [])
+                  if isinstance(e, str))
+    return names or (ALL_ERRORS,)
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _retriers(raw: Any, p: str) -> tuple[Retrier, ...]:
+    out = []
+    for i, r in enumerate(_list(raw)):
+        if not isinstance(r, dict):
+            continue
+        attempts = r.get("MaxAttempts", 3)
+        out.append(Retrier(
+            errors=_errors(r.get("ErrorEquals")),
+            max_attempts=attempts if isinstance(attempts, int) and not isinstance(attempts, bool) else 3,
+            interval=_number(r.get("IntervalSeconds", 1)) if _number(r.get("IntervalSeconds", 1)) is not None else 1.0,
+            backoff_rate=_number(r.get("BackoffRate", 2.0)) or 2.0 if "BackoffRate" not in r
+            else (_number(r["BackoffRate"]) if _number(r["BackoffRate"]) is not None else 2.0),
+            max_delay=_number(r.get("MaxDelaySeconds")),
+            jitter=r.get("JitterStrategy") == "FULL",
+            pointer=f"{p}/Retry/{i}",
+        ))
+    return tuple(out)
+
+
+def _timeout(raw: dict[str, Any], key: str) -> tuple[float | None, bool]:
+    value = raw.get(key)
+    if _number(value) is not None:
+        return _number(value), False
+    return None, value is not None or f"{key}Path" in raw
+
+
+def _counter_assignments(b: Any) -> list[Assignment]:
+    """Counters the proofs can follow: ``Assign`` entries and Pass ``Parameters`` written back by ResultPath.
+
+    ``{"count.$": "States.MathAdd($count, 1)"}`` in Assign sets the variable ``$count``;
+    a Pass with ``Parameters: {"n.$": "States.MathAdd($.it.n, 1)"}`` and ``ResultPath: "$.it"``
+    sets ``it.n``. Literal numbers set constants. Anything else is not tracked.
+    """
+    raw, p, out = b.raw, b.p, []
+    assign = raw.get("Assign")
+    for key, value in (assign.items() if isinstance(assign, dict) else []):
+        name = key[:-2] if key.endswith(".$") else key
+        expr = _value_expr(value, key.endswith(".$"))
+        out.append(Assignment(f"${name}", expr, f"{p}/Assign/{key}", str(value)))
+    if b.type == "Pass" and isinstance(raw.get("Parameters"), dict):
+        base = raw.get("ResultPath", "$")
+        target = path_to_var(base) if isinstance(base, str) else None
+        for key, value in raw["Parameters"].items():
+            if target is None:
+                break
+            name = key[:-2] if key.endswith(".$") else key
+            expr = _value_expr(value, key.endswith(".$"))
+            if expr is not None:
+                out.append(Assignment(".".join((*target.path, name)), expr, f"{p}/Parameters/{key}", str(value)))
+    return out
+
+
+def _value_expr(value: Any, dynamic: bool) -> Any:
+    if not dynamic:
+        return Lit(value) if isinstance(value, (int, float, bool)) or value is None else None
+    if not isinstance(value, str):
+        return None
+    import re
+
+    m = re.fullmatch(r"States\.MathAdd\(\s*(\$[^,\s]*)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)", value)
+    if m:
+        var = _var_of(m.group(1))
+        step = float(m.group(2)) if "." in m.group(2) else int(m.group(2))
+        return Arith("+", var, Lit(step)) if var is not None else None
+    return _var_of(value)
+
+
+def _var_of(path: str) -> Var | None:
+    if path.startswith("$.") or path == "$":
+        return path_to_var(path)
+    m = __import__("re").fullmatch(r"\$([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_-]+)*)", path)
+    if m:
+        rest = tuple(x for x in m.group(2).split(".") if x)
+        return Var((f"${m.group(1)}", *rest))
+    return None
+
+
+def state_from_asl(b: Any) -> tuple[State, list[Any]]:
+    from wfverify.load.asl import _Body
+
+    raw, p, name = b.raw, b.p, b.name
+    kind = _KINDS.get(b.type or "", StateKind.PASS)
+    transitions: list[Transition] = []
+
+    def edge(target: Any, k: TransitionKind, pointer: str, **extra: Any) -> None:
+        if isinstance(target, str) and target:
+            transitions.append(Transition(name, target, k, pointer, **extra))
+
+    edge(raw.get("Next"), TransitionKind.NEXT, f"{p}/Next")
+    choices = []
+    if kind == StateKind.CHOICE:
+        for i, rule in enumerate(_list(raw.get("Choices"))):
+            where = f"{p}/Choices/{i}"
+            cond = convert_rule(rule, where, True, b.language == "JSONata", b.report)
+            target = rule.get("Next") if isinstance(rule, dict) else None
+            choices.append(ChoiceRule(cond, target if isinstance(target, str) else "", where))
+            edge(target, TransitionKind.CHOICE, f"{where}/Next", index=i)
+        edge(raw.get("Default"), TransitionKind.DEFAULT, f"{p}/Default")
+    catchers = []
+    for i, c in enumerate(_list(raw.get("Catch"))):
+        if isinstance(c, dict):
+            errors = _errors(c.get("ErrorEquals"))
+            catchers.append(Catcher(errors, str(c.get("Next", "")), f"{p}/Catch/{i}"))
+            edge(c.get("Next"), TransitionKind.CATCH, f"{p}/Catch/{i}/Next", index=i, errors=errors)
+    bodies = []
+    if kind == StateKind.PARALLEL:
+        for i, br in enumerate(_list(raw.get("Branches"))):
+            if isinstance(br, dict):
+                bodies.append(_Body(f"{p}/Branches/{i}", br, name, "branch", b.language))
+    elif kind == StateKind.MAP:
+        key = "ItemProcessor" if isinstance(raw.get("ItemProcessor"), dict) else "Iterator"
+        if isinstance(raw.get(key), dict):
+            bodies.append(_Body(f"{p}/{key}", raw[key], name, "iterator", b.language))
+    resource = raw.get("Resource") if isinstance(raw.get("Resource"), str) else None
+    timeout, t_dyn = _timeout(raw, "TimeoutSeconds")
+    heartbeat, h_dyn = _timeout(raw, "HeartbeatSeconds")
+    waits = bool(resource and (resource.endswith(".waitForTaskToken") or ":activity:" in resource))
+    max_conc = raw.get("MaxConcurrency")
+    seconds = _number(raw.get("Seconds"))
+    state = State(
+        name=name, kind=kind, pointer=p, scope=b.scope,
+        next=raw.get("Next") if isinstance(raw.get("Next"), str) else None,
+        end=raw.get("End") is True,
+        transitions=tuple(transitions), choices=tuple(choices),
+        default=raw.get("Default") if isinstance(raw.get("Default"), str) else None,
+        retry=_retriers(raw.get("Retry"), p), catch=tuple(catchers),
+        timeout=timeout, heartbeat=heartbeat, timeout_is_dynamic=t_dyn or h_dyn, waits_on_outside=waits,
+        branches=tuple(x.id for x in bodies),
+        items=raw.get("ItemsPath") or raw.get("Items"),
+        max_concurrency=max_conc if isinstance(max_conc, int) and not isinstance(max_conc, bool) else None,
+        action=resource, assignments=tuple(_counter_assignments(b)), paths=tuple(b.paths),
+        error=raw.get("Error") if isinstance(raw.get("Error"), str) else None,
+        cause=raw.get("Cause") if isinstance(raw.get("Cause"), str) else None,
+        duration=seconds,
+        comment=raw.get("Comment") if isinstance(raw.get("Comment"), str) else None,
+        fields={k: f"{p}/{k.replace('~', '~0').replace('/', '~1')}" for k in raw},
+    )
+    return state, bodies
