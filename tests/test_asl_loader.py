@@ -170,7 +170,7 @@ def test_sidecar_annotations_apply_and_unknown_names_are_reported() -> None:
     sidecar = "states:\n  Charge: {compensate: Refund, idempotent: true}\n  Refnd: {compensation: true}\n"
     result = check_text(text, "pay.asl.json", sidecar=sidecar, select=["unknown-target"])
     assert [(f.rule, f.path, f.line, f.column) for f in result.findings] == [
-        ("unknown-target", "pay.asl.json.wfverify.yaml", 2, 26),
+        ("unknown-target", "pay.asl.json.wfverify.yaml", 2, 12),
         ("unknown-target", "pay.asl.json.wfverify.yaml", 3, 3),
     ]
     w = workflow_from_text(text, "pay.asl.json", sidecar=sidecar)
