@@ -164,6 +164,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("wfverify: interrupted", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader (head, less) went away: nothing left to say
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except Exception as exc:  # the contract: one line on stderr, exit 2
         return _fail(exc, getattr(args, "debug", False))
 

@@ -61,6 +61,8 @@ class FileResult:
     findings: list[Finding]
     proofs: list[Proof]
     seconds: float = 0.0
+    #: Positions of the states that witnesses name, so reporters can show each step's place.
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def run_rules(path: str, loaded: LoadResult, registry: Registry, selection: Selection,
@@ -84,7 +86,26 @@ def run_rules(path: str, loaded: LoadResult, registry: Registry, selection: Sele
     proofs = [replace(p, path=path) for p in proofs]
     proofs.sort(key=lambda p: p.property)
     states = len(workflow.states) if workflow is not None else 0
-    return FileResult(path, loaded.dialect, states, findings, proofs, time.perf_counter() - started)
+    positions = _witness_positions(findings, loaded)
+    return FileResult(path, loaded.dialect, states, findings, proofs, time.perf_counter() - started, positions)
+
+
+def _witness_positions(findings: list[Finding], loaded: LoadResult) -> dict[str, tuple[int, int]]:
+    workflow, doc = loaded.workflow, loaded.document
+    if workflow is None or doc is None:
+        return {}
+    names: set[str] = set()
+    for f in findings:
+        stack = [f.witness]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str) and item in workflow.states:
+                names.add(item)
+            elif isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                stack.extend(item.values())
+    return {n: doc.locate(workflow.states[n].pointer) for n in sorted(names)}
 
 
 def _run_one(rule: Rule, workflow: Any, options: Any, out: list[Finding], proofs: list[Proof], debug: bool) -> None:

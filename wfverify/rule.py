@@ -138,8 +138,9 @@ def rule(
     aliases: tuple[str, ...] = (),
     proof: bool = False,
     dialects: tuple[str, ...] = (),
+    doc: str | None = None,
 ) -> Callable[[CheckFn], Rule]:
-    """Declare a rule; the decorated module's docstring is its page."""
+    """Declare a rule; its page is ``doc``, or else the defining module's docstring."""
 
     def decorate(fn: CheckFn) -> Rule:
         label = f"rule {name!r} ({code}) in {fn.__module__}"
@@ -153,11 +154,11 @@ def rule(
             raise RuleDefinitionError(f"{label}: severity must be error, warning or info") from None
         if not dataclasses.is_dataclass(options):
             raise RuleDefinitionError(f"{label}: options must be a dataclass type")
-        doc = (sys.modules[fn.__module__].__doc__ or "").strip()
-        sections = page_sections(doc)
+        page = (doc if doc is not None else sys.modules[fn.__module__].__doc__ or "").strip()
+        sections = page_sections(page)
         missing = [s for s in _REQUIRED_SECTIONS if s not in sections]
-        if not doc or missing:
-            raise RuleDefinitionError(f"{label}: module docstring lacks sections {missing or ['summary']}")
-        return Rule(code, name, sev, tuple(groups), fn, options, doc, tuple(aliases), proof, tuple(dialects))
+        if not page or missing:
+            raise RuleDefinitionError(f"{label}: its page (module docstring) lacks sections {missing or ['summary']}")
+        return Rule(code, name, sev, tuple(groups), fn, options, page, tuple(aliases), proof, tuple(dialects))
 
     return decorate

@@ -1,0 +1,120 @@
+"""SARIF 2.1.0: one run, the rules with their help text, results with locations and code flows.
+
+A witness that is a path (a list of state names, or ``{"steps": [...]}``)
+becomes one ``codeFlow`` with one ``threadFlow``; a schedule with
+``{"holders": {name: [steps]}}`` becomes one ``threadFlow`` per holder, so
+code-scanning UIs can walk a counterexample step by step.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from wfverify.findings import Severity
+
+__all__ = ["as_sarif", "render"]
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def _rule_descriptor(rule: Any) -> dict[str, Any]:
+    from wfverify.report.pages import page_text
+
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.section("Why is this bad?") or rule.summary},
+        "help": {"text": page_text(rule), "markdown": page_text(rule)},
+        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+        "properties": {"tags": list(rule.groups)},
+    }
+
+
+def _location(path: str, line: int | None, column: int | None, message: str | None = None) -> dict[str, Any]:
+    loc: dict[str, Any] = {"physicalLocation": {
+        "artifactLocation": {"uri": path.replace("\\", "/")},
+        "region": {"startLine": line or 1, "startColumn": column or 1},
+    }}
+    if message:
+        loc["message"] = {"text": message}
+    return loc
+
+
+def _steps_of(witness: Any) -> dict[str, list[Any]] | None:
+    """Holder name -> steps, for the witness shapes rules produce."""
+    if isinstance(witness, dict) and isinstance(witness.get("holders"), dict):
+        return {str(k): list(v) for k, v in witness["holders"].items() if isinstance(v, list)}
+    if isinstance(witness, dict) and isinstance(witness.get("steps"), list):
+        return {"main": witness["steps"]}
+    if isinstance(witness, list) and witness and all(isinstance(s, (str, dict)) for s in witness):
+        return {"main": witness}
+    return None
+
+
+def _code_flows(finding: Any, states: dict[str, tuple[int, int]]) -> list[dict[str, Any]]:
+    holders = _steps_of(finding.witness)
+    if not holders:
+        return []
+    threads = []
+    for holder, steps in holders.items():
+        locations = []
+        for step in steps:
+            name = step if isinstance(step, str) else step.get("state", "")
+            text = name if isinstance(step, str) else step.get("message") or step.get("action") or name
+            line, column = (step.get("line"), step.get("column")) if isinstance(step, dict) and step.get("line") else \
+                states.get(name, (finding.line, finding.column))
+            locations.append({"location": _location(finding.path, line, column, f"{holder}: {text}")})
+        if locations:
+            threads.append({"id": holder, "locations": locations})
+    return [{"threadFlows": threads}] if threads else []
+
+
+def as_sarif(report: Any, registry: Any, state_positions: dict[str, dict[str, tuple[int, int]]] | None = None) -> dict[str, Any]:
+    from wfverify import __version__
+
+    rules = list(registry.rules)
+    index = {r.name: i for i, r in enumerate(rules)}
+    results = []
+    for f in report.findings:
+        result: dict[str, Any] = {
+            "ruleId": f.code or f.rule,
+            "level": _LEVEL[f.severity],
+            "message": {"text": f.message},
+            "locations": [_location(f.path, f.line, f.column)],
+            "properties": {"rule": f.rule, "pointer": f.pointer, "state": f.state},
+        }
+        if f.rule in index:
+            result["ruleIndex"] = index[f.rule]
+        if f.related:
+            result["relatedLocations"] = [
+                {**_location(f.path, r.line, r.column, r.message), "id": i} for i, r in enumerate(f.related)]
+        flows = _code_flows(f, (state_positions or {}).get(f.path, {}))
+        if flows:
+            result["codeFlows"] = flows
+        if f.witness is not None:
+            result["properties"]["witness"] = f.witness
+        results.append(result)
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "wfverify", "version": __version__, "semanticVersion": __version__,
+                "informationUri": "https://pypi.org/project/wfverify/",
+                "rules": [_rule_descriptor(r) for r in rules],
+            }},
+            "results": results,
+            "artifacts": [{"location": {"uri": r.path.replace("\\", "/")}} for r in report.files],
+            "columnKind": "unicodeCodePoints",
+            "properties": {"proofs": [p.to_json() for p in report.proofs]},
+        }],
+    }
+
+
+def render(report: Any, registry: Any, stream: IO[str], options: dict[str, Any]) -> None:
+    positions = {r.path: r.positions for r in report.files}
+    json.dump(as_sarif(report, registry, positions), stream, indent=2, default=str)
+    stream.write("\n")
