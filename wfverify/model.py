@@ -113,9 +113,13 @@ class Retrier:
 
 @dataclass(frozen=True, slots=True)
 class Catcher:
+    """``keeps_input``/``writes``: what the data looks like at ``next`` (see :attr:`State.writes`)."""
+
     errors: tuple[str, ...]
     next: str
     pointer: str
+    keeps_input: bool = True
+    writes: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +227,14 @@ class State:
     acquire: tuple[Acquire, ...] = ()
     release: tuple[str, ...] = ()
     # data
+    #: Data paths certainly present in the state's output when it completes normally
+    #: (ASL ResultPath/ResultSelector/Parameters, Assign variables as ("$name",), native ``set``).
+    writes: tuple[tuple[str, ...], ...] = ()
+    #: Whether the input's data survives into the output (false when ResultPath "$" or an
+    #: OutputPath replaces it). Variables (paths starting with "$") always survive.
+    keeps_input: bool = True
+    #: ASL OutputPath "$.a.b": the output is the subtree at this path (applied after ``writes``).
+    output_root: tuple[str, ...] | None = None
     assignments: tuple[Assignment, ...] = ()
     paths: tuple[PathExpr, ...] = ()
     # fail

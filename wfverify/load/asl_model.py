@@ -107,6 +107,76 @@ def _var_of(path: str) -> Var | None:
     return None
 
 
+def _keys(obj: Any) -> list[str] | None:
+    if not isinstance(obj, dict):
+        return None
+    return [k[:-2] if k.endswith(".$") else k for k in obj]
+
+
+def _target(path: Any) -> tuple[str, ...] | None:
+    var = path_to_var(path) if isinstance(path, str) else None
+    return var.path if var is not None else None
+
+
+def _variables_assigned(assign: Any) -> list[tuple[str, ...]]:
+    return [(f"${k[:-2] if k.endswith('.$') else k}",) for k in (assign if isinstance(assign, dict) else {})]
+
+
+def data_effect(b: Any) -> tuple[bool, tuple[tuple[str, ...], ...], tuple[str, ...] | None]:
+    """(keeps_input, writes, output_root) of a completed state; see :mod:`wfverify.dataflow`."""
+    raw = b.raw
+    variables = _variables_assigned(raw.get("Assign"))
+    if b.language == "JSONata":
+        replaces = "Output" in raw or b.type in ("Task", "Parallel", "Map")
+        return not replaces, tuple(variables), None
+    if b.type in ("Choice", "Wait", "Succeed", "Fail"):
+        keeps, writes = True, []
+    else:
+        if b.type == "Pass":
+            keys = _keys(raw.get("Parameters")) if "Parameters" in raw else _keys(raw.get("Result"))
+            opaque_result = "Parameters" not in raw and "Result" not in raw  # the result is the input itself
+        else:
+            keys = _keys(raw.get("ResultSelector"))
+            opaque_result = False
+        keeps, writes = _result_path(raw.get("ResultPath", "$"), "ResultPath" in raw, keys, opaque_result)
+    op = raw.get("OutputPath", "$")
+    if op == "$":
+        return keeps, tuple(writes + variables), None
+    root = _target(op) if isinstance(op, str) else None
+    if root is None:  # OutputPath null or not a simple path: nothing of the data is known
+        return False, tuple(variables), None
+    return keeps, tuple(writes + variables), root
+
+
+def _result_path(rp: Any, given: bool, keys: list[str] | None, result_is_input: bool
+                 ) -> tuple[bool, list[tuple[str, ...]]]:
+    if given and rp is None:
+        return True, []  # ResultPath null: the result is discarded
+    if rp == "$":
+        if result_is_input:
+            return True, []
+        return False, [(k,) for k in keys or []]
+    target = _target(rp)
+    if target is None:
+        return True, []
+    return True, [target] + [(*target, k) for k in keys or []]
+
+
+def _catch_effect(c: dict[str, Any], jsonata: bool) -> tuple[bool, tuple[tuple[str, ...], ...]]:
+    variables = _variables_assigned(c.get("Assign"))
+    if jsonata:
+        return "Output" not in c, tuple(variables)
+    rp = c.get("ResultPath", "$")
+    if "ResultPath" in c and rp is None:
+        return True, tuple(variables)
+    if rp == "$":
+        return False, (("Error",), ("Cause",), *variables)
+    target = _target(rp)
+    if target is None:
+        return True, tuple(variables)
+    return True, (target, (*target, "Error"), (*target, "Cause"), *variables)
+
+
 def state_from_asl(b: Any) -> tuple[State, list[Any]]:
     from wfverify.load.asl import _Body
 
@@ -132,7 +202,8 @@ def state_from_asl(b: Any) -> tuple[State, list[Any]]:
     for i, c in enumerate(_list(raw.get("Catch"))):
         if isinstance(c, dict):
             errors = _errors(c.get("ErrorEquals"))
-            catchers.append(Catcher(errors, str(c.get("Next", "")), f"{p}/Catch/{i}"))
+            c_keeps, c_writes = _catch_effect(c, b.language == "JSONata")
+            catchers.append(Catcher(errors, str(c.get("Next", "")), f"{p}/Catch/{i}", c_keeps, c_writes))
             edge(c.get("Next"), TransitionKind.CATCH, f"{p}/Catch/{i}/Next", index=i, errors=errors)
     bodies = []
     if kind == StateKind.PARALLEL:
@@ -149,6 +220,7 @@ def state_from_asl(b: Any) -> tuple[State, list[Any]]:
     waits = bool(resource and (resource.endswith(".waitForTaskToken") or ":activity:" in resource))
     max_conc = raw.get("MaxConcurrency")
     seconds = _number(raw.get("Seconds"))
+    keeps, writes, root = data_effect(b)
     state = State(
         name=name, kind=kind, pointer=p, scope=b.scope,
         next=raw.get("Next") if isinstance(raw.get("Next"), str) else None,
@@ -161,6 +233,7 @@ def state_from_asl(b: Any) -> tuple[State, list[Any]]:
         items=raw.get("ItemsPath") or raw.get("Items"),
         max_concurrency=max_conc if isinstance(max_conc, int) and not isinstance(max_conc, bool) else None,
         action=resource, assignments=tuple(_counter_assignments(b)), paths=tuple(b.paths),
+        keeps_input=keeps, writes=writes, output_root=root,
         error=raw.get("Error") if isinstance(raw.get("Error"), str) else None,
         cause=raw.get("Cause") if isinstance(raw.get("Cause"), str) else None,
         duration=seconds,

@@ -199,6 +199,7 @@ def _state(name: str, raw: dict[str, Any], p: str, scope: str, out: _Build) -> t
         acquire=acquire,
         release=tuple(r for r in _list(raw.get("release")) if isinstance(r, str)),
         assignments=assignments,
+        writes=tuple(tuple(a.variable.split(".")) for a in assignments),
         paths=tuple(paths),
         error=raw.get("error") if isinstance(raw.get("error"), str) else None,
         cause=raw.get("cause") if isinstance(raw.get("cause"), str) else None,

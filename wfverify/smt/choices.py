@@ -109,7 +109,9 @@ def analyze_choice(workflow: Workflow, state: State, rlimit: int = DEFAULT_RLIMI
 
     began = time.perf_counter()
     report = ChoiceReport(state.name)
-    enc = Encoder(dict(workflow.inputs))
+    from wfverify.dataflow import present_at
+
+    enc = Encoder(dict(workflow.inputs), present=set(present_at(workflow).get(state.name, ())))
     conds = [rule.condition for rule in state.choices]
     encoded = [enc.condition(c) for c in conds]
     opaque = any(contains_opaque(c) for c in conds)

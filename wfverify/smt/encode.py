@@ -69,11 +69,13 @@ class Encoder:
     """
 
     def __init__(self, inputs: dict[str, str] | None = None, limits: dict[tuple[str, ...], int] | None = None,
-                 invariant: set[tuple[str, ...]] | None = None) -> None:
+                 invariant: set[tuple[str, ...]] | None = None, present: set[tuple[str, ...]] | None = None) -> None:
         import z3
 
         self.z3 = z3
         self.inputs = {tuple(k.split(".")): v for k, v in (inputs or {}).items()}
+        #: paths certainly present (written by earlier states; wfverify.dataflow), of unknown type
+        self.present = set(present or ())
         self.vars: dict[tuple[str, ...], Val] = {}
         self._domain: list[Any] = []
         self._literals: set[str] = set()
@@ -105,6 +107,10 @@ class Encoder:
             self._domain.append(tag == TAGS[_DECLARED[declared]])
             if declared == "int":
                 self._domain.append(z3.IsInt(val.num))
+        if path in self.present:
+            self._domain.append(tag != TAGS["absent"])
+        if any(p[: len(path)] == path and len(p) > len(path) for p in self.present):
+            self._domain.append(tag == TAGS["object"])
         for other in self.inputs:  # a declared nested input makes its prefixes objects
             if other[: len(path)] == path and len(other) > len(path):
                 self._domain.append(tag == TAGS["object"])
