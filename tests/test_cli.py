@@ -33,7 +33,7 @@ def test_clean_file_exits_0_and_broken_file_exits_1() -> None:
 
 def test_text_format_lines() -> None:
     lines = run("check", str(BROKEN), "--format", "text", "--quiet").stdout.splitlines()
-    assert len(lines) == 3 and all(line.count(":") >= 3 for line in lines)
+    assert len(lines) == 4 and all(line.count(":") >= 3 for line in lines)
 
 
 def test_missing_path_and_bad_arguments_exit_2_with_one_line() -> None:
@@ -64,7 +64,7 @@ def test_json_output_matches_its_schema() -> None:
     assert result.returncode == 1  # only because of the deliberately broken files
     broken = {f["path"] for f in data["findings"] if f["severity"] == "error"}
     assert all("broken" in p or "onboarding" in p or "forgot" in p or "reversed" in p or "deadlock" in p
-               or "leak" in p or "reacquire" in p for p in broken), broken
+               or "leak" in p or "reacquire" in p or "hotel-booking" in p for p in broken), broken
 
 
 def test_sarif_output_is_valid_sarif_2_1_0() -> None:
@@ -110,12 +110,13 @@ def test_select_and_ignore_by_code_name_group_and_prefix() -> None:
         out = run("check", str(BROKEN), "--format", "json", *extra).stdout
         return {f["rule"] for f in json.loads(out)["findings"]}
 
-    assert rules() == {"unknown-target", "unreachable-state"}
+    assert rules() == {"unknown-target", "unreachable-state", "missing-compensation"}
     assert rules("--select", "WF101") == {"unknown-target"}
     assert rules("--select", "unreachable-state") == {"unreachable-state"}
     assert rules("--select", "graph") == {"unreachable-state"}
     assert rules("--select", "WF2") == {"unreachable-state"}
-    assert rules("--ignore", "WF1") == {"unreachable-state"}
+    assert rules("--select", "sagas,WF101") == {"unknown-target", "missing-compensation"}
+    assert rules("--ignore", "WF1", "--ignore", "WF5") == {"unreachable-state"}
 
 
 def test_fail_on_warning() -> None:
@@ -127,7 +128,7 @@ def test_fail_on_warning() -> None:
 def test_config_file_and_bad_config(tmp_path: Path) -> None:
     target = tmp_path / "flow.wf.yaml"
     target.write_text(BROKEN.read_text())
-    (tmp_path / ".wfverify.toml").write_text('ignore = ["unreachable-state"]\n[severity]\nunknown-target = "warning"\n')
+    (tmp_path / ".wfverify.toml").write_text('ignore = ["unreachable-state", "sagas"]\n[severity]\nunknown-target = "warning"\n')
     data = json.loads(run("check", str(target), "--format", "json", cwd=tmp_path).stdout)
     assert [(f["rule"], f["severity"]) for f in data["findings"]] == [("unknown-target", "warning")]
     (tmp_path / ".wfverify.toml").write_text('fail_on = "sometimes"\n')

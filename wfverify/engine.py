@@ -83,7 +83,7 @@ def run_rules(path: str, loaded: LoadResult, registry: Registry, selection: Sele
     findings = _silence(findings, loaded, registry, enabled, path)
     findings = [_locate(f, loaded) for f in findings]
     findings.sort(key=Finding.sort_key)
-    proofs = [replace(p, path=path) for p in proofs]
+    proofs = [replace(p, path=path) for p in proofs] if selection.proofs else []
     proofs.sort(key=lambda p: p.property)
     states = len(workflow.states) if workflow is not None else 0
     positions = _witness_positions(findings, loaded)
