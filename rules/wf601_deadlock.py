@@ -78,7 +78,8 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
     if result.verdict != "violated" or result.witness is None:
         return
     first = next(s for s in result.witness["schedule"] if s["action"] == "block")
-    steps = "; ".join(f"{s['holder']} {s['action']}s {s['lock']}" for s in result.witness["schedule"])
+    verbs = {"acquire": "takes", "release": "releases", "block": "waits for"}
+    steps = "; ".join(f"{s['holder']} {verbs[s['action']]} {s['lock']}" for s in result.witness["schedule"])
     kind = "timeout storm: every wait times out instead" if result.timeouts_only else "deadlock"
     yield Finding(f"{kind}: {result.detail}: {steps}; take the locks in one global order everywhere",
                   first["pointer"], state=first["state"], witness=result.witness,

@@ -29,6 +29,9 @@ def render(report: Any, registry: Any, stream: IO[str], options: dict[str, Any])
             line.append(f"[{f.code}] ", style="dim")
             line.append(f.message)
             console.print(line)
+            witness = render_witness(f)
+            if witness is not None:
+                console.print(witness)
         console.print()
     proofs = [p for p in report.proofs if p.verdict.value != "n/a"]
     if proofs and not options.get("quiet"):
@@ -57,3 +60,44 @@ def render_page(rule: Any) -> None:
     from wfverify.report.pages import page_text
 
     Console().print(Markdown(page_text(rule)))
+
+
+def render_witness(finding: Any) -> Any:
+    """A renderable for a finding's witness: swimlanes for lock schedules, a timeline for paths."""
+    w = finding.witness
+    if isinstance(w, dict) and isinstance(w.get("schedule"), list) and isinstance(w.get("holders"), dict):
+        return _swimlanes(w)
+    if isinstance(w, dict) and isinstance(w.get("steps"), list):
+        return _timeline(w)
+    return None
+
+
+def _swimlanes(w: dict[str, Any]) -> Any:
+    holders = list(w["holders"])
+    table = Table(title="schedule", title_justify="left", show_lines=False, padding=(0, 1))
+    table.add_column("#", justify="right", style="dim")
+    for h in holders:
+        table.add_column(h)
+    for step in w["schedule"]:
+        cells = [""] * len(holders)
+        text = f"{step['action']} {step['lock']}"
+        style = "bold red" if step["action"] == "block" else ("green" if step["action"] == "acquire" else "dim")
+        cells[holders.index(step["holder"])] = Text(("⛔ waits for " + step["lock"]) if step["action"] == "block"
+                                                    else text, style=style)
+        table.add_row(str(step["step"]), *cells)
+    if w.get("data"):
+        table.caption = "data: " + "; ".join(f"{k}: {v}" for k, v in w["data"].items())
+    return table
+
+
+def _timeline(w: dict[str, Any]) -> Any:
+    out = Text()
+    for i, step in enumerate(w["steps"]):
+        message = step.get("message", "")
+        style = "red" if "fail" in message or "never" in message else ("green" if "compensation" in message else "")
+        out.append(f"    {i + 1:>2}. ", style="dim")
+        out.append(f"{step.get('state', '')}: ", style="bold")
+        out.append(f"{message}\n", style=style)
+    if w.get("missing"):
+        out.append(f"        missing compensation for: {', '.join(w['missing'])}\n", style="bold red")
+    return out
