@@ -74,11 +74,14 @@ def discover(paths: Iterable[str]) -> Iterator[tuple[str, Path | None]]:
         p = Path(given)
         if not p.exists() and not p.is_symlink():
             raise UsageError(f"{given}: no such file or directory")
-        if p.is_dir():
+        if p.is_dir() and not p.name.lower().endswith(WORKFLOW_SUFFIXES):
             found = []
             for root, dirs, files in os.walk(p, followlinks=False):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__"))
-                for name in files:
+                # a folder named like a workflow is reported (as unreadable), not silently walked
+                named = [d for d in dirs if d.lower().endswith(WORKFLOW_SUFFIXES)]
+                dirs[:] = [d for d in dirs if d not in named]
+                for name in files + named:
                     if name.lower().endswith(WORKFLOW_SUFFIXES):
                         found.append(os.path.join(root, name))
             for f in sorted(found):
