@@ -166,3 +166,12 @@ def test_inline_suppressions_yaml_and_json(tmp_path: Path) -> None:
     json_file.write_text(json.dumps({"StartAt": "A", "States": {"A": {"Type": "Succeed"}, "B": {
         "Type": "Succeed", "Comment": "kept for the migration; wfverify: ignore[unreachable-state]"}}}))
     assert run("check", str(json_file), "--format", "text").returncode == 0
+
+
+def test_jobs_keeps_order_verdicts_and_positions() -> None:
+    def summary(*extra: str) -> list:
+        data = json.loads(run("check", str(CORPUS), "--format", "json", *extra).stdout)
+        return ([(f["path"], f["rule"], f["line"], f["column"]) for f in data["findings"]],
+                [(p["path"], p["property"], p["verdict"]) for p in data["proofs"]])
+
+    assert summary("--jobs", "2") == summary()

@@ -145,11 +145,39 @@ def _typed_options(registry: Registry, options: Options) -> dict[str, Any]:
     return out
 
 
+def _worker(args: tuple[str, str | None, Options]) -> FileResult:
+    """One file in a worker process (the registry is loaded once per process)."""
+    global _WORKER_REGISTRY
+    if _WORKER_REGISTRY is None:
+        _WORKER_REGISTRY = load_registry()
+    display, path, options = args
+    return check_one(display, Path(path) if path is not None else None, _WORKER_REGISTRY, options)
+
+
+_WORKER_REGISTRY: Registry | None = None
+
+
 def check_paths(paths: Iterable[str], options: Options = Options(), registry: Registry | None = None,
                 progress: Callable[[str], None] | None = None) -> Report:
-    """Check every workflow under ``paths``. Raises :class:`UsageError` for a missing path."""
+    """Check every workflow under ``paths``. Raises :class:`UsageError` for a missing path.
+
+    With ``options.jobs`` > 1 files are checked in that many processes; results keep the
+    order of the files, so output is the same as with one process.
+    """
     registry = registry or load_registry()
     targets = list(discover(paths))
+    jobs = min(options.jobs, len(targets))
+    if jobs > 1 and all(path is not None for _, path in targets):
+        from concurrent.futures import ProcessPoolExecutor
+
+        work = [(display, str(path), options) for display, path in targets]
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = []
+            for result in pool.map(_worker, work, chunksize=max(1, len(work) // (jobs * 4))):
+                if progress:
+                    progress(result.path)
+                results.append(result)
+        return Report(results)
     results = []
     for display, path in targets:
         if progress:

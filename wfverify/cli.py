@@ -8,6 +8,7 @@ stderr; the traceback only with ``--debug``).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -50,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", action="append", default=[], metavar="RULES", help="skip these rules")
     check.add_argument("--fail-on", choices=["error", "warning"], help="lowest severity that makes the exit code 1 (default error)")
     check.add_argument("--config", metavar="FILE", help="a .wfverify.toml or pyproject.toml to use instead of the nearest one")
-    check.add_argument("--jobs", type=int, metavar="N", help="check files in N processes (default 1)")
+    check.add_argument("--jobs", "-j", type=int, metavar="N",
+                       help="check files in N processes (default 1; 0 = one per CPU); output order is unchanged")
     check.add_argument("--dialect", choices=["native", "asl", "serverless-workflow"], help="force the dialect instead of detecting it")
     check.add_argument("--no-proofs", action="store_true", help="skip the solver-backed proofs (faster)")
     check.add_argument("--no-aws-checks", action="store_true",
@@ -103,7 +105,10 @@ def _check(args: argparse.Namespace) -> int:
     load = LoadOptions(dialect=args.dialect or config.dialect,
                        aws_checks=config.aws_checks and not args.no_aws_checks,
                        max_bytes=config.max_file_size or LoadOptions().max_bytes)
-    options = api.Options(selection=selection, load=load, rule_options=config.rules, jobs=args.jobs or config.jobs)
+    jobs = args.jobs if args.jobs is not None else config.jobs
+    if jobs < 0:
+        raise api.UsageError("--jobs takes 0 (one per CPU) or a positive number")
+    options = api.Options(selection=selection, load=load, rule_options=config.rules, jobs=jobs or (os.cpu_count() or 1))
     report = api.check_paths(args.paths, options, registry)
     fmt = args.format or ("rich" if sys.stdout.isatty() else "text")
     get_reporter(fmt).render(report, registry, sys.stdout, {"quiet": args.quiet})
