@@ -47,3 +47,11 @@ def test_every_workflow_in_the_corpus_has_expectations() -> None:
     files = [Path(p) for p, _ in discover([str(CORPUS)])]
     missing = [str(f) for f in files if not f.with_name(f.name + ".expected.json").exists()]
     assert missing == []
+
+
+def test_every_rule_has_a_real_style_workflow_in_the_corpus() -> None:
+    fired = set()
+    for path in EXPECTATIONS:
+        fired |= {f["rule"] for f in json.loads(path.read_text()).get("findings", [])}
+    names = {r.name for r in registry().rules} - {"internal-error"}  # needs a fault in wfverify itself
+    assert sorted(names - fired) == []

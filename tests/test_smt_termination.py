@@ -129,3 +129,15 @@ def test_termination_proof_verdicts() -> None:
     trap = workflow_from_text("workflow: t\nstart: a\nstates:\n  a: {type: pass, next: b}\n  b: {type: pass, next: a}\n")
     assert termination_proof(trap).verdict.value == "violated"
     assert termination_proof(trap).witness == {"cycle": ["a", "b"]}
+
+
+def test_a_start_naming_no_state_is_not_a_crash() -> None:
+    """Found by the fuzz suite: a mutated StartAt made the counter analysis look up ''."""
+    from wfverify.testing import check_text
+
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "corpus" / "asl" / "job-status-poller.asl.yaml").read_text()
+    result = check_text(text.replace("StartAt: SubmitJob", "StartAt: SubmitJbo"), "x.asl.yaml")
+    assert "internal-error" not in {f.rule for f in result.findings}
+    assert "unknown-target" in {f.rule for f in result.findings}

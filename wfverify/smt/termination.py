@@ -114,6 +114,8 @@ def _numeric_on_entry(workflow: Workflow, var: str, members: set[str]) -> bool:
     if not inits:
         return False
     scope = workflow.scope_of(next(iter(members)))
+    if scope.start not in workflow.states:
+        return False  # a start naming no state (unknown-target): nothing is known on entry
     seen, queue = {scope.start}, deque([scope.start])  # paths that avoid every initializing state
     while queue:
         n = queue.popleft()

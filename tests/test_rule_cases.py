@@ -1,7 +1,9 @@
-"""Per-rule cases with exact positions: tests/rule_cases/<rule>.yaml.
+"""Per-rule cases with exact positions: tests/rule_cases/<rule>.yaml, one file per rule, one test.
 
-Each case gives a file's text and the complete list of that rule's findings
-(line, column, and optionally the witness or the shadowing rules, 0-based).
+Each case gives a file's text and the complete list of that rule's findings:
+line and column, and where given the code, the JSON Pointer, the witness or
+the shadowing rules (0-based). Every registered rule that can fire on a file
+has a case file (``internal-error`` is tested with a failing rule instead).
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ CASES = Path(__file__).parent / "rule_cases"
 
 def _cases() -> list[tuple[str, dict]]:
     out = []
-    for name in ("missing-default", "unreachable-choice-rule"):
-        data = yaml.safe_load((CASES / f"{name}.yaml").read_text())
+    for path in sorted(CASES.glob("*.yaml")):
+        name = path.stem
+        data = yaml.safe_load(path.read_text())
         assert data["rule"] == name
         out += [(name, case) for case in data["cases"]]
     return out
@@ -32,7 +35,18 @@ def test_rule_case(rule: str, case: dict) -> None:
     assert [(f.line, f.column) for f in found] == [(e["line"], e["column"]) for e in case["findings"]], \
         [f.message for f in found]
     for f, want in zip(found, case["findings"]):
+        if "code" in want:
+            assert f.code == want["code"]
+        if "pointer" in want:
+            assert f.pointer == want["pointer"]
         if "witness" in want:
             assert f.witness == want["witness"]
         if "shadowed_by" in want:
             assert f.witness["shadowed_by"] == want["shadowed_by"]
+
+
+def test_every_rule_has_a_case_file() -> None:
+    from wfverify.testing import registry
+
+    names = {r.name for r in registry().rules} - {"internal-error"}
+    assert sorted(names - {p.stem for p in CASES.glob("*.yaml")}) == []
