@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--format", choices=["rich", "text", "json"], help="output format")
     explain = sub.add_parser("explain", help="show a rule's page: what, why, examples, how to silence")
     explain.add_argument("rule", metavar="NAME-OR-CODE")
+    from wfverify.cli_sim import add_sim_commands
+
+    add_sim_commands(sub)
     return parser
 
 
@@ -155,7 +158,19 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"check": _check, "rules": _rules, "explain": _explain}
+def _simulate(args: argparse.Namespace) -> int:
+    from wfverify.cli_sim import simulate_command
+
+    return simulate_command(args)
+
+
+def _fuzz(args: argparse.Namespace) -> int:
+    from wfverify.cli_sim import fuzz_command
+
+    return fuzz_command(args)
+
+
+COMMANDS = {"check": _check, "rules": _rules, "explain": _explain, "simulate": _simulate, "fuzz": _fuzz}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

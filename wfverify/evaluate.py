@@ -179,3 +179,8 @@ def evaluate(node: Expr, data: Any) -> bool:
     if isinstance(node, Opaque):
         raise ValueError(f"cannot evaluate an opaque condition: {node.text}")
     raise TypeError(f"not a condition node: {node!r}")
+
+
+def value_of(node: Expr, data: Any) -> Any:
+    """The value of a value expression (literal, variable, arithmetic); ``UNDEFINED`` when absent or mistyped."""
+    return _value(node, data)

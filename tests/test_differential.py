@@ -1,0 +1,84 @@
+"""The simulator and the static analyses must agree; a disagreement is a bug in one of them.
+
+* no run enters a state the reachability rule calls unreachable (generated workflows and the corpus);
+* a proven saga is never violated under failure injection, and a violated one is caught by fuzzing;
+* every saga witness replays: failing the witness's failing state reproduces the violation;
+* proven deadlock freedom is never contradicted; a violated one deadlocks under some schedule.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wfverify.graph import reachable_states
+from wfverify.locks.facts import lock_facts
+from wfverify.locks.solver import check_deadlock
+from wfverify.saga import analyze
+from wfverify.simulate import Environment, Outcome, simulate
+from wfverify.simulate.fuzz import fuzz, saga_on_trace
+from wfverify.strategies import environments, native_workflows
+from wfverify.testing import workflow_from_text
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+FLOWS = sorted(p for p in CORPUS.rglob("*.wf.yaml"))
+
+
+@settings(suppress_health_check=list(HealthCheck), deadline=None)
+@given(st.data())
+def test_generated_workflows_agree(data: st.DataObject) -> None:
+    workflow = workflow_from_text(data.draw(native_workflows()))
+    env = data.draw(environments(workflow))
+    trace = simulate(workflow, env)
+    assert set(trace.entered) <= reachable_states(workflow)
+    assert trace.status in ("succeeded", "failed")  # generated flows are acyclic and lock-free
+    report = analyze(workflow)
+    if report.applicable and not report.violations:
+        assert saga_on_trace(workflow, trace) is None, (trace.entered, trace.error)
+
+
+@pytest.mark.parametrize("path", FLOWS, ids=lambda p: p.name)
+def test_corpus_runs_stay_in_the_reachable_set(path: Path) -> None:
+    try:
+        workflow = workflow_from_text(path.read_text(), path.name)
+    except AssertionError:
+        pytest.skip("does not load (deliberately broken)")
+    result = fuzz(workflow, examples=25)
+    assert result.coverage.states <= reachable_states(workflow)
+
+
+@pytest.mark.parametrize("name", ["travel-booking.wf.yaml", "travel-booking-parallel.wf.yaml",
+                                  "travel-booking-forgot-hotel.wf.yaml", "travel-booking-reversed.wf.yaml"])
+def test_saga_verdicts_agree_with_failure_injection(name: str) -> None:
+    workflow = workflow_from_text((CORPUS / "sagas" / name).read_text(), name)
+    report = analyze(workflow)
+    result = fuzz(workflow, examples=150)
+    if report.violations:
+        assert result.failure is not None and ("compensat" in result.failure)
+    else:
+        assert result.failure is None, result.failure
+
+
+@pytest.mark.parametrize("name", ["travel-booking-forgot-hotel.wf.yaml", "travel-booking-reversed.wf.yaml"])
+def test_saga_witnesses_replay_in_the_simulator(name: str) -> None:
+    workflow = workflow_from_text((CORPUS / "sagas" / name).read_text(), name)
+    for violation in analyze(workflow).violations:
+        steps = violation.witness["steps"]
+        failing = next(s["state"] for s in steps if "caught" in s["message"] or "uncaught" in s["message"])
+        trace = simulate(workflow, Environment(outcomes={failing: [Outcome(error="Injected")]}))
+        assert trace.entered[: len(violation.witness["path"])] == violation.witness["path"]
+        assert saga_on_trace(workflow, trace) is not None
+
+
+@pytest.mark.parametrize("path", sorted((CORPUS / "locks").glob("*.wf.yaml")), ids=lambda p: p.name)
+def test_deadlock_verdicts_agree_with_schedules(path: Path) -> None:
+    workflow = workflow_from_text(path.read_text(), path.name)
+    verdict = check_deadlock(lock_facts(workflow))
+    deadlocked = fuzz(workflow, examples=120).failure == "the run deadlocked"
+    if verdict.verdict == "proven":
+        assert not deadlocked
+    if verdict.verdict == "violated" and not verdict.timeouts_only and "concurrent" not in path.name:
+        assert deadlocked  # two executions at once are outside one simulated run

@@ -1,0 +1,116 @@
+"""``wfverify simulate`` and ``wfverify fuzz``: the simulator at the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["add_sim_commands"]
+
+
+def add_sim_commands(sub: Any) -> None:
+    sim = sub.add_parser("simulate", help="run the reference simulator once and print the audit trail",
+                         description="Run FILE once. Task outcomes, event arrivals and scheduler picks come from "
+                                     "--outcomes (JSON: {\"outcomes\": {STATE: [{\"error\": E} | {\"result\": R}]}, "
+                                     "\"events\": {STATE: [EVENT|\"timeout\"]}, \"schedule\": [INDEX...]}); by "
+                                     "default every task succeeds and echoes its input.")
+    sim.add_argument("file", metavar="FILE")
+    sim.add_argument("--input", default="{}", metavar="JSON", help="the execution's input (JSON text)")
+    sim.add_argument("--outcomes", metavar="FILE", help="an environment file (JSON), as printed by 'wfverify fuzz'")
+    sim.add_argument("--max-steps", type=int, default=1000, metavar="N", help="step bound (default 1000)")
+    sim.add_argument("--format", choices=["rich", "text", "json"], help="output format")
+    fz = sub.add_parser("fuzz", help="explore environments with Hypothesis; print the smallest failing trace",
+                        description="Check that runs end within the step bound, never deadlock, honour the saga "
+                                    "contract, enter no unreachable state, and never miss every rule of a choice the "
+                                    "proof calls exhaustive. Exit 1 when a property breaks.")
+    fz.add_argument("file", metavar="FILE")
+    fz.add_argument("--examples", type=int, default=200, metavar="N", help="environments to try (default 200)")
+    fz.add_argument("--seed", type=int, metavar="S", help="random seed (default: derandomized, reproducible)")
+    fz.add_argument("--max-steps", type=int, default=500, metavar="N", help="step bound per run (default 500)")
+    fz.add_argument("--format", choices=["text", "json"], default="text", help="output format")
+
+
+def _load(path: str) -> Any:
+    from wfverify.api import UsageError
+    from wfverify.load import SIDECAR_SUFFIX, load_bytes
+
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror}") from None
+    side = p.with_name(p.name + SIDECAR_SUFFIX)
+    sidecar = (side.read_bytes(), str(side)) if side.exists() else None
+    loaded = load_bytes(raw, path, sidecar=sidecar)
+    if loaded.workflow is None:
+        first = loaded.findings[0].message if loaded.findings else "not a workflow"
+        raise UsageError(f"{path}: cannot simulate: {first} (run 'wfverify check {path}')")
+    return loaded.workflow
+
+
+def simulate_command(args: argparse.Namespace) -> int:
+    from wfverify.api import UsageError
+    from wfverify.simulate import Environment, simulate
+
+    workflow = _load(args.file)
+    try:
+        data = json.loads(args.input)
+        env = Environment.from_json(json.loads(Path(args.outcomes).read_text())) if args.outcomes else Environment()
+    except (ValueError, OSError) as exc:
+        raise UsageError(f"--input/--outcomes: {exc}") from None
+    env.input, env.max_steps = data, args.max_steps
+    trace = simulate(workflow, env)
+    fmt = args.format or ("rich" if sys.stdout.isatty() else "text")
+    if fmt == "json":
+        print(json.dumps(trace.to_json(args.file), indent=2, default=str))
+    elif fmt == "rich":
+        _rich_trail(trace)
+    else:
+        for t in trace.trail:
+            print(f"{t['step']:>4} t={t['time']:<8g} {t['holder']:<16} {t['from'] or '-'} -> {t['to'] or '(end)'}  [{t['why']}]")
+        print(f"status: {trace.status}" + (f" ({trace.error}: {trace.cause})" if trace.error else ""))
+    return 0
+
+
+def _rich_trail(trace: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"trail: {trace.status}" + (f" ({trace.error})" if trace.error else ""))
+    for col in ("step", "time", "holder", "from", "to", "why"):
+        table.add_column(col)
+    for t in trace.trail:
+        table.add_row(str(t["step"]), f"{t['time']:g}", t["holder"], t["from"] or "-", t["to"] or "(end)", t["why"])
+    Console().print(table)
+
+
+def fuzz_command(args: argparse.Namespace) -> int:
+    from wfverify.simulate.fuzz import fuzz
+    from wfverify.testing import check_text
+
+    workflow = _load(args.file)
+    text = Path(args.file).read_text(encoding="utf-8", errors="replace")
+    static = check_text(text, args.file) if workflow.source is not None else None
+    proven = {p.property: p.verdict.value for p in static.proofs} if static else {}
+    result = fuzz(workflow, args.examples, args.seed, proven)
+    coverage = result.coverage.summary(workflow)
+    if args.format == "json":
+        out = {"version": 1, "path": args.file, "tried": result.tried, "coverage": coverage,
+               "broken": result.failure,
+               "environment": result.environment.to_json() if result.environment else None,
+               "trace": result.trace.to_json(args.file) if result.trace else None}
+        print(json.dumps(out, indent=2, default=str))
+    elif result.failure:
+        print(f"{args.file}: property broken: {result.failure}")
+        print(f"smallest environment (replay with 'wfverify simulate {args.file} --outcomes FILE'):")
+        print(json.dumps(result.environment.to_json(), indent=2, default=str))  # type: ignore[union-attr]
+        for t in result.trace.trail:  # type: ignore[union-attr]
+            print(f"  {t['step']:>3} {t['holder']:<14} {t['from'] or '-'} -> {t['to'] or '(end)'}  [{t['why']}]")
+        print(f"status: {result.trace.status} {result.trace.error or ''}")  # type: ignore[union-attr]
+    else:
+        print(f"{args.file}: {result.tried} environments tried, every property held")
+        print("coverage: " + ", ".join(f"{k} {v}" for k, v in coverage.items()))
+    return 1 if result.failure else 0

@@ -1,0 +1,219 @@
+"""Amazon States Language data flow for the simulator (JSONPath query language).
+
+InputPath, Parameters (``key.$`` fields: paths, ``$$`` context paths and the
+intrinsic functions listed in ``_INTRINSICS``), ResultSelector, ResultPath,
+OutputPath, Pass ``Result``, Map ``ItemsPath``/``ItemSelector``, catcher
+``ResultPath``. JSONPath is evaluated for the single-node forms (``$``,
+``.name``, ``['name']``, ``[index]``); a filter, slice or wildcard, or a JSONata
+expression, is not evaluated: the step fails with ``States.Runtime`` and the
+trail says why, so a simulation never pretends to know a value it does not.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from typing import Any
+
+from wfverify.model import Catcher, State, Workflow
+
+__all__ = ["AslData", "resolve"]
+
+_STEP = re.compile(r"\.([^.\[\]]+)|\[(-?\d+)\]|\['([^']*)'\]|\[\"([^\"]*)\"\]")
+
+
+class Unsupported(Exception):
+    pass
+
+
+def resolve(path: str, data: Any, context: dict[str, Any] | None = None) -> Any:
+    """Evaluate a single-node JSONPath; raises KeyError when absent, Unsupported for other forms."""
+    if path.startswith("$$"):
+        data, rest = context or {}, path[2:]
+    elif path.startswith("$"):
+        rest = path[1:]
+    else:
+        raise Unsupported(path)
+    pos = 0
+    while pos < len(rest):
+        m = _STEP.match(rest, pos)
+        if not m:
+            raise Unsupported(path)
+        key = m.group(1) or m.group(3) or m.group(4)
+        if m.group(2) is not None:
+            if not isinstance(data, list):
+                raise KeyError(path)
+            data = data[int(m.group(2))]
+        else:
+            if not isinstance(data, dict) or key not in data:
+                raise KeyError(path)
+            data = data[key]
+        pos = m.end()
+    return data
+
+
+def _write(data: Any, path: str, value: Any) -> Any:
+    if path == "$":
+        return value
+    out = copy.deepcopy(data) if isinstance(data, dict) else {}
+    keys = [m.group(1) or m.group(3) or m.group(4) for m in _STEP.finditer(path[1:])]
+    node = out
+    for key in keys[:-1]:
+        if not isinstance(node.get(key), dict):
+            node[key] = {}
+        node = node[key]
+    node[keys[-1]] = value
+    return out
+
+
+class AslData:
+    def __init__(self, workflow: Workflow) -> None:
+        self.w = workflow
+        self.doc = workflow.source.data if workflow.source is not None else {}
+
+    def raw(self, state: State) -> dict[str, Any]:
+        node: Any = self.doc
+        for part in state.pointer.split("/")[1:]:
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+        return node
+
+    def context(self, state: State) -> dict[str, Any]:
+        return {"Execution": {"Id": "arn:aws:states:local:0:execution:sim:1", "Input": {}},
+                "State": {"Name": state.name}, "StateMachine": {"Id": "sim"}, "Task": {"Token": "token-1"}}
+
+    def _path(self, raw: dict[str, Any], key: str, data: Any, default: str = "$") -> Any:
+        path = raw.get(key, default)
+        if path is None:
+            return {}
+        return resolve(path, data)
+
+    def template(self, value: Any, data: Any, state: State) -> Any:
+        if isinstance(value, dict):
+            out = {}
+            for key, item in value.items():
+                if key.endswith(".$") and isinstance(item, str):
+                    out[key[:-2]] = self.dynamic(item, data, state)
+                else:
+                    out[key] = self.template(item, data, state)
+            return out
+        if isinstance(value, list):
+            return [self.template(v, data, state) for v in value]
+        return value
+
+    def dynamic(self, text: str, data: Any, state: State) -> Any:
+        if text.startswith("States."):
+            return _intrinsic(text, lambda p: resolve(p, data, self.context(state)))
+        return resolve(text, data, self.context(state))
+
+    def effective_input(self, state: State, data: Any) -> Any:
+        raw = self.raw(state)
+        value = self._path(raw, "InputPath", data)
+        if "Parameters" in raw:
+            value = self.template(raw["Parameters"], value, state)
+        return value
+
+    def apply_result(self, state: State, data: Any, result: Any) -> Any:
+        raw = self.raw(state)
+        if "ResultSelector" in raw:
+            result = self.template(raw["ResultSelector"], result, state)
+        result_path = raw.get("ResultPath", "$")
+        out = data if result_path is None else _write(data, result_path, result)
+        return self._path(raw, "OutputPath", out)
+
+    def task_output(self, state: State, data: Any, result: Any) -> Any:
+        if result is None:
+            result = self.effective_input(state, data)  # an echoing task
+        return self.apply_result(state, data, result)
+
+    def pass_output(self, state: State, data: Any) -> Any:
+        raw = self.raw(state)
+        result = raw["Result"] if "Result" in raw else self.effective_input(state, data)
+        return self.apply_result(state, data, result)
+
+    def choice_input(self, state: State, data: Any) -> Any:
+        return self._path(self.raw(state), "InputPath", data)
+
+    def branch_input(self, state: State, data: Any) -> Any:
+        return self.effective_input(state, data)
+
+    def items(self, state: State, data: Any) -> Any:
+        raw = self.raw(state)
+        source = self._path(raw, "InputPath", data)
+        return resolve(raw.get("ItemsPath", "$"), source) if isinstance(raw.get("ItemsPath", "$"), str) else source
+
+    def iteration_input(self, state: State, data: Any, item: Any, index: int) -> Any:
+        raw = self.raw(state)
+        selector = raw.get("ItemSelector") or raw.get("Parameters")
+        if selector is None:
+            return item
+        context = {**self.context(state), "Map": {"Item": {"Value": item, "Index": index}}}
+        return _template_with_context(self, selector, data, state, context)
+
+    def catch_output(self, state: State, catcher: Catcher, data: Any, error: str, cause: str | None) -> Any:
+        raw = self.raw(state)
+        index = int(catcher.pointer.rsplit("/", 1)[-1])
+        spec = raw.get("Catch", [])[index]
+        result = {"Error": error, "Cause": cause or ""}
+        path = spec.get("ResultPath", "$")
+        return data if path is None else _write(data, path, result)
+
+
+def _template_with_context(asl: AslData, value: Any, data: Any, state: State, context: dict[str, Any]) -> Any:
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key.endswith(".$") and isinstance(item, str):
+                out[key[:-2]] = _intrinsic(item, lambda p: resolve(p, data, context)) if item.startswith("States.") \
+                    else resolve(item, data, context)
+            else:
+                out[key] = _template_with_context(asl, item, data, state, context)
+        return out
+    if isinstance(value, list):
+        return [_template_with_context(asl, v, data, state, context) for v in value]
+    return value
+
+
+def _args(text: str) -> list[str]:
+    from wfverify.load.asl_paths import _split_args
+
+    return _split_args(text) or []
+
+
+def _intrinsic(text: str, lookup: Any) -> Any:
+    m = re.fullmatch(r"States\.([A-Za-z0-9]+)\((.*)\)", text, re.S)
+    if not m:
+        raise Unsupported(text)
+    name, args = m.group(1), [_argument(a, lookup) for a in _args(m.group(2))]
+    if name == "MathAdd":
+        return args[0] + args[1]
+    if name == "Format":
+        template, rest = args[0], iter(args[1:])
+        return re.sub(r"\{\}", lambda _: str(next(rest)), template)
+    if name == "Array":
+        return list(args)
+    if name == "ArrayLength":
+        return len(args[0])
+    if name == "ArrayGetItem":
+        return args[0][int(args[1])]
+    if name == "ArrayContains":
+        return args[1] in args[0]
+    if name == "JsonToString":
+        return json.dumps(args[0], separators=(",", ":"))
+    if name == "StringToJson":
+        return json.loads(args[0])
+    if name == "UUID":
+        return "00000000-0000-4000-8000-000000000000"  # deterministic: runs must be reproducible
+    if name == "ArrayRange":
+        return list(range(int(args[0]), int(args[1]) + 1, int(args[2])))
+    raise Unsupported(text)
+
+
+def _argument(text: str, lookup: Any) -> Any:
+    if text.startswith("$"):
+        return lookup(text)
+    if text.startswith("States."):
+        return _intrinsic(text, lookup)
+    if text.startswith("'"):
+        return text[1:-1].replace("\\'", "'")
+    return json.loads(text)

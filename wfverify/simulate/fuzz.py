@@ -1,0 +1,143 @@
+"""``wfverify fuzz``: drive the simulator with Hypothesis environments and check properties.
+
+Properties: the run ends (succeeds or fails) within the step bound; it never
+deadlocks; on failure the saga contract holds on the trace (every completed
+compensable task's compensation ran after it, in reverse order, unless a
+dead-letter step took over); no state outside the reachable set is entered;
+no "no choice matched" where the choice proof says exhaustive. The first
+broken property is shrunk by Hypothesis to a smallest environment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from wfverify.graph import reachable_states
+from wfverify.model import Workflow
+from wfverify.simulate.engine import Trace, simulate
+from wfverify.simulate.environment import Environment
+
+__all__ = ["Coverage", "FuzzResult", "broken_property", "fuzz", "saga_on_trace"]
+
+
+@dataclass
+class Coverage:
+    states: set[str] = field(default_factory=set)
+    transitions: set[tuple[str, str]] = field(default_factory=set)
+    choice_outcomes: set[tuple[str, str]] = field(default_factory=set)
+    catchers: set[tuple[str, str]] = field(default_factory=set)
+    pairs: set[tuple[tuple[str, str], tuple[str, str]]] = field(default_factory=set)
+
+    def add(self, trace: Trace) -> None:
+        self.states |= set(trace.entered)
+        last: dict[str, tuple[str, str]] = {}
+        for t in trace.trail:
+            if t["from"] is None or t["to"] is None or t["from"] == t["to"]:
+                continue
+            edge = (t["from"], t["to"])
+            self.transitions.add(edge)
+            if t["why"].startswith("choice") or t["why"] == "default":
+                self.choice_outcomes.add((t["from"], t["why"]))
+            if t["why"].startswith("catch"):
+                self.catchers.add((t["from"], t["why"]))
+            if t["holder"] in last:
+                self.pairs.add((last[t["holder"]], edge))
+            last[t["holder"]] = edge
+
+    def summary(self, workflow: Workflow) -> dict[str, str]:
+        edges = {(s.name, t.target) for s in workflow.iter_states() for t in s.transitions if t.target in workflow.states}
+        outcomes = sum(len(s.choices) + (1 if s.default else 0) for s in workflow.iter_states())
+        catchers = sum(len(s.catch) for s in workflow.iter_states())
+        return {"states": f"{len(self.states & set(workflow.states))}/{len(workflow.states)}",
+                "transitions": f"{len(self.transitions & edges)}/{len(edges)}",
+                "choice outcomes": f"{len(self.choice_outcomes)}/{outcomes}",
+                "catchers fired": f"{len(self.catchers)}/{catchers}",
+                "transition pairs": str(len(self.pairs))}
+
+
+@dataclass
+class FuzzResult:
+    tried: int
+    coverage: Coverage
+    failure: str | None = None
+    environment: Environment | None = None
+    trace: Trace | None = None
+
+
+def saga_on_trace(workflow: Workflow, trace: Trace) -> str | None:
+    """The saga contract checked on one failed run; a message when broken."""
+    if trace.status != "failed" or not workflow.annotated:
+        return None
+    dead_letters = {c.next for s in workflow.iter_states() if s.compensation for c in s.catch}
+    pending: list[str] = []
+    for t in trace.trail:
+        source = workflow.states.get(t["from"] or "")
+        if source is not None and source.compensate and not source.compensation and t["why"] == "next":
+            if source.name in pending:
+                pending.remove(source.name)
+            pending.append(source.name)
+        target = workflow.states.get(t["to"] or "")
+        if target is not None and t["to"] in dead_letters and t["why"].startswith("catch") and \
+                source is not None and source.compensation:
+            return None  # the rollback was handed to people
+        if target is not None and target.compensation and t["why"] != "start":
+            undone = [n for n in pending if workflow.states[n].compensate == target.name]
+            if undone:
+                if pending[-1] not in undone:
+                    return f"compensation {target.name} ran while {pending[-1]} (completed later) was not compensated"
+                for n in undone:
+                    pending.remove(n)
+    if pending:
+        return f"the run failed ({trace.error}) without compensating {', '.join(pending)}"
+    return None
+
+
+def broken_property(workflow: Workflow, trace: Trace, proven: dict[str, str]) -> str | None:
+    if trace.status == "out-of-steps":
+        return "the run did not end within the step bound"
+    if trace.status == "deadlocked":
+        return "the run deadlocked"
+    outside = [s for s in trace.entered if s not in reachable_states(workflow)]
+    if outside:
+        return f"the run entered {outside[0]}, which reachability calls unreachable"
+    if proven.get("choice-exhaustiveness") == "proven" and trace.error in ("NoChoiceMatched", "States.NoChoiceMatched"):
+        return "no choice rule matched although the choice proof says exhaustive"
+    return saga_on_trace(workflow, trace)
+
+
+class _Broken(Exception):
+    pass
+
+
+def fuzz(workflow: Workflow, examples: int = 200, seed: int | None = None,
+         proven: dict[str, str] | None = None) -> FuzzResult:
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as fixed_seed
+
+    from wfverify.strategies import environments
+
+    coverage = Coverage()
+    found: dict[str, Any] = {}
+    tried = [0]
+
+    @settings(max_examples=examples, database=None, deadline=None, derandomize=seed is None,
+              suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.shrink])
+    @given(environments(workflow))
+    def run(env: Environment) -> None:
+        tried[0] += 1
+        trace = simulate(workflow, env)
+        coverage.add(trace)
+        problem = broken_property(workflow, trace, proven or {})
+        if problem:
+            found.update(message=problem, env=env, trace=trace)  # the last one is the shrunk one
+            raise _Broken(problem)
+
+    if seed is not None:
+        run = fixed_seed(seed)(run)
+    try:
+        run()
+    except _Broken:
+        return FuzzResult(tried[0], coverage, found["message"], found["env"], found["trace"])
+    return FuzzResult(tried[0], coverage)
+
