@@ -75,7 +75,8 @@ class AslData:
     def raw(self, state: State) -> dict[str, Any]:
         node: Any = self.doc
         for part in state.pointer.split("/")[1:]:
-            node = node[part.replace("~1", "/").replace("~0", "~")]
+            key = part.replace("~1", "/").replace("~0", "~")
+            node = node[int(key)] if isinstance(node, list) else node[key]
         return node
 
     def context(self, state: State) -> dict[str, Any]:
