@@ -112,3 +112,14 @@ def test_fuzz_command_finds_the_planted_saga_bug_and_covers_a_correct_saga() -> 
     assert broken.returncode == 1 and "without compensating book_hotel" in broken.stdout
     good = fuzz("travel-booking.wf.yaml")
     assert good.returncode == 0 and "every property held" in good.stdout and "coverage: states" in good.stdout
+
+
+def test_jsonata_states_variables_and_conditions() -> None:
+    flow = load("asl/customer-greeting.asl.yaml")
+    item = {"Item": {"name": {"S": "Ada"}, "tier": {"S": "gold"}}}
+    gold = simulate(flow, Environment(input={"customerId": "c1"}, outcomes={"LookUpCustomer": [Outcome(result=item)]}))
+    assert gold.entered == ["LookUpCustomer", "PickGreeting", "GoldGreeting", "Send"]
+    assert gold.output["Message"] == "Welcome back, Ada! Your lounge pass is ready."
+    item["Item"]["tier"]["S"] = "silver"
+    plain = simulate(flow, Environment(input={"customerId": "c1"}, outcomes={"LookUpCustomer": [Outcome(result=item)]}))
+    assert plain.entered[2] == "StandardGreeting" and plain.output["Message"] == "Hello Ada"

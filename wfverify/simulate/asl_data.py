@@ -71,6 +71,41 @@ class AslData:
     def __init__(self, workflow: Workflow) -> None:
         self.w = workflow
         self.doc = workflow.source.data if workflow.source is not None else {}
+        self.variables: dict[str, Any] = {}  # Assign: workflow variables, run-wide
+
+    # -- JSONata (QueryLanguage: JSONata), evaluated with jsonata-python --------------
+    def jsonata_mode(self, state: State) -> bool:
+        return self.raw(state).get("QueryLanguage", self.w.query_language) == "JSONata"
+
+    def jsonata(self, value: Any, state: State, data: Any, result: Any = None) -> Any:
+        """Evaluate every ``{% expr %}`` string in a template; other values stay as written."""
+        if isinstance(value, dict):
+            return {k: self.jsonata(v, state, data, result) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.jsonata(v, state, data, result) for v in value]
+        if isinstance(value, str) and value.startswith("{%") and value.endswith("%}"):
+            import jsonata
+
+            expression = jsonata.Jsonata(value[2:-2].strip())
+            expression.assign("states", {"input": data, "result": result, "context": self.context(state)})
+            for name, bound in self.variables.items():
+                expression.assign(name, bound)
+            return expression.evaluate(None)
+        return value
+
+    def condition(self, text: str, state: State, data: Any) -> bool:
+        return bool(self.jsonata("{% " + text + " %}", state, data))
+
+    def assign(self, state: State, data: Any, result: Any = None, spec: Any = None) -> None:
+        spec = self.raw(state).get("Assign") if spec is None else spec
+        if not isinstance(spec, dict):
+            return
+        if self.jsonata_mode(state):
+            values = {k: self.jsonata(v, state, data, result) for k, v in spec.items()}
+        else:
+            values = {k[:-2] if k.endswith(".$") else k: (self.dynamic(v, result if result is not None else data, state)
+                      if k.endswith(".$") else v) for k, v in spec.items()}
+        self.variables.update(values)
 
     def raw(self, state: State) -> dict[str, Any]:
         node: Any = self.doc
@@ -123,16 +158,30 @@ class AslData:
         return self._path(raw, "OutputPath", out)
 
     def task_output(self, state: State, data: Any, result: Any) -> Any:
+        raw = self.raw(state)
+        if self.jsonata_mode(state):
+            if result is None:  # an echoing task returns its Arguments
+                result = self.jsonata(raw["Arguments"], state, data) if "Arguments" in raw else data
+            self.assign(state, data, result)
+            return self.jsonata(raw["Output"], state, data, result) if "Output" in raw else result
         if result is None:
             result = self.effective_input(state, data)  # an echoing task
-        return self.apply_result(state, data, result)
+        out = self.apply_result(state, data, result)
+        self.assign(state, data, result)
+        return out
 
     def pass_output(self, state: State, data: Any) -> Any:
         raw = self.raw(state)
+        if self.jsonata_mode(state):
+            self.assign(state, data)
+            return self.jsonata(raw["Output"], state, data) if "Output" in raw else data
         result = raw["Result"] if "Result" in raw else self.effective_input(state, data)
+        self.assign(state, data)
         return self.apply_result(state, data, result)
 
     def choice_input(self, state: State, data: Any) -> Any:
+        if self.jsonata_mode(state):
+            return data
         return self._path(self.raw(state), "InputPath", data)
 
     def branch_input(self, state: State, data: Any) -> Any:

@@ -259,9 +259,14 @@ class _Run:
 
     def choose(self, h: Holder, state: State) -> None:
         data = self.asl.choice_input(state, h.data) if self.asl else h.data
+        from wfverify.expr import Opaque
+
         for i, rule in enumerate(state.choices):
             try:
-                holds = rule.condition is not None and evaluate(rule.condition, data)
+                if self.asl and isinstance(rule.condition, Opaque):
+                    holds = self.asl.condition(rule.condition.text, state, data)  # JSONata
+                else:
+                    holds = rule.condition is not None and evaluate(rule.condition, data)
             except AbsentVariable as exc:
                 self.error(h, "States.Runtime", f"choice rule {i + 1} reads absent {'.'.join(exc.path)}")
                 return
