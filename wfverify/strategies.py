@@ -94,7 +94,7 @@ def native_workflows(draw: Any, max_tasks: int = 6) -> str:
         nxt = f"t{i + 1}" if i + 1 < n else "done"
         compensable = draw(st.booleans())
         catch_to = f"u{comp[-1]}" if comp else "failed"
-        fields = [f"type: task", f"action: a.t{i}", f"catch: [{{errors: ['*'], next: {catch_to}}}]"]
+        fields = ["type: task", f"action: a.t{i}", f"catch: [{{errors: ['*'], next: {catch_to}}}]"]
         if compensable:
             fields.append(f"compensate: u{i}")
         if draw(st.booleans()):

@@ -18,16 +18,11 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from wfverify.expr import Arith, Lit, Var
 from wfverify.findings import Finding
-from wfverify.load.asl_choice import convert_rule, path_to_var
-from wfverify.load.asl_schema import FIELDS, state_checker, top_checker
 from wfverify.load.asl_paths import is_jsonata_like
+from wfverify.load.asl_schema import FIELDS, state_checker, top_checker
 from wfverify.load.jsonpos import escape
-from wfverify.model import (
-    ALL_ERRORS, Assignment, Catcher, ChoiceRule, Dialect, PathExpr, Retrier, Scope, State, StateKind,
-    Transition, TransitionKind, Workflow,
-)
+from wfverify.model import Dialect, PathExpr, Scope, State, StateKind, Transition, Workflow
 
 __all__ = ["build"]
 
@@ -271,10 +266,8 @@ class _StateBuilder:
                 self.paths.append(PathExpr(value, "jsonata", where))
             elif isinstance(value, dict):
                 for key, item in value.items():
-                    if key in ("Branches", "ItemProcessor", "Iterator", "Comment") and where == self.p:
-                        continue  # nested states are checked as states of their own; comments are prose
-                    if key == "Comment":
-                        continue
+                    if key == "Comment" or (key in ("Branches", "ItemProcessor", "Iterator") and where == self.p):
+                        continue  # comments are prose; nested states are checked as states of their own
                     stack.append((item, f"{where}/{escape(key)}"))
             elif isinstance(value, list):
                 stack.extend((item, f"{where}/{i}") for i, item in enumerate(value))

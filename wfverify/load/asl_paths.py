@@ -78,7 +78,6 @@ def _balanced(text: str, start: int) -> int:
 
 def _bracket(text: str, i: int, reference: bool) -> tuple[int, str | None]:
     """Parse a ``[...]`` step starting at ``i``; return the index after it."""
-    close = None
     inner_start = i + 1
     if text.startswith("[?(", i) or text.startswith("[(", i):
         if reference:
@@ -87,8 +86,6 @@ def _bracket(text: str, i: int, reference: bool) -> tuple[int, str | None]:
         if end < 0 or not text.startswith("]", end):
             return i, "unbalanced parentheses in a filter or script expression"
         return end + 1, None
-    for m in (_QUOTED, _SLICE, _INDEX):
-        pass
     parts_end = text.find("]", inner_start)
     if parts_end < 0:
         return i, "a '[' is never closed"
