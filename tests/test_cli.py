@@ -10,7 +10,6 @@ from importlib import resources
 from pathlib import Path
 
 import jsonschema
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

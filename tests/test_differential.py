@@ -1,6 +1,7 @@
 """The simulator and the static analyses must agree; a disagreement is a bug in one of them.
 
 * no run enters a state the reachability rule calls unreachable (generated workflows and the corpus);
+* a proven termination never meets the step bound;
 * a proven saga is never violated under failure injection, and a violated one is caught by fuzzing;
 * every saga witness replays: failing the witness's failing state reproduces the violation;
 * proven deadlock freedom is never contradicted; a violated one deadlocks under some schedule.
@@ -48,6 +49,11 @@ def test_corpus_runs_stay_in_the_reachable_set(path: Path) -> None:
         pytest.skip("does not load (deliberately broken)")
     result = fuzz(workflow, examples=25)
     assert result.coverage.states <= reachable_states(workflow)
+    from wfverify.testing import check_text
+
+    proofs = {p.property: p.verdict.value for p in check_text(path.read_text(), path.name).proofs}
+    if proofs.get("termination") == "proven":  # a proven termination never meets the step bound
+        assert result.failure != "the run did not end within the step bound"
 
 
 @pytest.mark.parametrize("name", ["travel-booking.wf.yaml", "travel-booking-parallel.wf.yaml",

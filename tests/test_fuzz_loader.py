@@ -17,7 +17,6 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wfverify.api import Options, check_paths
 from wfverify.load import load_bytes
 from wfverify.engine import Selection, run_rules
 from wfverify.testing import registry

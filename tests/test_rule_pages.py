@@ -7,10 +7,8 @@ import re
 import pytest
 
 from wfverify.engine import Selection, run_rules
-from wfverify.findings import Finding
-from wfverify.load import load_bytes
 from wfverify.registry import Registry
-from wfverify.rule import Rule, page_sections, rule
+from wfverify.rule import page_sections, rule
 from wfverify.testing import check_text, load_text, registry
 
 RULES = registry().rules
