@@ -88,3 +88,38 @@ def test_deadlock_verdicts_agree_with_schedules(path: Path) -> None:
         assert not deadlocked
     if verdict.verdict == "violated" and not verdict.timeouts_only and "concurrent" not in path.name:
         assert deadlocked  # two executions at once are outside one simulated run
+
+
+def _witness_environment(workflow, witness: dict) -> Environment:  # noqa: ANN001
+    """A deadlock witness as simulator picks: holder names map to the simulator's ``state[index]`` holders."""
+    import re
+
+    from wfverify.expr import Var
+    from wfverify.model import StateKind
+
+    def sim_name(holder: str) -> str:
+        m = re.fullmatch(r"(.+) (branch|iteration) (\d+)", holder)
+        assert m, holder
+        index = int(m.group(3)) - (1 if m.group(2) == "iteration" else 0)
+        return f"{m.group(1)}[{index}]"
+
+    picks: list = ["main"]
+    for step in witness["schedule"]:
+        picks.append(sim_name(step["holder"]))
+    data: dict = {}
+    for state in workflow.iter_states():
+        if state.kind is StateKind.MAP and isinstance(state.items, Var):
+            items = []
+            for holder, values in sorted(witness.get("data", {}).items()):
+                items.append({k.split(".", 1)[1]: v for k, v in values.items()})
+            data[state.items.path[0]] = items
+    return Environment(input=data, schedule=picks)
+
+
+@pytest.mark.parametrize("name", ["transfer-opposite-order.wf.yaml", "three-branch-ring.wf.yaml",
+                                  "transfers-map.wf.yaml"])
+def test_deadlock_witnesses_replay_in_the_simulator(name: str) -> None:
+    workflow = workflow_from_text((CORPUS / "locks" / name).read_text(), name)
+    result = check_deadlock(lock_facts(workflow))
+    trace = simulate(workflow, _witness_environment(workflow, result.witness))
+    assert trace.status == "deadlocked", trace.trail

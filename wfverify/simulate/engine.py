@@ -126,7 +126,7 @@ class _Run:
                     self.trace.status = "deadlocked"
                     return self.trace
                 continue
-            choice = self.env.schedule[self.picks] % len(runnable) if self.picks < len(self.env.schedule) else 0
+            choice = self._pick(runnable)
             self.picks += 1
             holder = runnable[choice]
             try:
@@ -142,6 +142,16 @@ class _Run:
         self.trace.error, self.trace.cause = root.error, root.cause
         self.trace.output = root.data if root.status == "done" else None
         return self.trace
+
+    def _pick(self, runnable: list[Holder]) -> int:
+        """The environment's next pick: an index (modulo the runnable count) or a holder's name."""
+        if self.picks >= len(self.env.schedule):
+            return 0
+        pick = self.env.schedule[self.picks]
+        if isinstance(pick, str):
+            names = [h.name for h in runnable]
+            return names.index(pick) if pick in names else 0
+        return int(pick) % len(runnable)
 
     def _lock_timeouts(self) -> bool:
         """Nobody can move: blocked acquires that have a timeout give up with LockTimeout."""

@@ -3,7 +3,7 @@
 Task outcomes (per state, one per attempt: success with an optional result, or
 an error, after some virtual seconds), event arrivals (per event state, in
 order; ``"timeout"`` for none), the input, and the scheduler's picks (indexes
-into the list of runnable holders, used in turn). A run is a function of the
+into the list of runnable holders, or holder names such as ``"fan[1]"``, used in turn). A run is a function of the
 workflow and its environment, so a trace is reproducible from this data alone
 (``to_json`` / ``from_json``).
 """
@@ -38,7 +38,7 @@ class Environment:
     input: Any = field(default_factory=dict)
     outcomes: dict[str, list[Outcome]] = field(default_factory=dict)
     events: dict[str, list[str]] = field(default_factory=dict)
-    schedule: list[int] = field(default_factory=list)
+    schedule: list[int | str] = field(default_factory=list)
     max_steps: int = 1000
 
     def outcome(self, state: str, attempt: int) -> Outcome:
