@@ -250,10 +250,8 @@ def check_jsonata(text: str) -> str | None:
 
 
 def _jsonata_problem(expression: str) -> str | None:
-    try:
-        import jsonata
-    except ImportError:  # pragma: no cover - a dependency of wfverify
-        return None
+    import jsonata  # jsonata-python, a dependency: a missing one must be loud, not a silent "valid"
+
     try:
         jsonata.Jsonata(expression)
     except Exception as exc:  # jsonata raises its JException for syntax errors
