@@ -105,12 +105,12 @@ def _read(display: str, path: Path | None, max_bytes: int) -> tuple[bytes | None
         return None, f"cannot read the file: {exc.strerror or exc}"
 
 
-def _sidecar(path: Path | None) -> tuple[bytes, str] | None:
+def _sidecar(path: Path | None) -> bytes | None:
+    """The annotation file beside ``path`` (``<name>.wfverify.yaml``), if there is one."""
     if path is None:
         return None
-    side = path.with_name(path.name + SIDECAR_SUFFIX)
     try:
-        return side.read_bytes(), str(side)
+        return path.with_name(path.name + SIDECAR_SUFFIX).read_bytes()
     except OSError:
         return None
 
@@ -124,9 +124,7 @@ def check_one(display: str, path: Path | None, registry: Registry, options: Opti
         loaded = LoadResult(None, None, None, [Finding(error or "unreadable", "", rule="syntax-error", line=1, column=1)])
     else:
         side = _sidecar(path)
-        if side is not None:
-            side = (side[0], display + SIDECAR_SUFFIX)
-        loaded = load_bytes(raw, display, options.load, side)
+        loaded = load_bytes(raw, display, options.load, (side, display + SIDECAR_SUFFIX) if side is not None else None)
     return run_rules(display, loaded, registry, options.selection, _typed_options(registry, options))
 
 

@@ -11,14 +11,13 @@ from __future__ import annotations
 import fnmatch
 import time
 import traceback
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from wfverify.findings import Finding, Proof, Severity
 from wfverify.load import LoadResult
 from wfverify.load.source import directives_in
-from wfverify.registry import AnyRule, LoaderRule, Registry
+from wfverify.registry import Registry
 from wfverify.rule import Rule
 
 __all__ = ["FileResult", "Selection", "run_rules"]
@@ -182,21 +181,13 @@ def _silence(findings: list[Finding], loaded: LoadResult, registry: Registry, en
     return kept
 
 
+def _at(related: Any, position: tuple[int, int]) -> Any:
+    return replace(related, line=position[0], column=position[1])
+
+
 def _locate(f: Finding, loaded: LoadResult) -> Finding:
     if f.line is not None or loaded.document is None:
         return f
     line, column = loaded.document.locate(f.pointer)
-    related = tuple(
-        r if r.line is not None else replace(r, line=loaded.document.locate(r.pointer)[0],
-                                             column=loaded.document.locate(r.pointer)[1])
-        for r in f.related
-    )
+    related = tuple(r if r.line is not None else _at(r, loaded.document.locate(r.pointer)) for r in f.related)
     return replace(f, line=line, column=column, related=related)
-
-
-def count(findings: Iterable[Finding], severity: Severity) -> int:
-    return sum(1 for f in findings if f.severity == severity)
-
-
-def is_loader_rule(rule: AnyRule) -> bool:
-    return isinstance(rule, LoaderRule)

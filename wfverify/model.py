@@ -288,10 +288,6 @@ class Workflow:
     def scope_of(self, state: str) -> Scope:
         return self.scopes[self.states[state].scope]
 
-    def successors(self, state: str) -> Iterator[Transition]:
-        """Outgoing transitions inside the state's scope (not into nested bodies)."""
-        return iter(self.states[state].transitions)
-
     def children(self, state: str) -> tuple[Scope, ...]:
         """The nested bodies (branches, iterator) a state runs."""
         return tuple(self.scopes[s] for s in self.states[state].branches)

@@ -9,7 +9,6 @@ with a ``rule`` name and a pointer; the engine stamps codes and positions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from wfverify.findings import Finding
@@ -94,7 +93,3 @@ def _read_sidecar(sidecar: tuple[bytes, str], findings: list[Finding]) -> Any:
     from wfverify.load.sidecar import parse_sidecar
 
     return parse_sidecar(sidecar[0], sidecar[1], findings)
-
-
-def sidecar_path(path: Path) -> Path:
-    return path.with_name(path.name + SIDECAR_SUFFIX)

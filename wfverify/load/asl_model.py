@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from wfverify.expr import Arith, Lit, Var
@@ -36,12 +37,13 @@ def _retriers(raw: Any, p: str) -> tuple[Retrier, ...]:
         if not isinstance(r, dict):
             continue
         attempts = r.get("MaxAttempts", 3)
+        interval = _number(r.get("IntervalSeconds", 1))
+        rate = _number(r.get("BackoffRate", 2.0))
         out.append(Retrier(
             errors=_errors(r.get("ErrorEquals")),
             max_attempts=attempts if isinstance(attempts, int) and not isinstance(attempts, bool) else 3,
-            interval=_number(r.get("IntervalSeconds", 1)) if _number(r.get("IntervalSeconds", 1)) is not None else 1.0,
-            backoff_rate=_number(r.get("BackoffRate", 2.0)) or 2.0 if "BackoffRate" not in r
-            else (_number(r["BackoffRate"]) if _number(r["BackoffRate"]) is not None else 2.0),
+            interval=interval if interval is not None else 1.0,  # ${Placeholder}: the spec's default
+            backoff_rate=rate if rate is not None else 2.0,
             max_delay=_number(r.get("MaxDelaySeconds")),
             jitter=r.get("JitterStrategy") == "FULL",
             pointer=f"{p}/Retry/{i}",
@@ -87,8 +89,6 @@ def _value_expr(value: Any, dynamic: bool) -> Any:
         return Lit(value) if isinstance(value, (int, float, bool)) or value is None else None
     if not isinstance(value, str):
         return None
-    import re
-
     m = re.fullmatch(r"States\.MathAdd\(\s*(\$[^,\s]*)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)", value)
     if m:
         var = _var_of(m.group(1))
@@ -100,7 +100,7 @@ def _value_expr(value: Any, dynamic: bool) -> Any:
 def _var_of(path: str) -> Var | None:
     if path.startswith("$.") or path == "$":
         return path_to_var(path)
-    m = __import__("re").fullmatch(r"\$([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_-]+)*)", path)
+    m = re.fullmatch(r"\$([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_-]+)*)", path)
     if m:
         rest = tuple(x for x in m.group(2).split(".") if x)
         return Var((f"${m.group(1)}", *rest))

@@ -85,11 +85,6 @@ class Document:
                 return 1, 1
             probe = probe.rsplit("/", 1)[0]
 
-    def value_position(self, pointer: str) -> tuple[int, int] | None:
-        self._ensure_map()
-        assert self._values is not None
-        return self._values.get(pointer)
-
     def line_text(self, line: int) -> str:
         index = self._line_index()
         if not 1 <= line <= len(index.starts):

@@ -60,10 +60,6 @@ class LockFacts:
     problems: list[Problem] = field(default_factory=list)
     truncated: bool = False
 
-    @property
-    def has_locks(self) -> bool:
-        return any(e for h in self.holders for p in h.paths for e in p)
-
 
 def lock_facts(workflow: Workflow) -> LockFacts:
     return workflow.memo("locks.facts", lambda: _compute(workflow))

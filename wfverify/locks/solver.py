@@ -233,10 +233,8 @@ def _solve(group: list[Holder], paths: list[tuple[Event, ...]], timeouts: bool) 
         for i, e in enumerate(paths[h]):
             if e.action != "acquire" or (e.timeout is not None) != timeouts:
                 continue
-            held_by_other = [_held(s, done, ident[h][i]) for s in sections if s.holder != h]
-            waits.append(z3.And(prefix[h] == i, z3.Or(*[z3.And(hb, blocked[s.holder])
-                                                        for hb, s in zip(held_by_other, [x for x in sections if x.holder != h])])
-                                if held_by_other else z3.BoolVal(False)))
+            holders_of = [z3.And(_held(s, done, ident[h][i]), blocked[s.holder]) for s in sections if s.holder != h]
+            waits.append(z3.And(prefix[h] == i, z3.Or(*holders_of) if holders_of else z3.BoolVal(False)))
         solver.add(z3.Implies(blocked[h], z3.Or(*waits) if waits else z3.BoolVal(False)))
     solver.add(z3.PbGe([(b, 1) for b in blocked], 2))
     answer = solver.check()

@@ -38,7 +38,6 @@ class Holder:
     status: str = "running"  # running | waiting | blocked | done | failed | cancelled
     held: list[str] = field(default_factory=list)
     attempts: dict[int, int] = field(default_factory=dict)  # retrier index -> retries used at this state
-    try_count: int = 0  # attempts of the current state (for the environment's outcomes)
     acquired_here: int = 0  # acquires of the current state already done
     children: list["Holder"] = field(default_factory=list)
     queue: list[Any] = field(default_factory=list)  # map items not started yet
@@ -93,7 +92,7 @@ class _Run:
         if target is not None:
             if target in self.w.states:
                 self.trace.entered.append(target)
-            h.state, h.attempts, h.try_count, h.acquired_here = target, {}, 0, 0
+            h.state, h.attempts, h.acquired_here = target, {}, 0
 
     def spawn(self, owner: Holder | None, scope_id: str, data: Any, label: str, why: str) -> Holder:
         scope = self.w.scopes[scope_id]

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.evaluate import AbsentVariable, evaluate
-from wfverify.expr import Opaque, variables
+from wfverify.expr import Opaque
 from wfverify.model import State, StateKind, Workflow
 from wfverify.smt import DEFAULT_RLIMIT
 
@@ -270,12 +270,3 @@ def analyze_workflow(workflow: Workflow, rlimit: int = DEFAULT_RLIMIT) -> dict[s
                 for s in workflow.iter_states() if s.kind is StateKind.CHOICE and s.choices}
 
     return workflow.memo(f"smt.choices.{rlimit}", compute)
-
-
-def rule_variables(state: State) -> set[tuple[str, ...]]:
-    """Every variable path the choice's rules read."""
-    out: set[tuple[str, ...]] = set()
-    for rule in state.choices:
-        if rule.condition is not None:
-            out |= variables(rule.condition)
-    return out

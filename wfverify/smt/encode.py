@@ -267,7 +267,6 @@ class Encoder:
         return z3.Or(*[z3.And(a.tag == TAGS[t], b.tag == TAGS[t], by_type[t]) for t in allowed if t in by_type])
 
     def _str_rel(self, op: str, x: Any, y: Any) -> Any:
-        z3 = self.z3
         return {"<": lambda: x < y, "<=": lambda: x <= y, ">": lambda: y < x, ">=": lambda: y <= x,
                 "==": lambda: x == y, "!=": lambda: x != y}[op]()
 

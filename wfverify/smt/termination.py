@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from wfverify.expr import Arith, Lit, Var, variables
+from wfverify.expr import Arith, Lit, Var
 from wfverify.model import StateKind, TransitionKind, Workflow
 from wfverify.smt import DEFAULT_RLIMIT
 
@@ -211,16 +211,6 @@ def _hint(members: set[str], var: str | None = None) -> str:
         return f"add a choice rule that leaves the loop once '{var}' passes a bound (for example '{var} >= 10')"
     return (f"count the iterations (for example `set: {{attempts: \"attempts + 1\"}}` on '{first}', "
             f"with `attempts` set to 0 before the loop) and leave the loop on a bound such as `attempts >= 10`")
-
-
-def loop_variables(workflow: Workflow, members: set[str]) -> set[tuple[str, ...]]:
-    """Variables read by the choice rules of a cycle (for messages)."""
-    out: set[tuple[str, ...]] = set()
-    for n in members:
-        for r in workflow.states[n].choices:
-            if r.condition is not None:
-                out |= variables(r.condition)
-    return out
 
 
 def analyze_loops(workflow: Workflow, rlimit: int = DEFAULT_RLIMIT) -> list[tuple[frozenset[str], LoopVerdict]]:
