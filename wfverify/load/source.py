@@ -18,6 +18,8 @@ from typing import Any
 from wfverify.load import jsonpos
 from wfverify.load.jsonpos import LineIndex
 
+_DIRECTIVE = re.compile(r"#\s*(wfverify:\s*ignore\[[^\]]*\])")
+
 __all__ = ["Document", "SourceProblem", "read_document", "decode", "DEFAULT_MAX_BYTES"]
 
 #: Files larger than this are refused with a finding (configurable: ``max-file-size``).
@@ -33,7 +35,6 @@ _BOMS = (
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
-_DIRECTIVE = re.compile(r"#\s*wfverify:\s*ignore\[([^\]]*)\]")
 
 
 @dataclass(frozen=True)
@@ -100,12 +101,8 @@ class Document:
         self._ensure_map()
         assert self._keys is not None
         hit = self._keys.get(pointer)
-        if not hit:
-            return []
-        names: list[str] = []
-        for m in _DIRECTIVE.finditer(self.line_text(hit[0])):
-            names += [n.strip() for n in m.group(1).split(",") if n.strip()]
-        return names
+        line = self.line_text(hit[0]) if hit else ""
+        return [name for m in _DIRECTIVE.finditer(line) for name in directives_in(m.group(1))]
 
 
 def directives_in(text: str | None) -> list[str]:
