@@ -34,7 +34,7 @@ def generated(rules: int) -> str:
 
 
 def time_generated(rules: int, repeat: int) -> list[float]:
-    from wfverify.smt.choices import analyze_workflow
+    from wfverify.analysis.smt.choices import analyze_workflow
 
     text = generated(rules)
     out = []
@@ -65,7 +65,7 @@ def time_termination() -> float:
     """termination_proof on every corpus workflow (the unbounded-loop rule's proof, computed here directly)."""
     from wfverify.api import discover
     from wfverify.load import load_bytes
-    from wfverify.smt.termination import termination_proof
+    from wfverify.analysis.smt.termination import termination_proof
 
     total, verdicts = 0.0, {}
     for path, _ in discover([str(ROOT / "corpus")]):

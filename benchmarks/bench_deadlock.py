@@ -12,8 +12,8 @@ import statistics
 import time
 from collections import deque
 
-from wfverify.locks.facts import lock_facts
-from wfverify.locks.solver import check_deadlock
+from wfverify.analysis.locks.facts import lock_facts
+from wfverify.analysis.locks.solver import check_deadlock
 from wfverify.testing import workflow_from_text
 
 

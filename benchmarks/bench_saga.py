@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from test_saga import long_saga  # noqa: E402
 
-from wfverify.saga import analyze  # noqa: E402
+from wfverify.analysis.saga import analyze  # noqa: E402
 from wfverify.testing import workflow_from_text  # noqa: E402
 
 

@@ -25,6 +25,6 @@ such objects: it reports them.
 - RFC 8259 (JSON), YAML 1.2 core schema.
 """
 
-from wfverify.registry import loader_rule
+from wfverify.core.registry import loader_rule
 
 RULE = loader_rule(code="WF001", name="syntax-error", severity="error", doc=__doc__)

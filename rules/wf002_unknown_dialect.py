@@ -21,6 +21,6 @@ nothing in it can be checked.
 ```
 """
 
-from wfverify.registry import loader_rule
+from wfverify.core.registry import loader_rule
 
 RULE = loader_rule(code="WF002", name="unknown-dialect", severity="error", doc=__doc__)

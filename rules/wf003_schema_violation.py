@@ -25,6 +25,6 @@ wins), so the file does not mean what it says.
 - Amazon States Language specification, "States" and "Common State Fields".
 """
 
-from wfverify.registry import loader_rule
+from wfverify.core.registry import loader_rule
 
 RULE = loader_rule(code="WF003", name="schema-violation", severity="error", doc=__doc__)

@@ -32,9 +32,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.findings import Finding
-from wfverify.model import PathExpr, Workflow
-from wfverify.rule import rule
+from wfverify.core.findings import Finding
+from wfverify.core.model import PathExpr, Workflow
+from wfverify.core.rule import rule
 
 
 def _problem(path: PathExpr) -> str | None:
@@ -52,7 +52,7 @@ def _problem(path: PathExpr) -> str | None:
     if path.language == "jsonata":
         return asl_paths.check_jsonata(text)
     if path.language == "native-expr":
-        from wfverify.exprparse import ExprError, parse
+        from wfverify.core.exprparse import ExprError, parse
 
         try:
             parse(text)

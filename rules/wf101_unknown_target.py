@@ -35,9 +35,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from wfverify.findings import Finding
-from wfverify.model import Workflow
-from wfverify.rule import NoOptions, rule
+from wfverify.core.findings import Finding
+from wfverify.core.model import Workflow
+from wfverify.core.rule import NoOptions, rule
 
 
 def _hint(target: str, candidates: list[str], elsewhere: bool) -> str:

@@ -30,6 +30,6 @@ states:
 ```
 """
 
-from wfverify.registry import loader_rule
+from wfverify.core.registry import loader_rule
 
 RULE = loader_rule(code="WF102", name="duplicate-state", severity="error", doc=__doc__, groups=("structure",))

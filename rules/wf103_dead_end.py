@@ -35,10 +35,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.findings import Finding
-from wfverify.graph import exits_scope
-from wfverify.model import StateKind, Workflow
-from wfverify.rule import NoOptions, rule
+from wfverify.core.findings import Finding
+from wfverify.analysis.graph import exits_scope
+from wfverify.core.model import StateKind, Workflow
+from wfverify.core.rule import NoOptions, rule
 
 _WHAT = {StateKind.CHOICE: "add choice rules or a default", StateKind.EVENT: "add events or an on_timeout target"}
 

@@ -40,10 +40,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.findings import Finding
-from wfverify.graph import reachable_states, successors_in_scope
-from wfverify.model import Workflow
-from wfverify.rule import NoOptions, rule
+from wfverify.core.findings import Finding
+from wfverify.analysis.graph import reachable_states, successors_in_scope
+from wfverify.core.model import Workflow
+from wfverify.core.rule import NoOptions, rule
 
 
 def _regions(workflow: Workflow, dead: list[str]) -> list[tuple[str, list[str]]]:

@@ -38,10 +38,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.findings import Finding
-from wfverify.graph import reachable_states, reaches_exit, sccs
-from wfverify.model import Workflow
-from wfverify.rule import NoOptions, rule
+from wfverify.core.findings import Finding
+from wfverify.analysis.graph import reachable_states, reaches_exit, sccs
+from wfverify.core.model import Workflow
+from wfverify.core.rule import NoOptions, rule
 
 
 @rule(code="WF202", name="no-path-to-end", severity="error", groups=("graph", "termination"))

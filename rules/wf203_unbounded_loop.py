@@ -1,7 +1,7 @@
 """A loop can be left, but only on outside answers: nothing bounds it.
 
 For every cycle that has a way out, the termination analysis
-(`wfverify.smt.termination`) looks for a counter that every turn of the loop
+(`wfverify.analysis.smt.termination`) looks for a counter that every turn of the loop
 moves towards an exit condition that must eventually hold (native `set`,
 ASL `Assign` or `States.MathAdd`), proved with Z3. Retry policies are bounded
 by their `max_attempts`. A loop with no such argument, and no timeout on the
@@ -53,10 +53,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.findings import Finding, Proof, Verdict
-from wfverify.graph import sccs
-from wfverify.model import Workflow
-from wfverify.rule import NoOptions, rule
+from wfverify.core.findings import Finding, Proof, Verdict
+from wfverify.analysis.graph import sccs
+from wfverify.core.model import Workflow
+from wfverify.core.rule import NoOptions, rule
 
 
 @rule(code="WF203", name="unbounded-loop", severity="warning", groups=("graph", "termination", "proofs"), proof=True)
@@ -66,7 +66,7 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
         detail = f"no loops; {retries} retry policies bounded by max_attempts" if retries else "no loops"
         yield Proof("termination", Verdict.PROVEN, detail)
         return
-    from wfverify.smt.termination import analyze_loops, can_leave, termination_proof
+    from wfverify.analysis.smt.termination import analyze_loops, can_leave, termination_proof
 
     yield termination_proof(workflow)
     if workflow.timeout is not None:

@@ -1,6 +1,6 @@
 '''A choice has no default and some input matches none of its rules, or a rule reads an absent field.
 
-The rules of every choice state are encoded for Z3 (see `wfverify.smt`) and
+The rules of every choice state are encoded for Z3 (see `wfverify.analysis.smt`) and
 the solver looks for an input that falls through all of them. In Amazon
 States Language a JSONPath rule whose `Variable` is absent fails the
 execution with `States.Runtime` before any `Default` is considered; an input
@@ -54,9 +54,9 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
-from wfverify.findings import Finding, Proof, Related, Verdict
-from wfverify.model import StateKind, Workflow
-from wfverify.rule import NoOptions, rule
+from wfverify.core.findings import Finding, Proof, Related, Verdict
+from wfverify.core.model import StateKind, Workflow
+from wfverify.core.rule import NoOptions, rule
 
 
 def _json(data: object) -> str:
@@ -71,7 +71,7 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
     if not choices:
         yield Proof("choice-exhaustiveness", Verdict.NOT_APPLICABLE, "no choice states")
         return
-    from wfverify.smt.choices import analyze_workflow
+    from wfverify.analysis.smt.choices import analyze_workflow
 
     began = time.perf_counter()
     reports = analyze_workflow(workflow)

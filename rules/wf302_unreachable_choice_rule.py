@@ -51,9 +51,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.findings import Finding, Related
-from wfverify.model import StateKind, Workflow
-from wfverify.rule import NoOptions, rule
+from wfverify.core.findings import Finding, Related
+from wfverify.core.model import StateKind, Workflow
+from wfverify.core.rule import NoOptions, rule
 
 
 @rule(code="WF302", name="unreachable-choice-rule", severity="warning", groups=("choices", "proofs"), proof=True)
@@ -61,7 +61,7 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
     choices = [s for s in workflow.iter_states() if s.kind is StateKind.CHOICE and s.choices]
     if not choices:
         return
-    from wfverify.smt.choices import analyze_workflow, reads_absent_failing
+    from wfverify.analysis.smt.choices import analyze_workflow, reads_absent_failing
 
     reports = analyze_workflow(workflow)
     for state in choices:

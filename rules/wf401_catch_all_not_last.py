@@ -46,9 +46,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.findings import Finding
-from wfverify.model import ALL_ERRORS, Workflow
-from wfverify.rule import NoOptions, rule
+from wfverify.core.findings import Finding
+from wfverify.core.model import ALL_ERRORS, Workflow
+from wfverify.core.rule import NoOptions, rule
 
 
 def _entries(state):

@@ -42,9 +42,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.findings import Finding, Related
-from wfverify.model import ALL_ERRORS, Workflow
-from wfverify.rule import NoOptions, rule
+from wfverify.core.findings import Finding, Related
+from wfverify.core.model import ALL_ERRORS, Workflow
+from wfverify.core.rule import NoOptions, rule
 
 
 @rule(code="WF402", name="shadowed-catcher", severity="warning", groups=("errors",))

@@ -48,9 +48,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from wfverify.findings import Finding
-from wfverify.model import Retrier, Workflow
-from wfverify.rule import rule
+from wfverify.core.findings import Finding
+from wfverify.core.model import Retrier, Workflow
+from wfverify.core.rule import rule
 
 
 @dataclass(frozen=True)

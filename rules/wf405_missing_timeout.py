@@ -39,9 +39,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.findings import Finding
-from wfverify.model import Workflow
-from wfverify.rule import NoOptions, rule
+from wfverify.core.findings import Finding
+from wfverify.core.model import Workflow
+from wfverify.core.rule import NoOptions, rule
 
 
 @rule(code="WF405", name="missing-timeout", severity="warning", groups=("timeouts",))

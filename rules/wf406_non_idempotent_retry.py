@@ -38,9 +38,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.findings import Finding
-from wfverify.model import StateKind, Workflow
-from wfverify.rule import NoOptions, rule
+from wfverify.core.findings import Finding
+from wfverify.core.model import StateKind, Workflow
+from wfverify.core.rule import NoOptions, rule
 
 
 @rule(code="WF406", name="non-idempotent-retry", severity="warning", groups=("errors", "sagas"))

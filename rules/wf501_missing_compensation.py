@@ -42,10 +42,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.findings import Finding
-from wfverify.graph import successors_in_scope
-from wfverify.model import StateKind, TransitionKind, Workflow
-from wfverify.rule import NoOptions, rule
+from wfverify.core.findings import Finding
+from wfverify.analysis.graph import successors_in_scope
+from wfverify.core.model import StateKind, TransitionKind, Workflow
+from wfverify.core.rule import NoOptions, rule
 
 _RISKY = (StateKind.TASK, StateKind.PARALLEL, StateKind.MAP, StateKind.FAIL)
 

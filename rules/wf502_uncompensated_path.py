@@ -1,6 +1,6 @@
 """A failure path ends without compensating a completed task.
 
-The saga analysis (`wfverify.saga`) follows every way an execution can fail
+The saga analysis (`wfverify.analysis.saga`) follows every way an execution can fail
 (each task error, each catcher, a failing Parallel or Map, uncaught errors)
 and tracks the tasks with `compensate` that completed and the compensations
 that ran. When a path reaches a `fail` state, or ends with an uncaught error,
@@ -58,14 +58,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.findings import Finding, Proof, Verdict
-from wfverify.model import Workflow
-from wfverify.rule import NoOptions, rule
+from wfverify.core.findings import Finding, Proof, Verdict
+from wfverify.core.model import Workflow
+from wfverify.core.rule import NoOptions, rule
 
 
 @rule(code="WF502", name="uncompensated-path", severity="error", groups=("sagas", "proofs"))
 def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
-    from wfverify.saga import analyze
+    from wfverify.analysis.saga import analyze
 
     for state in workflow.iter_states():
         target = workflow.states.get(state.compensate or "")

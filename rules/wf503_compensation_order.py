@@ -42,14 +42,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.findings import Finding
-from wfverify.model import Workflow
-from wfverify.rule import NoOptions, rule
+from wfverify.core.findings import Finding
+from wfverify.core.model import Workflow
+from wfverify.core.rule import NoOptions, rule
 
 
 @rule(code="WF503", name="compensation-order", severity="error", groups=("sagas",))
 def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
-    from wfverify.saga import analyze
+    from wfverify.analysis.saga import analyze
 
     report = analyze(workflow)
     for v in report.violations:

@@ -4,7 +4,7 @@ Holders are the branches of a Parallel state, two iterations of a Map (unless
 `max_concurrency: 1`), and two executions of the workflow when it is
 `concurrent: true`. A lock-order graph rules most files out without a
 solver; when it has a cycle, Z3 searches the interleavings for a moment where
-a set of holders each wait for a lock another one holds (`wfverify.locks`).
+a set of holders each wait for a lock another one holds (`wfverify.analysis.locks`).
 Locks named by data (`account:{item.from}`) are symbolic, and the witness
 gives the data that deadlocks. This rule also gives the `deadlock-freedom`
 proof of the file; files that state no lock facts get `n/a`.
@@ -57,9 +57,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.findings import Finding, Proof, Severity, Verdict
-from wfverify.model import Workflow
-from wfverify.rule import NoOptions, rule
+from wfverify.core.findings import Finding, Proof, Severity, Verdict
+from wfverify.core.model import Workflow
+from wfverify.core.rule import NoOptions, rule
 
 _VERDICTS = {"proven": Verdict.PROVEN, "violated": Verdict.VIOLATED, "unknown": Verdict.UNKNOWN,
              "n/a": Verdict.NOT_APPLICABLE}
@@ -70,8 +70,8 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
     if not workflow.annotated or not any(s.acquire for s in workflow.iter_states()):
         yield Proof("deadlock-freedom", Verdict.NOT_APPLICABLE, "no locks are taken")
         return
-    from wfverify.locks.facts import lock_facts
-    from wfverify.locks.solver import check_deadlock
+    from wfverify.analysis.locks.facts import lock_facts
+    from wfverify.analysis.locks.solver import check_deadlock
 
     result = check_deadlock(lock_facts(workflow))
     yield Proof("deadlock-freedom", _VERDICTS[result.verdict], result.detail, result.seconds, result.witness)

@@ -40,16 +40,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.findings import Finding
-from wfverify.model import Workflow
-from wfverify.rule import NoOptions, rule
+from wfverify.core.findings import Finding
+from wfverify.core.model import Workflow
+from wfverify.core.rule import NoOptions, rule
 
 
 @rule(code="WF602", name="lock-leak", severity="error", groups=("locks",))
 def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
     if not workflow.annotated:
         return
-    from wfverify.locks.facts import lock_facts
+    from wfverify.analysis.locks.facts import lock_facts
 
     for p in lock_facts(workflow).problems:
         if p.kind == "leak":

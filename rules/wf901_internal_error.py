@@ -20,6 +20,6 @@ the file (or a reduced copy).
 ```
 """
 
-from wfverify.registry import loader_rule
+from wfverify.core.registry import loader_rule
 
 RULE = loader_rule(code="WF901", name="internal-error", severity="error", doc=__doc__, groups=("meta",))

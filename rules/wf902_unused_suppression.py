@@ -28,6 +28,6 @@ states:
 ```
 """
 
-from wfverify.registry import loader_rule
+from wfverify.core.registry import loader_rule
 
 RULE = loader_rule(code="WF902", name="unused-suppression", severity="warning", doc=__doc__, groups=("meta",))

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from wfverify.expr import And, Cmp, Exists, IsType, Lit, Matches, Not, Opaque, Var
+from wfverify.core.expr import And, Cmp, Exists, IsType, Lit, Matches, Not, Opaque, Var
 from wfverify.load import LoadOptions
-from wfverify.model import StateKind, TransitionKind
+from wfverify.core.model import StateKind, TransitionKind
 from wfverify.testing import check_text, workflow_from_text
 
 ORDER = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from wfverify.evaluate import AbsentVariable, evaluate
+from wfverify.core.evaluate import AbsentVariable, evaluate
 from wfverify.testing import check_text, findings_of, registry, workflow_from_text
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "choices"
@@ -83,7 +83,7 @@ def test_no_proofs_skips_the_solver_rules() -> None:
 
 
 def test_absent_read_finding_names_the_field() -> None:
-    from wfverify.expr import Cmp, Lit, Var
+    from wfverify.core.expr import Cmp, Lit, Var
     from test_smt_choices import choice
 
     wf, state = choice([Cmp("==", Var(("status",), True), Lit("OK"), "string")], default="done")
@@ -97,7 +97,7 @@ def test_absent_read_finding_names_the_field() -> None:
 
 
 def test_shadowing_by_a_rule_that_fails_says_so() -> None:
-    from wfverify.expr import Cmp, Lit, Var
+    from wfverify.core.expr import Cmp, Lit, Var
     from test_smt_choices import choice
 
     n = Var(("n",), True)

@@ -84,9 +84,9 @@ def test_sarif_output_is_valid_sarif_2_1_0() -> None:
 
 
 def test_github_annotations_escape_their_properties() -> None:
-    from wfverify.api import Report
-    from wfverify.engine import FileResult
-    from wfverify.findings import Finding, Severity
+    from wfverify.core.results import Report
+    from wfverify.core.results import FileResult
+    from wfverify.core.findings import Finding, Severity
     from wfverify.report.github import render
 
     f = Finding("50% done,\nnext: x", rule="r", code="WF1", severity=Severity.WARNING, path="a,b:c.wf.yaml",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from wfverify.dataflow import present_at
+from wfverify.analysis.dataflow import present_at
 from wfverify.testing import check_text, workflow_from_text
 
 

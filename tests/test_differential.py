@@ -15,13 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wfverify.graph import reachable_states
-from wfverify.locks.facts import lock_facts
-from wfverify.locks.solver import check_deadlock
-from wfverify.saga import analyze
+from wfverify.analysis.graph import reachable_states
+from wfverify.analysis.locks.facts import lock_facts
+from wfverify.analysis.locks.solver import check_deadlock
+from wfverify.analysis.saga import analyze
 from wfverify.simulate import Environment, Outcome, simulate
 from wfverify.simulate.fuzz import fuzz, saga_on_trace
-from wfverify.strategies import environments, native_workflows
+from wfverify.simulate.strategies import environments, native_workflows
 from wfverify.testing import workflow_from_text
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -94,8 +94,8 @@ def _witness_environment(workflow, witness: dict) -> Environment:  # noqa: ANN00
     """A deadlock witness as simulator picks: holder names map to the simulator's ``state[index]`` holders."""
     import re
 
-    from wfverify.expr import Var
-    from wfverify.model import StateKind
+    from wfverify.core.expr import Var
+    from wfverify.core.model import StateKind
 
     def sim_name(holder: str) -> str:
         m = re.fullmatch(r"(.+) (branch|iteration) (\d+)", holder)

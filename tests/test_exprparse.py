@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from wfverify.expr import And, Arith, Cmp, Exists, In, Lit, Not, Or, Var, variables
-from wfverify.exprparse import ExprError, parse, placeholders
+from wfverify.core.expr import And, Arith, Cmp, Exists, In, Lit, Not, Or, Var, variables
+from wfverify.core.exprparse import ExprError, parse, placeholders
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,8 @@ def test_deep_nesting_never_raises(tmp_path: Path) -> None:
     deep_json = write(tmp_path, "deep.wf.json", "[" * 100_000 + "]" * 100_000)
     assert findings(deep_json)[0][0] == "syntax-error"
     deep_yaml = write(tmp_path, "deep.wf.yaml", "a: " + "[" * 20_000 + "]" * 20_000 + "\n")
-    assert findings(deep_yaml)[0][0] == "syntax-error"
+    # Read (a mapping that is no workflow) or refused as too deep: one finding either way.
+    assert [f[0] for f in findings(deep_yaml)] in (["syntax-error"], ["unknown-dialect"])
 
 
 def test_large_files_are_refused_above_the_configured_size(tmp_path: Path) -> None:
@@ -131,8 +132,8 @@ def test_a_missing_path_is_a_usage_error_exit_2(tmp_path: Path) -> None:
 def test_an_internal_error_is_a_finding_and_the_run_goes_on(tmp_path: Path) -> None:
     from wfverify.engine import Selection, run_rules
     from wfverify.load import load_bytes
-    from wfverify.registry import Registry
-    from wfverify.rule import rule
+    from wfverify.core.registry import Registry
+    from wfverify.core.rule import rule
 
     page = "Boom.\n## Why is this bad?\nTest.\n## Example\n```text\n-\n```\n## Use instead\n```text\n-\n```"
 

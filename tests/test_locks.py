@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from wfverify.locks.facts import lock_facts
-from wfverify.locks.solver import check_deadlock, lock_order_cycle
+from wfverify.analysis.locks.facts import lock_facts
+from wfverify.analysis.locks.solver import check_deadlock, lock_order_cycle
 from wfverify.testing import check_text, workflow_from_text
 
 LOCKS = Path(__file__).resolve().parents[1] / "corpus" / "locks"

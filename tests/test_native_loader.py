@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from wfverify.expr import And, Cmp, Lit, Not, Var
-from wfverify.model import StateKind, TransitionKind
+from wfverify.core.expr import And, Cmp, Lit, Not, Var
+from wfverify.core.model import StateKind, TransitionKind
 from wfverify.testing import check_text, load_text, workflow_from_text
 
 SPEC = Path(__file__).resolve().parents[1].parent / "shared" / "spec" / "native-format.md"

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 PLUGIN = '''"""Example pack: no wait states allowed."""
-from wfverify.findings import Finding
-from wfverify.rule import rule
+from wfverify.core.findings import Finding
+from wfverify.core.rule import rule
 
 PAGE = """Wait states are not allowed in this team's workflows.
 

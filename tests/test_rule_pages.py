@@ -7,8 +7,8 @@ import re
 import pytest
 
 from wfverify.engine import Selection, run_rules
-from wfverify.registry import Registry
-from wfverify.rule import page_sections, rule
+from wfverify.core.registry import Registry
+from wfverify.core.rule import page_sections, rule
 from wfverify.testing import check_text, load_text, registry
 
 RULES = registry().rules
@@ -74,7 +74,7 @@ def test_a_failing_rule_becomes_internal_error_and_others_still_run() -> None:
 
 
 def test_rule_metadata_is_validated_when_defined() -> None:
-    from wfverify.rule import RuleDefinitionError
+    from wfverify.core.rule import RuleDefinitionError
 
     with pytest.raises(RuleDefinitionError, match="kebab-case"):
         rule(code="WF998", name="Bad_Name", severity="error")(lambda w, o: iter(()))

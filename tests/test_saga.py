@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from wfverify.model import TransitionKind
-from wfverify.saga import analyze
+from wfverify.core.model import TransitionKind
+from wfverify.analysis.saga import analyze
 from wfverify.testing import check_text, workflow_from_text
 
 SAGAS = Path(__file__).resolve().parents[1] / "corpus" / "sagas"

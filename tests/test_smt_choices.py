@@ -2,7 +2,7 @@
 
 Conditions are built as the ASL loader builds them (``Var(..., absent_fails=True)``,
 ``Cmp.type`` pinned); each solver answer is checked against the reference
-evaluator :func:`wfverify.evaluate.evaluate`.
+evaluator :func:`wfverify.core.evaluate.evaluate`.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from wfverify.evaluate import AbsentVariable, evaluate
-from wfverify.expr import And, Arith, Cmp, Exists, In, IsType, Lit, Matches, Not, Opaque, Or, Var
-from wfverify.model import ChoiceRule, Dialect, Scope, State, StateKind, Workflow
-from wfverify.smt.choices import analyze_choice
-from wfverify.smt.encode import Encoder
+from wfverify.core.evaluate import AbsentVariable, evaluate
+from wfverify.core.expr import And, Arith, Cmp, Exists, In, IsType, Lit, Matches, Not, Opaque, Or, Var
+from wfverify.core.model import ChoiceRule, Dialect, Scope, State, StateKind, Workflow
+from wfverify.analysis.smt.choices import analyze_choice
+from wfverify.analysis.smt.encode import Encoder
 
 
 def v(name: str, asl: bool = True) -> Var:

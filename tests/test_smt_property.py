@@ -12,8 +12,8 @@ import os
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wfverify.evaluate import AbsentVariable, evaluate
-from wfverify.expr import And, Arith, Cmp, Exists, In, IsType, Lit, Matches, Not, Or, Var
+from wfverify.core.evaluate import AbsentVariable, evaluate
+from wfverify.core.expr import And, Arith, Cmp, Exists, In, IsType, Lit, Matches, Not, Or, Var
 from test_smt_choices import solve
 
 NAMES = [("a",), ("b",), ("o", "x")]

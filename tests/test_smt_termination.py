@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from wfverify.graph import sccs
-from wfverify.smt.termination import refine
+from wfverify.analysis.graph import sccs
+from wfverify.analysis.smt.termination import refine
 from wfverify.testing import workflow_from_text
 
 
@@ -96,7 +96,7 @@ def test_equality_exit_is_not_a_ranking_argument() -> None:
 def test_analyze_loops_on_the_corpus() -> None:
     from pathlib import Path
 
-    from wfverify.smt.termination import analyze_loops
+    from wfverify.analysis.smt.termination import analyze_loops
 
     root = Path(__file__).resolve().parents[1] / "corpus" / "choices"
     got = {}
@@ -113,7 +113,7 @@ def test_analyze_loops_on_the_corpus() -> None:
 def test_termination_proof_verdicts() -> None:
     from pathlib import Path
 
-    from wfverify.smt.termination import termination_proof
+    from wfverify.analysis.smt.termination import termination_proof
 
     root = Path(__file__).resolve().parents[1] / "corpus" / "choices"
 

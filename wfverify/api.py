@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wfverify.engine import FileResult, Selection, run_rules
-from wfverify.findings import Finding, Severity
+from wfverify.core.results import FileResult, Report
+from wfverify.engine import Selection, run_rules
+from wfverify.core.findings import Finding, Severity
 from wfverify.load import SIDECAR_SUFFIX, LoadOptions, load_bytes
 from wfverify.load.source import DEFAULT_MAX_BYTES
-from wfverify.registry import Registry, load_registry
+from wfverify.core.registry import Registry, load_registry
 
 __all__ = ["Options", "Report", "UsageError", "check_paths", "discover", "WORKFLOW_SUFFIXES"]
 
@@ -38,26 +39,6 @@ class Options:
     load: LoadOptions = LoadOptions()
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     jobs: int = 1
-
-
-@dataclass
-class Report:
-    files: list[FileResult]
-
-    @property
-    def findings(self) -> list[Finding]:
-        return [f for r in self.files for f in r.findings]
-
-    @property
-    def proofs(self) -> list[Any]:
-        return [p for r in self.files for p in r.proofs]
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
-
-    def failed(self, fail_on: str) -> bool:
-        threshold = Severity(fail_on).rank
-        return any(f.severity.rank >= threshold for f in self.findings)
 
 
 def discover(paths: Iterable[str]) -> Iterator[tuple[str, Path | None]]:

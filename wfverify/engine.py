@@ -14,11 +14,12 @@ import traceback
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from wfverify.findings import Finding, Proof, Severity
+from wfverify.core.findings import Finding, Proof, Severity
+from wfverify.core.results import FileResult
 from wfverify.load import LoadResult
 from wfverify.load.source import directives_in
-from wfverify.registry import Registry
-from wfverify.rule import Rule
+from wfverify.core.registry import Registry
+from wfverify.core.rule import Rule
 
 __all__ = ["FileResult", "Selection", "run_rules"]
 
@@ -50,18 +51,6 @@ class Selection:
         if not self.proofs:
             names -= {r.name for r in registry.rules if r.proof}
         return names
-
-
-@dataclass
-class FileResult:
-    path: str
-    dialect: str | None
-    states: int
-    findings: list[Finding]
-    proofs: list[Proof]
-    seconds: float = 0.0
-    #: Positions of the states that witnesses name, so reporters can show each step's place.
-    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def run_rules(path: str, loaded: LoadResult, registry: Registry, selection: Selection,

@@ -12,10 +12,11 @@ import textwrap
 from collections.abc import Iterable
 from typing import Any
 
-from wfverify.engine import FileResult, Selection, run_rules
+from wfverify.core.results import FileResult
+from wfverify.engine import Selection, run_rules
 from wfverify.load import LoadOptions, LoadResult, load_bytes
-from wfverify.model import Workflow
-from wfverify.registry import Registry, load_registry
+from wfverify.core.model import Workflow
+from wfverify.core.registry import Registry, load_registry
 
 __all__ = ["check_text", "load_text", "workflow_from_text", "registry", "findings_of"]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from wfverify.findings import Finding
+from wfverify.core.findings import Finding
 from wfverify.load.source import DEFAULT_MAX_BYTES, Document, read_document
-from wfverify.model import Workflow
+from wfverify.core.model import Workflow
 
 __all__ = ["LoadOptions", "LoadResult", "detect_dialect", "load_bytes", "SIDECAR_SUFFIX"]
 

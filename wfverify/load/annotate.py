@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from wfverify.findings import Finding
-from wfverify.model import Workflow
+from wfverify.core.findings import Finding
+from wfverify.core.model import Workflow
 
 __all__ = ["apply_sidecar"]
 

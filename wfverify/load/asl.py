@@ -18,11 +18,11 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from wfverify.findings import Finding
+from wfverify.core.findings import Finding
 from wfverify.load.asl_paths import is_jsonata_like
 from wfverify.load.asl_schema import FIELDS, state_checker, top_checker
 from wfverify.load.jsonpos import escape
-from wfverify.model import Dialect, PathExpr, Scope, State, StateKind, Transition, Workflow
+from wfverify.core.model import Dialect, PathExpr, Scope, State, StateKind, Transition, Workflow
 
 __all__ = ["build"]
 

@@ -1,4 +1,4 @@
-"""ASL Choice rules -> :mod:`wfverify.expr` conditions, with their structural checks.
+"""ASL Choice rules -> :mod:`wfverify.core.expr` conditions, with their structural checks.
 
 A JSONPath rule is ``Variable`` plus exactly one comparison operator, or one
 of ``And``/``Or`` (non-empty lists of rules) / ``Not`` (one rule). Top-level
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from wfverify.expr import And, Cmp, Exists, Expr, IsType, Lit, Matches, Not, Opaque, Or, Var
+from wfverify.core.expr import And, Cmp, Exists, Expr, IsType, Lit, Matches, Not, Opaque, Or, Var
 from wfverify.load.asl_paths import check_jsonata, check_reference_path
 from wfverify.load.jsonpos import escape
 

@@ -1,13 +1,13 @@
-"""One checked ASL state -> a model :class:`~wfverify.model.State` (transitions, retries, choices...)."""
+"""One checked ASL state -> a model :class:`~wfverify.core.model.State` (transitions, retries, choices...)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from wfverify.expr import Arith, Lit, Var
+from wfverify.core.expr import Arith, Lit, Var
 from wfverify.load.asl_choice import convert_rule, path_to_var
-from wfverify.model import (
+from wfverify.core.model import (
     ALL_ERRORS, Assignment, Catcher, ChoiceRule, Retrier, State, StateKind, Transition, TransitionKind,
 )
 
@@ -123,7 +123,7 @@ def _variables_assigned(assign: Any) -> list[tuple[str, ...]]:
 
 
 def data_effect(b: Any) -> tuple[bool, tuple[tuple[str, ...], ...], tuple[str, ...] | None]:
-    """(keeps_input, writes, output_root) of a completed state; see :mod:`wfverify.dataflow`."""
+    """(keeps_input, writes, output_root) of a completed state; see :mod:`wfverify.analysis.dataflow`."""
     raw = b.raw
     variables = _variables_assigned(raw.get("Assign"))
     if b.language == "JSONata":

@@ -13,13 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from wfverify.durations import parse_duration
-from wfverify.exprparse import ExprError, parse, placeholders
-from wfverify.expr import Lit
-from wfverify.findings import Finding
+from wfverify.core.durations import parse_duration
+from wfverify.core.exprparse import ExprError, parse, placeholders
+from wfverify.core.expr import Lit
+from wfverify.core.findings import Finding
 from wfverify.load.jsonpos import escape
 from wfverify.load.native_schema import FIELDS, validators
-from wfverify.model import (
+from wfverify.core.model import (
     ALL_ERRORS, Acquire, Assignment, Catcher, ChoiceRule, Dialect, EventBranch, PathExpr, Retrier, Scope, State,
     StateKind, Transition, TransitionKind, Workflow,
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wfverify.durations import DURATION_PATTERN
+from wfverify.core.durations import DURATION_PATTERN
 
 __all__ = ["STATE", "TOP", "FIELDS", "validators"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from wfverify.findings import Finding
+from wfverify.core.findings import Finding
 from wfverify.load.jsonpos import escape
 
 __all__ = ["schema_findings"]

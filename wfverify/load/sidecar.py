@@ -18,9 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from wfverify.findings import Finding
+from wfverify.core.findings import Finding
 from wfverify.load.source import Document, read_document
-from wfverify.model import Acquire
+from wfverify.core.model import Acquire
 
 __all__ = ["Sidecar", "StateAnnotations", "parse_sidecar"]
 
@@ -119,7 +119,7 @@ def _state(name: str, ann: dict[str, Any], pointer: str, bad: Any) -> StateAnnot
             acquire.append(Acquire(entry, None, where))
         elif isinstance(entry, dict) and isinstance(entry.get("lock"), str):
             timeout = entry.get("timeout")
-            from wfverify.durations import parse_duration
+            from wfverify.core.durations import parse_duration
 
             acquire.append(Acquire(entry["lock"], parse_duration(timeout) if timeout is not None else None, where))
         else:

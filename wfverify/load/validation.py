@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from wfverify.findings import Finding
+from wfverify.core.findings import Finding
 from wfverify.load.schema_errors import schema_findings
 
 __all__ = ["SchemaChecker", "cache_dir"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from wfverify.findings import Severity
+from wfverify.core.findings import Severity
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -9,7 +9,7 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
-from wfverify.findings import Severity
+from wfverify.core.findings import Severity
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _VERDICT = {"proven": "green", "violated": "bold red", "unknown": "yellow", "n/a": "dim"}

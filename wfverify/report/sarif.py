@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
-from wfverify.findings import Severity
+from wfverify.core.findings import Severity
 
 __all__ = ["as_sarif", "render"]
 

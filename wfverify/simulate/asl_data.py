@@ -16,7 +16,7 @@ import json
 import re
 from typing import Any
 
-from wfverify.model import Catcher, State, Workflow
+from wfverify.core.model import Catcher, State, Workflow
 
 __all__ = ["AslData", "resolve"]
 

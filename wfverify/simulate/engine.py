@@ -21,8 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from wfverify.evaluate import UNDEFINED, AbsentVariable, evaluate, value_of
-from wfverify.model import ALL_ERRORS, Dialect, State, StateKind, Workflow
+from wfverify.core.evaluate import UNDEFINED, AbsentVariable, evaluate, value_of
+from wfverify.core.model import ALL_ERRORS, Dialect, State, StateKind, Workflow
 from wfverify.simulate.environment import Environment
 
 __all__ = ["Trace", "simulate"]
@@ -196,7 +196,7 @@ class _Run:
             self.fail(h, state.error or "States.Fail", state.cause)
 
     def lock_name(self, h: Holder, template: str) -> str:
-        from wfverify.exprparse import ExprError, parse, placeholders
+        from wfverify.core.exprparse import ExprError, parse, placeholders
 
         name = template
         for text, _ in reversed(placeholders(template)):
@@ -268,7 +268,7 @@ class _Run:
 
     def choose(self, h: Holder, state: State) -> None:
         data = self.asl.choice_input(state, h.data) if self.asl else h.data
-        from wfverify.expr import Opaque
+        from wfverify.core.expr import Opaque
 
         for i, rule in enumerate(state.choices):
             try:

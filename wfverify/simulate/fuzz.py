@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from wfverify.graph import reachable_states
-from wfverify.model import Workflow
+from wfverify.analysis.graph import reachable_states
+from wfverify.core.model import Workflow
 from wfverify.simulate.engine import Trace, simulate
 from wfverify.simulate.environment import Environment
 
@@ -115,7 +115,7 @@ def fuzz(workflow: Workflow, examples: int = 200, seed: int | None = None,
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as fixed_seed
 
-    from wfverify.strategies import environments
+    from wfverify.simulate.strategies import environments
 
     coverage = Coverage()
     found: dict[str, Any] = {}

@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--format", choices=["rich", "text", "json"], help="output format")
     explain = sub.add_parser("explain", help="show a rule's page: what, why, examples, how to silence")
     explain.add_argument("rule", metavar="NAME-OR-CODE")
-    from wfverify.cli_sim import add_sim_commands
+    from wfverify.cli.simulate import add_sim_commands
 
     add_sim_commands(sub)
     return parser
@@ -84,10 +84,10 @@ def _tokens(values: list[str]) -> tuple[str, ...]:
 
 def _check(args: argparse.Namespace) -> int:
     from wfverify import api
-    from wfverify.config import Config, find_config, load_config
+    from wfverify.core.config import Config, find_config, load_config
     from wfverify.engine import Selection
     from wfverify.load import LoadOptions
-    from wfverify.registry import load_registry
+    from wfverify.core.registry import load_registry
     from wfverify.report import get_reporter
 
     if args.config:
@@ -119,7 +119,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
-    from wfverify.registry import load_registry
+    from wfverify.core.registry import load_registry
 
     registry = load_registry()
     fmt = args.format or ("rich" if sys.stdout.isatty() else "text")
@@ -141,7 +141,7 @@ def _rules(args: argparse.Namespace) -> int:
 
 def _explain(args: argparse.Namespace) -> int:
     from wfverify import api
-    from wfverify.registry import load_registry
+    from wfverify.core.registry import load_registry
 
     registry = load_registry()
     rule = registry.get(args.rule)
@@ -159,13 +159,13 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    from wfverify.cli_sim import simulate_command
+    from wfverify.cli.simulate import simulate_command
 
     return simulate_command(args)
 
 
 def _fuzz(args: argparse.Namespace) -> int:
-    from wfverify.cli_sim import fuzz_command
+    from wfverify.cli.simulate import fuzz_command
 
     return fuzz_command(args)
 
@@ -195,8 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _fail(exc: Exception, debug: bool) -> int:
     from wfverify.api import UsageError
-    from wfverify.config import ConfigError
-    from wfverify.registry import RegistryError
+    from wfverify.core.config import ConfigError
+    from wfverify.core.registry import RegistryError
 
     if debug:
         import traceback

@@ -1,7 +1,7 @@
 """Choice states with Z3: exhaustiveness, absent-variable failures, dead rules.
 
 For one choice state with rules ``r0 .. rn`` (each encoded as ``(value,
-fails)`` by :class:`~wfverify.smt.encode.Encoder`), rule ``i`` is evaluated
+fails)`` by :class:`~wfverify.analysis.smt.encode.Encoder`), rule ``i`` is evaluated
 only when every earlier rule evaluated to false without failing
 (``pass_i``). Three questions, each one solver call under ``rlimit``:
 
@@ -15,7 +15,7 @@ only when every earlier rule evaluated to false without failing
    or because earlier rules take its inputs; the unsat core over one
    assumption per earlier rule, shrunk to a minimal set, names them.
 
-Every witness is replayed through :func:`wfverify.evaluate.evaluate`; a
+Every witness is replayed through :func:`wfverify.core.evaluate.evaluate`; a
 witness the replay rejects (a modelling gap) turns the verdict into
 ``unknown`` instead of reporting a wrong input.
 """
@@ -26,10 +26,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from wfverify.evaluate import AbsentVariable, evaluate
-from wfverify.expr import Opaque
-from wfverify.model import State, StateKind, Workflow
-from wfverify.smt import DEFAULT_RLIMIT
+from wfverify.core.evaluate import AbsentVariable, evaluate
+from wfverify.core.expr import Opaque
+from wfverify.core.model import State, StateKind, Workflow
+from wfverify.analysis.smt import DEFAULT_RLIMIT
 
 __all__ = ["ChoiceReport", "DeadRule", "AbsentRead", "analyze_choice", "analyze_workflow", "contains_opaque",
            "reads_absent_failing"]
@@ -105,11 +105,11 @@ def analyze_choice(workflow: Workflow, state: State, rlimit: int = DEFAULT_RLIMI
     """Answer the three questions for one choice state."""
     import z3
 
-    from wfverify.smt.encode import Encoder
+    from wfverify.analysis.smt.encode import Encoder
 
     began = time.perf_counter()
     report = ChoiceReport(state.name)
-    from wfverify.dataflow import present_at
+    from wfverify.analysis.dataflow import present_at
 
     enc = Encoder(dict(workflow.inputs), present=set(present_at(workflow).get(state.name, ())))
     conds = [rule.condition for rule in state.choices]
@@ -182,7 +182,7 @@ _fails_possible = reads_absent_failing
 
 
 def _failing_vars(node: Any) -> set[tuple[str, ...]]:
-    from wfverify.expr import Var
+    from wfverify.core.expr import Var
 
     out: set[tuple[str, ...]] = set()
     stack = [node]

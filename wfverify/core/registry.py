@@ -2,7 +2,7 @@
 
 The first-party pack (``wfverify_rules``, the top-level ``rules/`` folder)
 registers exactly like a third-party pack. An entry point names a module or a
-package; every :class:`~wfverify.rule.Rule` and :class:`LoaderRule` defined at
+package; every :class:`~wfverify.core.rule.Rule` and :class:`LoaderRule` defined at
 module level (in the package's submodules too) is collected. Finding the entry
 points is separate from importing them; a pack that fails to import is a
 :class:`RegistryError` naming its distribution, never a silently missing rule.
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from types import ModuleType
 
-from wfverify.findings import Severity
-from wfverify.rule import Rule, page_sections
+from wfverify.core.findings import Severity
+from wfverify.core.rule import Rule, page_sections
 
 __all__ = ["LoaderRule", "Registry", "RegistryError", "loader_rule", "load_registry"]
 

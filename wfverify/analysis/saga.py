@@ -35,7 +35,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from wfverify.model import ALL_ERRORS, State, StateKind, TransitionKind, Workflow
+from wfverify.core.model import ALL_ERRORS, State, StateKind, TransitionKind, Workflow
 
 __all__ = ["SagaReport", "Violation", "analyze", "compensable_tasks"]
 

@@ -126,7 +126,7 @@ class Catcher:
 class ChoiceRule:
     """A choice rule: the first whose ``condition`` holds routes to ``next``.
 
-    ``condition`` is an :mod:`wfverify.expr` node (dialect-neutral), ``None``
+    ``condition`` is an :mod:`wfverify.core.expr` node (dialect-neutral), ``None``
     when the loader could not express it (then analyses treat it as an unknown
     boolean and say so).
     """
@@ -158,7 +158,7 @@ class Assignment:
     """``set: {VAR: EXPR}`` natively, ``Assign`` / ``States.MathAdd`` counters in ASL."""
 
     variable: str
-    expr: Any  # wfverify.expr node, or None when not expressible
+    expr: Any  # wfverify.core.expr node, or None when not expressible
     pointer: str
     text: str = ""
 
@@ -311,6 +311,6 @@ class Workflow:
         of kind ``join`` from each state that ends the body to the owner's
         ``next``. networkx is imported here, not at start-up.
         """
-        from wfverify.graph import to_networkx
+        from wfverify.analysis.graph import to_networkx
 
         return self.memo("networkx", lambda: to_networkx(self))

@@ -1,10 +1,10 @@
-"""Conditions (:mod:`wfverify.expr`) to Z3 formulas over typed variables.
+"""Conditions (:mod:`wfverify.core.expr`) to Z3 formulas over typed variables.
 
 Each variable path is a *tagged value*: an integer type tag (absent, null,
 boolean, number, string, object) and one Z3 constant per type (a ``Real``
 for numbers, a ``String``, a ``Bool``), plus, for strings that are RFC 3339
 timestamps, an ``Int`` instant in microseconds. The semantics are those of
-:mod:`wfverify.evaluate`, the reference evaluator every witness is replayed
+:mod:`wfverify.core.evaluate`, the reference evaluator every witness is replayed
 through:
 
 * a comparison on an absent or mistyped value is false (native format page,
@@ -38,8 +38,8 @@ from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 from typing import Any
 
-from wfverify.evaluate import parse_timestamp
-from wfverify.expr import And, Arith, Cmp, Exists, Expr, In, IsType, Lit, Matches, Not, Opaque, Or, Var
+from wfverify.core.evaluate import parse_timestamp
+from wfverify.core.expr import And, Arith, Cmp, Exists, Expr, In, IsType, Lit, Matches, Not, Opaque, Or, Var
 
 __all__ = ["Encoder", "TAGS", "Val"]
 
@@ -74,7 +74,7 @@ class Encoder:
 
         self.z3 = z3
         self.inputs = {tuple(k.split(".")): v for k, v in (inputs or {}).items()}
-        #: paths certainly present (written by earlier states; wfverify.dataflow), of unknown type
+        #: paths certainly present (written by earlier states; wfverify.analysis.dataflow), of unknown type
         self.present = set(present or ())
         self.vars: dict[tuple[str, ...], Val] = {}
         self._domain: list[Any] = []
@@ -296,13 +296,13 @@ class Encoder:
 
     # -- limits (termination) -------------------------------------------
     def _mentions_limit(self, node: Cmp) -> bool:
-        from wfverify.expr import variables
+        from wfverify.core.expr import variables
 
         return any(p in self.limits for p in variables(node))
 
     def _limit_cmp(self, node: Cmp) -> tuple[Any, Any]:
         """The truth of a comparison once the counter has run far enough in its direction."""
-        from wfverify.expr import variables
+        from wfverify.core.expr import variables
 
         z3 = self.z3
         coeff = _linear(node.left, self.limits, 1)

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from wfverify.graph import exits_scope
-from wfverify.model import Scope, StateKind, Workflow
+from wfverify.analysis.graph import exits_scope
+from wfverify.core.model import Scope, StateKind, Workflow
 
 __all__ = ["Event", "Holder", "LockFacts", "lock_facts", "LOOP_BOUND", "MAX_PATHS"]
 

@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
-from wfverify.model import Scope, State, StateKind, TransitionKind, Workflow
+from wfverify.core.model import Scope, State, StateKind, TransitionKind, Workflow
 
 __all__ = [
     "exits_scope",

@@ -34,9 +34,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from wfverify.expr import Arith, Lit, Var
-from wfverify.model import StateKind, TransitionKind, Workflow
-from wfverify.smt import DEFAULT_RLIMIT
+from wfverify.core.expr import Arith, Lit, Var
+from wfverify.core.model import StateKind, TransitionKind, Workflow
+from wfverify.analysis.smt import DEFAULT_RLIMIT
 
 __all__ = ["LoopVerdict", "analyze_loops", "can_leave", "counters", "refine", "termination_proof"]
 
@@ -169,7 +169,7 @@ def _eventual_edges(workflow: Workflow, members: set[str], var: str, direction: 
                     rlimit: int) -> tuple[dict[str, list[str]], str]:
     import z3
 
-    from wfverify.smt.encode import Encoder
+    from wfverify.analysis.smt.encode import Encoder
 
     assigned = {a.variable for n in members for a in workflow.states[n].assignments}
     invariant = {tuple(k.split(".")) for k in workflow.inputs if k not in assigned}
@@ -215,7 +215,7 @@ def _hint(members: set[str], var: str | None = None) -> str:
 
 def analyze_loops(workflow: Workflow, rlimit: int = DEFAULT_RLIMIT) -> list[tuple[frozenset[str], LoopVerdict]]:
     """:func:`refine` on every cycle of every scope, once per workflow (for the ``unbounded-loop`` rule)."""
-    from wfverify.graph import sccs
+    from wfverify.analysis.graph import sccs
 
     def compute() -> list[tuple[frozenset[str], LoopVerdict]]:
         return [(frozenset(c), refine(workflow, c, rlimit)) for scope in workflow.scopes.values()
@@ -226,7 +226,7 @@ def analyze_loops(workflow: Workflow, rlimit: int = DEFAULT_RLIMIT) -> list[tupl
 
 def can_leave(workflow: Workflow, members: set[str]) -> bool:
     """Graph level: some state of the cycle ends its scope or has an edge out of the cycle."""
-    from wfverify.graph import exits_scope
+    from wfverify.analysis.graph import exits_scope
 
     for name in members:
         state = workflow.states[name]
@@ -245,8 +245,8 @@ def termination_proof(workflow: Workflow, rlimit: int = DEFAULT_RLIMIT) -> Any:
     """
     import time
 
-    from wfverify.findings import Proof, Verdict
-    from wfverify.graph import sccs
+    from wfverify.core.findings import Proof, Verdict
+    from wfverify.analysis.graph import sccs
 
     began = time.perf_counter()
     retries = sum(len(s.retry) for s in workflow.iter_states())

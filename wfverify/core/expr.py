@@ -3,7 +3,7 @@
 Native ``EXPR`` strings, ASL Choice rules and the supported subset of JSONata
 conditions all become these nodes, so the Z3 encoding and the simulator deal
 with one language. Nothing here evaluates Python code; the native parser lives
-in :mod:`wfverify.exprparse`.
+in :mod:`wfverify.core.exprparse`.
 
 Semantics shared by every consumer:
 

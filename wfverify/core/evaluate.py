@@ -1,10 +1,10 @@
-"""Reference evaluation of :mod:`wfverify.expr` conditions on concrete data.
+"""Reference evaluation of :mod:`wfverify.core.expr` conditions on concrete data.
 
-Pure Python, no ``eval``. The Z3 encoding in :mod:`wfverify.smt.encode`
+Pure Python, no ``eval``. The Z3 encoding in :mod:`wfverify.analysis.smt.encode`
 follows exactly these semantics, and every witness the solver produces is
 replayed here before it is reported (the simulator may use it too).
 
-Semantics (see :mod:`wfverify.expr`):
+Semantics (see :mod:`wfverify.core.expr`):
 
 * A comparison on an absent or mistyped value is false (native rule). With
   ``Cmp.type is None`` both sides must be of the same JSON type; ``< <= > >=``
@@ -20,7 +20,7 @@ Semantics (see :mod:`wfverify.expr`):
 * Timestamps are RFC 3339 strings (``T`` and a ``Z`` or offset required);
   they compare by instant, to the microsecond.
 
->>> from wfverify.expr import Cmp, Var, Lit
+>>> from wfverify.core.expr import Cmp, Var, Lit
 >>> evaluate(Cmp(">", Var(("order", "total")), Lit(1000)), {"order": {"total": 1500}})
 True
 >>> evaluate(Cmp(">", Var(("order", "total")), Lit(1000)), {"order": {"total": "1500"}})
@@ -33,7 +33,7 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
-from wfverify.expr import And, Arith, Cmp, Exists, Expr, In, IsType, Lit, Matches, Not, Opaque, Or, Var
+from wfverify.core.expr import And, Arith, Cmp, Exists, Expr, In, IsType, Lit, Matches, Not, Opaque, Or, Var
 
 __all__ = ["AbsentVariable", "evaluate", "lookup", "json_type", "parse_timestamp", "UNDEFINED"]
 

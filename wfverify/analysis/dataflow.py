@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from wfverify.model import TransitionKind, Workflow
+from wfverify.core.model import TransitionKind, Workflow
 
 __all__ = ["present_at"]
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from wfverify.expr import And, Arith, Cmp, Exists, Expr, In, Lit, Not, Or, Var
+from wfverify.core.expr import And, Arith, Cmp, Exists, Expr, In, Lit, Not, Or, Var
 
 __all__ = ["ExprError", "parse", "placeholders"]
 

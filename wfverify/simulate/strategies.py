@@ -1,6 +1,6 @@
 """Hypothesis strategies for wfverify (public: use them to fuzz your own workflows in your tests).
 
->>> from wfverify.strategies import environments          # doctest: +SKIP
+>>> from wfverify.simulate.strategies import environments          # doctest: +SKIP
 >>> @given(environments(workflow))                        # doctest: +SKIP
 ... def test_my_flow_ends(env): assert simulate(workflow, env).status != "out-of-steps"
 """
@@ -11,8 +11,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from wfverify.expr import variables
-from wfverify.model import StateKind, Workflow
+from wfverify.core.expr import variables
+from wfverify.core.model import StateKind, Workflow
 from wfverify.simulate.environment import Environment, Outcome
 
 __all__ = ["environments", "inputs", "native_workflows"]
@@ -52,7 +52,7 @@ def _map_items(workflow: Workflow) -> dict[tuple[str, ...], set[str]]:
     """Map states whose items are a variable: that path, and the item fields their lock names use."""
     import re
 
-    from wfverify.expr import Var
+    from wfverify.core.expr import Var
 
     out: dict[tuple[str, ...], set[str]] = {}
     for s in workflow.iter_states():

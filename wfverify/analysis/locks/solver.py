@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from wfverify.locks.facts import Event, Holder, LockFacts
+from wfverify.analysis.locks.facts import Event, Holder, LockFacts
 
 __all__ = ["DeadlockResult", "check_deadlock", "lock_order_cycle", "MAX_COMBINATIONS", "RLIMIT"]
 
