@@ -21,14 +21,21 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def generated(rules: int) -> str:
-    lines = ["workflow: generated", "start: route", "input: {n: int, tag: string}", "states:",
-             "  route:", "    type: choice", "    choices:"]
+    lines = [
+        "workflow: generated",
+        "start: route",
+        "input: {n: int, tag: string}",
+        "states:",
+        "  route:",
+        "    type: choice",
+        "    choices:",
+    ]
     for k in range(rules):
         lo = k * 10 if k != rules // 2 else k * 10 + 1  # a gap at the middle boundary
         if k == rules - 1:
-            lines.append(f"      - {{when: \"n >= 100 and n < 200 and tag == 'x'\", next: done}}")  # shadowed
+            lines.append("      - {when: \"n >= 100 and n < 200 and tag == 'x'\", next: done}")  # shadowed
         else:
-            lines.append(f"      - {{when: \"n >= {lo} and n < {(k + 1) * 10}\", next: done}}")
+            lines.append(f'      - {{when: "n >= {lo} and n < {(k + 1) * 10}", next: done}}')
     lines.append("  done: {type: succeed}")
     return "\n".join(lines) + "\n"
 
@@ -44,8 +51,10 @@ def time_generated(rules: int, repeat: int) -> list[float]:
         reports = analyze_workflow(wf)
         out.append(time.perf_counter() - began)
     report = reports["route"]
-    print(f"generated choice, {rules} rules: exhaustive={report.exhaustive} witness={report.witness} "
-          f"dead={[(d.index, d.shadowed_by) for d in report.dead]} unknown={report.unknown}")
+    print(
+        f"generated choice, {rules} rules: exhaustive={report.exhaustive} witness={report.witness} "
+        f"dead={[(d.index, d.shadowed_by) for d in report.dead]} unknown={report.unknown}"
+    )
     return out
 
 
@@ -63,9 +72,9 @@ def time_corpus(repeat: int) -> list[float]:
 
 def time_termination() -> float:
     """termination_proof on every corpus workflow (the unbounded-loop rule's proof, computed here directly)."""
+    from wfverify.analysis.smt.termination import termination_proof
     from wfverify.api import discover
     from wfverify.load import load_bytes
-    from wfverify.analysis.smt.termination import termination_proof
 
     total, verdicts = 0.0, {}
     for path, _ in discover([str(ROOT / "corpus")]):

@@ -29,8 +29,11 @@ def generate(k: int, m: int, seed: int, mode: str = "random") -> tuple[str, list
         if mode == "gated":
             order = ["gate", *order[: m - 1]]
         orders.append(order)
-        lines += [f"      - start: b{b}", "        states:",
-                  f"          b{b}: {{type: task, acquire: [{', '.join(order)}], release: [{', '.join(reversed(order))}], end: true}}"]
+        lines += [
+            f"      - start: b{b}",
+            "        states:",
+            f"          b{b}: {{type: task, acquire: [{', '.join(order)}], release: [{', '.join(reversed(order))}], end: true}}",
+        ]
     lines.append("  done: {type: succeed}")
     return "\n".join(lines) + "\n", orders
 
@@ -56,7 +59,7 @@ def explicit(orders: list[list[str]], cap: int) -> str:
                 new_owners[lk] = h
             else:
                 del new_owners[lk]
-            nxt = (pos[:h] + (pos[h] + 1,) + pos[h + 1:], tuple(sorted(new_owners.items())))
+            nxt = (pos[:h] + (pos[h] + 1,) + pos[h + 1 :], tuple(sorted(new_owners.items())))
             moved = True
             if nxt not in seen:
                 if len(seen) >= cap:
@@ -88,8 +91,10 @@ def main() -> None:
         began = time.perf_counter()
         answer = explicit(orders, args.cap)
         spent = time.perf_counter() - began
-        print(f"{mode:>8} {k:>8} x {m:<6} {statistics.median(times) * 1000:8.1f} ms {verdict:>9} {answer:>12} "
-              f"{spent * 1000:8.0f} ms")
+        print(
+            f"{mode:>8} {k:>8} x {m:<6} {statistics.median(times) * 1000:8.1f} ms {verdict:>9} {answer:>12} "
+            f"{spent * 1000:8.0f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from wfverify.testing import workflow_from_text  # noqa: E402
 
 def nested_parallels(depth: int, width: int) -> str:
     """A parallel of ``width`` branches, each a compensable task then a parallel one level deeper."""
+
     def body(level: int, indent: str, path: str = "") -> list[str]:
         out = []
         for b in range(width):
@@ -37,8 +38,16 @@ def nested_parallels(depth: int, width: int) -> str:
                 out.append(f"{indent}    {name}: {{type: task, compensate: undo_{name}, end: true}}")
         return out
 
-    lines = ["workflow: nested", "start: top", "states:", "  top:", "    type: parallel",
-             "    catch: [{errors: ['*'], next: undo_first}]", "    next: done", "    branches:"]
+    lines = [
+        "workflow: nested",
+        "start: top",
+        "states:",
+        "  top:",
+        "    type: parallel",
+        "    catch: [{errors: ['*'], next: undo_first}]",
+        "    next: done",
+        "    branches:",
+    ]
     lines += body(1, "      ")
     # one compensation chain that undoes every task (names repeat per level/branch index)
     all_names = sorted({line.split(":")[0].strip() for line in lines if "compensate: undo_" in line})
@@ -46,8 +55,10 @@ def nested_parallels(depth: int, width: int) -> str:
     lines.append(f"  undo_first: {{type: pass, next: {chain[0]}}}")
     for i, step in enumerate(chain):
         nxt = chain[i + 1] if i + 1 < len(chain) else "failed"
-        lines.append(f"  {step}: {{type: task, compensation: true, idempotent: true, retry: [{{max_attempts: 2}}], "
-                     f"catch: [{{errors: ['*'], next: failed}}], next: {nxt}}}")
+        lines.append(
+            f"  {step}: {{type: task, compensation: true, idempotent: true, retry: [{{max_attempts: 2}}], "
+            f"catch: [{{errors: ['*'], next: failed}}], next: {nxt}}}"
+        )
     lines += ["  done: {type: succeed}", "  failed: {type: fail, error: Failed}"]
     return "\n".join(lines) + "\n"
 
@@ -60,8 +71,10 @@ def measure(label: str, text: str, repeat: int = 5) -> None:
         report = analyze(workflow)
         times.append(time.perf_counter() - began)
     assert report is not None
-    print(f"{label:42} {len(workflow.states):6} states {report.configurations:8} configs "
-          f"{statistics.median(times) * 1000:9.1f} ms  violations={len(report.violations)}")
+    print(
+        f"{label:42} {len(workflow.states):6} states {report.configurations:8} configs "
+        f"{statistics.median(times) * 1000:9.1f} ms  violations={len(report.violations)}"
+    )
 
 
 if __name__ == "__main__":

@@ -68,5 +68,9 @@ def check(workflow: Workflow, options: object) -> Iterator[Finding]:
             problem = _problem(path)
             if problem:
                 shown = path.text if len(path.text) <= 60 else path.text[:57] + "..."
-                yield Finding(f"{shown!r} in state '{state.name}': {problem}", path.pointer, state=state.name,
-                              args=(("text", path.text), ("language", path.language)))
+                yield Finding(
+                    f"{shown!r} in state '{state.name}': {problem}",
+                    path.pointer,
+                    state=state.name,
+                    args=(("text", path.text), ("language", path.language)),
+                )

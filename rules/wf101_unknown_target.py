@@ -53,13 +53,20 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
         names = [n for n in scope.states if workflow.states.get(n) is not None and workflow.states[n].scope == scope.id]
         if scope.start not in names:
             where = "the workflow" if not scope.id else f"this {scope.kind} of '{scope.owner}'"
-            yield Finding(f"start {scope.start!r} of {where} is no state of it"
-                          f"{_hint(scope.start, names, scope.start in workflow.states)}",
-                          scope.start_pointer, state=scope.owner)
+            yield Finding(
+                f"start {scope.start!r} of {where} is no state of it"
+                f"{_hint(scope.start, names, scope.start in workflow.states)}",
+                scope.start_pointer,
+                state=scope.owner,
+            )
         for name in names:
             state = workflow.states[name]
             for t in state.transitions:
                 target = workflow.states.get(t.target)
                 if target is None or target.scope != state.scope:
-                    yield Finding(f"state '{name}' goes to {t.target!r}, which is no state of its body"
-                                  f"{_hint(t.target, names, target is not None)}", t.pointer, state=name)
+                    yield Finding(
+                        f"state '{name}' goes to {t.target!r}, which is no state of its body"
+                        f"{_hint(t.target, names, target is not None)}",
+                        t.pointer,
+                        state=name,
+                    )

@@ -35,8 +35,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.core.findings import Finding
 from wfverify.analysis.graph import exits_scope
+from wfverify.core.findings import Finding
 from wfverify.core.model import StateKind, Workflow
 from wfverify.core.rule import NoOptions, rule
 

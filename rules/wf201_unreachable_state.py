@@ -40,8 +40,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.core.findings import Finding
 from wfverify.analysis.graph import reachable_states, successors_in_scope
+from wfverify.core.findings import Finding
 from wfverify.core.model import Workflow
 from wfverify.core.rule import NoOptions, rule
 
@@ -75,11 +75,18 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
     for scope in workflow.scopes.values():
         if scope.owner is not None and scope.owner not in reached:
             continue  # the whole body is unreachable: its owner is reported
-        dead = [n for n in scope.states if n not in reached and n in workflow.states
-                and workflow.states[n].scope == scope.id]
+        dead = [
+            n
+            for n in scope.states
+            if n not in reached and n in workflow.states and workflow.states[n].scope == scope.id
+        ]
         start = scope.start if scope.start in workflow.states else "the start"
         for entry, behind in _regions(workflow, dead):
             also = f"; so are the states only it leads to: {', '.join(behind)}" if behind else ""
-            yield Finding(f"state '{entry}' is never entered: no transition from '{start}' or any state "
-                          f"reachable from it leads here{also}; link it into the flow or delete it",
-                          workflow.states[entry].pointer, state=entry, witness=[entry, *behind])
+            yield Finding(
+                f"state '{entry}' is never entered: no transition from '{start}' or any state "
+                f"reachable from it leads here{also}; link it into the flow or delete it",
+                workflow.states[entry].pointer,
+                state=entry,
+                witness=[entry, *behind],
+            )

@@ -38,8 +38,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.core.findings import Finding
 from wfverify.analysis.graph import reachable_states, reaches_exit, sccs
+from wfverify.core.findings import Finding
 from wfverify.core.model import Workflow
 from wfverify.core.rule import NoOptions, rule
 
@@ -49,8 +49,14 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
     reached = reachable_states(workflow)
     for scope in workflow.scopes.values():
         good = reaches_exit(workflow, scope)
-        trapped = [n for n in scope.states if n in reached and n not in good
-                   and workflow.states.get(n) is not None and workflow.states[n].scope == scope.id]
+        trapped = [
+            n
+            for n in scope.states
+            if n in reached
+            and n not in good
+            and workflow.states.get(n) is not None
+            and workflow.states[n].scope == scope.id
+        ]
         if not trapped:
             continue
         for component in sccs(workflow, scope):
@@ -58,6 +64,10 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
             if members and all(n in trapped for n in members):
                 first = workflow.states[members[0]]
                 cycle = " -> ".join(members + [members[0]])
-                yield Finding(f"state '{first.name}' starts a loop that can never end: {cycle}; add a way out "
-                              "(a choice to an end state, or a catcher)", first.pointer, state=first.name,
-                              witness=members)
+                yield Finding(
+                    f"state '{first.name}' starts a loop that can never end: {cycle}; add a way out "
+                    "(a choice to an end state, or a catcher)",
+                    first.pointer,
+                    state=first.name,
+                    witness=members,
+                )

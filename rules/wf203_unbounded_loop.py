@@ -53,8 +53,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.core.findings import Finding, Proof, Verdict
 from wfverify.analysis.graph import sccs
+from wfverify.core.findings import Finding, Proof, Verdict
 from wfverify.core.model import Workflow
 from wfverify.core.rule import NoOptions, rule
 
@@ -77,5 +77,10 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
         scope = workflow.scopes[workflow.states[next(iter(members))].scope]
         ordered = [n for n in scope.states if n in members]
         first = workflow.states[ordered[0]]
-        yield Finding(f"loop {' -> '.join(ordered + [ordered[0]])} ends only on outside answers: {verdict.reason}; "
-                      f"{verdict.hint}", first.pointer, state=first.name, witness=ordered)
+        yield Finding(
+            f"loop {' -> '.join(ordered + [ordered[0]])} ends only on outside answers: {verdict.reason}; "
+            f"{verdict.hint}",
+            first.pointer,
+            state=first.name,
+            witness=ordered,
+        )

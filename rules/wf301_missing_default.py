@@ -1,4 +1,4 @@
-'''A choice has no default and some input matches none of its rules, or a rule reads an absent field.
+"""A choice has no default and some input matches none of its rules, or a rule reads an absent field.
 
 The rules of every choice state are encoded for Z3 (see `wfverify.analysis.smt`) and
 the solver looks for an input that falls through all of them. In Amazon
@@ -47,7 +47,7 @@ states:
 
 ## References
 - AWS Step Functions, "Choice workflow state" (rules, `Default`, `IsPresent` guards).
-'''
+"""
 
 from __future__ import annotations
 
@@ -83,27 +83,36 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
         if report.exhaustive == "violated":
             violated.append(state.name)
             first_witness = first_witness or {"state": state.name, "input": report.witness}
-            yield Finding(f"choice '{state.name}' has no default and input {_json(report.witness)} matches none of its rules",
-                          pointer=state.field_pointer("choices"), state=state.name, witness=report.witness)
+            yield Finding(
+                f"choice '{state.name}' has no default and input {_json(report.witness)} matches none of its rules",
+                pointer=state.field_pointer("choices"),
+                state=state.name,
+                witness=report.witness,
+            )
         for read in report.absent_reads:
             rule_ = state.choices[read.index]
             fields = ", ".join(read.fields) or "a field"
             violated.append(state.name)
             first_witness = first_witness or {"state": state.name, "input": read.witness}
-            yield Finding(f"choice '{state.name}' rule {read.index + 1} reads {fields} which may be absent "
-                          f"(fails with States.Runtime before any default; guard it with IsPresent), "
-                          f"e.g. input {_json(read.witness)}",
-                          pointer=rule_.pointer, state=state.name,
-                          witness=read.witness, args=(("absent", read.fields), ("rule", read.index)),
-                          related=(Related(state.pointer, f"choice state '{state.name}'"),))
+            yield Finding(
+                f"choice '{state.name}' rule {read.index + 1} reads {fields} which may be absent "
+                f"(fails with States.Runtime before any default; guard it with IsPresent), "
+                f"e.g. input {_json(read.witness)}",
+                pointer=rule_.pointer,
+                state=state.name,
+                witness=read.witness,
+                args=(("absent", read.fields), ("rule", read.index)),
+                related=(Related(state.pointer, f"choice state '{state.name}'"),),
+            )
     yield _proof(len(choices), violated, unknown, first_witness, seconds)
 
 
 def _proof(count: int, violated: list[str], unknown: list[str], witness: object, seconds: float) -> Proof:
     if violated:
         names = ", ".join(sorted(set(violated)))
-        return Proof("choice-exhaustiveness", Verdict.VIOLATED, f"{names}: an input matches no rule or fails",
-                     seconds, witness)
+        return Proof(
+            "choice-exhaustiveness", Verdict.VIOLATED, f"{names}: an input matches no rule or fails", seconds, witness
+        )
     if unknown:
         return Proof("choice-exhaustiveness", Verdict.UNKNOWN, "; ".join(unknown[:3]), seconds)
     return Proof("choice-exhaustiveness", Verdict.PROVEN, f"{count} choice state(s): every input is routed", seconds)

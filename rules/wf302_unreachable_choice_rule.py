@@ -1,4 +1,4 @@
-'''A choice rule can never be the one taken.
+"""A choice rule can never be the one taken.
 
 Z3 checks each rule of each choice state: its condition may be
 unsatisfiable on its own (`x > 5 and x < 3`, a comparison of a field with
@@ -45,7 +45,7 @@ states:
   gold: {type: succeed}
   none: {type: succeed}
 ```
-'''
+"""
 
 from __future__ import annotations
 
@@ -68,8 +68,11 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
         for dead in reports[state.name].dead:
             rule_ = state.choices[dead.index]
             if not dead.shadowed_by:
-                yield Finding(f"choice '{state.name}' rule {dead.index + 1} can never match: its condition is unsatisfiable",
-                              pointer=rule_.pointer, state=state.name)
+                yield Finding(
+                    f"choice '{state.name}' rule {dead.index + 1} can never match: its condition is unsatisfiable",
+                    pointer=rule_.pointer,
+                    state=state.name,
+                )
                 continue
             names = ", ".join(str(j + 1) for j in dead.shadowed_by)
             plural = "s" if len(dead.shadowed_by) > 1 else ""
@@ -78,7 +81,10 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
             yield Finding(
                 f"choice '{state.name}' rule {dead.index + 1} is never taken: every input it accepts is taken by "
                 f"earlier rule{plural} {names}{tail}",
-                pointer=rule_.pointer, state=state.name,
+                pointer=rule_.pointer,
+                state=state.name,
                 witness={"shadowed_by": list(dead.shadowed_by), "input": dead.sample},
-                related=tuple(Related(state.choices[j].pointer, f"rule {j + 1} takes its inputs first")
-                              for j in dead.shadowed_by))
+                related=tuple(
+                    Related(state.choices[j].pointer, f"rule {j + 1} takes its inputs first") for j in dead.shadowed_by
+                ),
+            )

@@ -62,9 +62,16 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
         for what, entries in _entries(state):
             for i, entry in enumerate(entries):
                 if ALL_ERRORS in entry.errors and len(entry.errors) > 1:
-                    yield Finding(f"{what} {i + 1} of state '{state.name}' lists the catch-all with other errors; "
-                                  "the catch-all must stand alone in its list", entry.pointer, state=state.name)
+                    yield Finding(
+                        f"{what} {i + 1} of state '{state.name}' lists the catch-all with other errors; "
+                        "the catch-all must stand alone in its list",
+                        entry.pointer,
+                        state=state.name,
+                    )
                 if ALL_ERRORS in entry.errors and i < len(entries) - 1:
-                    yield Finding(f"{what} {i + 1} of state '{state.name}' catches every error, so the "
-                                  f"{len(entries) - i - 1} {what}(s) after it never run; move it last",
-                                  entry.pointer, state=state.name)
+                    yield Finding(
+                        f"{what} {i + 1} of state '{state.name}' catches every error, so the "
+                        f"{len(entries) - i - 1} {what}(s) after it never run; move it last",
+                        entry.pointer,
+                        state=state.name,
+                    )

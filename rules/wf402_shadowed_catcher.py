@@ -61,8 +61,10 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
                 covered = set().union(*(set(earlier[j].errors) for j in takers)) if takers else set()
                 if takers and set(entry.errors) <= covered:
                     names = ", ".join(f"{what} {j + 1}" for j in takers)
-                    yield Finding(f"{what} {i + 1} of state '{state.name}' never fires: {names} already handle(s) "
-                                  f"{', '.join(entry.errors)}; merge it into the earlier one or remove it",
-                                  entry.pointer, state=state.name,
-                                  related=tuple(Related(earlier[j].pointer, f"{what} {j + 1} handles it first")
-                                                for j in takers))
+                    yield Finding(
+                        f"{what} {i + 1} of state '{state.name}' never fires: {names} already handle(s) "
+                        f"{', '.join(entry.errors)}; merge it into the earlier one or remove it",
+                        entry.pointer,
+                        state=state.name,
+                        related=tuple(Related(earlier[j].pointer, f"{what} {j + 1} handles it first") for j in takers),
+                    )

@@ -75,16 +75,26 @@ def check(workflow: Workflow, options: Options) -> Iterator[Finding]:
         for i, r in enumerate(state.retry):
             label = f"retrier {i + 1} of state '{state.name}'"
             if r.backoff_rate < 1:
-                yield Finding(f"{label} has backoff rate {r.backoff_rate}: below 1 the delays shrink; use 1 or more",
-                              r.pointer, state=state.name)
+                yield Finding(
+                    f"{label} has backoff rate {r.backoff_rate}: below 1 the delays shrink; use 1 or more",
+                    r.pointer,
+                    state=state.name,
+                )
             if r.max_attempts < 0 or r.interval < 0:
                 yield Finding(f"{label} has a negative attempt count or interval", r.pointer, state=state.name)
             if r.max_delay is not None and r.max_delay < r.interval:
-                yield Finding(f"{label} caps delays at {r.max_delay:g}s, below its first interval of {r.interval:g}s",
-                              r.pointer, state=state.name)
+                yield Finding(
+                    f"{label} caps delays at {r.max_delay:g}s, below its first interval of {r.interval:g}s",
+                    r.pointer,
+                    state=state.name,
+                )
             if options.check_total_backoff and workflow.timeout is not None and r.backoff_rate >= 1:
                 waited = total_backoff(r)
                 if waited >= workflow.timeout:
-                    yield Finding(f"{label} waits {waited:g}s in total between its {r.max_attempts} attempts, but the "
-                                  f"whole execution times out after {workflow.timeout:g}s; lower max_attempts or set "
-                                  "max_delay", r.pointer, state=state.name)
+                    yield Finding(
+                        f"{label} waits {waited:g}s in total between its {r.max_attempts} attempts, but the "
+                        f"whole execution times out after {workflow.timeout:g}s; lower max_attempts or set "
+                        "max_delay",
+                        r.pointer,
+                        state=state.name,
+                    )

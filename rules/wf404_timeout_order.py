@@ -33,5 +33,9 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
     for state in workflow.iter_states():
         if state.heartbeat is not None and state.timeout is not None and state.heartbeat >= state.timeout:
             pointer = state.fields.get("HeartbeatSeconds") or state.field_pointer("heartbeat")
-            yield Finding(f"state '{state.name}' has a heartbeat of {state.heartbeat:g}s, not shorter than its "
-                          f"timeout of {state.timeout:g}s: make the heartbeat shorter", pointer, state=state.name)
+            yield Finding(
+                f"state '{state.name}' has a heartbeat of {state.heartbeat:g}s, not shorter than its "
+                f"timeout of {state.timeout:g}s: make the heartbeat shorter",
+                pointer,
+                state=state.name,
+            )

@@ -48,6 +48,9 @@ from wfverify.core.rule import NoOptions, rule
 def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
     for state in workflow.iter_states():
         if state.waits_on_outside and state.timeout is None and not state.timeout_is_dynamic:
-            yield Finding(f"state '{state.name}' waits for an outside answer with no timeout; add one "
-                          "(timeout / TimeoutSeconds) and say where to go when it runs out", state.pointer,
-                          state=state.name)
+            yield Finding(
+                f"state '{state.name}' waits for an outside answer with no timeout; add one "
+                "(timeout / TimeoutSeconds) and say where to go when it runs out",
+                state.pointer,
+                state=state.name,
+            )

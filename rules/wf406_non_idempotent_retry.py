@@ -49,6 +49,9 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
         return
     for state in workflow.iter_states():
         if state.kind is StateKind.TASK and state.retry and not state.idempotent and state.side_effects:
-            yield Finding(f"task '{state.name}' is retried but not marked idempotent: a retry may repeat its effect; "
-                          "make the action idempotent and say so (idempotent: true), or drop the retry",
-                          state.field_pointer("retry"), state=state.name)
+            yield Finding(
+                f"task '{state.name}' is retried but not marked idempotent: a retry may repeat its effect; "
+                "make the action idempotent and say so (idempotent: true), or drop the retry",
+                state.field_pointer("retry"),
+                state=state.name,
+            )

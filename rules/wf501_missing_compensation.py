@@ -42,8 +42,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.core.findings import Finding
 from wfverify.analysis.graph import successors_in_scope
+from wfverify.core.findings import Finding
 from wfverify.core.model import StateKind, TransitionKind, Workflow
 from wfverify.core.rule import NoOptions, rule
 
@@ -53,8 +53,13 @@ _RISKY = (StateKind.TASK, StateKind.PARALLEL, StateKind.MAP, StateKind.FAIL)
 def _after_success(workflow: Workflow, name: str) -> list[str]:
     """States entered after ``name`` completes: its non-catch successors, or its owner's when it ends a body."""
     state = workflow.states[name]
-    nexts = [t.target for t in state.transitions if t.kind is not TransitionKind.CATCH
-             and t.target in workflow.states and workflow.states[t.target].scope == state.scope]
+    nexts = [
+        t.target
+        for t in state.transitions
+        if t.kind is not TransitionKind.CATCH
+        and t.target in workflow.states
+        and workflow.states[t.target].scope == state.scope
+    ]
     owner = workflow.scopes[state.scope].owner
     if state.end and owner:
         nexts += _after_success(workflow, owner)
@@ -83,8 +88,16 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
     if not workflow.annotated:
         return
     for state in workflow.iter_states():
-        if (state.kind is StateKind.TASK and state.side_effects and not state.compensate
-                and not state.compensation and _later_can_fail(workflow, state.name)):
-            yield Finding(f"task '{state.name}' changes the outside world but has no compensation, and a later "
-                          "step can fail; add `compensate: STATE`, or mark it `side_effects: false` if it only reads",
-                          state.pointer, state=state.name)
+        if (
+            state.kind is StateKind.TASK
+            and state.side_effects
+            and not state.compensate
+            and not state.compensation
+            and _later_can_fail(workflow, state.name)
+        ):
+            yield Finding(
+                f"task '{state.name}' changes the outside world but has no compensation, and a later "
+                "step can fail; add `compensate: STATE`, or mark it `side_effects: false` if it only reads",
+                state.pointer,
+                state=state.name,
+            )

@@ -70,9 +70,12 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
     for state in workflow.iter_states():
         target = workflow.states.get(state.compensate or "")
         if workflow.annotated and target is not None and not target.compensation:
-            yield Finding(f"task '{state.name}' is compensated by '{target.name}', which is not marked "
-                          "compensation: true; mark it, so it is entered only on failure paths",
-                          state.field_pointer("compensate"), state=state.name)
+            yield Finding(
+                f"task '{state.name}' is compensated by '{target.name}', which is not marked "
+                "compensation: true; mark it, so it is entered only on failure paths",
+                state.field_pointer("compensate"),
+                state=state.name,
+            )
     report = analyze(workflow)
     if not report.applicable:
         why = "no saga facts stated (add a sidecar)" if not workflow.annotated else "no task has a compensation"
@@ -82,16 +85,27 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
     for v in found:
         end = workflow.states[v.state]
         how = f"reaches fail state '{v.state}'" if end.kind.value == "fail" else f"fails in '{v.state}' uncaught"
-        yield Finding(f"a failure path {how} without compensating {', '.join(v.missing)}: "
-                      f"{' -> '.join(v.witness['path'])}; route it through the compensation(s) first",
-                      end.pointer, state=v.state, witness=v.witness)
+        yield Finding(
+            f"a failure path {how} without compensating {', '.join(v.missing)}: "
+            f"{' -> '.join(v.witness['path'])}; route it through the compensation(s) first",
+            end.pointer,
+            state=v.state,
+            witness=v.witness,
+        )
     order = [v for v in report.violations if v.kind == "order"]
     detail = f"{report.configurations} configurations explored"
     if found or order:
         first = (found or order)[0]
-        yield Proof("saga", Verdict.VIOLATED, f"{len(found)} uncompensated path(s), {len(order)} out-of-order; {detail}",
-                    report.seconds, first.witness)
+        yield Proof(
+            "saga",
+            Verdict.VIOLATED,
+            f"{len(found)} uncompensated path(s), {len(order)} out-of-order; {detail}",
+            report.seconds,
+            first.witness,
+        )
     elif not report.complete:
         yield Proof("saga", Verdict.UNKNOWN, f"stopped after {detail} (the bound)", report.seconds)
     else:
-        yield Proof("saga", Verdict.PROVEN, f"every failure path compensates in reverse order; {detail}", report.seconds)
+        yield Proof(
+            "saga", Verdict.PROVEN, f"every failure path compensates in reverse order; {detail}", report.seconds
+        )

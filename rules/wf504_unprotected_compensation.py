@@ -63,5 +63,9 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
         if not state.idempotent:
             missing.append("idempotent: true")
         if missing:
-            yield Finding(f"compensation step '{state.name}' lacks {', '.join(missing)}: a failed compensation "
-                          "leaves the system inconsistent with nobody told", state.pointer, state=state.name)
+            yield Finding(
+                f"compensation step '{state.name}' lacks {', '.join(missing)}: a failed compensation "
+                "leaves the system inconsistent with nobody told",
+                state.pointer,
+                state=state.name,
+            )

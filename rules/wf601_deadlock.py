@@ -61,8 +61,12 @@ from wfverify.core.findings import Finding, Proof, Severity, Verdict
 from wfverify.core.model import Workflow
 from wfverify.core.rule import NoOptions, rule
 
-_VERDICTS = {"proven": Verdict.PROVEN, "violated": Verdict.VIOLATED, "unknown": Verdict.UNKNOWN,
-             "n/a": Verdict.NOT_APPLICABLE}
+_VERDICTS = {
+    "proven": Verdict.PROVEN,
+    "violated": Verdict.VIOLATED,
+    "unknown": Verdict.UNKNOWN,
+    "n/a": Verdict.NOT_APPLICABLE,
+}
 
 
 @rule(code="WF601", name="deadlock", severity="error", groups=("locks", "proofs"), proof=True)
@@ -81,6 +85,10 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
     verbs = {"acquire": "takes", "release": "releases", "block": "waits for"}
     steps = "; ".join(f"{s['holder']} {verbs[s['action']]} {s['lock']}" for s in result.witness["schedule"])
     kind = "timeout storm: every wait times out instead" if result.timeouts_only else "deadlock"
-    yield Finding(f"{kind}: {result.detail}: {steps}; take the locks in one global order everywhere",
-                  first["pointer"], state=first["state"], witness=result.witness,
-                  severity_override=Severity.WARNING if result.timeouts_only else None)
+    yield Finding(
+        f"{kind}: {result.detail}: {steps}; take the locks in one global order everywhere",
+        first["pointer"],
+        state=first["state"],
+        witness=result.witness,
+        severity_override=Severity.WARNING if result.timeouts_only else None,
+    )

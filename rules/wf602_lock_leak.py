@@ -53,6 +53,10 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
 
     for p in lock_facts(workflow).problems:
         if p.kind == "leak":
-            yield Finding(f"the path {' -> '.join(p.path)} ends at '{p.state}' still holding lock '{p.lock}'; "
-                          "release it on every path, error paths included", p.pointer, state=p.state,
-                          witness=list(p.path))
+            yield Finding(
+                f"the path {' -> '.join(p.path)} ends at '{p.state}' still holding lock '{p.lock}'; "
+                "release it on every path, error paths included",
+                p.pointer,
+                state=p.state,
+                witness=list(p.path),
+            )

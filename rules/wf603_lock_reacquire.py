@@ -42,6 +42,10 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
 
     for p in lock_facts(workflow).problems:
         if p.kind == "reacquire":
-            yield Finding(f"state '{p.state}' acquires lock '{p.lock}', which its holder already holds after "
-                          f"{' -> '.join(p.path[:-1])}: locks are not reentrant, so it waits for itself forever",
-                          p.pointer, state=p.state, witness=list(p.path))
+            yield Finding(
+                f"state '{p.state}' acquires lock '{p.lock}', which its holder already holds after "
+                f"{' -> '.join(p.path[:-1])}: locks are not reentrant, so it waits for itself forever",
+                p.pointer,
+                state=p.state,
+                witness=list(p.path),
+            )

@@ -45,6 +45,10 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
 
     for p in lock_facts(workflow).problems:
         if p.kind == "unheld":
-            yield Finding(f"state '{p.state}' releases lock '{p.lock}', which is not held on the path "
-                          f"{' -> '.join(p.path)}; acquire it on every path first, or release it only where held",
-                          p.pointer, state=p.state, witness=list(p.path))
+            yield Finding(
+                f"state '{p.state}' releases lock '{p.lock}', which is not held on the path "
+                f"{' -> '.join(p.path)}; acquire it on every path first, or release it only where held",
+                p.pointer,
+                state=p.state,
+                witness=list(p.path),
+            )

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from wfverify.core.expr import And, Cmp, Exists, IsType, Lit, Matches, Not, Opaque, Var
-from wfverify.load import LoadOptions
 from wfverify.core.model import StateKind, TransitionKind
+from wfverify.load import LoadOptions
 from wfverify.testing import check_text, workflow_from_text
 
 ORDER = {
@@ -19,8 +19,13 @@ ORDER = {
         "Route": {
             "Type": "Choice",
             "Choices": [
-                {"And": [{"Variable": "$.order.total", "IsPresent": True},
-                         {"Variable": "$.order.total", "NumericGreaterThan": 100}], "Next": "Fanout"},
+                {
+                    "And": [
+                        {"Variable": "$.order.total", "IsPresent": True},
+                        {"Variable": "$.order.total", "NumericGreaterThan": 100},
+                    ],
+                    "Next": "Fanout",
+                },
                 {"Variable": "$.order.code", "StringMatches": "VIP-*", "Next": "Fanout"},
                 {"Not": {"Variable": "$.order.note", "IsNull": True}, "Next": "Approve"},
             ],
@@ -37,15 +42,20 @@ ORDER = {
         },
         "Fanout": {
             "Type": "Parallel",
-            "Branches": [{"StartAt": "Ship", "States": {"Ship": {"Type": "Task", "Resource": "${ShipArn}", "End": True}}}],
+            "Branches": [
+                {"StartAt": "Ship", "States": {"Ship": {"Type": "Task", "Resource": "${ShipArn}", "End": True}}}
+            ],
             "Next": "Each",
         },
         "Each": {
             "Type": "Map",
             "ItemsPath": "$.items",
             "MaxConcurrency": 4,
-            "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "One",
-                              "States": {"One": {"Type": "Pass", "End": True}}},
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "INLINE"},
+                "StartAt": "One",
+                "States": {"One": {"Type": "Pass", "End": True}},
+            },
             "Next": "Done",
         },
         "Done": {"Type": "Succeed"},
@@ -125,32 +135,46 @@ def test_aws_checks_can_be_turned_off() -> None:
     assert _where(text, "x.asl.json", select=["schema-violation"], options=LoadOptions(aws_checks=False)) == []
 
 
-@pytest.mark.parametrize("resource", [
-    "${LambdaArn}", "arn:${AWS::Partition}:states:::lambda:invoke", "arn:aws:lambda:us-east-1:1:function:f:$LATEST",
-    "arn:aws:states:us-east-1:123456789012:activity:approve",
-])
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "${LambdaArn}",
+        "arn:${AWS::Partition}:states:::lambda:invoke",
+        "arn:aws:lambda:us-east-1:1:function:f:$LATEST",
+        "arn:aws:states:us-east-1:123456789012:activity:approve",
+    ],
+)
 def test_placeholders_and_arns_are_accepted(resource: str) -> None:
     text = json.dumps({"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": resource, "End": True}}})
     assert _where(text, "x.asl.json", select=["schema-violation"]) == []
 
 
 def test_duplicate_state_keys_and_names_across_scopes() -> None:
-    text = ('{"StartAt": "A", "States": {"A": {"Type": "Succeed"}, "A": {"Type": "Fail"},\n'
-            ' "P": {"Type": "Parallel", "End": true, "Branches": [{"StartAt": "P", "States": {"P": {"Type": "Succeed"}}}]}}}')
+    text = (
+        '{"StartAt": "A", "States": {"A": {"Type": "Succeed"}, "A": {"Type": "Fail"},\n'
+        ' "P": {"Type": "Parallel", "End": true, "Branches": [{"StartAt": "P", "States": {"P": {"Type": "Succeed"}}}]}}}'
+    )
     got = _where(text, "d.asl.json", select=["duplicate-state"])
     assert [g[0] for g in got] == ["duplicate-state", "duplicate-state"]
     assert got[0][1:3] == (1, 55)
 
 
 def test_jsonata_states_and_counters() -> None:
-    text = json.dumps({
-        "QueryLanguage": "JSONata", "StartAt": "Init",
-        "States": {
-            "Init": {"Type": "Pass", "Assign": {"tries": 0}, "Next": "Check"},
-            "Check": {"Type": "Choice", "Choices": [{"Condition": "{% $tries > 3 %}", "Next": "Done"}], "Default": "Done"},
-            "Done": {"Type": "Succeed", "Output": "{% $states.input %}"},
-        },
-    })
+    text = json.dumps(
+        {
+            "QueryLanguage": "JSONata",
+            "StartAt": "Init",
+            "States": {
+                "Init": {"Type": "Pass", "Assign": {"tries": 0}, "Next": "Check"},
+                "Check": {
+                    "Type": "Choice",
+                    "Choices": [{"Condition": "{% $tries > 3 %}", "Next": "Done"}],
+                    "Default": "Done",
+                },
+                "Done": {"Type": "Succeed", "Output": "{% $states.input %}"},
+            },
+        }
+    )
     w = workflow_from_text(text, "j.asl.json")
     assert w.states["Init"].assignments[0].variable == "$tries"
     assert w.states["Init"].assignments[0].expr == Lit(0)
@@ -159,8 +183,19 @@ def test_jsonata_states_and_counters() -> None:
 
 
 def test_math_add_counter_in_pass_parameters() -> None:
-    text = json.dumps({"StartAt": "Inc", "States": {"Inc": {
-        "Type": "Pass", "Parameters": {"count.$": "States.MathAdd($.iter.count, 1)"}, "ResultPath": "$.iter", "End": True}}})
+    text = json.dumps(
+        {
+            "StartAt": "Inc",
+            "States": {
+                "Inc": {
+                    "Type": "Pass",
+                    "Parameters": {"count.$": "States.MathAdd($.iter.count, 1)"},
+                    "ResultPath": "$.iter",
+                    "End": True,
+                }
+            },
+        }
+    )
     a = workflow_from_text(text, "c.asl.json").states["Inc"].assignments[0]
     assert a.variable == "iter.count" and a.expr.op == "+" and a.expr.right == Lit(1)
 

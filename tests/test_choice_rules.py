@@ -83,8 +83,9 @@ def test_no_proofs_skips_the_solver_rules() -> None:
 
 
 def test_absent_read_finding_names_the_field() -> None:
-    from wfverify.core.expr import Cmp, Lit, Var
     from test_smt_choices import choice
+
+    from wfverify.core.expr import Cmp, Lit, Var
 
     wf, state = choice([Cmp("==", Var(("status",), True), Lit("OK"), "string")], default="done")
     rule = registry().get("missing-default")
@@ -97,12 +98,14 @@ def test_absent_read_finding_names_the_field() -> None:
 
 
 def test_shadowing_by_a_rule_that_fails_says_so() -> None:
-    from wfverify.core.expr import Cmp, Lit, Var
     from test_smt_choices import choice
 
+    from wfverify.core.expr import Cmp, Lit, Var
+
     n = Var(("n",), True)
-    wf, state = choice([Cmp(">", n, Lit(0), "number"), Cmp("<=", n, Lit(0), "number"),
-                        Cmp("==", n, Lit(5), "number")], default="done")
+    wf, state = choice(
+        [Cmp(">", n, Lit(0), "number"), Cmp("<=", n, Lit(0), "number"), Cmp("==", n, Lit(5), "number")], default="done"
+    )
     rule = registry().get("unreachable-choice-rule")
     (finding,) = list(rule.check(wf, rule.options()))
     assert finding.pointer == "/States/C/Choices/2" and "earlier rule 1" in finding.message

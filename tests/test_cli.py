@@ -19,8 +19,15 @@ CLEAN = CORPUS / "native" / "order-fulfillment.wf.yaml"
 
 def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "wfverify", *args], input=stdin.decode() if stdin else None,
-                          capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "wfverify", *args],
+        input=stdin.decode() if stdin else None,
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_clean_file_exits_0_and_broken_file_exits_1() -> None:
@@ -36,8 +43,13 @@ def test_text_format_lines() -> None:
 
 
 def test_missing_path_and_bad_arguments_exit_2_with_one_line() -> None:
-    for args in (("check", "no/such/file.wf.yaml"), ("check", str(CLEAN), "--format", "xml"),
-                 ("check", str(CLEAN), "--select", "no-such-rule"), ("explain", "no-such-rule"), ()):
+    for args in (
+        ("check", "no/such/file.wf.yaml"),
+        ("check", str(CLEAN), "--format", "xml"),
+        ("check", str(CLEAN), "--select", "no-such-rule"),
+        ("explain", "no-such-rule"),
+        (),
+    ):
         result = run(*args)
         assert result.returncode == 2, args
         assert "Traceback" not in result.stderr
@@ -84,13 +96,13 @@ def test_sarif_output_is_valid_sarif_2_1_0() -> None:
 
 
 def test_github_annotations_escape_their_properties() -> None:
-    from wfverify.core.results import Report
-    from wfverify.core.results import FileResult
     from wfverify.core.findings import Finding, Severity
+    from wfverify.core.results import FileResult, Report
     from wfverify.report.github import render
 
-    f = Finding("50% done,\nnext: x", rule="r", code="WF1", severity=Severity.WARNING, path="a,b:c.wf.yaml",
-                line=3, column=4)
+    f = Finding(
+        "50% done,\nnext: x", rule="r", code="WF1", severity=Severity.WARNING, path="a,b:c.wf.yaml", line=3, column=4
+    )
     out: list[str] = []
 
     class Sink:
@@ -133,7 +145,9 @@ def test_fail_on_warning() -> None:
 def test_config_file_and_bad_config(tmp_path: Path) -> None:
     target = tmp_path / "flow.wf.yaml"
     target.write_text(BROKEN.read_text())
-    (tmp_path / ".wfverify.toml").write_text('ignore = ["unreachable-state", "sagas"]\n[severity]\nunknown-target = "warning"\n')
+    (tmp_path / ".wfverify.toml").write_text(
+        'ignore = ["unreachable-state", "sagas"]\n[severity]\nunknown-target = "warning"\n'
+    )
     data = json.loads(run("check", str(target), "--format", "json", cwd=tmp_path).stdout)
     assert [(f["rule"], f["severity"]) for f in data["findings"]] == [("unknown-target", "warning")]
     (tmp_path / ".wfverify.toml").write_text('fail_on = "sometimes"\n')
@@ -143,8 +157,10 @@ def test_config_file_and_bad_config(tmp_path: Path) -> None:
 
 def test_pyproject_config_and_rule_options(tmp_path: Path) -> None:
     target = tmp_path / "sync.wf.yaml"
-    target.write_text("workflow: s\nstart: a\ntimeout: 10s\nstates:\n  a:\n    type: task\n    idempotent: true\n"
-                      "    retry: [{max_attempts: 5, interval: 5s}]\n    end: true\n")
+    target.write_text(
+        "workflow: s\nstart: a\ntimeout: 10s\nstates:\n  a:\n    type: task\n    idempotent: true\n"
+        "    retry: [{max_attempts: 5, interval: 5s}]\n    end: true\n"
+    )
     assert "bad-retry" in run("check", str(target), "--format", "text", cwd=tmp_path).stdout
     (tmp_path / "pyproject.toml").write_text("[tool.wfverify.rules.bad-retry]\ncheck-total-backoff = false\n")
     assert "bad-retry" not in run("check", str(target), "--format", "text", cwd=tmp_path).stdout
@@ -155,22 +171,37 @@ def test_pyproject_config_and_rule_options(tmp_path: Path) -> None:
 
 def test_inline_suppressions_yaml_and_json(tmp_path: Path) -> None:
     yaml_file = tmp_path / "s.wf.yaml"
-    yaml_file.write_text("workflow: s\nstart: a\nstates:\n  a: {type: succeed}\n"
-                         "  orphan: {type: succeed}  # wfverify: ignore[unreachable-state]\n"
-                         "  other: {type: succeed}  # wfverify: ignore[dead-end]\n")
+    yaml_file.write_text(
+        "workflow: s\nstart: a\nstates:\n  a: {type: succeed}\n"
+        "  orphan: {type: succeed}  # wfverify: ignore[unreachable-state]\n"
+        "  other: {type: succeed}  # wfverify: ignore[dead-end]\n"
+    )
     data = json.loads(run("check", str(yaml_file), "--format", "json").stdout)
     assert [(f["rule"], f["state"]) for f in data["findings"]] == [
-        ("unreachable-state", "other"), ("unused-suppression", "other")]
+        ("unreachable-state", "other"),
+        ("unused-suppression", "other"),
+    ]
     json_file = tmp_path / "s.asl.json"
-    json_file.write_text(json.dumps({"StartAt": "A", "States": {"A": {"Type": "Succeed"}, "B": {
-        "Type": "Succeed", "Comment": "kept for the migration; wfverify: ignore[unreachable-state]"}}}))
+    json_file.write_text(
+        json.dumps(
+            {
+                "StartAt": "A",
+                "States": {
+                    "A": {"Type": "Succeed"},
+                    "B": {"Type": "Succeed", "Comment": "kept for the migration; wfverify: ignore[unreachable-state]"},
+                },
+            }
+        )
+    )
     assert run("check", str(json_file), "--format", "text").returncode == 0
 
 
 def test_jobs_keeps_order_verdicts_and_positions() -> None:
     def summary(*extra: str) -> list:
         data = json.loads(run("check", str(CORPUS), "--format", "json", *extra).stdout)
-        return ([(f["path"], f["rule"], f["line"], f["column"]) for f in data["findings"]],
-                [(p["path"], p["property"], p["verdict"]) for p in data["proofs"]])
+        return (
+            [(f["path"], f["rule"], f["line"], f["column"]) for f in data["findings"]],
+            [(p["path"], p["property"], p["verdict"]) for p in data["proofs"]],
+        )
 
     assert summary("--jobs", "2") == summary()

@@ -13,12 +13,22 @@ def _asl(states: dict, start: str = "A") -> str:
 
 
 def test_result_selector_and_result_path_write_their_keys() -> None:
-    w = workflow_from_text(_asl({
-        "A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "ResultSelector": {"status.$": "$.S"},
-              "ResultPath": "$.job", "Next": "B"},
-        "B": {"Type": "Pass", "OutputPath": "$.job", "Next": "C"},
-        "C": {"Type": "Succeed"},
-    }), "x.asl.json")
+    w = workflow_from_text(
+        _asl(
+            {
+                "A": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::lambda:invoke",
+                    "ResultSelector": {"status.$": "$.S"},
+                    "ResultPath": "$.job",
+                    "Next": "B",
+                },
+                "B": {"Type": "Pass", "OutputPath": "$.job", "Next": "C"},
+                "C": {"Type": "Succeed"},
+            }
+        ),
+        "x.asl.json",
+    )
     facts = present_at(w)
     assert facts["A"] == frozenset()
     assert facts["B"] == {("job",), ("job", "status")}
@@ -26,36 +36,68 @@ def test_result_selector_and_result_path_write_their_keys() -> None:
 
 
 def test_paths_are_intersected_where_they_meet_and_result_path_dollar_replaces() -> None:
-    w = workflow_from_text(_asl({
-        "A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": True, "Next": "B"}], "Default": "C"},
-        "B": {"Type": "Pass", "Result": {"k": 1}, "ResultPath": "$.r", "Next": "D"},
-        "C": {"Type": "Pass", "Result": {"k": 2}, "ResultPath": "$.s", "Next": "D"},
-        "D": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "E"},
-        "E": {"Type": "Succeed"},
-    }), "x.asl.json")
+    w = workflow_from_text(
+        _asl(
+            {
+                "A": {
+                    "Type": "Choice",
+                    "Choices": [{"Variable": "$.x", "IsPresent": True, "Next": "B"}],
+                    "Default": "C",
+                },
+                "B": {"Type": "Pass", "Result": {"k": 1}, "ResultPath": "$.r", "Next": "D"},
+                "C": {"Type": "Pass", "Result": {"k": 2}, "ResultPath": "$.s", "Next": "D"},
+                "D": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "E"},
+                "E": {"Type": "Succeed"},
+            }
+        ),
+        "x.asl.json",
+    )
     facts = present_at(w)
     assert facts["D"] == frozenset()
     assert facts["E"] == frozenset()  # a Task's default ResultPath "$" replaces the input with an unknown result
 
 
 def test_catchers_hand_on_the_error_where_their_result_path_says() -> None:
-    w = workflow_from_text(_asl({
-        "A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "ResultPath": "$.out",
-              "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "B"}], "End": True},
-        "B": {"Type": "Succeed"},
-    }), "x.asl.json")
+    w = workflow_from_text(
+        _asl(
+            {
+                "A": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::lambda:invoke",
+                    "ResultPath": "$.out",
+                    "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "B"}],
+                    "End": True,
+                },
+                "B": {"Type": "Succeed"},
+            }
+        ),
+        "x.asl.json",
+    )
     assert present_at(w)["B"] == {("err",), ("err", "Error"), ("err", "Cause")}
 
 
 def test_no_absent_read_warning_for_fields_written_before_the_choice() -> None:
-    text = _asl({
-        "Get": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "ResultSelector": {"status.$": "$.S"},
-                "ResultPath": "$.job", "Next": "Route"},
-        "Route": {"Type": "Choice", "Choices": [{"Variable": "$.job.status", "StringEquals": "OK", "Next": "Done"},
-                                                {"Variable": "$.other", "StringEquals": "OK", "Next": "Done"}],
-                  "Default": "Done"},
-        "Done": {"Type": "Succeed"},
-    }, "Get")
+    text = _asl(
+        {
+            "Get": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "ResultSelector": {"status.$": "$.S"},
+                "ResultPath": "$.job",
+                "Next": "Route",
+            },
+            "Route": {
+                "Type": "Choice",
+                "Choices": [
+                    {"Variable": "$.job.status", "StringEquals": "OK", "Next": "Done"},
+                    {"Variable": "$.other", "StringEquals": "OK", "Next": "Done"},
+                ],
+                "Default": "Done",
+            },
+            "Done": {"Type": "Succeed"},
+        },
+        "Get",
+    )
     messages = [f.message for f in check_text(text, "x.asl.json", select=["missing-default"]).findings]
     assert len(messages) == 1 and "other" in messages[0] and "job.status" not in messages[0]
 

@@ -56,8 +56,15 @@ def test_corpus_runs_stay_in_the_reachable_set(path: Path) -> None:
         assert result.failure != "the run did not end within the step bound"
 
 
-@pytest.mark.parametrize("name", ["travel-booking.wf.yaml", "travel-booking-parallel.wf.yaml",
-                                  "travel-booking-forgot-hotel.wf.yaml", "travel-booking-reversed.wf.yaml"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "travel-booking.wf.yaml",
+        "travel-booking-parallel.wf.yaml",
+        "travel-booking-forgot-hotel.wf.yaml",
+        "travel-booking-reversed.wf.yaml",
+    ],
+)
 def test_saga_verdicts_agree_with_failure_injection(name: str) -> None:
     workflow = workflow_from_text((CORPUS / "sagas" / name).read_text(), name)
     report = analyze(workflow)
@@ -110,14 +117,15 @@ def _witness_environment(workflow, witness: dict) -> Environment:  # noqa: ANN00
     for state in workflow.iter_states():
         if state.kind is StateKind.MAP and isinstance(state.items, Var):
             items = []
-            for holder, values in sorted(witness.get("data", {}).items()):
+            for _holder, values in sorted(witness.get("data", {}).items()):
                 items.append({k.split(".", 1)[1]: v for k, v in values.items()})
             data[state.items.path[0]] = items
     return Environment(input=data, schedule=picks)
 
 
-@pytest.mark.parametrize("name", ["transfer-opposite-order.wf.yaml", "three-branch-ring.wf.yaml",
-                                  "transfers-map.wf.yaml"])
+@pytest.mark.parametrize(
+    "name", ["transfer-opposite-order.wf.yaml", "three-branch-ring.wf.yaml", "transfers-map.wf.yaml"]
+)
 def test_deadlock_witnesses_replay_in_the_simulator(name: str) -> None:
     workflow = workflow_from_text((CORPUS / "locks" / name).read_text(), name)
     result = check_deadlock(lock_facts(workflow))

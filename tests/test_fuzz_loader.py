@@ -17,22 +17,57 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wfverify.load import load_bytes
 from wfverify.engine import Selection, run_rules
+from wfverify.load import load_bytes
 from wfverify.testing import registry
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = sorted(p for p in (ROOT / "corpus").rglob("*") if p.suffix in (".json", ".yaml")
-                and not p.name.endswith((".expected.json", ".wfverify.yaml")))
+CORPUS = sorted(
+    p
+    for p in (ROOT / "corpus").rglob("*")
+    if p.suffix in (".json", ".yaml") and not p.name.endswith((".expected.json", ".wfverify.yaml"))
+)
 NAMES = st.sampled_from(["x.asl.json", "x.wf.yaml", "x.wf.json", "x.asl.yaml", "-"])
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(
-        st.sampled_from(["StartAt", "States", "Type", "Next", "End", "workflow", "start", "states", "type", "next",
-                         "end", "Choices", "Branches", "Retry", "Catch", "ErrorEquals", "choices", "catch", "retry",
-                         "Resource", "ResultPath", "Parameters", "acquire", "release", "compensate"]) | st.text(max_size=8),
-        inner, max_size=6),
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=5)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "StartAt",
+                    "States",
+                    "Type",
+                    "Next",
+                    "End",
+                    "workflow",
+                    "start",
+                    "states",
+                    "type",
+                    "next",
+                    "end",
+                    "Choices",
+                    "Branches",
+                    "Retry",
+                    "Catch",
+                    "ErrorEquals",
+                    "choices",
+                    "catch",
+                    "retry",
+                    "Resource",
+                    "ResultPath",
+                    "Parameters",
+                    "acquire",
+                    "release",
+                    "compensate",
+                ]
+            )
+            | st.text(max_size=8),
+            inner,
+            max_size=6,
+        )
+    ),
     max_leaves=25,
 )
 
@@ -70,25 +105,52 @@ def test_mutated_corpus_files(path: Path, data: st.DataObject) -> None:
         if op == "flip" and raw:
             raw[at] = data.draw(st.integers(0, 255))
         elif op == "cut":
-            del raw[at: at + data.draw(st.integers(1, 40))]
+            del raw[at : at + data.draw(st.integers(1, 40))]
         elif op == "dup":
-            raw[at:at] = raw[at: at + data.draw(st.integers(1, 60))]
+            raw[at:at] = raw[at : at + data.draw(st.integers(1, 60))]
         else:
-            raw[at:at] = data.draw(st.sampled_from([b"{", b"}", b"[", b"]", b",", b":", b"\n  ", b'"', b"- ", b"&a ",
-                                                   b"*a", b"!!python/object ", b"\x00", b"\xff"]))
+            raw[at:at] = data.draw(
+                st.sampled_from(
+                    [
+                        b"{",
+                        b"}",
+                        b"[",
+                        b"]",
+                        b",",
+                        b":",
+                        b"\n  ",
+                        b'"',
+                        b"- ",
+                        b"&a ",
+                        b"*a",
+                        b"!!python/object ",
+                        b"\x00",
+                        b"\xff",
+                    ]
+                )
+            )
     run_all(bytes(raw), path.name)
 
 
-@settings(max_examples=15 if os.environ.get("WFVERIFY_FUZZ") != "heavy" else 200, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.sampled_from(["a.asl.json", "b.wf.yaml", "c.wf.json"]), json_values), min_size=1,
-                max_size=3), st.sampled_from(["json", "text", "sarif", "github"]))
+@settings(
+    max_examples=15 if os.environ.get("WFVERIFY_FUZZ") != "heavy" else 200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.lists(st.tuples(st.sampled_from(["a.asl.json", "b.wf.yaml", "c.wf.json"]), json_values), min_size=1, max_size=3),
+    st.sampled_from(["json", "text", "sarif", "github"]),
+)
 def test_cli_exit_codes_and_output(tmp_path_factory, files: list, fmt: str) -> None:  # noqa: ANN001
     folder = tmp_path_factory.mktemp("fuzz")
     for i, (name, value) in enumerate(files):
         (folder / f"{i}{name}").write_text(json.dumps(value) if name.endswith("json") else yaml.safe_dump(value))
-    result = subprocess.run([sys.executable, "-m", "wfverify", "check", str(folder), "--format", fmt],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "wfverify", "check", str(folder), "--format", fmt],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
     if fmt in ("json", "sarif"):

@@ -41,7 +41,9 @@ def test_billion_laughs_is_bounded(tmp_path: Path) -> None:
     lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
     for i, name in enumerate("bcdefghij"):
         prev = "abcdefghij"[i]
-        lines.append(f"{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]")
+        lines.append(
+            f"{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]"
+        )
     began = time.perf_counter()
     got = findings(write(tmp_path, "laughs.wf.yaml", "\n".join(lines) + "\n"))
     assert time.perf_counter() - began < 30
@@ -62,8 +64,10 @@ def test_large_files_are_refused_above_the_configured_size(tmp_path: Path) -> No
     assert got[0][0] == "syntax-error" and "max-file-size" in got[0][3]
 
 
-@pytest.mark.parametrize("encoding, bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"),
-                                            ("utf-16-be", b"\xfe\xff")])
+@pytest.mark.parametrize(
+    "encoding, bom",
+    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")],
+)
 def test_encodings(tmp_path: Path, encoding: str, bom: bytes) -> None:
     text = '{"StartAt": "Fertig", "States": {"Fertig": {"Type": "Succeed", "Comment": "grüße"}}}'
     assert findings(write(tmp_path, "enc.asl.json", bom + text.encode(encoding))) == []
@@ -74,19 +78,34 @@ def test_invalid_bytes_have_a_position(tmp_path: Path) -> None:
     assert got[0][:3] == ("syntax-error", 2, 13)
 
 
-@pytest.mark.parametrize("name, data, rule", [
-    ("empty.wf.yaml", b"", "syntax-error"),
-    ("blank.wf.yaml", b"\n  \n", "syntax-error"),
-    ("binary.asl.json", bytes(range(256)) * 4, "syntax-error"),
-    ("truncated.asl.json", b'{"StartAt": "A", "States": {"A": {"Type": "Succ', "syntax-error"),
-    ("list.asl.json", b"[1, 2, 3]", "unknown-dialect"),
-    ("scalar.wf.yaml", b"42\n", "unknown-dialect"),
-    ("states-list.asl.json", b'{"StartAt": "A", "States": [{"A": {"Type": "Succeed"}}]}', "schema-violation"),
-    ("nulls.asl.json", b'{"StartAt": null, "States": {"A": null, "B": {"Type": null, "Next": null}}}', "schema-violation"),
-    ("nulls.wf.yaml", b"workflow: ~\nstart: ~\nstates: {a: ~, b: {type: ~}}\n", "schema-violation"),
-    ("dupes.asl.json", b'{"StartAt": "A", "StartAt": "B", "States": {"A": {"Type": "Succeed"}}}', "schema-violation"),
-    ("keys.wf.yaml", b"workflow: k\nstart: a\nstates:\n  a: {type: succeed}\n  1: {type: succeed}\n", "syntax-error"),
-])
+@pytest.mark.parametrize(
+    "name, data, rule",
+    [
+        ("empty.wf.yaml", b"", "syntax-error"),
+        ("blank.wf.yaml", b"\n  \n", "syntax-error"),
+        ("binary.asl.json", bytes(range(256)) * 4, "syntax-error"),
+        ("truncated.asl.json", b'{"StartAt": "A", "States": {"A": {"Type": "Succ', "syntax-error"),
+        ("list.asl.json", b"[1, 2, 3]", "unknown-dialect"),
+        ("scalar.wf.yaml", b"42\n", "unknown-dialect"),
+        ("states-list.asl.json", b'{"StartAt": "A", "States": [{"A": {"Type": "Succeed"}}]}', "schema-violation"),
+        (
+            "nulls.asl.json",
+            b'{"StartAt": null, "States": {"A": null, "B": {"Type": null, "Next": null}}}',
+            "schema-violation",
+        ),
+        ("nulls.wf.yaml", b"workflow: ~\nstart: ~\nstates: {a: ~, b: {type: ~}}\n", "schema-violation"),
+        (
+            "dupes.asl.json",
+            b'{"StartAt": "A", "StartAt": "B", "States": {"A": {"Type": "Succeed"}}}',
+            "schema-violation",
+        ),
+        (
+            "keys.wf.yaml",
+            b"workflow: k\nstart: a\nstates:\n  a: {type: succeed}\n  1: {type: succeed}\n",
+            "syntax-error",
+        ),
+    ],
+)
 def test_broken_files_are_findings(tmp_path: Path, name: str, data: bytes, rule: str) -> None:
     got = findings(write(tmp_path, name, data))
     assert got and got[0][0] == rule, got
@@ -124,16 +143,20 @@ def test_symlink_loops_under_a_directory_do_not_hang(tmp_path: Path) -> None:
 def test_a_missing_path_is_a_usage_error_exit_2(tmp_path: Path) -> None:
     with pytest.raises(UsageError):
         check_paths([str(tmp_path / "nope.wf.yaml")], Options(), registry())
-    result = subprocess.run([sys.executable, "-m", "wfverify", "check", str(tmp_path / "nope.wf.yaml")],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "wfverify", "check", str(tmp_path / "nope.wf.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
 
 def test_an_internal_error_is_a_finding_and_the_run_goes_on(tmp_path: Path) -> None:
-    from wfverify.engine import Selection, run_rules
-    from wfverify.load import load_bytes
     from wfverify.core.registry import Registry
     from wfverify.core.rule import rule
+    from wfverify.engine import Selection, run_rules
+    from wfverify.load import load_bytes
 
     page = "Boom.\n## Why is this bad?\nTest.\n## Example\n```text\n-\n```\n## Use instead\n```text\n-\n```"
 
@@ -158,7 +181,9 @@ def test_checked_files_are_never_written(tmp_path: Path) -> None:
 
 
 def test_large_chain_and_deep_parallels_within_seconds(tmp_path: Path) -> None:
-    states = {f"s{i}": {"type": "task", "action": "a", "side_effects": False, "next": f"s{i + 1}"} for i in range(20_000)}
+    states = {
+        f"s{i}": {"type": "task", "action": "a", "side_effects": False, "next": f"s{i + 1}"} for i in range(20_000)
+    }
     states["s20000"] = {"type": "succeed"}
     chain = write(tmp_path, "chain.wf.json", json.dumps({"workflow": "chain", "start": "s0", "states": states}))
     began = time.perf_counter()
@@ -166,7 +191,7 @@ def test_large_chain_and_deep_parallels_within_seconds(tmp_path: Path) -> None:
     chain_seconds = time.perf_counter() - began
     body = '{"start":"leaf","states":{"leaf":{"type":"succeed"}}}'
     for i in range(400):
-        body = '{"start":"p%d","states":{"p%d":{"type":"parallel","branches":[%s],"end":true}}}' % (i, i, body)
+        body = f'{{"start":"p{i}","states":{{"p{i}":{{"type":"parallel","branches":[{body}],"end":true}}}}}}'
     nested = write(tmp_path, "nested.wf.json", '{"workflow":"nest",' + body[1:])
     began = time.perf_counter()
     assert findings(nested) == []

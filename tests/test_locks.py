@@ -37,15 +37,18 @@ def replay(witness: dict) -> dict[str, str]:
     return blocked
 
 
-@pytest.mark.parametrize("name, verdict, storm", [
-    ("transfer-opposite-order.wf.yaml", "violated", False),
-    ("transfer-gate-lock.wf.yaml", "proven", False),
-    ("three-branch-ring.wf.yaml", "violated", False),
-    ("timeouts-everywhere.wf.yaml", "violated", True),
-    ("transfers-map.wf.yaml", "violated", False),
-    ("one-account-per-item.wf.yaml", "proven", False),
-    ("concurrent-executions.wf.yaml", "violated", False),
-])
+@pytest.mark.parametrize(
+    "name, verdict, storm",
+    [
+        ("transfer-opposite-order.wf.yaml", "violated", False),
+        ("transfer-gate-lock.wf.yaml", "proven", False),
+        ("three-branch-ring.wf.yaml", "violated", False),
+        ("timeouts-everywhere.wf.yaml", "violated", True),
+        ("transfers-map.wf.yaml", "violated", False),
+        ("one-account-per-item.wf.yaml", "proven", False),
+        ("concurrent-executions.wf.yaml", "violated", False),
+    ],
+)
 def test_deadlock_verdicts_and_replayed_witnesses(name: str, verdict: str, storm: bool) -> None:
     result = check_deadlock(lock_facts(workflow_from_text((LOCKS / name).read_text(), name)))
     assert result.verdict == verdict, result.detail
@@ -79,17 +82,21 @@ def test_sequential_map_iterations_cannot_deadlock() -> None:
     assert check_deadlock(lock_facts(workflow_from_text(text))).verdict != "violated"
 
 
-@pytest.mark.parametrize("name, rule, line, column", [
-    ("leak-on-catch.wf.yaml", "lock-leak", 24, 3),
-    ("reacquire.wf.yaml", "lock-reacquire", 15, 15),
-])
+@pytest.mark.parametrize(
+    "name, rule, line, column",
+    [
+        ("leak-on-catch.wf.yaml", "lock-leak", 24, 3),
+        ("reacquire.wf.yaml", "lock-reacquire", 15, 15),
+    ],
+)
 def test_single_holder_rules(name: str, rule: str, line: int, column: int) -> None:
     result = check_text((LOCKS / name).read_text(), name, select=["locks"])
     assert [(f.rule, f.line, f.column) for f in result.findings] == [(rule, line, column)]
 
 
 def test_release_unheld_on_one_path() -> None:
-    result = check_text("""\
+    result = check_text(
+        """\
     workflow: publish
     start: route
     states:
@@ -99,7 +106,9 @@ def test_release_unheld_on_one_path() -> None:
         default: lock
       lock: {type: task, acquire: [site], next: publish}
       publish: {type: task, release: [site], end: true}
-    """, select=["release-unheld"])
+    """,
+        select=["release-unheld"],
+    )
     assert [(f.rule, f.line) for f in result.findings] == [("release-unheld", 9)]
 
 

@@ -20,7 +20,7 @@ from wfverify.testing import workflow_from_text
 pytest.importorskip("moto")
 pytest.importorskip("boto3")
 
-RUNNER = r'''
+RUNNER = r"""
 import json, sys, time
 import boto3
 from moto import mock_aws
@@ -38,39 +38,95 @@ with mock_aws(config={"stepfunctions": {"execute_state_machine": True}, "lambda"
     events = sfn.get_execution_history(executionArn=run)["events"]
     entered = [e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e]
     print(json.dumps({"status": described["status"], "entered": entered}))
-'''
+"""
 
-PASS_CHOICE = {"StartAt": "Route", "States": {
-    "Route": {"Type": "Choice", "Choices": [
-        {"Variable": "$.amount", "NumericGreaterThan": 100, "Next": "Big"},
-        {"And": [{"Variable": "$.tier", "IsPresent": True}, {"Variable": "$.tier", "StringEquals": "gold"}],
-         "Next": "Gold"}], "Default": "Small"},
-    "Big": {"Type": "Pass", "Result": {"size": "big"}, "ResultPath": "$.label", "Next": "Pause"},
-    "Gold": {"Type": "Pass", "Next": "Done"},
-    "Small": {"Type": "Fail", "Error": "TooSmall"},
-    "Pause": {"Type": "Wait", "Seconds": 0, "Next": "Done"},
-    "Done": {"Type": "Succeed"}}}
+PASS_CHOICE = {
+    "StartAt": "Route",
+    "States": {
+        "Route": {
+            "Type": "Choice",
+            "Choices": [
+                {"Variable": "$.amount", "NumericGreaterThan": 100, "Next": "Big"},
+                {
+                    "And": [{"Variable": "$.tier", "IsPresent": True}, {"Variable": "$.tier", "StringEquals": "gold"}],
+                    "Next": "Gold",
+                },
+            ],
+            "Default": "Small",
+        },
+        "Big": {"Type": "Pass", "Result": {"size": "big"}, "ResultPath": "$.label", "Next": "Pause"},
+        "Gold": {"Type": "Pass", "Next": "Done"},
+        "Small": {"Type": "Fail", "Error": "TooSmall"},
+        "Pause": {"Type": "Wait", "Seconds": 0, "Next": "Done"},
+        "Done": {"Type": "Succeed"},
+    },
+}
 
-PARALLEL_MAP = {"StartAt": "Both", "States": {
-    "Both": {"Type": "Parallel", "ResultPath": "$.both", "Next": "Each", "Branches": [
-        {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}},
-        {"StartAt": "B", "States": {"B": {"Type": "Wait", "Seconds": 0, "Next": "B2"}, "B2": {"Type": "Pass", "End": True}}}]},
-    "Each": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"StartAt": "One", "States": {
-        "One": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "Two"}], "Default": "Other"},
-        "Two": {"Type": "Pass", "End": True}, "Other": {"Type": "Succeed"}}}, "Next": "Done"},
-    "Done": {"Type": "Succeed"}}}
+PARALLEL_MAP = {
+    "StartAt": "Both",
+    "States": {
+        "Both": {
+            "Type": "Parallel",
+            "ResultPath": "$.both",
+            "Next": "Each",
+            "Branches": [
+                {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}},
+                {
+                    "StartAt": "B",
+                    "States": {"B": {"Type": "Wait", "Seconds": 0, "Next": "B2"}, "B2": {"Type": "Pass", "End": True}},
+                },
+            ],
+        },
+        "Each": {
+            "Type": "Map",
+            "ItemsPath": "$.items",
+            "ItemProcessor": {
+                "StartAt": "One",
+                "States": {
+                    "One": {
+                        "Type": "Choice",
+                        "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "Two"}],
+                        "Default": "Other",
+                    },
+                    "Two": {"Type": "Pass", "End": True},
+                    "Other": {"Type": "Succeed"},
+                },
+            },
+            "Next": "Done",
+        },
+        "Done": {"Type": "Succeed"},
+    },
+}
 
-PARALLEL_REPLACES_INPUT = {"StartAt": "Both", "States": {
-    "Both": {"Type": "Parallel", "Next": "Each", "Branches": [
-        {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}]},
-    "Each": {"Type": "Map", "ItemsPath": "$.items", "Iterator": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": True}}},
-             "Next": "Done"},
-    "Done": {"Type": "Succeed"}}}
+PARALLEL_REPLACES_INPUT = {
+    "StartAt": "Both",
+    "States": {
+        "Both": {
+            "Type": "Parallel",
+            "Next": "Each",
+            "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}],
+        },
+        "Each": {
+            "Type": "Map",
+            "ItemsPath": "$.items",
+            "Iterator": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": True}}},
+            "Next": "Done",
+        },
+        "Done": {"Type": "Succeed"},
+    },
+}
 
-ABSENT_VARIABLE = {"StartAt": "Route", "States": {
-    "Route": {"Type": "Choice", "Choices": [{"Variable": "$.missing", "NumericEquals": 1, "Next": "Done"}],
-              "Default": "Done"},
-    "Done": {"Type": "Succeed"}}}
+ABSENT_VARIABLE = {
+    "StartAt": "Route",
+    "States": {
+        "Route": {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$.missing", "NumericEquals": 1, "Next": "Done"}],
+            "Default": "Done",
+        },
+        "Done": {"Type": "Succeed"},
+    },
+}
 
 CASES = [
     ("choice-big", PASS_CHOICE, {"amount": 500}, None),
@@ -84,8 +140,12 @@ CASES = [
 
 
 def _moto(definition: dict, payload: dict) -> dict:
-    out = subprocess.run([sys.executable, "-c", RUNNER, json.dumps(definition), json.dumps(payload)],
-                         capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", RUNNER, json.dumps(definition), json.dumps(payload)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     data = json.loads(out.stdout.strip().splitlines()[-1])
     return {"status": data["status"].lower(), "entered": data["entered"]}

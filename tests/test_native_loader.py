@@ -107,7 +107,11 @@ states:
 
 
 def _located(result):
-    return [(f.rule, f.line, f.column, f.pointer) for f in result.findings if f.rule in ("schema-violation", "duplicate-state")]
+    return [
+        (f.rule, f.line, f.column, f.pointer)
+        for f in result.findings
+        if f.rule in ("schema-violation", "duplicate-state")
+    ]
 
 
 def test_schema_findings_point_at_the_field_in_yaml() -> None:

@@ -31,8 +31,9 @@ def _fixtures() -> dict[str, dict]:
 
 
 def _errors(name: str, check_arn: bool = True, check_paths_: bool = True) -> list[str]:
-    options = Options(selection=Selection(ignore=() if check_paths_ else ("invalid-path",)),
-                      load=LoadOptions(aws_checks=check_arn))
+    options = Options(
+        selection=Selection(ignore=() if check_paths_ else ("invalid-path",)), load=LoadOptions(aws_checks=check_arn)
+    )
     report = check_paths([str(PEER / name)], options, registry())
     return [f"{f.line}:{f.column} {f.rule}: {f.message}" for f in report.findings if f.severity.value == "error"]
 
@@ -69,4 +70,7 @@ def test_the_first_errors_the_peer_names_are_ours_too() -> None:
             continue
         pointer = first["schemaError"]["instancePath"]
         report = check_paths([str(PEER / name)], Options(), registry())
-        assert any(f.pointer == pointer or f.pointer.startswith(pointer + "/") for f in report.findings), (name, pointer)
+        assert any(f.pointer == pointer or f.pointer.startswith(pointer + "/") for f in report.findings), (
+            name,
+            pointer,
+        )

@@ -58,8 +58,9 @@ def _install(site: Path, module: str, source: str, dist: str) -> None:
 
 def _run(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(site) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    return subprocess.run([sys.executable, "-m", "wfverify", *args], capture_output=True, text=True, env=env,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "wfverify", *args], capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 def test_a_plugin_rule_is_listed_explained_and_run(tmp_path: Path) -> None:
@@ -67,8 +68,9 @@ def test_a_plugin_rule_is_listed_explained_and_run(tmp_path: Path) -> None:
     assert "example-no-wait" in _run(tmp_path, "rules", "--format", "text").stdout
     assert "bills idle time" in _run(tmp_path, "explain", "EX100").stdout
     flow = tmp_path / "w.wf.yaml"
-    flow.write_text("workflow: w\nstart: pause\nstates:\n  pause: {type: wait, duration: 5s, next: done}\n"
-                    "  done: {type: succeed}\n")
+    flow.write_text(
+        "workflow: w\nstart: pause\nstates:\n  pause: {type: wait, duration: 5s, next: done}\n  done: {type: succeed}\n"
+    )
     result = _run(tmp_path, "check", str(flow), "--format", "text")
     assert "4:3: warning example-no-wait [EX100] wait state 'pause' is not allowed here" in result.stdout
     assert result.returncode == 0
@@ -76,8 +78,12 @@ def test_a_plugin_rule_is_listed_explained_and_run(tmp_path: Path) -> None:
 
 
 def test_a_pack_that_fails_to_load_is_a_loud_error_naming_its_distribution(tmp_path: Path) -> None:
-    _install(tmp_path, "wfverify_broken_plugin", "raise ImportError('missing dependency frobnicate')\n",
-             "wfverify-broken-plugin")
+    _install(
+        tmp_path,
+        "wfverify_broken_plugin",
+        "raise ImportError('missing dependency frobnicate')\n",
+        "wfverify-broken-plugin",
+    )
     result = _run(tmp_path, "rules", "--format", "text")
     assert result.returncode == 2
     assert "wfverify-broken-plugin" in result.stderr and "frobnicate" in result.stderr

@@ -32,8 +32,9 @@ def _cases() -> list[tuple[str, dict]]:
 def test_rule_case(rule: str, case: dict) -> None:
     result = check_text(case["text"], case["file"], select=[rule])
     found = sorted(findings_of(result, rule), key=lambda f: (f.line, f.column))
-    assert [(f.line, f.column) for f in found] == [(e["line"], e["column"]) for e in case["findings"]], \
-        [f.message for f in found]
+    assert [(f.line, f.column) for f in found] == [(e["line"], e["column"]) for e in case["findings"]], [
+        f.message for f in found
+    ]
     for f, want in zip(found, case["findings"]):
         if "code" in want:
             assert f.code == want["code"]

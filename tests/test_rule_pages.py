@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from wfverify.engine import Selection, run_rules
 from wfverify.core.registry import Registry
 from wfverify.core.rule import page_sections, rule
+from wfverify.engine import Selection, run_rules
 from wfverify.testing import check_text, load_text, registry
 
 RULES = registry().rules
@@ -28,11 +28,28 @@ def _name_for(lang: str, text: str) -> str:
 
 def test_there_are_rules_for_every_contract_name() -> None:
     names = {r.name for r in RULES}
-    for expected in ("syntax-error", "unknown-dialect", "schema-violation", "unknown-target", "duplicate-state",
-                     "unreachable-state", "dead-end", "no-path-to-end", "unbounded-loop", "missing-default",
-                     "unreachable-choice-rule", "catch-all-not-last", "shadowed-catcher", "bad-retry",
-                     "timeout-order", "missing-timeout", "invalid-path", "non-idempotent-retry",
-                     "internal-error", "unused-suppression"):
+    for expected in (
+        "syntax-error",
+        "unknown-dialect",
+        "schema-violation",
+        "unknown-target",
+        "duplicate-state",
+        "unreachable-state",
+        "dead-end",
+        "no-path-to-end",
+        "unbounded-loop",
+        "missing-default",
+        "unreachable-choice-rule",
+        "catch-all-not-last",
+        "shadowed-catcher",
+        "bad-retry",
+        "timeout-order",
+        "missing-timeout",
+        "invalid-path",
+        "non-idempotent-retry",
+        "internal-error",
+        "unused-suppression",
+    ):
         assert expected in names
 
 
@@ -44,8 +61,9 @@ def test_page_has_its_sections(rule_: object) -> None:
         assert sections.get(title), f"{rule_.name}: section {title!r} is empty"  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("rule_", [r for r in RULES if _example(r, "Example") and _example(r, "Example")[0] != "text"],
-                         ids=lambda r: r.name)
+@pytest.mark.parametrize(
+    "rule_", [r for r in RULES if _example(r, "Example") and _example(r, "Example")[0] != "text"], ids=lambda r: r.name
+)
 def test_example_fires_and_use_instead_is_clean(rule_: object) -> None:
     name = rule_.name  # type: ignore[attr-defined]
     lang, bad = _example(rule_, "Example")  # type: ignore[misc]

@@ -70,18 +70,34 @@ def test_deadlock_and_map_transfers() -> None:
 
 
 def test_asl_data_flow_through_the_poller() -> None:
-    env = Environment(outcomes={"SubmitJob": [Outcome(result={"JobId": "j1"})],
-                                "GetStatus": [Outcome(result={"Jobs": [{"Status": "RUNNING"}]}),
-                                              Outcome(result={"Jobs": [{"Status": "SUCCEEDED"}]})]})
+    env = Environment(
+        outcomes={
+            "SubmitJob": [Outcome(result={"JobId": "j1"})],
+            "GetStatus": [
+                Outcome(result={"Jobs": [{"Status": "RUNNING"}]}),
+                Outcome(result={"Jobs": [{"Status": "SUCCEEDED"}]}),
+            ],
+        }
+    )
     trace = simulate(load("asl/job-status-poller.asl.yaml"), env)
     assert trace.status == "succeeded"
     assert trace.output == {"job": {"JobId": "j1"}, "poll": {"checks": 2}, "status": {"status": "SUCCEEDED"}}
 
 
 def test_asl_absent_choice_variable_fails_the_execution() -> None:
-    text = json.dumps({"StartAt": "C", "States": {
-        "C": {"Type": "Choice", "Choices": [{"Variable": "$.x", "NumericEquals": 1, "Next": "D"}], "Default": "D"},
-        "D": {"Type": "Succeed"}}})
+    text = json.dumps(
+        {
+            "StartAt": "C",
+            "States": {
+                "C": {
+                    "Type": "Choice",
+                    "Choices": [{"Variable": "$.x", "NumericEquals": 1, "Next": "D"}],
+                    "Default": "D",
+                },
+                "D": {"Type": "Succeed"},
+            },
+        }
+    )
     trace = simulate(workflow_from_text(text, "c.asl.json"), Environment(input={}))
     assert (trace.status, trace.error) == ("failed", "States.Runtime")
 
@@ -94,9 +110,24 @@ def test_step_bound() -> None:
 def test_simulate_command_json_shape(tmp_path: Path) -> None:
     env = tmp_path / "env.json"
     env.write_text(json.dumps({"outcomes": {"pick": [{"error": "OutOfStock"}]}}))
-    out = subprocess.run([sys.executable, "-m", "wfverify", "simulate", str(CORPUS / "native/order-fulfillment.wf.yaml"),
-                          "--input", '{"order": {"total": 50}}', "--outcomes", str(env), "--format", "json"],
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "wfverify",
+            "simulate",
+            str(CORPUS / "native/order-fulfillment.wf.yaml"),
+            "--input",
+            '{"order": {"total": 50}}',
+            "--outcomes",
+            str(env),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     data = json.loads(out.stdout)
     assert set(data) >= {"version", "path", "status", "error", "cause", "output", "entered", "trail"}
     assert data["status"] == "failed" and data["error"] == "OrderRejected"
@@ -105,8 +136,12 @@ def test_simulate_command_json_shape(tmp_path: Path) -> None:
 
 def test_fuzz_command_finds_the_planted_saga_bug_and_covers_a_correct_saga() -> None:
     def fuzz(name: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "wfverify", "fuzz", str(CORPUS / "sagas" / name), "--examples", "60"],
-                              capture_output=True, text=True, timeout=300)
+        return subprocess.run(
+            [sys.executable, "-m", "wfverify", "fuzz", str(CORPUS / "sagas" / name), "--examples", "60"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
 
     broken = fuzz("travel-booking-forgot-hotel.wf.yaml")
     assert broken.returncode == 1 and "without compensating book_hotel" in broken.stdout

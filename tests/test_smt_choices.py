@@ -11,23 +11,26 @@ from typing import Any
 
 import pytest
 
+from wfverify.analysis.smt.choices import analyze_choice
+from wfverify.analysis.smt.encode import Encoder
 from wfverify.core.evaluate import AbsentVariable, evaluate
 from wfverify.core.expr import And, Arith, Cmp, Exists, In, IsType, Lit, Matches, Not, Opaque, Or, Var
 from wfverify.core.model import ChoiceRule, Dialect, Scope, State, StateKind, Workflow
-from wfverify.analysis.smt.choices import analyze_choice
-from wfverify.analysis.smt.encode import Encoder
 
 
 def v(name: str, asl: bool = True) -> Var:
     return Var(tuple(name.split(".")), absent_fails=asl)
 
 
-def choice(conds: list[Any], inputs: dict[str, str] | None = None, default: str | None = None) -> tuple[Workflow, State]:
+def choice(
+    conds: list[Any], inputs: dict[str, str] | None = None, default: str | None = None
+) -> tuple[Workflow, State]:
     rules = tuple(ChoiceRule(c, "done", f"/States/C/Choices/{i}") for i, c in enumerate(conds))
     state = State("C", StateKind.CHOICE, "/States/C", "", choices=rules, default=default)
     done = State("done", StateKind.SUCCEED, "/States/done", "")
-    wf = Workflow("t", Dialect.ASL, {"C": state, "done": done}, {"": Scope("", "C", ("C", "done"))},
-                  inputs=inputs or {})
+    wf = Workflow(
+        "t", Dialect.ASL, {"C": state, "done": done}, {"": Scope("", "C", ("C", "done"))}, inputs=inputs or {}
+    )
     return wf, state
 
 
@@ -73,7 +76,9 @@ FAMILIES = {
     "IsString": IsType(v("p"), "string"),
     "IsBoolean": IsType(v("p"), "boolean"),
     "IsTimestamp": IsType(v("p"), "timestamp"),
-    "AndOrNot": And((Exists(v("a")), Or((Cmp(">", v("a"), Lit(10), "number"), Not(Cmp("==", v("a"), Lit(0), "number")))))),
+    "AndOrNot": And(
+        (Exists(v("a")), Or((Cmp(">", v("a"), Lit(10), "number"), Not(Cmp("==", v("a"), Lit(0), "number")))))
+    ),
     "NestedNot": Not(And((Not(IsType(v("x"), "string")), Or((Exists(v("y")), IsType(v("x"), "null")))))),
     "NativeSameType": Cmp("!=", v("x", False), Lit(5)),
     "NativeArith": Cmp(">", Arith("+", v("x", False), Lit(1)), Arith("*", v("y", False), Lit(2))),
@@ -164,8 +169,12 @@ def test_ispresent_guard_prevents_the_absent_read() -> None:
 
 
 def test_shadowed_rule_names_the_earlier_rules_and_replays() -> None:
-    conds = [Cmp(">", v("n"), Lit(100), "number"), Cmp("<", v("n"), Lit(0), "number"),
-             Cmp("==", v("s"), Lit("x"), "string"), And((Cmp(">", v("n"), Lit(1000), "number"), Exists(v("s"))))]
+    conds = [
+        Cmp(">", v("n"), Lit(100), "number"),
+        Cmp("<", v("n"), Lit(0), "number"),
+        Cmp("==", v("s"), Lit("x"), "string"),
+        And((Cmp(">", v("n"), Lit(1000), "number"), Exists(v("s")))),
+    ]
     wf, state = choice(conds, inputs={"n": "number", "s": "string"}, default="done")
     report = analyze_choice(wf, state)
     assert [(d.index, d.shadowed_by) for d in report.dead] == [(3, (0,))]
@@ -176,7 +185,11 @@ def test_shadowed_rule_names_the_earlier_rules_and_replays() -> None:
 
 
 def test_shadowing_by_a_union_of_rules() -> None:
-    conds = [Cmp("<", v("n"), Lit(5), "number"), Cmp(">=", v("n"), Lit(5), "number"), Cmp("==", v("n"), Lit(7), "number")]
+    conds = [
+        Cmp("<", v("n"), Lit(5), "number"),
+        Cmp(">=", v("n"), Lit(5), "number"),
+        Cmp("==", v("n"), Lit(7), "number"),
+    ]
     wf, state = choice(conds, inputs={"n": "number"}, default="done")
     assert [(d.index, d.shadowed_by) for d in analyze_choice(wf, state).dead] == [(2, (1,))]
 
@@ -203,8 +216,12 @@ def test_resource_limit_gives_unknown_with_reason() -> None:
 
 
 def test_timestamp_witness_is_rfc3339_and_replays() -> None:
-    cond = And((Cmp(">", v("at"), Lit("2024-01-01T00:00:00Z"), "timestamp"),
-                Cmp("<", v("at"), Lit("2024-01-01T00:00:00.000002+00:00"), "timestamp")))
+    cond = And(
+        (
+            Cmp(">", v("at"), Lit("2024-01-01T00:00:00Z"), "timestamp"),
+            Cmp("<", v("at"), Lit("2024-01-01T00:00:00.000002+00:00"), "timestamp"),
+        )
+    )
     witness = solve(cond, True)
     assert witness == {"at": "2024-01-01T00:00:00.000001Z"}
     assert evaluate(cond, witness)

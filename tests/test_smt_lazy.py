@@ -6,17 +6,19 @@ import subprocess
 import sys
 import textwrap
 
-SCRIPT = textwrap.dedent('''
+SCRIPT = textwrap.dedent("""
     import sys
     from wfverify.testing import check_text
     result = check_text(sys.argv[1], "x.wf.yaml")
     assert result.proofs, result
     print("z3" in sys.modules)
-''')
+""")
 
 NO_CHOICE = "workflow: w\nstart: a\nstates:\n  a: {type: pass, next: b}\n  b: {type: succeed}\n"
-CHOICE = ("workflow: w\nstart: c\nstates:\n  c:\n    type: choice\n    choices: [{when: 'x > 1', next: b}]\n"
-          "    default: b\n  b: {type: succeed}\n")
+CHOICE = (
+    "workflow: w\nstart: c\nstates:\n  c:\n    type: choice\n    choices: [{when: 'x > 1', next: b}]\n"
+    "    default: b\n  b: {type: succeed}\n"
+)
 
 
 def _z3_loaded(text: str) -> bool:

@@ -11,13 +11,15 @@ import os
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_smt_choices import solve
 
 from wfverify.core.evaluate import AbsentVariable, evaluate
 from wfverify.core.expr import And, Arith, Cmp, Exists, In, IsType, Lit, Matches, Not, Or, Var
-from test_smt_choices import solve
 
 NAMES = [("a",), ("b",), ("o", "x")]
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.sampled_from(["", "a", "ab", "b*", "2024-01-01T00:00:00Z"]))
+SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 3), st.sampled_from(["", "a", "ab", "b*", "2024-01-01T00:00:00Z"])
+)
 KINDS = st.sampled_from([None, "number", "string", "boolean", "timestamp"])
 
 
@@ -34,21 +36,31 @@ def conditions(asl: bool) -> st.SearchStrategy:
     leaf = st.one_of(
         st.builds(Cmp, st.sampled_from(["==", "!=", "<", "<=", ">", ">="]), var(asl), values(asl), KINDS),
         st.builds(Exists, var(asl)),
-        st.builds(IsType, var(asl), st.sampled_from(["null", "number", "string", "boolean", "timestamp"]), st.booleans()),
+        st.builds(
+            IsType, var(asl), st.sampled_from(["null", "number", "string", "boolean", "timestamp"]), st.booleans()
+        ),
         st.builds(Matches, var(asl), st.sampled_from(["a*", "*b", "a\\*", "*"])),
         st.builds(In, var(asl), st.lists(st.builds(Lit, SCALARS), min_size=1, max_size=3).map(tuple)),
     )
-    return st.recursive(leaf, lambda inner: st.one_of(
-        st.builds(Not, inner),
-        st.lists(inner, min_size=2, max_size=3).map(lambda xs: And(tuple(xs))),
-        st.lists(inner, min_size=2, max_size=3).map(lambda xs: Or(tuple(xs))),
-    ), max_leaves=5)
+    return st.recursive(
+        leaf,
+        lambda inner: st.one_of(
+            st.builds(Not, inner),
+            st.lists(inner, min_size=2, max_size=3).map(lambda xs: And(tuple(xs))),
+            st.lists(inner, min_size=2, max_size=3).map(lambda xs: Or(tuple(xs))),
+        ),
+        max_leaves=5,
+    )
 
 
-inputs = st.fixed_dictionaries({}, optional={
-    "a": SCALARS, "b": SCALARS,
-    "o": st.one_of(SCALARS, st.fixed_dictionaries({}, optional={"x": SCALARS})),
-})
+inputs = st.fixed_dictionaries(
+    {},
+    optional={
+        "a": SCALARS,
+        "b": SCALARS,
+        "o": st.one_of(SCALARS, st.fixed_dictionaries({}, optional={"x": SCALARS})),
+    },
+)
 
 
 @settings(max_examples=int(os.environ.get("WFVERIFY_PROPERTY_EXAMPLES", "150")), deadline=None)

@@ -26,7 +26,7 @@ states:
     choices:
       - {{when: "status == 'DONE'", next: done}}
       - {{when: "{exit_when}", next: gave_up}}
-    default: {extra or 'wait'}
+    default: {extra or "wait"}
   other: {{type: pass, next: wait}}
   done: {{type: succeed}}
   gave_up: {{type: fail, error: GaveUp}}
@@ -73,8 +73,10 @@ def test_counter_must_be_a_number_on_entry() -> None:
 
 def test_counter_must_be_updated_on_every_way_around() -> None:
     text = loop("set: {polls: 0},", 'set: {polls: "polls + 1"}', "polls >= 20")
-    text = text.replace("- {when: \"status == 'DONE'\", next: done}",
-                        "- {when: \"status == 'DONE'\", next: done}\n      - {when: \"status == 'AGAIN'\", next: other}")
+    text = text.replace(
+        "- {when: \"status == 'DONE'\", next: done}",
+        "- {when: \"status == 'DONE'\", next: done}\n      - {when: \"status == 'AGAIN'\", next: other}",
+    )
     text = text.replace("other: {type: pass, next: wait}", "other: {type: pass, next: decide}")
     wf = workflow_from_text(text)
     (cycle,) = sccs(wf, wf.root)
@@ -126,16 +128,18 @@ def test_termination_proof_verdicts() -> None:
     assert unbounded.verdict.value == "unknown" and "no counter" in unbounded.detail
     retry = proof("payment-retry.wf.yaml")
     assert retry.verdict.value == "proven" and "1 retry policies" in retry.detail
-    trap = workflow_from_text("workflow: t\nstart: a\nstates:\n  a: {type: pass, next: b}\n  b: {type: pass, next: a}\n")
+    trap = workflow_from_text(
+        "workflow: t\nstart: a\nstates:\n  a: {type: pass, next: b}\n  b: {type: pass, next: a}\n"
+    )
     assert termination_proof(trap).verdict.value == "violated"
     assert termination_proof(trap).witness == {"cycle": ["a", "b"]}
 
 
 def test_a_start_naming_no_state_is_not_a_crash() -> None:
     """Found by the fuzz suite: a mutated StartAt made the counter analysis look up ''."""
-    from wfverify.testing import check_text
-
     from pathlib import Path
+
+    from wfverify.testing import check_text
 
     text = (Path(__file__).resolve().parents[1] / "corpus" / "asl" / "job-status-poller.asl.yaml").read_text()
     result = check_text(text.replace("StartAt: SubmitJob", "StartAt: SubmitJbo"), "x.asl.yaml")

@@ -21,12 +21,14 @@ print("MODULES=" + ",".join(heavy))
 def _modules(path: Path) -> list[str]:
     out = subprocess.run([sys.executable, "-c", PROBE, str(path)], capture_output=True, text=True, timeout=120).stdout
     line = [x for x in out.splitlines() if x.startswith("MODULES=")][-1]
-    return [m for m in line[len("MODULES="):].split(",") if m]
+    return [m for m in line[len("MODULES=") :].split(",") if m]
 
 
 def test_clean_acyclic_file_imports_nothing_heavy(tmp_path: Path) -> None:
     flow = tmp_path / "small.asl.json"
-    flow.write_text(json.dumps({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Succeed"}}}))
+    flow.write_text(
+        json.dumps({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Succeed"}}})
+    )
     assert _modules(flow) == []
 
 

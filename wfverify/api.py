@@ -13,19 +13,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wfverify.core.findings import Finding
+from wfverify.core.registry import Registry, load_registry
 from wfverify.core.results import FileResult, Report
 from wfverify.engine import Selection, run_rules
-from wfverify.core.findings import Finding, Severity
 from wfverify.load import SIDECAR_SUFFIX, LoadOptions, load_bytes
 from wfverify.load.source import DEFAULT_MAX_BYTES
-from wfverify.core.registry import Registry, load_registry
 
 __all__ = ["Options", "Report", "UsageError", "check_paths", "discover", "WORKFLOW_SUFFIXES"]
 
 WORKFLOW_SUFFIXES = (
-    ".asl.json", ".asl.yaml", ".asl.yml",
-    ".wf.json", ".wf.yaml", ".wf.yml",
-    ".sw.json", ".sw.yaml", ".sw.yml",
+    ".asl.json",
+    ".asl.yaml",
+    ".asl.yml",
+    ".wf.json",
+    ".wf.yaml",
+    ".wf.yml",
+    ".sw.json",
+    ".sw.yaml",
+    ".sw.yml",
 )
 
 
@@ -102,7 +108,9 @@ def check_one(display: str, path: Path | None, registry: Registry, options: Opti
     max_bytes = options.load.max_bytes or DEFAULT_MAX_BYTES
     raw, error = _read(display, path, max_bytes)
     if raw is None:
-        loaded = LoadResult(None, None, None, [Finding(error or "unreadable", "", rule="syntax-error", line=1, column=1)])
+        loaded = LoadResult(
+            None, None, None, [Finding(error or "unreadable", "", rule="syntax-error", line=1, column=1)]
+        )
     else:
         side = _sidecar(path)
         loaded = load_bytes(raw, display, options.load, (side, display + SIDECAR_SUFFIX) if side is not None else None)
@@ -136,8 +144,12 @@ def _worker(args: tuple[str, str | None, Options]) -> FileResult:
 _WORKER_REGISTRY: Registry | None = None
 
 
-def check_paths(paths: Iterable[str], options: Options = Options(), registry: Registry | None = None,
-                progress: Callable[[str], None] | None = None) -> Report:
+def check_paths(
+    paths: Iterable[str],
+    options: Options = Options(),
+    registry: Registry | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Report:
     """Check every workflow under ``paths``. Raises :class:`UsageError` for a missing path.
 
     With ``options.jobs`` > 1 files are checked in that many processes; results keep the

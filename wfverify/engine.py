@@ -15,11 +15,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from wfverify.core.findings import Finding, Proof, Severity
+from wfverify.core.registry import Registry
 from wfverify.core.results import FileResult
+from wfverify.core.rule import Rule
 from wfverify.load import LoadResult
 from wfverify.load.source import directives_in
-from wfverify.core.registry import Registry
-from wfverify.core.rule import Rule
 
 __all__ = ["FileResult", "Selection", "run_rules"]
 
@@ -53,8 +53,9 @@ class Selection:
         return names
 
 
-def run_rules(path: str, loaded: LoadResult, registry: Registry, selection: Selection,
-              rule_options: dict[str, Any] | None = None) -> FileResult:
+def run_rules(
+    path: str, loaded: LoadResult, registry: Registry, selection: Selection, rule_options: dict[str, Any] | None = None
+) -> FileResult:
     """Everything wfverify says about one loaded file."""
     started = time.perf_counter()
     enabled = selection.enabled(registry, path)
@@ -105,10 +106,15 @@ def _run_one(rule: Rule, workflow: Any, options: Any, out: list[Finding], proofs
                 out.append(replace(item, rule=rule.name))
     except Exception as exc:  # a fault in one rule must not stop the others
         detail = traceback.format_exc() if debug else f"{type(exc).__name__}: {exc}"
-        out.append(Finding(
-            f"rule {rule.name!r} failed on this file ({detail.strip()}); the other rules ran. "
-            "Please report it with this file at the wfverify issue tracker (run with --debug for the traceback)",
-            "", rule="internal-error", args=(("failed_rule", rule.name),)))
+        out.append(
+            Finding(
+                f"rule {rule.name!r} failed on this file ({detail.strip()}); the other rules ran. "
+                "Please report it with this file at the wfverify issue tracker (run with --debug for the traceback)",
+                "",
+                rule="internal-error",
+                args=(("failed_rule", rule.name),),
+            )
+        )
 
 
 def _stamp(f: Finding, registry: Registry, selection: Selection, path: str) -> Finding:
@@ -135,7 +141,9 @@ def _directives(loaded: LoadResult) -> dict[str, tuple[str, list[str]]]:
     return out
 
 
-def _silence(findings: list[Finding], loaded: LoadResult, registry: Registry, enabled: set[str], path: str) -> list[Finding]:
+def _silence(
+    findings: list[Finding], loaded: LoadResult, registry: Registry, enabled: set[str], path: str
+) -> list[Finding]:
     """Drop findings silenced on their state; report directives that silence nothing."""
     directives = _directives(loaded)
     if not directives:
@@ -162,11 +170,17 @@ def _silence(findings: list[Finding], loaded: LoadResult, registry: Registry, en
                     continue
                 target = registry.get(key)
                 why = "no such rule" if target is None else "nothing to silence here"
-                kept.append(Finding(
-                    f"'wfverify: ignore[{key}]' on state {state!r} silences nothing ({why}); remove it",
-                    pointer, state=state, rule="unused-suppression",
-                    code=rule.code if rule else "", severity=rule.severity if rule else Severity.WARNING,
-                    path=path))
+                kept.append(
+                    Finding(
+                        f"'wfverify: ignore[{key}]' on state {state!r} silences nothing ({why}); remove it",
+                        pointer,
+                        state=state,
+                        rule="unused-suppression",
+                        code=rule.code if rule else "",
+                        severity=rule.severity if rule else Severity.WARNING,
+                        path=path,
+                    )
+                )
     return kept
 
 

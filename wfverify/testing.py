@@ -12,11 +12,11 @@ import textwrap
 from collections.abc import Iterable
 from typing import Any
 
+from wfverify.core.model import Workflow
+from wfverify.core.registry import Registry, load_registry
 from wfverify.core.results import FileResult
 from wfverify.engine import Selection, run_rules
 from wfverify.load import LoadOptions, LoadResult, load_bytes
-from wfverify.core.model import Workflow
-from wfverify.core.registry import Registry, load_registry
 
 __all__ = ["check_text", "load_text", "workflow_from_text", "registry", "findings_of"]
 
@@ -31,8 +31,9 @@ def registry() -> Registry:
     return _REGISTRY
 
 
-def load_text(text: str, name: str = "test.wf.yaml", sidecar: str | None = None,
-              options: LoadOptions = LoadOptions()) -> LoadResult:
+def load_text(
+    text: str, name: str = "test.wf.yaml", sidecar: str | None = None, options: LoadOptions = LoadOptions()
+) -> LoadResult:
     """Load a definition from a string (dedented). ``sidecar`` is annotation YAML."""
     side = (textwrap.dedent(sidecar).encode(), name + ".wfverify.yaml") if sidecar is not None else None
     return load_bytes(textwrap.dedent(text).encode("utf-8"), name, options, side)
@@ -46,9 +47,15 @@ def workflow_from_text(text: str, name: str = "test.wf.yaml", sidecar: str | Non
     return loaded.workflow
 
 
-def check_text(text: str, name: str = "test.wf.yaml", select: Iterable[str] = (), sidecar: str | None = None,
-               proofs: bool = True, options: LoadOptions = LoadOptions(),
-               rule_options: dict[str, Any] | None = None) -> FileResult:
+def check_text(
+    text: str,
+    name: str = "test.wf.yaml",
+    select: Iterable[str] = (),
+    sidecar: str | None = None,
+    proofs: bool = True,
+    options: LoadOptions = LoadOptions(),
+    rule_options: dict[str, Any] | None = None,
+) -> FileResult:
     """Load and run the rules (all, or ``select``) on a definition held in a string."""
     loaded = load_text(text, name, sidecar, options)
     selection = Selection(select=tuple(select), proofs=proofs)

@@ -25,8 +25,9 @@ def _variables(facts: Facts) -> Facts:
     return frozenset(p for p in facts if p and p[0].startswith("$"))
 
 
-def _after(facts: Facts, keeps: bool, writes: tuple[tuple[str, ...], ...],
-           root: tuple[str, ...] | None = None) -> Facts:
+def _after(
+    facts: Facts, keeps: bool, writes: tuple[tuple[str, ...], ...], root: tuple[str, ...] | None = None
+) -> Facts:
     out = (facts if keeps else _variables(facts)) | frozenset(writes)
     if root is None:
         return out

@@ -103,7 +103,7 @@ def _compensate(workflow: Workflow, pending: Pending, step: str) -> tuple[Pendin
     above: tuple[str, ...] | None = None
     if not undone <= top:
         depth = min(i for i, g in enumerate(pending) if g & undone)
-        above = tuple(sorted(n for g in pending[depth + 1:] for n in g if n not in undone))
+        above = tuple(sorted(n for g in pending[depth + 1 :] for n in g if n not in undone))
     rest = tuple(g - undone for g in pending)
     return tuple(g for g in rest if g), above or None
 
@@ -140,8 +140,14 @@ class _Search:
             if note == "compensation ran":
                 compensated.append(cfg.state)
         steps.append({"state": config.state, "pointer": self.workflow.states[config.state].pointer, "message": last})
-        return {"path": [cfg.state for cfg, _ in chain], "failure": failure, "completed": completed,
-                "compensations_run": compensated, "missing": list(missing), "steps": steps}
+        return {
+            "path": [cfg.state for cfg, _ in chain],
+            "failure": failure,
+            "completed": completed,
+            "compensations_run": compensated,
+            "missing": list(missing),
+            "steps": steps,
+        }
 
 
 def _successors(workflow: Workflow, cfg: _Config) -> Iterator[tuple[str | None, Pending, bool, str, str]]:
@@ -200,9 +206,20 @@ def _analyze(workflow: Workflow) -> SagaReport:
             if above and not cfg.dead_lettered and ("order", state.name) not in seen_violations:
                 seen_violations.add(("order", state.name))
                 missing = above
-                report.violations.append(Violation("order", state.name, missing, search.witness(
-                    cfg, f"compensation {state.name} ran while {', '.join(above)} (completed later) was not yet "
-                         "compensated", {"state": state.name, "error": None}, missing)))
+                report.violations.append(
+                    Violation(
+                        "order",
+                        state.name,
+                        missing,
+                        search.witness(
+                            cfg,
+                            f"compensation {state.name} ran while {', '.join(above)} (completed later) was not yet "
+                            "compensated",
+                            {"state": state.name, "error": None},
+                            missing,
+                        ),
+                    )
+                )
         current = _Config(cfg.state, pending, cfg.dead_lettered)
         for target, after, dl, note, end in _successors(workflow, current):
             if target is None:
@@ -211,15 +228,32 @@ def _analyze(workflow: Workflow) -> SagaReport:
                     key = ("uncompensated", state.name)  # one per place: BFS found the shortest first
                     if key not in seen_violations:
                         seen_violations.add(key)
-                        report.violations.append(Violation("uncompensated", state.name, missing, search.witness(
-                            cfg, note + f"; never compensated: {', '.join(missing)}",
-                            {"state": state.name, "error": state.error if state.kind is StateKind.FAIL else "uncaught"},
-                            missing)))
+                        report.violations.append(
+                            Violation(
+                                "uncompensated",
+                                state.name,
+                                missing,
+                                search.witness(
+                                    cfg,
+                                    note + f"; never compensated: {', '.join(missing)}",
+                                    {
+                                        "state": state.name,
+                                        "error": state.error if state.kind is StateKind.FAIL else "uncaught",
+                                    },
+                                    missing,
+                                ),
+                            )
+                        )
                 continue
             nxt = _Config(target, after, dl)
             if nxt not in search.parent:
-                label = note or ("compensation ran" if state.compensation else
-                                 "completed" if state.kind in (StateKind.TASK, StateKind.PARALLEL, StateKind.MAP) else "")
+                label = note or (
+                    "compensation ran"
+                    if state.compensation
+                    else "completed"
+                    if state.kind in (StateKind.TASK, StateKind.PARALLEL, StateKind.MAP)
+                    else ""
+                )
                 search.parent[nxt] = (cfg, label)
                 queue.append(nxt)
     report.configurations = len(search.parent)

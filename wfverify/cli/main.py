@@ -37,26 +37,55 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="wfverify", description="Static analysis and proofs for workflow definitions "
-                     "(Amazon States Language and the native wfverify format).")
+    parser = _Parser(
+        prog="wfverify",
+        description="Static analysis and proofs for workflow definitions "
+        "(Amazon States Language and the native wfverify format).",
+    )
     parser.add_argument("--version", action="version", version=f"wfverify {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    check = sub.add_parser("check", help="load workflow files, run rules and proofs, report",
-                           epilog=EPILOG_CHECK, formatter_class=argparse.RawDescriptionHelpFormatter)
+    check = sub.add_parser(
+        "check",
+        help="load workflow files, run rules and proofs, report",
+        epilog=EPILOG_CHECK,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     check.add_argument("paths", nargs="+", metavar="PATH", help="files or directories; '-' reads standard input")
-    check.add_argument("--format", choices=["rich", "text", "json", "sarif", "github"],
-                       help="output format (default: rich on a terminal, text otherwise)")
-    check.add_argument("--select", action="append", default=[], metavar="RULES",
-                       help="only these rules: codes, names, groups or code prefixes, comma-separated")
+    check.add_argument(
+        "--format",
+        choices=["rich", "text", "json", "sarif", "github"],
+        help="output format (default: rich on a terminal, text otherwise)",
+    )
+    check.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="RULES",
+        help="only these rules: codes, names, groups or code prefixes, comma-separated",
+    )
     check.add_argument("--ignore", action="append", default=[], metavar="RULES", help="skip these rules")
-    check.add_argument("--fail-on", choices=["error", "warning"], help="lowest severity that makes the exit code 1 (default error)")
-    check.add_argument("--config", metavar="FILE", help="a .wfverify.toml or pyproject.toml to use instead of the nearest one")
-    check.add_argument("--jobs", "-j", type=int, metavar="N",
-                       help="check files in N processes (default 1; 0 = one per CPU); output order is unchanged")
-    check.add_argument("--dialect", choices=["native", "asl", "serverless-workflow"], help="force the dialect instead of detecting it")
+    check.add_argument(
+        "--fail-on", choices=["error", "warning"], help="lowest severity that makes the exit code 1 (default error)"
+    )
+    check.add_argument(
+        "--config", metavar="FILE", help="a .wfverify.toml or pyproject.toml to use instead of the nearest one"
+    )
+    check.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="check files in N processes (default 1; 0 = one per CPU); output order is unchanged",
+    )
+    check.add_argument(
+        "--dialect", choices=["native", "asl", "serverless-workflow"], help="force the dialect instead of detecting it"
+    )
     check.add_argument("--no-proofs", action="store_true", help="skip the solver-backed proofs (faster)")
-    check.add_argument("--no-aws-checks", action="store_true",
-                       help="ASL for engines other than AWS Step Functions: Resource need not be an ARN")
+    check.add_argument(
+        "--no-aws-checks",
+        action="store_true",
+        help="ASL for engines other than AWS Step Functions: Resource need not be an ARN",
+    )
     check.add_argument("--quiet", "-q", action="store_true", help="only the findings, no summary")
     check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     rules = sub.add_parser("rules", help="list every rule: code, name, default severity, summary")
@@ -85,9 +114,9 @@ def _tokens(values: list[str]) -> tuple[str, ...]:
 def _check(args: argparse.Namespace) -> int:
     from wfverify import api
     from wfverify.core.config import Config, find_config, load_config
+    from wfverify.core.registry import load_registry
     from wfverify.engine import Selection
     from wfverify.load import LoadOptions
-    from wfverify.core.registry import load_registry
     from wfverify.report import get_reporter
 
     if args.config:
@@ -101,13 +130,22 @@ def _check(args: argparse.Namespace) -> int:
     ignore = _tokens(args.ignore) + config.ignore
     for token in (*select, *ignore):
         if not registry.matching(token):
-            raise api.UsageError(f"--select/--ignore: no rule, group or code prefix matches {token!r} (see 'wfverify rules')")
-    selection = Selection(select=select, ignore=ignore, severity=config.severity,
-                          per_file_ignores=config.per_file_ignores,
-                          proofs=config.proofs and not args.no_proofs, debug=args.debug)
-    load = LoadOptions(dialect=args.dialect or config.dialect,
-                       aws_checks=config.aws_checks and not args.no_aws_checks,
-                       max_bytes=config.max_file_size or LoadOptions().max_bytes)
+            raise api.UsageError(
+                f"--select/--ignore: no rule, group or code prefix matches {token!r} (see 'wfverify rules')"
+            )
+    selection = Selection(
+        select=select,
+        ignore=ignore,
+        severity=config.severity,
+        per_file_ignores=config.per_file_ignores,
+        proofs=config.proofs and not args.no_proofs,
+        debug=args.debug,
+    )
+    load = LoadOptions(
+        dialect=args.dialect or config.dialect,
+        aws_checks=config.aws_checks and not args.no_aws_checks,
+        max_bytes=config.max_file_size or LoadOptions().max_bytes,
+    )
     jobs = args.jobs if args.jobs is not None else config.jobs
     if jobs < 0:
         raise api.UsageError("--jobs takes 0 (one per CPU) or a positive number")
@@ -126,8 +164,16 @@ def _rules(args: argparse.Namespace) -> int:
     if fmt == "json":
         import json
 
-        rows = [{"code": r.code, "name": r.name, "severity": r.severity.value, "groups": list(r.groups),
-                 "summary": r.summary} for r in registry.rules]
+        rows = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity.value,
+                "groups": list(r.groups),
+                "summary": r.summary,
+            }
+            for r in registry.rules
+        ]
         print(json.dumps(rows, indent=2))
     elif fmt == "rich":
         from wfverify.report.rich_report import render_rules
@@ -205,8 +251,11 @@ def _fail(exc: Exception, debug: bool) -> int:
     if isinstance(exc, (UsageError, ConfigError, RegistryError)):
         print(f"wfverify: error: {exc}", file=sys.stderr)
     else:
-        print(f"wfverify: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback and "
-              "please report it)", file=sys.stderr)
+        print(
+            f"wfverify: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback and "
+            "please report it)",
+            file=sys.stderr,
+        )
     return 2
 
 

@@ -12,20 +12,26 @@ __all__ = ["add_sim_commands"]
 
 
 def add_sim_commands(sub: Any) -> None:
-    sim = sub.add_parser("simulate", help="run the reference simulator once and print the audit trail",
-                         description="Run FILE once. Task outcomes, event arrivals and scheduler picks come from "
-                                     "--outcomes (JSON: {\"outcomes\": {STATE: [{\"error\": E} | {\"result\": R}]}, "
-                                     "\"events\": {STATE: [EVENT|\"timeout\"]}, \"schedule\": [INDEX...]}); by "
-                                     "default every task succeeds and echoes its input.")
+    sim = sub.add_parser(
+        "simulate",
+        help="run the reference simulator once and print the audit trail",
+        description="Run FILE once. Task outcomes, event arrivals and scheduler picks come from "
+        '--outcomes (JSON: {"outcomes": {STATE: [{"error": E} | {"result": R}]}, '
+        '"events": {STATE: [EVENT|"timeout"]}, "schedule": [INDEX...]}); by '
+        "default every task succeeds and echoes its input.",
+    )
     sim.add_argument("file", metavar="FILE")
     sim.add_argument("--input", default="{}", metavar="JSON", help="the execution's input (JSON text)")
     sim.add_argument("--outcomes", metavar="FILE", help="an environment file (JSON), as printed by 'wfverify fuzz'")
     sim.add_argument("--max-steps", type=int, default=1000, metavar="N", help="step bound (default 1000)")
     sim.add_argument("--format", choices=["rich", "text", "json"], help="output format")
-    fz = sub.add_parser("fuzz", help="explore environments with Hypothesis; print the smallest failing trace",
-                        description="Check that runs end within the step bound, never deadlock, honour the saga "
-                                    "contract, enter no unreachable state, and never miss every rule of a choice the "
-                                    "proof calls exhaustive. Exit 1 when a property breaks.")
+    fz = sub.add_parser(
+        "fuzz",
+        help="explore environments with Hypothesis; print the smallest failing trace",
+        description="Check that runs end within the step bound, never deadlock, honour the saga "
+        "contract, enter no unreachable state, and never miss every rule of a choice the "
+        "proof calls exhaustive. Exit 1 when a property breaks.",
+    )
     fz.add_argument("file", metavar="FILE")
     fz.add_argument("--examples", type=int, default=200, metavar="N", help="environments to try (default 200)")
     fz.add_argument("--seed", type=int, metavar="S", help="random seed (default: derandomized, reproducible)")
@@ -70,7 +76,9 @@ def simulate_command(args: argparse.Namespace) -> int:
         _rich_trail(trace)
     else:
         for t in trace.trail:
-            print(f"{t['step']:>4} t={t['time']:<8g} {t['holder']:<16} {t['from'] or '-'} -> {t['to'] or '(end)'}  [{t['why']}]")
+            print(
+                f"{t['step']:>4} t={t['time']:<8g} {t['holder']:<16} {t['from'] or '-'} -> {t['to'] or '(end)'}  [{t['why']}]"
+            )
         print(f"status: {trace.status}" + (f" ({trace.error}: {trace.cause})" if trace.error else ""))
     return 0
 
@@ -98,10 +106,15 @@ def fuzz_command(args: argparse.Namespace) -> int:
     result = fuzz(workflow, args.examples, args.seed, proven)
     coverage = result.coverage.summary(workflow)
     if args.format == "json":
-        out = {"version": 1, "path": args.file, "tried": result.tried, "coverage": coverage,
-               "broken": result.failure,
-               "environment": result.environment.to_json() if result.environment else None,
-               "trace": result.trace.to_json(args.file) if result.trace else None}
+        out = {
+            "version": 1,
+            "path": args.file,
+            "tried": result.tried,
+            "coverage": coverage,
+            "broken": result.failure,
+            "environment": result.environment.to_json() if result.environment else None,
+            "trace": result.trace.to_json(args.file) if result.trace else None,
+        }
         print(json.dumps(out, indent=2, default=str))
     elif result.failure:
         print(f"{args.file}: property broken: {result.failure}")

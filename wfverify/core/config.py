@@ -29,8 +29,19 @@ from typing import Any
 
 __all__ = ["Config", "ConfigError", "find_config", "load_config"]
 
-_KEYS = {"select", "ignore", "fail-on", "aws-checks", "max-file-size", "jobs", "severity",
-         "per-file-ignores", "rules", "dialect", "proofs"}
+_KEYS = {
+    "select",
+    "ignore",
+    "fail-on",
+    "aws-checks",
+    "max-file-size",
+    "jobs",
+    "severity",
+    "per-file-ignores",
+    "rules",
+    "dialect",
+    "proofs",
+}
 
 
 class ConfigError(Exception):
@@ -100,10 +111,10 @@ def parse_table(table: dict[str, Any], where: str) -> Config:
             raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(_KEYS))})")
     fail_on = norm.get("fail-on", "error")
     if fail_on not in ("error", "warning"):
-        raise ConfigError(f"{where}: 'fail-on' must be \"error\" or \"warning\", not {fail_on!r}")
+        raise ConfigError(f'{where}: \'fail-on\' must be "error" or "warning", not {fail_on!r}')
     severity = norm.get("severity", {})
     if not isinstance(severity, dict) or any(v not in ("error", "warning", "info") for v in severity.values()):
-        raise ConfigError(f"{where}: [severity] maps rule names to \"error\", \"warning\" or \"info\"")
+        raise ConfigError(f'{where}: [severity] maps rule names to "error", "warning" or "info"')
     pfi = norm.get("per-file-ignores", {})
     if not isinstance(pfi, dict):
         raise ConfigError(f"{where}: [per-file-ignores] maps file globs to rule lists")

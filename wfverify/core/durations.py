@@ -23,5 +23,5 @@ def parse_duration(value: object) -> float | None:
         return float(value) if value >= 0 else None
     if isinstance(value, str) and _RE.match(value):
         number = re.match(r"\d+(\.\d+)?", value).group()  # type: ignore[union-attr]
-        return float(number) * _UNITS[value[len(number):]]
+        return float(number) * _UNITS[value[len(number) :]]
     return None

@@ -30,7 +30,7 @@ False
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from wfverify.core.expr import And, Arith, Cmp, Exists, Expr, In, IsType, Lit, Matches, Not, Opaque, Or, Var
@@ -42,7 +42,7 @@ _MISSING = object()
 UNDEFINED = object()
 
 _TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class AbsentVariable(Exception):
@@ -112,8 +112,14 @@ def _value(node: Expr, data: Any) -> Any:
     return evaluate(node, data)
 
 
-_ORDER = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
-          ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
+_ORDER = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
 
 
 def _compare(op: str, kind: str | None, left: Any, right: Any) -> bool:

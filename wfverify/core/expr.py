@@ -22,11 +22,23 @@ Semantics shared by every consumer:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 __all__ = [
-    "And", "Arith", "Cmp", "Exists", "Expr", "In", "IsType", "Lit", "Matches",
-    "Not", "Opaque", "Or", "Var", "variables",
+    "And",
+    "Arith",
+    "Cmp",
+    "Exists",
+    "Expr",
+    "In",
+    "IsType",
+    "Lit",
+    "Matches",
+    "Not",
+    "Opaque",
+    "Or",
+    "Var",
+    "variables",
 ]
 
 
@@ -48,36 +60,36 @@ class Var:
 @dataclass(frozen=True, slots=True)
 class Cmp:
     op: str  # == != < <= > >=
-    left: "Expr"
-    right: "Expr"
+    left: Expr
+    right: Expr
     type: str | None = None  # number, string, boolean, timestamp or None (same-type rule)
 
 
 @dataclass(frozen=True, slots=True)
 class Arith:
     op: str  # + - *
-    left: "Expr"
-    right: "Expr"
+    left: Expr
+    right: Expr
 
 
 @dataclass(frozen=True, slots=True)
 class And:
-    items: tuple["Expr", ...]
+    items: tuple[Expr, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Or:
-    items: tuple["Expr", ...]
+    items: tuple[Expr, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Not:
-    item: "Expr"
+    item: Expr
 
 
 @dataclass(frozen=True, slots=True)
 class In:
-    item: "Expr"
+    item: Expr
     values: tuple[Lit, ...]
 
 
@@ -111,7 +123,7 @@ class Opaque:
     text: str
 
 
-Expr = Union[Lit, Var, Cmp, Arith, And, Or, Not, In, Exists, IsType, Matches, Opaque]
+Expr = Lit | Var | Cmp | Arith | And | Or | Not | In | Exists | IsType | Matches | Opaque
 
 
 def variables(node: Expr) -> set[tuple[str, ...]]:

@@ -88,8 +88,7 @@ class Finding:
             "state": self.state,
             "witness": self.witness,
             "related": [
-                {"pointer": r.pointer, "message": r.message, "line": r.line, "column": r.column}
-                for r in self.related
+                {"pointer": r.pointer, "message": r.message, "line": r.line, "column": r.column} for r in self.related
             ],
         }
 

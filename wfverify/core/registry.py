@@ -113,5 +113,7 @@ def load_registry(extra_modules: Iterable[str] = ()) -> Registry:
                 for r in _collect(mod):
                     found[id(r)] = r
         except Exception as exc:  # a broken pack must be loud, naming where it came from
-            raise RegistryError(f"rule pack {value!r} from distribution {dist!r} failed to load: {type(exc).__name__}: {exc}") from exc
+            raise RegistryError(
+                f"rule pack {value!r} from distribution {dist!r} failed to load: {type(exc).__name__}: {exc}"
+            ) from exc
     return Registry(found.values())

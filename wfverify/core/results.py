@@ -26,7 +26,6 @@ class FileResult:
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
-
 @dataclass
 class Report:
     files: list[FileResult]

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.core.findings import Finding
-from wfverify.load.source import DEFAULT_MAX_BYTES, Document, read_document
 from wfverify.core.model import Workflow
+from wfverify.load.source import DEFAULT_MAX_BYTES, Document, read_document
 
 __all__ = ["LoadOptions", "LoadResult", "detect_dialect", "load_bytes", "SIDECAR_SUFFIX"]
 
@@ -48,29 +48,44 @@ def detect_dialect(data: Any) -> str | None:
     return None
 
 
-def load_bytes(raw: bytes, name: str, options: LoadOptions = LoadOptions(),
-               sidecar: tuple[bytes, str] | None = None) -> LoadResult:
+def load_bytes(
+    raw: bytes, name: str, options: LoadOptions = LoadOptions(), sidecar: tuple[bytes, str] | None = None
+) -> LoadResult:
     """Load one file's content. ``sidecar`` is the raw annotation file and its name, if any."""
     doc, problems = read_document(raw, name, options.max_bytes)
     findings = [
         Finding(p.message, p.pointer, rule=p.rule, line=p.line, column=p.column)
-        for p in problems if p.rule != "duplicate-key"
+        for p in problems
+        if p.rule != "duplicate-key"
     ]
     duplicates = [p for p in problems if p.rule == "duplicate-key"]
     if doc is None:
         return LoadResult(None, None, None, findings)
     dialect = options.dialect or detect_dialect(doc.data)
     if dialect is None:
-        what = type(doc.data).__name__ if not isinstance(doc.data, dict) else "a mapping without 'workflow', 'States' or 'specVersion'"
-        findings.append(Finding(
-            f"not a workflow definition wfverify knows: found {what}; expected Amazon States Language "
-            "(StartAt, States) or the native format (workflow, start, states)", "", rule="unknown-dialect"))
+        what = (
+            type(doc.data).__name__
+            if not isinstance(doc.data, dict)
+            else "a mapping without 'workflow', 'States' or 'specVersion'"
+        )
+        findings.append(
+            Finding(
+                f"not a workflow definition wfverify knows: found {what}; expected Amazon States Language "
+                "(StartAt, States) or the native format (workflow, start, states)",
+                "",
+                rule="unknown-dialect",
+            )
+        )
         return LoadResult(doc, None, None, findings)
     builder = _builder(dialect)
     if builder is None:
-        findings.append(Finding(
-            f"the {dialect} dialect is not supported yet; check Amazon States Language or native files", "",
-            rule="unknown-dialect"))
+        findings.append(
+            Finding(
+                f"the {dialect} dialect is not supported yet; check Amazon States Language or native files",
+                "",
+                rule="unknown-dialect",
+            )
+        )
         return LoadResult(doc, None, dialect, findings)
     side = _read_sidecar(sidecar, findings) if sidecar else None
     workflow, built = builder(doc, options, duplicates, side)
@@ -81,9 +96,11 @@ def load_bytes(raw: bytes, name: str, options: LoadOptions = LoadOptions(),
 def _builder(dialect: str) -> Any:
     if dialect == "native":
         from wfverify.load.native import build
+
         return build
     if dialect == "asl":
         from wfverify.load.asl import build
+
         return build
     return None
 

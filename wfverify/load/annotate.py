@@ -20,8 +20,14 @@ def apply_sidecar(workflow: Workflow, sidecar: Any) -> tuple[Workflow, list[Find
         if state is None:
             close = _closest(name, list(states))
             hint = f"; did you mean {close!r}?" if close else ""
-            findings.append(sidecar.finding(f"the sidecar annotates state {name!r}, which the definition lacks{hint}",
-                                            ann.pointer, rule="unknown-target", state=name))
+            findings.append(
+                sidecar.finding(
+                    f"the sidecar annotates state {name!r}, which the definition lacks{hint}",
+                    ann.pointer,
+                    rule="unknown-target",
+                    state=name,
+                )
+            )
             continue
         changes: dict[str, Any] = {}
         for key in ("compensate", "compensation", "idempotent", "side_effects"):
@@ -34,13 +40,17 @@ def apply_sidecar(workflow: Workflow, sidecar: Any) -> tuple[Workflow, list[Find
             changes["release"] = ann.release
         states[name] = replace(state, **changes)
         if ann.compensate and ann.compensate not in states:
-            findings.append(sidecar.finding(f"'compensate' names {ann.compensate!r}, which the definition lacks",
-                                            ann.fields.get("compensate", ann.pointer), rule="unknown-target",
-                                            state=name))
+            findings.append(
+                sidecar.finding(
+                    f"'compensate' names {ann.compensate!r}, which the definition lacks",
+                    ann.fields.get("compensate", ann.pointer),
+                    rule="unknown-target",
+                    state=name,
+                )
+            )
     inputs = dict(workflow.inputs)
     inputs.update(sidecar.inputs)
-    annotated = replace(workflow, states=states, inputs=inputs, concurrent=sidecar.concurrent, annotated=True,
-                        _memo={})
+    annotated = replace(workflow, states=states, inputs=inputs, concurrent=sidecar.concurrent, annotated=True, _memo={})
     return annotated, findings
 
 

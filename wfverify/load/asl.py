@@ -19,27 +19,54 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from wfverify.core.findings import Finding
+from wfverify.core.model import Dialect, PathExpr, Scope, State, StateKind, Transition, Workflow
 from wfverify.load.asl_paths import is_jsonata_like
 from wfverify.load.asl_schema import FIELDS, state_checker, top_checker
 from wfverify.load.jsonpos import escape
-from wfverify.core.model import Dialect, PathExpr, Scope, State, StateKind, Transition, Workflow
 
 __all__ = ["build"]
 
-_KINDS = {"Pass": StateKind.PASS, "Task": StateKind.TASK, "Choice": StateKind.CHOICE, "Wait": StateKind.WAIT,
-          "Succeed": StateKind.SUCCEED, "Fail": StateKind.FAIL, "Parallel": StateKind.PARALLEL, "Map": StateKind.MAP}
-_EXCLUSIVE = [("TimeoutSeconds", "TimeoutSecondsPath"), ("HeartbeatSeconds", "HeartbeatSecondsPath"),
-              ("Error", "ErrorPath"), ("Cause", "CausePath"), ("Items", "ItemsPath"),
-              ("MaxConcurrency", "MaxConcurrencyPath"), ("ToleratedFailureCount", "ToleratedFailureCountPath"),
-              ("ToleratedFailurePercentage", "ToleratedFailurePercentagePath"), ("Parameters", "ItemSelector")]
-_NESTED_EXCLUSIVE = {"ItemReader/ReaderConfig": [("MaxItems", "MaxItemsPath")],
-                     "ItemBatcher": [("MaxItemsPerBatch", "MaxItemsPerBatchPath"),
-                                     ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath")]}
+_KINDS = {
+    "Pass": StateKind.PASS,
+    "Task": StateKind.TASK,
+    "Choice": StateKind.CHOICE,
+    "Wait": StateKind.WAIT,
+    "Succeed": StateKind.SUCCEED,
+    "Fail": StateKind.FAIL,
+    "Parallel": StateKind.PARALLEL,
+    "Map": StateKind.MAP,
+}
+_EXCLUSIVE = [
+    ("TimeoutSeconds", "TimeoutSecondsPath"),
+    ("HeartbeatSeconds", "HeartbeatSecondsPath"),
+    ("Error", "ErrorPath"),
+    ("Cause", "CausePath"),
+    ("Items", "ItemsPath"),
+    ("MaxConcurrency", "MaxConcurrencyPath"),
+    ("ToleratedFailureCount", "ToleratedFailureCountPath"),
+    ("ToleratedFailurePercentage", "ToleratedFailurePercentagePath"),
+    ("Parameters", "ItemSelector"),
+]
+_NESTED_EXCLUSIVE = {
+    "ItemReader/ReaderConfig": [("MaxItems", "MaxItemsPath")],
+    "ItemBatcher": [
+        ("MaxItemsPerBatch", "MaxItemsPerBatchPath"),
+        ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"),
+    ],
+}
 _FLOWING = {"Pass", "Task", "Wait", "Parallel", "Map"}
 #: JSONPath-state fields holding a JSONPath (InputPath...) or a reference path (ResultPath...)
 _JSONPATH_FIELDS = ("InputPath", "OutputPath")
-_REFERENCE_FIELDS = ("ItemsPath", "TimeoutSecondsPath", "HeartbeatSecondsPath", "SecondsPath", "TimestampPath",
-                     "MaxConcurrencyPath", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath")
+_REFERENCE_FIELDS = (
+    "ItemsPath",
+    "TimeoutSecondsPath",
+    "HeartbeatSecondsPath",
+    "SecondsPath",
+    "TimestampPath",
+    "MaxConcurrencyPath",
+    "ToleratedFailureCountPath",
+    "ToleratedFailurePercentagePath",
+)
 _TEMPLATE_FIELDS = ("Parameters", "ResultSelector", "ItemSelector", "Credentials", "Assign")
 _ACTIVITY = re.compile(r"^arn:[^:]+:states:[^:]*:[^:]*:activity:")
 _LAMBDA = re.compile(r"^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(:(.*))?$")
@@ -72,9 +99,14 @@ def build(doc: Any, options: Any, duplicates: list[Any], sidecar: Any) -> tuple[
         pending += _build_body(body, states, scopes, findings, top_language, aws)
     timeout = data.get("TimeoutSeconds") if isinstance(data.get("TimeoutSeconds"), int) else None
     workflow = Workflow(
-        name=str(data.get("Comment", ""))[:80], dialect=Dialect.ASL, states=states, scopes=scopes,
-        timeout=float(timeout) if timeout is not None else None, annotated=sidecar is not None,
-        query_language=top_language, source=doc,
+        name=str(data.get("Comment", ""))[:80],
+        dialect=Dialect.ASL,
+        states=states,
+        scopes=scopes,
+        timeout=float(timeout) if timeout is not None else None,
+        annotated=sidecar is not None,
+        query_language=top_language,
+        source=doc,
     )
     if sidecar is not None:
         from wfverify.load.annotate import apply_sidecar
@@ -87,29 +119,54 @@ def build(doc: Any, options: Any, duplicates: list[Any], sidecar: Any) -> tuple[
 def _duplicate(problem: Any) -> Finding:
     parent, _, key = problem.pointer.rpartition("/")
     if parent.endswith("/States"):
-        return Finding(f"state name {key!r} is used twice in this States object; the first one is kept: rename one",
-                       problem.pointer, state=key, rule="duplicate-state", line=problem.line, column=problem.column)
+        return Finding(
+            f"state name {key!r} is used twice in this States object; the first one is kept: rename one",
+            problem.pointer,
+            state=key,
+            rule="duplicate-state",
+            line=problem.line,
+            column=problem.column,
+        )
     return Finding(problem.message, problem.pointer, rule="schema-violation", line=problem.line, column=problem.column)
 
 
-def _build_body(body: _Body, states: dict[str, State], scopes: dict[str, Scope], findings: list[Finding],
-                top_language: str, aws: bool) -> list[_Body]:
+def _build_body(
+    body: _Body,
+    states: dict[str, State],
+    scopes: dict[str, Scope],
+    findings: list[Finding],
+    top_language: str,
+    aws: bool,
+) -> list[_Body]:
     raw_states = body.data.get("States")
     names: list[str] = []
     nested: list[_Body] = []
-    for name, raw in (raw_states.items() if isinstance(raw_states, dict) else []):
+    for name, raw in raw_states.items() if isinstance(raw_states, dict) else []:
         p = f"{body.id}/States/{escape(name)}"
         if name in states:
-            findings.append(Finding(f"state name {name!r} is already used at {states[name].pointer}; names are unique "
-                                    "in the whole state machine, branches and iterators included: rename one",
-                                    p, state=name, rule="duplicate-state"))
+            findings.append(
+                Finding(
+                    f"state name {name!r} is already used at {states[name].pointer}; names are unique "
+                    "in the whole state machine, branches and iterators included: rename one",
+                    p,
+                    state=name,
+                    rule="duplicate-state",
+                )
+            )
             continue
         if len(name) > 80:
-            findings.append(Finding(f"state name is {len(name)} characters; Step Functions allows at most 80", p,
-                                    state=name, rule="schema-violation"))
+            findings.append(
+                Finding(
+                    f"state name is {len(name)} characters; Step Functions allows at most 80",
+                    p,
+                    state=name,
+                    rule="schema-violation",
+                )
+            )
         if not isinstance(raw, dict):
-            findings.append(Finding(f"state {name!r} must be an object with a 'Type'", p, state=name,
-                                    rule="schema-violation"))
+            findings.append(
+                Finding(f"state {name!r} must be an object with a 'Type'", p, state=name, rule="schema-violation")
+            )
             raw = {}
         language = raw.get("QueryLanguage") if raw.get("QueryLanguage") in ("JSONPath", "JSONata") else body.language
         builder = _StateBuilder(name, raw, p, body.id, language, aws)
@@ -120,8 +177,9 @@ def _build_body(body: _Body, states: dict[str, State], scopes: dict[str, Scope],
         names.append(name)
         nested += bodies
     start = body.data.get("StartAt")
-    scopes[body.id] = Scope(body.id, start if isinstance(start, str) else "", tuple(names), body.owner, body.kind,
-                            f"{body.id}/StartAt")
+    scopes[body.id] = Scope(
+        body.id, start if isinstance(start, str) else "", tuple(names), body.owner, body.kind, f"{body.id}/StartAt"
+    )
     return nested
 
 
@@ -143,8 +201,9 @@ class _StateBuilder:
         raw, p = self.raw, self.p
         if self.type not in _KINDS:
             shown = "no Type" if self.type is None else f"Type {self.type!r}"
-            self.report(f"state {self.name!r} has {shown}; use one of {', '.join(_KINDS)}",
-                        f"{p}/Type" if "Type" in raw else p)
+            self.report(
+                f"state {self.name!r} has {shown}; use one of {', '.join(_KINDS)}", f"{p}/Type" if "Type" in raw else p
+            )
             return
         what = f"{self.type} state '{self.name}'"
         known = {self.type: FIELDS[self.type][self.language]}
@@ -171,11 +230,16 @@ class _StateBuilder:
         if self.type == "Wait":
             found = [k for k in ("Seconds", "SecondsPath", "Timestamp", "TimestampPath") if k in raw]
             if len(found) != 1:
-                self.report(f"a Wait state takes exactly one of Seconds, SecondsPath, Timestamp, TimestampPath; "
-                            f"found {', '.join(found) or 'none'}", f"{p}/{found[1]}" if len(found) > 1 else p)
+                self.report(
+                    f"a Wait state takes exactly one of Seconds, SecondsPath, Timestamp, TimestampPath; "
+                    f"found {', '.join(found) or 'none'}",
+                    f"{p}/{found[1]}" if len(found) > 1 else p,
+                )
         if self.type == "Map" and ("ItemProcessor" in raw) == ("Iterator" in raw):
-            self.report("a Map state needs exactly one of ItemProcessor or Iterator",
-                        f"{p}/Iterator" if "Iterator" in raw else p)
+            self.report(
+                "a Map state needs exactly one of ItemProcessor or Iterator",
+                f"{p}/Iterator" if "Iterator" in raw else p,
+            )
         if self.type == "Task" and isinstance(raw.get("Resource"), str):
             self._check_resource(raw["Resource"])
 
@@ -195,13 +259,19 @@ class _StateBuilder:
         if "${" in neutral:
             self.report(f"Resource {resource!r} has an unclosed ${{placeholder}}", where)
         elif not _ARN.match(neutral):
-            self.report(f"Resource {resource!r} is not an ARN; Step Functions needs an ARN or a ${{Placeholder}} "
-                        "(use --no-aws-checks for other engines)", where)
+            self.report(
+                f"Resource {resource!r} is not an ARN; Step Functions needs an ARN or a ${{Placeholder}} "
+                "(use --no-aws-checks for other engines)",
+                where,
+            )
         else:
             m = _LAMBDA.match(neutral)
             if m and m.group(2) is not None and not re.fullmatch(r"\$LATEST|[A-Za-z0-9_-]+", m.group(3) or ""):
-                self.report(f"Lambda alias or version {m.group(3)!r} in Resource is not valid "
-                            "(letters, digits, - and _, or $LATEST)", where)
+                self.report(
+                    f"Lambda alias or version {m.group(3)!r} in Resource is not valid "
+                    "(letters, digits, - and _, or $LATEST)",
+                    where,
+                )
 
     # -- paths ----------------------------------------------------------------
     def collect_paths(self) -> None:
@@ -225,8 +295,11 @@ class _StateBuilder:
         for key in ("ItemReader", "ResultWriter"):
             if isinstance(raw.get(key), dict):
                 self._template(raw[key].get("Parameters"), f"{p}/{key}/Parameters")
-        for where in ("ItemReader/ReaderConfig/MaxItemsPath", "ItemBatcher/MaxItemsPerBatchPath",
-                      "ItemBatcher/MaxInputBytesPerBatchPath"):
+        for where in (
+            "ItemReader/ReaderConfig/MaxItemsPath",
+            "ItemBatcher/MaxItemsPerBatchPath",
+            "ItemBatcher/MaxInputBytesPerBatchPath",
+        ):
             value = self._at(where)
             if isinstance(value, str):
                 self.paths.append(PathExpr(value, "reference-path", f"{p}/{where}"))
@@ -245,14 +318,20 @@ class _StateBuilder:
                 for key, item in node.items():
                     child = f"{where}/{escape(key)}"
                     if key.endswith(".$") and key[:-2] in node:
-                        self.report(f"'{key}' and '{key[:-2]}' both produce the field '{key[:-2]}' once '.$' is "
-                                    "removed: keep one", child)
+                        self.report(
+                            f"'{key}' and '{key[:-2]}' both produce the field '{key[:-2]}' once '.$' is "
+                            "removed: keep one",
+                            child,
+                        )
                     if key.endswith(".$"):
                         if isinstance(item, str):
                             self.paths.append(PathExpr(item, "payload", child))
                         else:
-                            self.report(f"'{key}' ends in '.$', so its value must be a path or intrinsic string",
-                                        child, "invalid-path")
+                            self.report(
+                                f"'{key}' ends in '.$', so its value must be a path or intrinsic string",
+                                child,
+                                "invalid-path",
+                            )
                     else:
                         stack.append((item, child))
             elif isinstance(node, list):

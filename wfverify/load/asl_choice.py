@@ -22,8 +22,12 @@ from wfverify.load.jsonpos import escape
 __all__ = ["convert_rule", "OPERATORS", "path_to_var"]
 
 _OPS = {"Equals": "==", "LessThan": "<", "GreaterThan": ">", "LessThanEquals": "<=", "GreaterThanEquals": ">="}
-_TYPES = {"String": ("string", str), "Numeric": ("number", (int, float)), "Boolean": ("boolean", bool),
-          "Timestamp": ("timestamp", str)}
+_TYPES = {
+    "String": ("string", str),
+    "Numeric": ("number", (int, float)),
+    "Boolean": ("boolean", bool),
+    "Timestamp": ("timestamp", str),
+}
 #: operator name -> (comparison op or special, operand type, value compared with a path?)
 OPERATORS: dict[str, tuple[str, str, bool]] = {}
 for _prefix, (_type, _) in _TYPES.items():
@@ -33,8 +37,14 @@ for _prefix, (_type, _) in _TYPES.items():
         OPERATORS[f"{_prefix}{_name}"] = (_op, _type, False)
         OPERATORS[f"{_prefix}{_name}Path"] = (_op, _type, True)
 OPERATORS["StringMatches"] = ("matches", "string", False)
-for _t, _kind in (("Null", "null"), ("Present", "present"), ("Numeric", "number"), ("String", "string"),
-                  ("Boolean", "boolean"), ("Timestamp", "timestamp")):
+for _t, _kind in (
+    ("Null", "null"),
+    ("Present", "present"),
+    ("Numeric", "number"),
+    ("String", "string"),
+    ("Boolean", "boolean"),
+    ("Timestamp", "timestamp"),
+):
     OPERATORS[f"Is{_t}"] = ("is", _kind, False)
 
 Report = Callable[[str, str, str], None]  # (message, pointer, rule name)
@@ -79,8 +89,11 @@ def convert_rule(rule: Any, pointer: str, top: bool, jsonata: bool, report: Repo
     combinators = [k for k in ("And", "Or", "Not") if k in rule]
     operators = [k for k in rule if k in OPERATORS]
     if combinators and (operators or "Variable" in rule):
-        report("a choice rule is either a comparison (Variable + operator) or And/Or/Not, not both",
-               pointer, "schema-violation")
+        report(
+            "a choice rule is either a comparison (Variable + operator) or And/Or/Not, not both",
+            pointer,
+            "schema-violation",
+        )
         return None
     if len(combinators) > 1:
         report(f"a choice rule takes one of And, Or, Not; found {', '.join(combinators)}", pointer, "schema-violation")
@@ -93,8 +106,11 @@ def convert_rule(rule: Any, pointer: str, top: bool, jsonata: bool, report: Repo
 def _jsonata_rule(rule: dict[str, Any], pointer: str, top: bool, report: Report) -> Expr | None:
     for key in rule:
         if key not in ("Condition", "Next", "Assign", "Output", "Comment"):
-            report(f"unknown field '{key}' in a JSONata choice rule (use 'Condition')", f"{pointer}/{escape(key)}",
-                   "schema-violation")
+            report(
+                f"unknown field '{key}' in a JSONata choice rule (use 'Condition')",
+                f"{pointer}/{escape(key)}",
+                "schema-violation",
+            )
     cond = rule.get("Condition")
     if cond is None:
         report("a JSONata choice rule needs 'Condition'", pointer, "schema-violation")
@@ -138,8 +154,11 @@ def _comparison(rule: dict[str, Any], operators: list[str], pointer: str, report
         return None
     if len(operators) != 1:
         found = ", ".join(operators) or "none"
-        report(f"a comparison takes exactly one operator (StringEquals, NumericLessThan, IsPresent...); found {found}",
-               pointer, "schema-violation")
+        report(
+            f"a comparison takes exactly one operator (StringEquals, NumericLessThan, IsPresent...); found {found}",
+            pointer,
+            "schema-violation",
+        )
         return None
     name = operators[0]
     op, kind, with_path = OPERATORS[name]
@@ -159,7 +178,9 @@ def _comparison(rule: dict[str, Any], operators: list[str], pointer: str, report
             present = Exists(Var(var.path)) if isinstance(var, Var) else Opaque(f"IsPresent {variable}")
             return present if value else Not(present)
         return IsType(var, kind, value) if isinstance(var, Var) else Opaque(f"{name} {variable}")
-    expected = _TYPES[{"string": "String", "number": "Numeric", "boolean": "Boolean", "timestamp": "Timestamp"}[kind]][1]
+    expected = _TYPES[{"string": "String", "number": "Numeric", "boolean": "Boolean", "timestamp": "Timestamp"}[kind]][
+        1
+    ]
     if not isinstance(value, expected) or (kind == "number" and isinstance(value, bool)):
         report(f"'{name}' compares with a {kind} value, not {value!r}", where, "schema-violation")
         return None

@@ -6,20 +6,37 @@ import re
 from typing import Any
 
 from wfverify.core.expr import Arith, Lit, Var
-from wfverify.load.asl_choice import convert_rule, path_to_var
 from wfverify.core.model import (
-    ALL_ERRORS, Assignment, Catcher, ChoiceRule, Retrier, State, StateKind, Transition, TransitionKind,
+    ALL_ERRORS,
+    Assignment,
+    Catcher,
+    ChoiceRule,
+    Retrier,
+    State,
+    StateKind,
+    Transition,
+    TransitionKind,
 )
+from wfverify.load.asl_choice import convert_rule, path_to_var
 
 __all__ = ["state_from_asl"]
 
-_KINDS = {"Pass": StateKind.PASS, "Task": StateKind.TASK, "Choice": StateKind.CHOICE, "Wait": StateKind.WAIT,
-          "Succeed": StateKind.SUCCEED, "Fail": StateKind.FAIL, "Parallel": StateKind.PARALLEL, "Map": StateKind.MAP}
+_KINDS = {
+    "Pass": StateKind.PASS,
+    "Task": StateKind.TASK,
+    "Choice": StateKind.CHOICE,
+    "Wait": StateKind.WAIT,
+    "Succeed": StateKind.SUCCEED,
+    "Fail": StateKind.FAIL,
+    "Parallel": StateKind.PARALLEL,
+    "Map": StateKind.MAP,
+}
 
 
 def _errors(value: Any) -> tuple[str, ...]:
-    names = tuple(ALL_ERRORS if e == "States.ALL" else e for e in (value if isinstance(value, list) else [])
-                  if isinstance(e, str))
+    names = tuple(
+        ALL_ERRORS if e == "States.ALL" else e for e in (value if isinstance(value, list) else []) if isinstance(e, str)
+    )
     return names or (ALL_ERRORS,)
 
 
@@ -39,15 +56,17 @@ def _retriers(raw: Any, p: str) -> tuple[Retrier, ...]:
         attempts = r.get("MaxAttempts", 3)
         interval = _number(r.get("IntervalSeconds", 1))
         rate = _number(r.get("BackoffRate", 2.0))
-        out.append(Retrier(
-            errors=_errors(r.get("ErrorEquals")),
-            max_attempts=attempts if isinstance(attempts, int) and not isinstance(attempts, bool) else 3,
-            interval=interval if interval is not None else 1.0,  # ${Placeholder}: the spec's default
-            backoff_rate=rate if rate is not None else 2.0,
-            max_delay=_number(r.get("MaxDelaySeconds")),
-            jitter=r.get("JitterStrategy") == "FULL",
-            pointer=f"{p}/Retry/{i}",
-        ))
+        out.append(
+            Retrier(
+                errors=_errors(r.get("ErrorEquals")),
+                max_attempts=attempts if isinstance(attempts, int) and not isinstance(attempts, bool) else 3,
+                interval=interval if interval is not None else 1.0,  # ${Placeholder}: the spec's default
+                backoff_rate=rate if rate is not None else 2.0,
+                max_delay=_number(r.get("MaxDelaySeconds")),
+                jitter=r.get("JitterStrategy") == "FULL",
+                pointer=f"{p}/Retry/{i}",
+            )
+        )
     return tuple(out)
 
 
@@ -67,7 +86,7 @@ def _counter_assignments(b: Any) -> list[Assignment]:
     """
     raw, p, out = b.raw, b.p, []
     assign = raw.get("Assign")
-    for key, value in (assign.items() if isinstance(assign, dict) else []):
+    for key, value in assign.items() if isinstance(assign, dict) else []:
         name = key[:-2] if key.endswith(".$") else key
         expr = _value_expr(value, key.endswith(".$"))
         out.append(Assignment(f"${name}", expr, f"{p}/Assign/{key}", str(value)))
@@ -148,8 +167,9 @@ def data_effect(b: Any) -> tuple[bool, tuple[tuple[str, ...], ...], tuple[str, .
     return keeps, tuple(writes + variables), root
 
 
-def _result_path(rp: Any, given: bool, keys: list[str] | None, result_is_input: bool
-                 ) -> tuple[bool, list[tuple[str, ...]]]:
+def _result_path(
+    rp: Any, given: bool, keys: list[str] | None, result_is_input: bool
+) -> tuple[bool, list[tuple[str, ...]]]:
     if given and rp is None:
         return True, []  # ResultPath null: the result is discarded
     if rp == "$":
@@ -222,18 +242,30 @@ def state_from_asl(b: Any) -> tuple[State, list[Any]]:
     seconds = _number(raw.get("Seconds"))
     keeps, writes, root = data_effect(b)
     state = State(
-        name=name, kind=kind, pointer=p, scope=b.scope,
+        name=name,
+        kind=kind,
+        pointer=p,
+        scope=b.scope,
         next=raw.get("Next") if isinstance(raw.get("Next"), str) else None,
         end=raw.get("End") is True,
-        transitions=tuple(transitions), choices=tuple(choices),
+        transitions=tuple(transitions),
+        choices=tuple(choices),
         default=raw.get("Default") if isinstance(raw.get("Default"), str) else None,
-        retry=_retriers(raw.get("Retry"), p), catch=tuple(catchers),
-        timeout=timeout, heartbeat=heartbeat, timeout_is_dynamic=t_dyn or h_dyn, waits_on_outside=waits,
+        retry=_retriers(raw.get("Retry"), p),
+        catch=tuple(catchers),
+        timeout=timeout,
+        heartbeat=heartbeat,
+        timeout_is_dynamic=t_dyn or h_dyn,
+        waits_on_outside=waits,
         branches=tuple(x.id for x in bodies),
         items=raw.get("ItemsPath") or raw.get("Items"),
         max_concurrency=max_conc if isinstance(max_conc, int) and not isinstance(max_conc, bool) else None,
-        action=resource, assignments=tuple(_counter_assignments(b)), paths=tuple(b.paths),
-        keeps_input=keeps, writes=writes, output_root=root,
+        action=resource,
+        assignments=tuple(_counter_assignments(b)),
+        paths=tuple(b.paths),
+        keeps_input=keeps,
+        writes=writes,
+        output_root=root,
         error=raw.get("Error") if isinstance(raw.get("Error"), str) else None,
         cause=raw.get("Cause") if isinstance(raw.get("Cause"), str) else None,
         duration=seconds,

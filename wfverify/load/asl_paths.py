@@ -22,8 +22,15 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["check_jsonpath", "check_reference_path", "check_intrinsic", "check_jsonata", "check_payload_value",
-           "INTRINSICS", "is_jsonata_like"]
+__all__ = [
+    "check_jsonpath",
+    "check_reference_path",
+    "check_intrinsic",
+    "check_jsonata",
+    "check_payload_value",
+    "INTRINSICS",
+    "is_jsonata_like",
+]
 
 _NAME = re.compile(r"[^.\[\]\s()'\"]+")
 _INDEX = re.compile(r"-?\d+")
@@ -33,10 +40,23 @@ _VARIABLE = re.compile(r"\$[A-Za-z_][A-Za-z0-9_]*")
 
 #: name -> (fewest, most) arguments (``None``: no upper bound)
 INTRINSICS: dict[str, tuple[int, int | None]] = {
-    "Format": (1, None), "StringToJson": (1, 1), "JsonToString": (1, 1), "Array": (0, None),
-    "ArrayPartition": (2, 2), "ArrayContains": (2, 2), "ArrayRange": (3, 3), "ArrayGetItem": (2, 2),
-    "ArrayLength": (1, 1), "ArrayUnique": (1, 1), "Base64Encode": (1, 1), "Base64Decode": (1, 1),
-    "Hash": (2, 2), "JsonMerge": (3, 3), "MathRandom": (2, 3), "MathAdd": (2, 2), "StringSplit": (2, 2),
+    "Format": (1, None),
+    "StringToJson": (1, 1),
+    "JsonToString": (1, 1),
+    "Array": (0, None),
+    "ArrayPartition": (2, 2),
+    "ArrayContains": (2, 2),
+    "ArrayRange": (3, 3),
+    "ArrayGetItem": (2, 2),
+    "ArrayLength": (1, 1),
+    "ArrayUnique": (1, 1),
+    "Base64Encode": (1, 1),
+    "Base64Decode": (1, 1),
+    "Hash": (2, 2),
+    "JsonMerge": (3, 3),
+    "MathRandom": (2, 3),
+    "MathAdd": (2, 2),
+    "StringSplit": (2, 2),
     "UUID": (0, 0),
 }
 #: functions whose arguments must be numbers or paths (the service rejects other literals)
@@ -186,7 +206,7 @@ def check_intrinsic(text: str) -> str | None:
     end = _balanced(text, m.end() - 1)
     if end != len(text):
         return f"States.{name}(...) has unbalanced parentheses or text after the call"
-    args = _split_args(text[m.end():-1])
+    args = _split_args(text[m.end() : -1])
     if args is None:
         return f"States.{name}(...) has an unterminated string literal"
     low, high = INTRINSICS[name]

@@ -25,8 +25,12 @@ JSONATA = {"type": "string", "pattern": r"^\{%[\s\S]*%\}$"}
 _STR = {"type": "string"}
 _NAME = {"type": "string", "minLength": 1}
 #: A CloudFormation intrinsic left in a DefinitionString template: {"Ref": ...}, {"Fn::GetAtt": [...]}.
-_CFN_INTRINSIC = {"type": "object", "minProperties": 1, "maxProperties": 1,
-                  "propertyNames": {"pattern": "^(Ref|Fn::[A-Za-z]+)$"}}
+_CFN_INTRINSIC = {
+    "type": "object",
+    "minProperties": 1,
+    "maxProperties": 1,
+    "propertyNames": {"pattern": "^(Ref|Fn::[A-Za-z]+)$"},
+}
 
 
 def _or_placeholder(schema: dict[str, Any], jsonata: bool = False) -> dict[str, Any]:
@@ -43,7 +47,9 @@ _ERRORS = {"type": "array", "items": _NAME, "minItems": 1}
 
 def _retrier(jsonata: bool) -> dict[str, Any]:
     return {
-        "type": "object", "required": ["ErrorEquals"], "additionalProperties": False,
+        "type": "object",
+        "required": ["ErrorEquals"],
+        "additionalProperties": False,
         "properties": {
             "ErrorEquals": _ERRORS,
             "IntervalSeconds": _or_placeholder({"type": "integer"}),
@@ -66,20 +72,27 @@ def _body(distributed_ok: bool) -> dict[str, Any]:
     props: dict[str, Any] = {"StartAt": _NAME, "States": {"type": "object", "minProperties": 1}, "Comment": _STR}
     if distributed_ok:
         props["ProcessorConfig"] = {
-            "type": "object", "additionalProperties": False,
-            "properties": {"Mode": {"enum": ["INLINE", "DISTRIBUTED"]}, "ExecutionType": {"enum": ["STANDARD", "EXPRESS"]}},
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "Mode": {"enum": ["INLINE", "DISTRIBUTED"]},
+                "ExecutionType": {"enum": ["STANDARD", "EXPRESS"]},
+            },
         }
     return {"type": "object", "required": ["StartAt", "States"], "additionalProperties": False, "properties": props}
 
 
 def _item_reader(jsonata: bool) -> dict[str, Any]:
     return {
-        "type": "object", "required": ["Resource"], "additionalProperties": False,
+        "type": "object",
+        "required": ["Resource"],
+        "additionalProperties": False,
         "properties": {
             "Resource": _STR,
             ("Arguments" if jsonata else "Parameters"): _ANY,
             "ReaderConfig": {
-                "type": "object", "additionalProperties": False,
+                "type": "object",
+                "additionalProperties": False,
                 "properties": {
                     "InputType": {"enum": ["CSV", "JSON", "JSONL", "MANIFEST", "PARQUET"]},
                     "CSVHeaderLocation": {"enum": ["FIRST_ROW", "GIVEN"]},
@@ -95,10 +108,13 @@ def _item_reader(jsonata: bool) -> dict[str, Any]:
 
 
 _ITEM_BATCHER = {
-    "type": "object", "additionalProperties": False,
+    "type": "object",
+    "additionalProperties": False,
     "properties": {
-        "MaxItemsPerBatch": _or_placeholder(_INT0, True), "MaxItemsPerBatchPath": _STR,
-        "MaxInputBytesPerBatch": _or_placeholder(_INT0, True), "MaxInputBytesPerBatchPath": _STR,
+        "MaxItemsPerBatch": _or_placeholder(_INT0, True),
+        "MaxItemsPerBatchPath": _STR,
+        "MaxInputBytesPerBatch": _or_placeholder(_INT0, True),
+        "MaxInputBytesPerBatchPath": _STR,
         "BatchInput": _ANY,
     },
 }
@@ -106,13 +122,19 @@ _ITEM_BATCHER = {
 
 def _result_writer(jsonata: bool) -> dict[str, Any]:
     return {
-        "type": "object", "additionalProperties": False,
+        "type": "object",
+        "additionalProperties": False,
         "properties": {
-            "Resource": _STR, ("Arguments" if jsonata else "Parameters"): _ANY,
-            "WriterConfig": {"type": "object", "additionalProperties": False, "properties": {
-                "OutputType": {"enum": ["JSON", "JSONL"]},
-                "Transformation": {"enum": ["NONE", "COMPACT", "FLATTEN"]},
-            }},
+            "Resource": _STR,
+            ("Arguments" if jsonata else "Parameters"): _ANY,
+            "WriterConfig": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "OutputType": {"enum": ["JSON", "JSONL"]},
+                    "Transformation": {"enum": ["NONE", "COMPACT", "FLATTEN"]},
+                },
+            },
         },
     }
 
@@ -120,31 +142,51 @@ def _result_writer(jsonata: bool) -> dict[str, Any]:
 def _fields(kind: str, jsonata: bool) -> dict[str, Any]:
     """The fields one state type accepts in one query language."""
     seconds = _or_placeholder({"type": "integer", "minimum": 0}, jsonata)
-    common: dict[str, Any] = {"Type": {"const": kind}, "Comment": _STR, "QueryLanguage": {"enum": ["JSONPath", "JSONata"]}}
+    common: dict[str, Any] = {
+        "Type": {"const": kind},
+        "Comment": _STR,
+        "QueryLanguage": {"enum": ["JSONPath", "JSONata"]},
+    }
     flow = {"Next": _NAME, "End": {"const": True}}
     io_path = {} if jsonata else {"InputPath": _PATH_OR_NULL, "OutputPath": _PATH_OR_NULL}
     output = {"Output": _ANY} if jsonata else {}
     result = {} if jsonata else {"ResultPath": _PATH_OR_NULL, "ResultSelector": _OBJ}
     args = {"Arguments": _ANY} if jsonata else {"Parameters": _ANY}
     assign = {"Assign": _OBJ}
-    errors = {"Retry": {"type": "array", "items": _retrier(jsonata)}, "Catch": {"type": "array", "items": _catcher(jsonata)}}
+    errors = {
+        "Retry": {"type": "array", "items": _retrier(jsonata)},
+        "Catch": {"type": "array", "items": _catcher(jsonata)},
+    }
     f: dict[str, Any] = dict(common)
     if kind == "Pass":
-        f.update(flow, **io_path, **output, **assign, **({} if jsonata else {"Parameters": _ANY, "ResultPath": _PATH_OR_NULL}),
-                 Result=_ANY)
+        f.update(
+            flow,
+            **io_path,
+            **output,
+            **assign,
+            **({} if jsonata else {"Parameters": _ANY, "ResultPath": _PATH_OR_NULL}),
+            Result=_ANY,
+        )
     elif kind == "Task":
-        f.update(flow, **io_path, **output, **result, **args, **assign, **errors,
-                 Resource={"anyOf": [_STR, _CFN_INTRINSIC]},
-                 TimeoutSeconds=_or_placeholder({"type": "integer", "minimum": 1}, jsonata),
-                 HeartbeatSeconds=_or_placeholder({"type": "integer", "minimum": 1}, jsonata),
-                 Credentials={"type": "object"})
+        f.update(
+            flow,
+            **io_path,
+            **output,
+            **result,
+            **args,
+            **assign,
+            **errors,
+            Resource={"anyOf": [_STR, _CFN_INTRINSIC]},
+            TimeoutSeconds=_or_placeholder({"type": "integer", "minimum": 1}, jsonata),
+            HeartbeatSeconds=_or_placeholder({"type": "integer", "minimum": 1}, jsonata),
+            Credentials={"type": "object"},
+        )
         if not jsonata:
             f.update(TimeoutSecondsPath=_STR, HeartbeatSecondsPath=_STR)
     elif kind == "Choice":
         f.update(io_path, **output, **assign, Choices={"type": "array", "items": _OBJ, "minItems": 1}, Default=_NAME)
     elif kind == "Wait":
-        f.update(flow, **io_path, **output, **assign, Seconds=seconds,
-                 Timestamp={"type": "string"})
+        f.update(flow, **io_path, **output, **assign, Seconds=seconds, Timestamp={"type": "string"})
         if not jsonata:
             f.update(SecondsPath=_STR, TimestampPath=_STR)
     elif kind == "Succeed":
@@ -154,20 +196,45 @@ def _fields(kind: str, jsonata: bool) -> dict[str, Any]:
         if not jsonata:
             f.update(ErrorPath=_STR, CausePath=_STR)
     elif kind == "Parallel":
-        f.update(flow, **io_path, **output, **result, **args, **assign, **errors,
-                 Branches={"type": "array", "items": _body(False), "minItems": 1})
+        f.update(
+            flow,
+            **io_path,
+            **output,
+            **result,
+            **args,
+            **assign,
+            **errors,
+            Branches={"type": "array", "items": _body(False), "minItems": 1},
+        )
     elif kind == "Map":
-        f.update(flow, **io_path, **output, **result, **assign, **errors,
-                 ItemProcessor=_body(True), Iterator=_body(False), ItemSelector=_OBJ,
-                 ItemReader=_item_reader(jsonata), ItemBatcher=_ITEM_BATCHER, ResultWriter=_result_writer(jsonata),
-                 MaxConcurrency=_or_placeholder(_INT0, jsonata), Label={"type": "string", "maxLength": 40},
-                 ToleratedFailurePercentage=_or_placeholder({"type": "number", "minimum": 0, "maximum": 100}, jsonata),
-                 ToleratedFailureCount=_or_placeholder(_INT0, jsonata))
+        f.update(
+            flow,
+            **io_path,
+            **output,
+            **result,
+            **assign,
+            **errors,
+            ItemProcessor=_body(True),
+            Iterator=_body(False),
+            ItemSelector=_OBJ,
+            ItemReader=_item_reader(jsonata),
+            ItemBatcher=_ITEM_BATCHER,
+            ResultWriter=_result_writer(jsonata),
+            MaxConcurrency=_or_placeholder(_INT0, jsonata),
+            Label={"type": "string", "maxLength": 40},
+            ToleratedFailurePercentage=_or_placeholder({"type": "number", "minimum": 0, "maximum": 100}, jsonata),
+            ToleratedFailureCount=_or_placeholder(_INT0, jsonata),
+        )
         if jsonata:
             f.update(Items={"type": ["array", "string"]})
         else:
-            f.update(ItemsPath=_PATH_OR_NULL, Parameters=_OBJ, MaxConcurrencyPath=_STR,
-                     ToleratedFailurePercentagePath=_STR, ToleratedFailureCountPath=_STR)
+            f.update(
+                ItemsPath=_PATH_OR_NULL,
+                Parameters=_OBJ,
+                MaxConcurrencyPath=_STR,
+                ToleratedFailurePercentagePath=_STR,
+                ToleratedFailureCountPath=_STR,
+            )
     return f
 
 

@@ -14,15 +14,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.core.durations import parse_duration
-from wfverify.core.exprparse import ExprError, parse, placeholders
 from wfverify.core.expr import Lit
+from wfverify.core.exprparse import ExprError, parse, placeholders
 from wfverify.core.findings import Finding
+from wfverify.core.model import (
+    ALL_ERRORS,
+    Acquire,
+    Assignment,
+    Catcher,
+    ChoiceRule,
+    Dialect,
+    EventBranch,
+    PathExpr,
+    Retrier,
+    Scope,
+    State,
+    StateKind,
+    Transition,
+    TransitionKind,
+    Workflow,
+)
 from wfverify.load.jsonpos import escape
 from wfverify.load.native_schema import FIELDS, validators
-from wfverify.core.model import (
-    ALL_ERRORS, Acquire, Assignment, Catcher, ChoiceRule, Dialect, EventBranch, PathExpr, Retrier, Scope, State,
-    StateKind, Transition, TransitionKind, Workflow,
-)
 
 __all__ = ["build"]
 
@@ -61,7 +74,8 @@ def build(doc: Any, options: Any, duplicates: list[Any], sidecar: Any) -> tuple[
         scopes=out.scopes,
         timeout=parse_duration(data.get("timeout")),
         inputs={k: v for k, v in (data.get("input") or {}).items() if isinstance(v, str)}
-        if isinstance(data.get("input"), dict) else {},
+        if isinstance(data.get("input"), dict)
+        else {},
         concurrent=data.get("concurrent") is True,
         annotated=True,
         query_language="native",
@@ -79,8 +93,14 @@ def _with_rule(f: Finding, rule: str = "schema-violation") -> Finding:
 def _duplicate(problem: Any) -> Finding:
     parent, _, key = problem.pointer.rpartition("/")
     if parent.endswith("/states") or parent == "/states":
-        return Finding(f"state name {key!r} is used twice in this body; the first one is kept: rename one",
-                       problem.pointer, state=key, rule="duplicate-state", line=problem.line, column=problem.column)
+        return Finding(
+            f"state name {key!r} is used twice in this body; the first one is kept: rename one",
+            problem.pointer,
+            state=key,
+            rule="duplicate-state",
+            line=problem.line,
+            column=problem.column,
+        )
     return Finding(problem.message, problem.pointer, rule="schema-violation", line=problem.line, column=problem.column)
 
 
@@ -93,13 +113,22 @@ def _build_body(body: _Body, out: _Build, validator: Any) -> list[_Body]:
         for name, raw in states_data.items():
             pointer = f"{body.id}/states/{escape(name)}"
             if name in out.states:
-                out.findings.append(Finding(
-                    f"state name {name!r} is already used at {out.states[name].pointer}; names are unique in the "
-                    "whole file, nested bodies included: rename one", pointer, state=name, rule="duplicate-state"))
+                out.findings.append(
+                    Finding(
+                        f"state name {name!r} is already used at {out.states[name].pointer}; names are unique in the "
+                        "whole file, nested bodies included: rename one",
+                        pointer,
+                        state=name,
+                        rule="duplicate-state",
+                    )
+                )
                 continue
             if not isinstance(raw, dict):
-                out.findings.append(Finding(f"state {name!r} must be a mapping with a 'type'", pointer,
-                                            state=name, rule="schema-violation"))
+                out.findings.append(
+                    Finding(
+                        f"state {name!r} must be a mapping with a 'type'", pointer, state=name, rule="schema-violation"
+                    )
+                )
                 raw = {}
             out.findings += [_with_rule(f) for f in validator.findings(raw, pointer, f"state '{name}'", FIELDS)]
             out.findings += _flow_findings(name, raw, pointer)
@@ -108,8 +137,9 @@ def _build_body(body: _Body, out: _Build, validator: Any) -> list[_Body]:
             names.append(name)
             nested += bodies
     start = body.data.get("start")
-    out.scopes[body.id] = Scope(body.id, start if isinstance(start, str) else "", tuple(names), body.owner,
-                                body.kind, f"{body.id}/start")
+    out.scopes[body.id] = Scope(
+        body.id, start if isinstance(start, str) else "", tuple(names), body.owner, body.kind, f"{body.id}/start"
+    )
     return nested
 
 
@@ -121,14 +151,27 @@ def _flow_findings(name: str, raw: dict[str, Any], p: str) -> list[Finding]:
     out = []
     if raw.get("type") in _FLOWING:
         if "next" in raw and "end" in raw:
-            out.append(Finding(f"state '{name}' has both 'next' and 'end': keep one", f"{p}/end", state=name,
-                               rule="schema-violation"))
+            out.append(
+                Finding(
+                    f"state '{name}' has both 'next' and 'end': keep one",
+                    f"{p}/end",
+                    state=name,
+                    rule="schema-violation",
+                )
+            )
         elif "next" not in raw and "end" not in raw:
-            out.append(Finding(f"state '{name}' needs 'next: STATE' or 'end: true'", p, state=name,
-                               rule="schema-violation"))
+            out.append(
+                Finding(f"state '{name}' needs 'next: STATE' or 'end: true'", p, state=name, rule="schema-violation")
+            )
     if raw.get("type") == "wait" and ("duration" in raw) == ("until" in raw):
-        out.append(Finding(f"wait state '{name}' needs exactly one of 'duration' or 'until'", p, state=name,
-                           rule="schema-violation"))
+        out.append(
+            Finding(
+                f"wait state '{name}' needs exactly one of 'duration' or 'until'",
+                p,
+                state=name,
+                rule="schema-violation",
+            )
+        )
     return out
 
 
@@ -155,7 +198,9 @@ def _state(name: str, raw: dict[str, Any], p: str, scope: str, out: _Build) -> t
         if isinstance(rule, dict):
             text = rule.get("when")
             cond = _expr(text, f"{p}/choices/{i}/when", paths)
-            choices.append(ChoiceRule(cond, str(rule.get("next", "")), f"{p}/choices/{i}", text if isinstance(text, str) else ""))
+            choices.append(
+                ChoiceRule(cond, str(rule.get("next", "")), f"{p}/choices/{i}", text if isinstance(text, str) else "")
+            )
             edge(rule.get("next"), TransitionKind.CHOICE, f"{p}/choices/{i}/next", index=i)
     edge(raw.get("default"), TransitionKind.DEFAULT, f"{p}/default")
     catchers = []
@@ -175,7 +220,10 @@ def _state(name: str, raw: dict[str, Any], p: str, scope: str, out: _Build) -> t
     acquire = _acquire(raw.get("acquire"), f"{p}/acquire", paths)
     items = _expr(raw.get("items"), f"{p}/items", paths) if isinstance(raw.get("items"), str) else None
     state = State(
-        name=name, kind=kind, pointer=p, scope=scope,
+        name=name,
+        kind=kind,
+        pointer=p,
+        scope=scope,
         next=raw.get("next") if isinstance(raw.get("next"), str) else None,
         end=raw.get("end") is True,
         transitions=tuple(transitions),
@@ -248,15 +296,17 @@ def _retriers(value: Any, p: str) -> list[Retrier]:
             continue
         attempts = r.get("max_attempts", 3)
         rate = r.get("backoff_rate", 2.0)
-        out.append(Retrier(
-            errors=_errors(r.get("errors")) if "errors" in r else (ALL_ERRORS,),
-            max_attempts=attempts if isinstance(attempts, int) and not isinstance(attempts, bool) else 3,
-            interval=parse_duration(r.get("interval", 1)) or 0.0 if "interval" in r else 1.0,
-            backoff_rate=float(rate) if isinstance(rate, (int, float)) and not isinstance(rate, bool) else 2.0,
-            max_delay=parse_duration(r.get("max_delay")),
-            jitter=r.get("jitter") is True,
-            pointer=f"{p}/{i}",
-        ))
+        out.append(
+            Retrier(
+                errors=_errors(r.get("errors")) if "errors" in r else (ALL_ERRORS,),
+                max_attempts=attempts if isinstance(attempts, int) and not isinstance(attempts, bool) else 3,
+                interval=parse_duration(r.get("interval", 1)) or 0.0 if "interval" in r else 1.0,
+                backoff_rate=float(rate) if isinstance(rate, (int, float)) and not isinstance(rate, bool) else 2.0,
+                max_delay=parse_duration(r.get("max_delay")),
+                jitter=r.get("jitter") is True,
+                pointer=f"{p}/{i}",
+            )
+        )
     return out
 
 

@@ -24,11 +24,17 @@ _BODY = {
     "properties": {"start": _NAME, "states": {"type": "object", "minProperties": 1}, "comment": {"type": "string"}},
     "additionalProperties": False,
 }
-_LOCK = {"anyOf": [
-    _NAME,
-    {"type": "object", "required": ["lock"], "additionalProperties": False,
-     "properties": {"lock": _NAME, "timeout": _DURATION}},
-]}
+_LOCK = {
+    "anyOf": [
+        _NAME,
+        {
+            "type": "object",
+            "required": ["lock"],
+            "additionalProperties": False,
+            "properties": {"lock": _NAME, "timeout": _DURATION},
+        },
+    ]
+}
 
 _FIELD_SCHEMAS: dict[str, Any] = {
     "type": {"enum": ["task", "pass", "choice", "parallel", "map", "wait", "event", "succeed", "fail"]},
@@ -38,21 +44,30 @@ _FIELD_SCHEMAS: dict[str, Any] = {
     "action": _NAME,
     "timeout": _DURATION,
     "heartbeat": _DURATION,
-    "retry": {"type": "array", "items": {
-        "type": "object", "additionalProperties": False,
-        "properties": {
-            "errors": _ERRORS,
-            "max_attempts": {"type": "integer"},
-            "interval": _DURATION,
-            "backoff_rate": {"type": "number"},
-            "max_delay": _DURATION,
-            "jitter": {"type": "boolean"},
+    "retry": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "errors": _ERRORS,
+                "max_attempts": {"type": "integer"},
+                "interval": _DURATION,
+                "backoff_rate": {"type": "number"},
+                "max_delay": _DURATION,
+                "jitter": {"type": "boolean"},
+            },
         },
-    }},
-    "catch": {"type": "array", "items": {
-        "type": "object", "additionalProperties": False, "required": ["errors", "next"],
-        "properties": {"errors": _ERRORS, "next": _NAME},
-    }},
+    },
+    "catch": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["errors", "next"],
+            "properties": {"errors": _ERRORS, "next": _NAME},
+        },
+    },
     "compensate": _NAME,
     "compensation": {"type": "boolean"},
     "idempotent": {"type": "boolean"},
@@ -60,10 +75,15 @@ _FIELD_SCHEMAS: dict[str, Any] = {
     "acquire": {"type": "array", "items": _LOCK},
     "release": {"type": "array", "items": _NAME},
     "set": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean", "null"]}},
-    "choices": {"type": "array", "items": {
-        "type": "object", "additionalProperties": False, "required": ["when", "next"],
-        "properties": {"when": {"type": "string"}, "next": _NAME},
-    }},
+    "choices": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["when", "next"],
+            "properties": {"when": {"type": "string"}, "next": _NAME},
+        },
+    },
     "default": _NAME,
     "branches": {"type": "array", "items": _BODY, "minItems": 1},
     "items": {"type": "string"},
@@ -71,10 +91,15 @@ _FIELD_SCHEMAS: dict[str, Any] = {
     "iterator": _BODY,
     "duration": _DURATION,
     "until": {"type": "string"},
-    "on": {"type": "array", "items": {
-        "type": "object", "additionalProperties": False, "required": ["event", "next"],
-        "properties": {"event": _NAME, "next": _NAME},
-    }},
+    "on": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["event", "next"],
+            "properties": {"event": _NAME, "next": _NAME},
+        },
+    },
     "on_timeout": _NAME,
     "error": {"type": "string"},
     "cause": {"type": "string"},
@@ -84,8 +109,22 @@ _COMMON = ("type", "comment")
 _FLOW = ("next", "end")
 #: Fields each state type accepts.
 FIELDS: dict[str, tuple[str, ...]] = {
-    "task": _COMMON + _FLOW + ("action", "timeout", "heartbeat", "retry", "catch", "compensate", "compensation",
-                               "idempotent", "side_effects", "acquire", "release", "set"),
+    "task": _COMMON
+    + _FLOW
+    + (
+        "action",
+        "timeout",
+        "heartbeat",
+        "retry",
+        "catch",
+        "compensate",
+        "compensation",
+        "idempotent",
+        "side_effects",
+        "acquire",
+        "release",
+        "set",
+    ),
     "pass": _COMMON + _FLOW + ("set",),
     "choice": _COMMON + ("choices", "default"),
     "parallel": _COMMON + _FLOW + ("branches", "retry", "catch"),

@@ -10,8 +10,15 @@ from wfverify.load.jsonpos import escape
 
 __all__ = ["schema_findings"]
 
-_TYPE_WORDS = {"string": "a string", "integer": "a whole number", "number": "a number", "boolean": "true or false",
-               "object": "a mapping", "array": "a list", "null": "null"}
+_TYPE_WORDS = {
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "object": "a mapping",
+    "array": "a list",
+    "null": "null",
+}
 
 
 def _pointer(prefix: str, path: Any) -> str:
@@ -63,8 +70,9 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def schema_findings(validator: Any, instance: Any, prefix: str, what: str,
-                    known: dict[str, tuple[str, ...]] | None = None) -> list[Finding]:
+def schema_findings(
+    validator: Any, instance: Any, prefix: str, what: str, known: dict[str, tuple[str, ...]] | None = None
+) -> list[Finding]:
     """Findings for every violation of ``instance`` (found at pointer ``prefix``).
 
     ``what`` names the object for messages ("state 'charge'"); ``known`` maps a
@@ -91,7 +99,9 @@ def _one(error: Any, prefix: str, what: str, known: dict[str, tuple[str, ...]] |
                     hint = f"; a {kind} state takes {', '.join(known[kind])}"
                 elif allowed:
                     hint = f"; expected one of {', '.join(sorted(allowed))}"
-                yield Finding(f"unknown field '{key}' in {what if not path else field}{hint}", f"{pointer}/{escape(key)}")
+                yield Finding(
+                    f"unknown field '{key}' in {what if not path else field}{hint}", f"{pointer}/{escape(key)}"
+                )
         return
     if error.validator == "required":
         missing = [k for k in error.validator_value if isinstance(error.instance, dict) and k not in error.instance]

@@ -19,14 +19,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.core.findings import Finding
-from wfverify.load.source import Document, read_document
 from wfverify.core.model import Acquire
+from wfverify.load.source import Document, read_document
 
 __all__ = ["Sidecar", "StateAnnotations", "parse_sidecar"]
 
 _TYPES = {"int", "number", "string", "bool"}
-_STATE_FIELDS = {"compensate": str, "compensation": bool, "idempotent": bool, "side_effects": bool,
-                 "acquire": list, "release": list, "comment": str}
+_STATE_FIELDS = {
+    "compensate": str,
+    "compensation": bool,
+    "idempotent": bool,
+    "side_effects": bool,
+    "acquire": list,
+    "release": list,
+    "comment": str,
+}
 
 
 @dataclass(frozen=True)
@@ -59,8 +66,16 @@ class Sidecar:
 def parse_sidecar(raw: bytes, path: str, findings: list[Finding]) -> Sidecar | None:
     doc, problems = read_document(raw, path)
     for p in problems:
-        findings.append(Finding(p.message, p.pointer, rule="syntax-error" if p.rule != "duplicate-key" else "schema-violation",
-                                path=path, line=p.line, column=p.column))
+        findings.append(
+            Finding(
+                p.message,
+                p.pointer,
+                rule="syntax-error" if p.rule != "duplicate-key" else "schema-violation",
+                path=path,
+                line=p.line,
+                column=p.column,
+            )
+        )
     if doc is None:
         return None
     data = doc.data
@@ -105,7 +120,9 @@ def _state(name: str, ann: dict[str, Any], pointer: str, bad: Any) -> StateAnnot
     for key, value in ann.items():
         expected = _STATE_FIELDS.get(key)
         if expected is None:
-            bad(f"unknown annotation {key!r} on {name!r}; known: {', '.join(sorted(_STATE_FIELDS))}", f"{pointer}/{key}")
+            bad(
+                f"unknown annotation {key!r} on {name!r}; known: {', '.join(sorted(_STATE_FIELDS))}", f"{pointer}/{key}"
+            )
             continue
         if not isinstance(value, expected):
             bad(f"annotation {key!r} on {name!r} must be {expected.__name__}", f"{pointer}/{key}")

@@ -153,7 +153,7 @@ def decode(raw: bytes) -> tuple[str | None, SourceProblem | None]:
     encoding = "utf-8"
     for bom, name in _BOMS:
         if raw.startswith(bom):
-            raw, encoding = raw[len(bom):], name
+            raw, encoding = raw[len(bom) :], name
             break
     if encoding == "utf-8" and b"\x00" in raw[:8192]:
         return None, SourceProblem("binary file (NUL bytes): not a JSON or YAML workflow", 1, 1)
@@ -162,7 +162,7 @@ def decode(raw: bytes) -> tuple[str | None, SourceProblem | None]:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        column = len(before[before.rfind(b"\n") + 1:].decode(encoding, "replace")) + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode(encoding, "replace")) + 1
         return None, SourceProblem(
             f"invalid {encoding.upper()} byte 0x{raw[exc.start]:02x}: save the file as UTF-8", line, column
         )
@@ -177,11 +177,18 @@ def guess_format(name: str, text: str) -> str:
     return "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
 
 
-def read_document(raw: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document | None, list[SourceProblem]]:
+def read_document(
+    raw: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[Document | None, list[SourceProblem]]:
     """Decode and parse. Returns the document (None when unreadable) and its problems."""
     if len(raw) > max_bytes:
-        return None, [SourceProblem(
-            f"file is {len(raw):,} bytes, over the {max_bytes:,}-byte limit (raise max-file-size in the config to read it)", 1, 1)]
+        return None, [
+            SourceProblem(
+                f"file is {len(raw):,} bytes, over the {max_bytes:,}-byte limit (raise max-file-size in the config to read it)",
+                1,
+                1,
+            )
+        ]
     text, problem = decode(raw)
     if problem:
         return None, [problem]
@@ -224,7 +231,15 @@ def _parse_json(text: str) -> tuple[Document | None, list[SourceProblem]]:
         for pointer, offset in jmap.duplicates:
             line, col = index.position(offset)
             key = pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
-            problems.append(SourceProblem(f"duplicate key {key!r}: most readers silently keep only one of the values", line, col, pointer, "duplicate-key"))
+            problems.append(
+                SourceProblem(
+                    f"duplicate key {key!r}: most readers silently keep only one of the values",
+                    line,
+                    col,
+                    pointer,
+                    "duplicate-key",
+                )
+            )
     return doc, problems
 
 
@@ -232,8 +247,12 @@ def _parse_yaml(text: str) -> tuple[Document | None, list[SourceProblem]]:
     from wfverify.load.yamlpos import load_yaml
 
     result = load_yaml(text)
-    problems = [SourceProblem(p.message, p.line, p.column, p.pointer, "duplicate-key" if p.kind == "duplicate-key" else "syntax-error")
-                for p in result.problems]
+    problems = [
+        SourceProblem(
+            p.message, p.line, p.column, p.pointer, "duplicate-key" if p.kind == "duplicate-key" else "syntax-error"
+        )
+        for p in result.problems
+    ]
     fatal = any(p.rule == "syntax-error" and not p.pointer for p in problems) and result.data is None
     if fatal:
         return None, problems

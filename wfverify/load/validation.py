@@ -108,8 +108,9 @@ class SchemaChecker:
             self._full = Draft202012Validator(self.schema)
         return self._full
 
-    def findings(self, instance: Any, prefix: str, what: str,
-                 known: dict[str, tuple[str, ...]] | None = None) -> list[Finding]:
+    def findings(
+        self, instance: Any, prefix: str, what: str, known: dict[str, tuple[str, ...]] | None = None
+    ) -> list[Finding]:
         if self.is_valid(instance):
             return []
         return schema_findings(self.full(), instance, prefix, what, known)

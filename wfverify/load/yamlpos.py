@@ -88,8 +88,13 @@ def load_yaml(text: str, max_nodes: int = 1_000_000) -> YamlResult:
         out.problems.append(YamlProblem(f"YAML: {exc}", 1, 1))
         return out
     except RecursionError:
-        out.problems.append(YamlProblem(
-            f"YAML nesting is deeper than about {MAX_YAML_DEPTH:,} levels: not read (write it as JSON to go deeper)", 1, 1))
+        out.problems.append(
+            YamlProblem(
+                f"YAML nesting is deeper than about {MAX_YAML_DEPTH:,} levels: not read (write it as JSON to go deeper)",
+                1,
+                1,
+            )
+        )
         return out
     if root is None:
         return out
@@ -100,8 +105,9 @@ def load_yaml(text: str, max_nodes: int = 1_000_000) -> YamlResult:
 def _yaml11_word(node: yaml.Node) -> bool:
     """``on``/``off``/``yes``/``no``/``y``/``n``: booleans in YAML 1.1 only. We read YAML 1.2,
     where they are strings, as the native format's ``on:`` key requires."""
-    return (isinstance(node, yaml.ScalarNode) and node.tag == f"{_CORE}bool"
-            and node.value.lower() not in ("true", "false"))
+    return (
+        isinstance(node, yaml.ScalarNode) and node.tag == f"{_CORE}bool" and node.value.lower() not in ("true", "false")
+    )
 
 
 def _scalar(node: yaml.ScalarNode, out: YamlResult, pointer: str) -> Any:
@@ -109,7 +115,9 @@ def _scalar(node: yaml.ScalarNode, out: YamlResult, pointer: str) -> Any:
         return node.value
     if node.tag not in _SCALAR_TAGS:
         line, col = _mark(node)
-        out.problems.append(YamlProblem(f"YAML tag {node.tag!r} is not allowed: only plain data is read", line, col, pointer))
+        out.problems.append(
+            YamlProblem(f"YAML tag {node.tag!r} is not allowed: only plain data is read", line, col, pointer)
+        )
         return None
     if node.tag == f"{_CORE}timestamp" or node.tag == f"{_CORE}binary":
         return node.value  # keep the text: workflows compare timestamps as strings
@@ -133,9 +141,14 @@ def _build(root: yaml.Node, out: YamlResult, max_nodes: int) -> Any:  # noqa: C9
         built += 1
         if built > max_nodes:
             line, col = _mark(node)
-            out.problems.append(YamlProblem(
-                f"YAML expands to more than {max_nodes:,} values (aliases nested inside aliases?); not read further",
-                line, col, pointer))
+            out.problems.append(
+                YamlProblem(
+                    f"YAML expands to more than {max_nodes:,} values (aliases nested inside aliases?); not read further",
+                    line,
+                    col,
+                    pointer,
+                )
+            )
             return None
         out.values.setdefault(pointer, _mark(node))
         if id(node) in ancestors:
@@ -162,11 +175,19 @@ def _build(root: yaml.Node, out: YamlResult, max_nodes: int) -> Any:  # noqa: C9
         pending = []
         for key_node, value_node in node.value:
             if key_node.tag == f"{_CORE}merge":
-                out.problems.append(YamlProblem("YAML merge keys (<<) are not supported; write the fields out", *_mark(key_node), pointer))
+                out.problems.append(
+                    YamlProblem(
+                        "YAML merge keys (<<) are not supported; write the fields out", *_mark(key_node), pointer
+                    )
+                )
                 continue
-            if not isinstance(key_node, yaml.ScalarNode) or (key_node.tag != f"{_CORE}str" and not _yaml11_word(key_node)):
+            if not isinstance(key_node, yaml.ScalarNode) or (
+                key_node.tag != f"{_CORE}str" and not _yaml11_word(key_node)
+            ):
                 shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a collection"
-                out.problems.append(YamlProblem(f"YAML key {shown!r} is not a string; quote it", *_mark(key_node), pointer))
+                out.problems.append(
+                    YamlProblem(f"YAML key {shown!r} is not a string; quote it", *_mark(key_node), pointer)
+                )
                 continue
             key = key_node.value
             child = f"{pointer}/{escape(key)}"

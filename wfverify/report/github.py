@@ -19,6 +19,7 @@ def _property(text: str) -> str:
 
 def render(report: Any, registry: Any, stream: IO[str], options: dict[str, Any]) -> None:
     for f in report.findings:
-        props = (f"file={_property(f.path)},line={f.line or 1},col={f.column or 1},"
-                 f"title={_property(f'{f.rule} [{f.code}]')}")
+        props = (
+            f"file={_property(f.path)},line={f.line or 1},col={f.column or 1},title={_property(f'{f.rule} [{f.code}]')}"
+        )
         stream.write(f"::{_COMMAND[f.severity]} {props}::{_data(f.message)}\n")

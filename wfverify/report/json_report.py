@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
-from wfverify.core.results import Report
 from wfverify.core.findings import Severity
+from wfverify.core.results import Report
 
 
 def as_dict(report: Report) -> dict[str, Any]:

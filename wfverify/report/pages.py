@@ -12,7 +12,9 @@ def page_text(rule: Any) -> str:
     silence = (
         "## How to silence it\n"
         f"YAML: a comment '# wfverify: ignore[{rule.name}]' on the state's line.\n"
-        f"JSON: a \"Comment\" (ASL) or \"comment\" (native) field of the state containing 'wfverify: ignore[{rule.name}]'.\n"
-        f"Everywhere: --ignore {rule.name}, or ignore = [\"{rule.name}\"] in [tool.wfverify]."
+        f'JSON: a "Comment" (ASL) or "comment" (native) field of the state containing \'wfverify: ignore[{rule.name}]\'.\n'
+        f'Everywhere: --ignore {rule.name}, or ignore = ["{rule.name}"] in [tool.wfverify].'
     )
-    return "\n".join(x for x in (head, "=" * len(head), groups, "", rule.doc.strip(), "", silence) if x is not None) + "\n"
+    return (
+        "\n".join(x for x in (head, "=" * len(head), groups, "", rule.doc.strip(), "", silence) if x is not None) + "\n"
+    )

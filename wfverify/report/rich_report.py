@@ -39,12 +39,16 @@ def render(report: Any, registry: Any, stream: IO[str], options: dict[str, Any])
         for col in ("file", "property", "verdict", "detail", "seconds"):
             table.add_column(col)
         for p in proofs:
-            table.add_row(p.path, p.property, Text(p.verdict.value, style=_VERDICT[p.verdict.value]), p.detail, f"{p.seconds:.3f}")
+            table.add_row(
+                p.path, p.property, Text(p.verdict.value, style=_VERDICT[p.verdict.value]), p.detail, f"{p.seconds:.3f}"
+            )
         console.print(table)
     if not options.get("quiet"):
         errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
         style = "bold red" if errors else ("yellow" if warnings else "bold green")
-        console.print(Text(f"{len(report.files)} file(s) checked: {errors} error(s), {warnings} warning(s)", style=style))
+        console.print(
+            Text(f"{len(report.files)} file(s) checked: {errors} error(s), {warnings} warning(s)", style=style)
+        )
 
 
 def render_rules(registry: Any) -> None:
@@ -82,8 +86,9 @@ def _swimlanes(w: dict[str, Any]) -> Any:
         cells = [""] * len(holders)
         text = f"{step['action']} {step['lock']}"
         style = "bold red" if step["action"] == "block" else ("green" if step["action"] == "acquire" else "dim")
-        cells[holders.index(step["holder"])] = Text(("⛔ waits for " + step["lock"]) if step["action"] == "block"
-                                                    else text, style=style)
+        cells[holders.index(step["holder"])] = Text(
+            ("⛔ waits for " + step["lock"]) if step["action"] == "block" else text, style=style
+        )
         table.add_row(str(step["step"]), *cells)
     if w.get("data"):
         table.caption = "data: " + "; ".join(f"{k}: {v}" for k, v in w["data"].items())

@@ -34,10 +34,12 @@ def _rule_descriptor(rule: Any) -> dict[str, Any]:
 
 
 def _location(path: str, line: int | None, column: int | None, message: str | None = None) -> dict[str, Any]:
-    loc: dict[str, Any] = {"physicalLocation": {
-        "artifactLocation": {"uri": path.replace("\\", "/")},
-        "region": {"startLine": line or 1, "startColumn": column or 1},
-    }}
+    loc: dict[str, Any] = {
+        "physicalLocation": {
+            "artifactLocation": {"uri": path.replace("\\", "/")},
+            "region": {"startLine": line or 1, "startColumn": column or 1},
+        }
+    }
     if message:
         loc["message"] = {"text": message}
     return loc
@@ -64,15 +66,20 @@ def _code_flows(finding: Any, states: dict[str, tuple[int, int]]) -> list[dict[s
         for step in steps:
             name = step if isinstance(step, str) else step.get("state", "")
             text = name if isinstance(step, str) else step.get("message") or step.get("action") or name
-            line, column = (step.get("line"), step.get("column")) if isinstance(step, dict) and step.get("line") else \
-                states.get(name, (finding.line, finding.column))
+            line, column = (
+                (step.get("line"), step.get("column"))
+                if isinstance(step, dict) and step.get("line")
+                else states.get(name, (finding.line, finding.column))
+            )
             locations.append({"location": _location(finding.path, line, column, f"{holder}: {text}")})
         if locations:
             threads.append({"id": holder, "locations": locations})
     return [{"threadFlows": threads}] if threads else []
 
 
-def as_sarif(report: Any, registry: Any, state_positions: dict[str, dict[str, tuple[int, int]]] | None = None) -> dict[str, Any]:
+def as_sarif(
+    report: Any, registry: Any, state_positions: dict[str, dict[str, tuple[int, int]]] | None = None
+) -> dict[str, Any]:
     from wfverify import __version__
 
     rules = list(registry.rules)
@@ -90,7 +97,8 @@ def as_sarif(report: Any, registry: Any, state_positions: dict[str, dict[str, tu
             result["ruleIndex"] = index[f.rule]
         if f.related:
             result["relatedLocations"] = [
-                {**_location(f.path, r.line, r.column, r.message), "id": i} for i, r in enumerate(f.related)]
+                {**_location(f.path, r.line, r.column, r.message), "id": i} for i, r in enumerate(f.related)
+            ]
         flows = _code_flows(f, (state_positions or {}).get(f.path, {}))
         if flows:
             result["codeFlows"] = flows
@@ -100,17 +108,23 @@ def as_sarif(report: Any, registry: Any, state_positions: dict[str, dict[str, tu
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "wfverify", "version": __version__, "semanticVersion": __version__,
-                "informationUri": "https://pypi.org/project/wfverify/",
-                "rules": [_rule_descriptor(r) for r in rules],
-            }},
-            "results": results,
-            "artifacts": [{"location": {"uri": r.path.replace("\\", "/")}} for r in report.files],
-            "columnKind": "unicodeCodePoints",
-            "properties": {"proofs": [p.to_json() for p in report.proofs]},
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "wfverify",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": "https://pypi.org/project/wfverify/",
+                        "rules": [_rule_descriptor(r) for r in rules],
+                    }
+                },
+                "results": results,
+                "artifacts": [{"location": {"uri": r.path.replace("\\", "/")}} for r in report.files],
+                "columnKind": "unicodeCodePoints",
+                "properties": {"proofs": [p.to_json() for p in report.proofs]},
+            }
+        ],
     }
 
 

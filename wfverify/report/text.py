@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from wfverify.core.results import Report
 from wfverify.core.findings import Severity
+from wfverify.core.results import Report
 
 
 def render(report: Report, registry: Any, stream: IO[str], options: dict[str, Any]) -> None:

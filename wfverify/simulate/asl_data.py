@@ -103,8 +103,12 @@ class AslData:
         if self.jsonata_mode(state):
             values = {k: self.jsonata(v, state, data, result) for k, v in spec.items()}
         else:
-            values = {k[:-2] if k.endswith(".$") else k: (self.dynamic(v, result if result is not None else data, state)
-                      if k.endswith(".$") else v) for k, v in spec.items()}
+            values = {
+                k[:-2] if k.endswith(".$") else k: (
+                    self.dynamic(v, result if result is not None else data, state) if k.endswith(".$") else v
+                )
+                for k, v in spec.items()
+            }
         self.variables.update(values)
 
     def raw(self, state: State) -> dict[str, Any]:
@@ -115,8 +119,12 @@ class AslData:
         return node
 
     def context(self, state: State) -> dict[str, Any]:
-        return {"Execution": {"Id": "arn:aws:states:local:0:execution:sim:1", "Input": {}},
-                "State": {"Name": state.name}, "StateMachine": {"Id": "sim"}, "Task": {"Token": "token-1"}}
+        return {
+            "Execution": {"Id": "arn:aws:states:local:0:execution:sim:1", "Input": {}},
+            "State": {"Name": state.name},
+            "StateMachine": {"Id": "sim"},
+            "Task": {"Token": "token-1"},
+        }
 
     def _path(self, raw: dict[str, Any], key: str, data: Any, default: str = "$") -> Any:
         path = raw.get(key, default)
@@ -214,8 +222,11 @@ def _template_with_context(asl: AslData, value: Any, data: Any, state: State, co
         out = {}
         for key, item in value.items():
             if key.endswith(".$") and isinstance(item, str):
-                out[key[:-2]] = _intrinsic(item, lambda p: resolve(p, data, context)) if item.startswith("States.") \
+                out[key[:-2]] = (
+                    _intrinsic(item, lambda p: resolve(p, data, context))
+                    if item.startswith("States.")
                     else resolve(item, data, context)
+                )
             else:
                 out[key] = _template_with_context(asl, item, data, state, context)
         return out

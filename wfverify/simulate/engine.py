@@ -34,12 +34,12 @@ class Holder:
     scope: str
     state: str
     data: Any
-    owner: "Holder | None" = None
+    owner: Holder | None = None
     status: str = "running"  # running | waiting | blocked | done | failed | cancelled
     held: list[str] = field(default_factory=list)
     attempts: dict[int, int] = field(default_factory=dict)  # retrier index -> retries used at this state
     acquired_here: int = 0  # acquires of the current state already done
-    children: list["Holder"] = field(default_factory=list)
+    children: list[Holder] = field(default_factory=list)
     queue: list[Any] = field(default_factory=list)  # map items not started yet
     results: dict[int, Any] = field(default_factory=dict)
     index: int = 0
@@ -58,8 +58,16 @@ class Trace:
     time: float = 0.0
 
     def to_json(self, path: str = "") -> dict[str, Any]:
-        return {"version": 1, "path": path, "status": self.status, "error": self.error, "cause": self.cause,
-                "output": self.output, "entered": self.entered, "trail": self.trail}
+        return {
+            "version": 1,
+            "path": path,
+            "status": self.status,
+            "error": self.error,
+            "cause": self.cause,
+            "output": self.output,
+            "entered": self.entered,
+            "trail": self.trail,
+        }
 
 
 def simulate(workflow: Workflow, env: Environment) -> Trace:
@@ -86,9 +94,16 @@ class _Run:
     # -- bookkeeping --------------------------------------------------------
     def move(self, h: Holder, target: str | None, why: str, source: Any = "") -> None:
         """Record a transition of holder ``h`` (``source`` "" means from where it stands)."""
-        self.trace.trail.append({"step": len(self.trace.trail) + 1, "time": round(self.trace.time, 6),
-                                 "holder": h.name, "from": h.state if source == "" else source, "to": target,
-                                 "why": why})
+        self.trace.trail.append(
+            {
+                "step": len(self.trace.trail) + 1,
+                "time": round(self.trace.time, 6),
+                "holder": h.name,
+                "from": h.state if source == "" else source,
+                "to": target,
+                "why": why,
+            }
+        )
         if target is not None:
             if target in self.w.states:
                 self.trace.entered.append(target)
@@ -218,8 +233,16 @@ class _Run:
         self.owner_of[lock] = h.name
         h.held.append(lock)
         h.acquired_here += 1
-        self.trace.trail.append({"step": len(self.trace.trail) + 1, "time": round(self.trace.time, 6),
-                                 "holder": h.name, "from": h.state, "to": h.state, "why": f"acquire {lock}"})
+        self.trace.trail.append(
+            {
+                "step": len(self.trace.trail) + 1,
+                "time": round(self.trace.time, 6),
+                "holder": h.name,
+                "from": h.state,
+                "to": h.state,
+                "why": f"acquire {lock}",
+            }
+        )
         return False
 
     def release(self, h: Holder, state: State) -> None:
@@ -314,7 +337,7 @@ class _Run:
                 used = h.attempts.get(i, 0)
                 if used < r.max_attempts:
                     h.attempts[i] = used + 1
-                    delay = r.interval * (r.backoff_rate ** used)
+                    delay = r.interval * (r.backoff_rate**used)
                     self.trace.time += min(delay, r.max_delay) if r.max_delay is not None else delay
                     h.acquired_here = 0
                     self.move(h, None, f"retry {used + 1}", source=h.state)
@@ -385,8 +408,11 @@ class _Run:
     def start_iteration(self, owner: Holder) -> None:
         index, item = owner.queue.pop(0)
         state = self.w.states[owner.state]
-        data = self.asl.iteration_input(state, owner.data, item, index) if self.asl else \
-            {**(owner.data if isinstance(owner.data, dict) else {}), "item": item}
+        data = (
+            self.asl.iteration_input(state, owner.data, item, index)
+            if self.asl
+            else {**(owner.data if isinstance(owner.data, dict) else {}), "item": item}
+        )
         child = self.spawn(owner, state.branches[0], data, f"{state.name}[{index}]", f"iteration {index}")
         child.index = index
 
@@ -396,8 +422,16 @@ class _Run:
         owner.children, owner.status = [], "running"
         if self.asl:
             owner.data = self.asl.task_output(state, owner.data, results)
-        self.trace.trail.append({"step": len(self.trace.trail) + 1, "time": round(self.trace.time, 6),
-                                 "holder": owner.name, "from": owner.state, "to": owner.state, "why": "join"})
+        self.trace.trail.append(
+            {
+                "step": len(self.trace.trail) + 1,
+                "time": round(self.trace.time, 6),
+                "holder": owner.name,
+                "from": owner.state,
+                "to": owner.state,
+                "why": "join",
+            }
+        )
         self.release(owner, state)
         self.finish(owner, state)
 
@@ -405,7 +439,7 @@ class _Run:
 def _matches(names: tuple[str, ...], error: str) -> bool:
     if ALL_ERRORS in names:
         return True
-    return error in names or (error.startswith("States.") and error[len("States."):] in names)
+    return error in names or (error.startswith("States.") and error[len("States.") :] in names)
 
 
 def _set_path(data: dict[str, Any], path: list[str], value: Any) -> None:

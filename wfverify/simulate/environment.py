@@ -46,13 +46,24 @@ class Environment:
         return planned[attempt] if attempt < len(planned) else Outcome()
 
     def to_json(self) -> dict[str, Any]:
-        return {"input": self.input, "outcomes": {k: [o.to_json() for o in v] for k, v in self.outcomes.items() if v},
-                "events": {k: v for k, v in self.events.items() if v}, "schedule": self.schedule,
-                "max_steps": self.max_steps}
+        return {
+            "input": self.input,
+            "outcomes": {k: [o.to_json() for o in v] for k, v in self.outcomes.items() if v},
+            "events": {k: v for k, v in self.events.items() if v},
+            "schedule": self.schedule,
+            "max_steps": self.max_steps,
+        }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Environment":
-        outcomes = {k: [Outcome(o.get("error"), o.get("result"), float(o.get("seconds", 0))) for o in v]
-                    for k, v in (data.get("outcomes") or {}).items()}
-        return cls(data.get("input", {}), outcomes, dict(data.get("events") or {}),
-                   list(data.get("schedule") or []), int(data.get("max_steps", 1000)))
+    def from_json(cls, data: dict[str, Any]) -> Environment:
+        outcomes = {
+            k: [Outcome(o.get("error"), o.get("result"), float(o.get("seconds", 0))) for o in v]
+            for k, v in (data.get("outcomes") or {}).items()
+        }
+        return cls(
+            data.get("input", {}),
+            outcomes,
+            dict(data.get("events") or {}),
+            list(data.get("schedule") or []),
+            int(data.get("max_steps", 1000)),
+        )

@@ -46,14 +46,18 @@ class Coverage:
             last[t["holder"]] = edge
 
     def summary(self, workflow: Workflow) -> dict[str, str]:
-        edges = {(s.name, t.target) for s in workflow.iter_states() for t in s.transitions if t.target in workflow.states}
+        edges = {
+            (s.name, t.target) for s in workflow.iter_states() for t in s.transitions if t.target in workflow.states
+        }
         outcomes = sum(len(s.choices) + (1 if s.default else 0) for s in workflow.iter_states())
         catchers = sum(len(s.catch) for s in workflow.iter_states())
-        return {"states": f"{len(self.states & set(workflow.states))}/{len(workflow.states)}",
-                "transitions": f"{len(self.transitions & edges)}/{len(edges)}",
-                "choice outcomes": f"{len(self.choice_outcomes)}/{outcomes}",
-                "catchers fired": f"{len(self.catchers)}/{catchers}",
-                "transition pairs": str(len(self.pairs))}
+        return {
+            "states": f"{len(self.states & set(workflow.states))}/{len(workflow.states)}",
+            "transitions": f"{len(self.transitions & edges)}/{len(edges)}",
+            "choice outcomes": f"{len(self.choice_outcomes)}/{outcomes}",
+            "catchers fired": f"{len(self.catchers)}/{catchers}",
+            "transition pairs": str(len(self.pairs)),
+        }
 
 
 @dataclass
@@ -78,8 +82,13 @@ def saga_on_trace(workflow: Workflow, trace: Trace) -> str | None:
                 pending.remove(source.name)
             pending.append(source.name)
         target = workflow.states.get(t["to"] or "")
-        if target is not None and t["to"] in dead_letters and t["why"].startswith("catch") and \
-                source is not None and source.compensation:
+        if (
+            target is not None
+            and t["to"] in dead_letters
+            and t["why"].startswith("catch")
+            and source is not None
+            and source.compensation
+        ):
             return None  # the rollback was handed to people
         if target is not None and target.compensation and t["why"] != "start":
             undone = [n for n in pending if workflow.states[n].compensate == target.name]
@@ -110,8 +119,9 @@ class _Broken(Exception):
     pass
 
 
-def fuzz(workflow: Workflow, examples: int = 200, seed: int | None = None,
-         proven: dict[str, str] | None = None) -> FuzzResult:
+def fuzz(
+    workflow: Workflow, examples: int = 200, seed: int | None = None, proven: dict[str, str] | None = None
+) -> FuzzResult:
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as fixed_seed
 
@@ -121,8 +131,14 @@ def fuzz(workflow: Workflow, examples: int = 200, seed: int | None = None,
     found: dict[str, Any] = {}
     tried = [0]
 
-    @settings(max_examples=examples, database=None, deadline=None, derandomize=seed is None,
-              suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.shrink])
+    @settings(
+        max_examples=examples,
+        database=None,
+        deadline=None,
+        derandomize=seed is None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.generate, Phase.shrink],
+    )
     @given(environments(workflow))
     def run(env: Environment) -> None:
         tried[0] += 1
@@ -140,4 +156,3 @@ def fuzz(workflow: Workflow, examples: int = 200, seed: int | None = None,
     except _Broken:
         return FuzzResult(tried[0], coverage, found["message"], found["env"], found["trace"])
     return FuzzResult(tried[0], coverage)
-

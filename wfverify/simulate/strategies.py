@@ -18,8 +18,12 @@ from wfverify.simulate.environment import Environment, Outcome
 __all__ = ["environments", "inputs", "native_workflows"]
 
 _SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 2000), st.sampled_from(["", "A", "READY", "FAILED"]))
-_TYPED = {"int": st.integers(-5, 2000), "number": st.integers(-5, 2000) | st.floats(-10, 2000, allow_nan=False),
-          "string": st.sampled_from(["", "A", "READY", "DONE", "FAILED"]), "bool": st.booleans()}
+_TYPED = {
+    "int": st.integers(-5, 2000),
+    "number": st.integers(-5, 2000) | st.floats(-10, 2000, allow_nan=False),
+    "string": st.sampled_from(["", "A", "READY", "DONE", "FAILED"]),
+    "bool": st.booleans(),
+}
 
 
 def _nest(flat: dict[tuple[str, ...], Any]) -> dict[str, Any]:
@@ -40,8 +44,9 @@ def inputs(workflow: Workflow) -> st.SearchStrategy[dict[str, Any]]:
         for rule in s.choices:
             if rule.condition is not None:
                 read |= variables(rule.condition)
-    optional: dict[tuple[str, ...], Any] = {p: _SCALARS for p in sorted(read)
-                                             if p not in declared and not p[0].startswith("$")}
+    optional: dict[tuple[str, ...], Any] = {
+        p: _SCALARS for p in sorted(read) if p not in declared and not p[0].startswith("$")
+    }
     for path, fields in _map_items(workflow).items():
         item = st.fixed_dictionaries({f: st.sampled_from(["a", "b", "c"]) for f in sorted(fields)})
         declared[path] = st.lists(item, min_size=0, max_size=4)
@@ -79,8 +84,14 @@ def environments(workflow: Workflow, max_steps: int = 500) -> st.SearchStrategy[
             outcomes[s.name] = st.lists(outcome, max_size=4)
         if s.kind is StateKind.EVENT:
             events[s.name] = st.lists(st.sampled_from([e.event for e in s.events] + ["timeout"]), max_size=3)
-    return st.builds(Environment, inputs(workflow), st.fixed_dictionaries(outcomes), st.fixed_dictionaries(events),
-                     st.lists(st.integers(0, 7), max_size=40), st.just(max_steps))
+    return st.builds(
+        Environment,
+        inputs(workflow),
+        st.fixed_dictionaries(outcomes),
+        st.fixed_dictionaries(events),
+        st.lists(st.integers(0, 7), max_size=40),
+        st.just(max_steps),
+    )
 
 
 @st.composite
@@ -102,15 +113,19 @@ def native_workflows(draw: Any, max_tasks: int = 6) -> str:
         if draw(st.integers(0, 3)) == 0 and i + 2 <= n:
             lines.append(f"  t{i}: {{{', '.join(fields)}, next: c{i}}}")
             target = f"t{i + 2}" if i + 2 < n else "done"
-            lines.append(f"  c{i}: {{type: choice, choices: [{{when: 'x > {draw(st.integers(0, 9))}', next: {target}}}], "
-                         f"default: {nxt}}}")
+            lines.append(
+                f"  c{i}: {{type: choice, choices: [{{when: 'x > {draw(st.integers(0, 9))}', next: {target}}}], "
+                f"default: {nxt}}}"
+            )
         else:
             lines.append(f"  t{i}: {{{', '.join(fields)}, next: {nxt}}}")
         if compensable:
             comp.append(i)
     for k, i in enumerate(comp):
         back = f"u{comp[k - 1]}" if k else "failed"
-        lines.append(f"  u{i}: {{type: task, action: a.u{i}, compensation: true, idempotent: true, "
-                     f"retry: [{{max_attempts: 2}}], catch: [{{errors: ['*'], next: failed}}], next: {back}}}")
+        lines.append(
+            f"  u{i}: {{type: task, action: a.u{i}, compensation: true, idempotent: true, "
+            f"retry: [{{max_attempts: 2}}], catch: [{{errors: ['*'], next: failed}}], next: {back}}}"
+        )
     lines += ["  done: {type: succeed}", "  failed: {type: fail, error: Failed}"]
     return "\n".join(lines) + "\n"

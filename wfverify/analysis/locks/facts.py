@@ -96,8 +96,9 @@ def _state_events(workflow: Workflow, name: str) -> tuple[list[Event], list[Even
     return acquires, releases
 
 
-def _paths(workflow: Workflow, scope: Scope, facts: LockFacts, seen: set[tuple[str, str, str]]
-           ) -> tuple[list[tuple[Event, ...]], bool]:
+def _paths(
+    workflow: Workflow, scope: Scope, facts: LockFacts, seen: set[tuple[str, str, str]]
+) -> tuple[list[tuple[Event, ...]], bool]:
     """Every event sequence from the scope's start to one of its ends (bounded)."""
     if scope.start not in workflow.states:
         return [], False
@@ -127,8 +128,9 @@ def _paths(workflow: Workflow, scope: Scope, facts: LockFacts, seen: set[tuple[s
                 _note(facts, seen, Problem("unheld", name, e.pointer, e.lock, trail))
         evs = (*events, *acquires, *releases)
         state = workflow.states[name]
-        nexts = [t for t in state.transitions if t.target in workflow.states
-                 and workflow.states[t.target].scope == scope.id]
+        nexts = [
+            t for t in state.transitions if t.target in workflow.states and workflow.states[t.target].scope == scope.id
+        ]
         if exits_scope(state) or not nexts:
             if after:
                 _note(facts, seen, Problem("leak", name, state.pointer, after[0], trail))

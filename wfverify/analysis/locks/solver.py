@@ -101,16 +101,21 @@ def check_deadlock(facts: LockFacts) -> DeadlockResult:
     if cycle is None:
         verdict = "unknown" if facts.truncated else "proven"
         why = "; paths were cut at the loop bound" if facts.truncated else ""
-        return DeadlockResult(verdict, f"{summary}; the lock-order graph has no cycle (or a gate lock guards it){why}",
-                              seconds=time.perf_counter() - began)
+        return DeadlockResult(
+            verdict,
+            f"{summary}; the lock-order graph has no cycle (or a gate lock guards it){why}",
+            seconds=time.perf_counter() - began,
+        )
     unknown = ""
     for timeouts in (False, True):
         for group in groups:
             found, reason = _search_pairs(group, timeouts)
             if found is None and len(group) > 2:
                 if len(group) > MAX_GROUP_FOR_RINGS:
-                    reason = reason or (f"no two holders deadlock; cycles through more than two of the "
-                                        f"{len(group)} holders were not searched (more than {MAX_GROUP_FOR_RINGS})")
+                    reason = reason or (
+                        f"no two holders deadlock; cycles through more than two of the "
+                        f"{len(group)} holders were not searched (more than {MAX_GROUP_FOR_RINGS})"
+                    )
                 else:
                     found, more = _search(group, timeouts)
                     reason = reason or more
@@ -122,8 +127,9 @@ def check_deadlock(facts: LockFacts) -> DeadlockResult:
     seconds = time.perf_counter() - began
     if unknown or facts.truncated:
         return DeadlockResult("unknown", f"{summary}; {unknown or 'paths were cut at the loop bound'}", seconds=seconds)
-    return DeadlockResult("proven", f"{summary}; lock-order cycle {' -> '.join(cycle)} cannot happen (Z3)",
-                          seconds=seconds)
+    return DeadlockResult(
+        "proven", f"{summary}; lock-order cycle {' -> '.join(cycle)} cannot happen (Z3)", seconds=seconds
+    )
 
 
 def _concurrent_groups(holders: list[Holder]) -> list[list[Holder]]:
@@ -133,8 +139,13 @@ def _concurrent_groups(holders: list[Holder]) -> list[list[Holder]]:
         by_scope.setdefault(h.scope, []).append(h)
     groups: dict[str, list[Holder]] = {}
     for scope, members in by_scope.items():
-        owner_key = scope.rsplit("/Branches/", 1)[0] if "/Branches/" in scope else \
-            scope.rsplit("/branches/", 1)[0] if "/branches/" in scope else scope
+        owner_key = (
+            scope.rsplit("/Branches/", 1)[0]
+            if "/Branches/" in scope
+            else scope.rsplit("/branches/", 1)[0]
+            if "/branches/" in scope
+            else scope
+        )
         groups.setdefault(owner_key, []).extend(members)
     return [g for g in groups.values() if len(g) >= 2]
 
@@ -286,13 +297,20 @@ def _mutual_exclusion(solver: Any, sections: list[_Section], done: list[list[Any
         solver.add(z3.Implies(same, ok))
 
 
-def _witness(group: list[Holder], paths: list[tuple[Event, ...]], model: Any, prefix: list[Any],
-             stamp: list[list[Any]], blocked: list[Any], placeholders: dict[tuple[int, str], Any],
-             timeouts: bool) -> DeadlockResult:
+def _witness(
+    group: list[Holder],
+    paths: list[tuple[Event, ...]],
+    model: Any,
+    prefix: list[Any],
+    stamp: list[list[Any]],
+    blocked: list[Any],
+    placeholders: dict[tuple[int, str], Any],
+    timeouts: bool,
+) -> DeadlockResult:
     import z3
 
     steps = []
-    for h, path in enumerate(paths):
+    for h, _path in enumerate(paths):
         count = model.eval(prefix[h], model_completion=True).as_long()
         for i in range(count):
             steps.append((model.eval(stamp[h][i], model_completion=True).as_long(), h, i))
@@ -306,16 +324,28 @@ def _witness(group: list[Holder], paths: list[tuple[Event, ...]], model: Any, pr
     schedule, per_holder = [], {group[h].name: [] for h in range(len(paths))}
     for k, (_, h, i) in enumerate(steps):
         e = paths[h][i]
-        item = {"step": k + 1, "holder": group[h].name, "action": e.action, "lock": concrete(h, e.lock),
-                "state": e.state, "pointer": e.pointer}
+        item = {
+            "step": k + 1,
+            "holder": group[h].name,
+            "action": e.action,
+            "lock": concrete(h, e.lock),
+            "state": e.state,
+            "pointer": e.pointer,
+        }
         schedule.append(item)
         per_holder[group[h].name].append({**item, "message": f"{e.action} {item['lock']}"})
     waiting = {}
     for h in range(len(paths)):
         if z3.is_true(model.eval(blocked[h], model_completion=True)):
             e = paths[h][model.eval(prefix[h], model_completion=True).as_long()]
-            item = {"step": len(schedule) + 1, "holder": group[h].name, "action": "block",
-                    "lock": concrete(h, e.lock), "state": e.state, "pointer": e.pointer}
+            item = {
+                "step": len(schedule) + 1,
+                "holder": group[h].name,
+                "action": "block",
+                "lock": concrete(h, e.lock),
+                "state": e.state,
+                "pointer": e.pointer,
+            }
             schedule.append(item)
             per_holder[group[h].name].append({**item, "message": f"waits for {item['lock']} forever"})
             waiting[group[h].name] = item["lock"]
@@ -325,7 +355,8 @@ def _witness(group: list[Holder], paths: list[tuple[Event, ...]], model: Any, pr
         if mine:
             data[group[h].name] = mine
     names = sorted(waiting)
-    detail = (f"{' and '.join(names)} wait on each other" +
-              (" (every wait has a timeout: a timeout storm)" if timeouts else ""))
+    detail = f"{' and '.join(names)} wait on each other" + (
+        " (every wait has a timeout: a timeout storm)" if timeouts else ""
+    )
     witness = {"schedule": schedule, "holders": per_holder, "blocked": waiting, "data": data}
     return DeadlockResult("violated", detail, timeouts, witness, holders=names)

@@ -26,13 +26,20 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from wfverify.analysis.smt import DEFAULT_RLIMIT
 from wfverify.core.evaluate import AbsentVariable, evaluate
 from wfverify.core.expr import Opaque
 from wfverify.core.model import State, StateKind, Workflow
-from wfverify.analysis.smt import DEFAULT_RLIMIT
 
-__all__ = ["ChoiceReport", "DeadRule", "AbsentRead", "analyze_choice", "analyze_workflow", "contains_opaque",
-           "reads_absent_failing"]
+__all__ = [
+    "ChoiceReport",
+    "DeadRule",
+    "AbsentRead",
+    "analyze_choice",
+    "analyze_workflow",
+    "contains_opaque",
+    "reads_absent_failing",
+]
 
 
 @dataclass(frozen=True)
@@ -126,8 +133,9 @@ def analyze_choice(workflow: Workflow, state: State, rlimit: int = DEFAULT_RLIMI
     return report
 
 
-def _fall_through(z3: Any, enc: Any, state: State, conds: list[Any], nothing: Any, opaque: bool,
-                  rlimit: int, report: ChoiceReport) -> None:
+def _fall_through(
+    z3: Any, enc: Any, state: State, conds: list[Any], nothing: Any, opaque: bool, rlimit: int, report: ChoiceReport
+) -> None:
     if state.default is not None:
         return
     solver = _solver(z3, enc, rlimit)
@@ -150,8 +158,16 @@ def _fall_through(z3: Any, enc: Any, state: State, conds: list[Any], nothing: An
             report.unknown.append(f"{state.name}: the solver's input did not replay")
 
 
-def _absent_reads(z3: Any, enc: Any, conds: list[Any], encoded: list[Any], passes: list[Any], opaque: bool,
-                  rlimit: int, report: ChoiceReport) -> None:
+def _absent_reads(
+    z3: Any,
+    enc: Any,
+    conds: list[Any],
+    encoded: list[Any],
+    passes: list[Any],
+    opaque: bool,
+    rlimit: int,
+    report: ChoiceReport,
+) -> None:
     if not any(_fails_possible(c) for c in conds):
         return
     for i, (_, fails) in enumerate(encoded):
@@ -266,7 +282,10 @@ def analyze_workflow(workflow: Workflow, rlimit: int = DEFAULT_RLIMIT) -> dict[s
     """Reports for every choice state, computed once per workflow (shared by WF301 and WF302)."""
 
     def compute() -> dict[str, ChoiceReport]:
-        return {s.name: analyze_choice(workflow, s, rlimit)
-                for s in workflow.iter_states() if s.kind is StateKind.CHOICE and s.choices}
+        return {
+            s.name: analyze_choice(workflow, s, rlimit)
+            for s in workflow.iter_states()
+            if s.kind is StateKind.CHOICE and s.choices
+        }
 
     return workflow.memo(f"smt.choices.{rlimit}", compute)

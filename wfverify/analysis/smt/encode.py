@@ -34,7 +34,7 @@ linear in it takes the value it has once the counter is large enough.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -46,7 +46,7 @@ __all__ = ["Encoder", "TAGS", "Val"]
 TAGS = {"absent": 0, "null": 1, "boolean": 2, "number": 3, "string": 4, "object": 5, "undefined": 6}
 _DECLARED = {"int": "number", "number": "number", "string": "string", "bool": "boolean"}
 _TS_MIN, _TS_MAX = -62135596800 * 10**6, 253402300799 * 10**6  # years 1..9999
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -68,8 +68,13 @@ class Encoder:
     ``inputs``: the workflow's declared ``input`` types (dotted names).
     """
 
-    def __init__(self, inputs: dict[str, str] | None = None, limits: dict[tuple[str, ...], int] | None = None,
-                 invariant: set[tuple[str, ...]] | None = None, present: set[tuple[str, ...]] | None = None) -> None:
+    def __init__(
+        self,
+        inputs: dict[str, str] | None = None,
+        limits: dict[tuple[str, ...], int] | None = None,
+        invariant: set[tuple[str, ...]] | None = None,
+        present: set[tuple[str, ...]] | None = None,
+    ) -> None:
         import z3
 
         self.z3 = z3
@@ -94,11 +99,23 @@ class Encoder:
         z3 = self.z3
         name = "$." + ".".join(path)
         tag = z3.Int(f"{name}#tag")
-        val = Val(tag, z3.Real(f"{name}#num"), z3.String(f"{name}#str"), z3.Bool(f"{name}#bool"),
-                  z3.Int(f"{name}#ts"), z3.Bool(f"{name}#is_ts"), z3.BoolVal(False))
+        val = Val(
+            tag,
+            z3.Real(f"{name}#num"),
+            z3.String(f"{name}#str"),
+            z3.Bool(f"{name}#bool"),
+            z3.Int(f"{name}#ts"),
+            z3.Bool(f"{name}#is_ts"),
+            z3.BoolVal(False),
+        )
         self.vars[path] = val
-        self._domain += [tag >= 0, tag <= 5, val.ts >= _TS_MIN, val.ts <= _TS_MAX,
-                        z3.Implies(val.is_ts, z3.And(tag == TAGS["string"], z3.InRe(val.s, self._timestamp_re())))]
+        self._domain += [
+            tag >= 0,
+            tag <= 5,
+            val.ts >= _TS_MIN,
+            val.ts <= _TS_MAX,
+            z3.Implies(val.is_ts, z3.And(tag == TAGS["string"], z3.InRe(val.s, self._timestamp_re()))),
+        ]
         if len(path) > 1:
             parent = self.var(path[:-1])
             self._domain.append(z3.Implies(tag != TAGS["absent"], parent.tag == TAGS["object"]))
@@ -161,8 +178,21 @@ class Encoder:
             sign = z3.Union(z3.Re("+"), z3.Re("-"))
             zone = z3.Union(z3.Re("Z"), z3.Concat(sign, digits(2), z3.Re(":"), digits(2)))
             frac = z3.Option(z3.Concat(z3.Re("."), z3.Plus(d)))
-            self._ts_re = z3.Concat(digits(4), z3.Re("-"), digits(2), z3.Re("-"), digits(2), z3.Re("T"),
-                                    digits(2), z3.Re(":"), digits(2), z3.Re(":"), digits(2), frac, zone)
+            self._ts_re = z3.Concat(
+                digits(4),
+                z3.Re("-"),
+                digits(2),
+                z3.Re("-"),
+                digits(2),
+                z3.Re("T"),
+                digits(2),
+                z3.Re(":"),
+                digits(2),
+                z3.Re(":"),
+                digits(2),
+                frac,
+                zone,
+            )
         return self._ts_re
 
     def _fresh_bool(self, hint: str) -> Any:
@@ -182,11 +212,19 @@ class Encoder:
             a, b = self.value(node.left), self.value(node.right)
             ok = z3.And(a.tag == TAGS["number"], b.tag == TAGS["number"])
             num = {"+": a.num + b.num, "-": a.num - b.num, "*": a.num * b.num}[node.op]
-            return Val(z3.If(ok, TAGS["number"], TAGS["undefined"]), num, z3.StringVal(""), z3.BoolVal(False),
-                       z3.IntVal(0), z3.BoolVal(False), z3.Or(a.fails, b.fails))
+            return Val(
+                z3.If(ok, TAGS["number"], TAGS["undefined"]),
+                num,
+                z3.StringVal(""),
+                z3.BoolVal(False),
+                z3.IntVal(0),
+                z3.BoolVal(False),
+                z3.Or(a.fails, b.fails),
+            )
         value, fails = self.condition(node)
-        return Val(z3.IntVal(TAGS["boolean"]), z3.RealVal(0), z3.StringVal(""), value, z3.IntVal(0),
-                   z3.BoolVal(False), fails)
+        return Val(
+            z3.IntVal(TAGS["boolean"]), z3.RealVal(0), z3.StringVal(""), value, z3.IntVal(0), z3.BoolVal(False), fails
+        )
 
     def _literal(self, value: Any) -> Val:
         z3 = self.z3
@@ -200,8 +238,15 @@ class Encoder:
             self._literals.add(value)
         elif value is not None:
             tag = "object"
-        return Val(z3.IntVal(TAGS[tag]), z3.RealVal(num), _str(z3, s), z3.BoolVal(b),
-                   z3.IntVal(ts or 0), z3.BoolVal(ts is not None), z3.BoolVal(False))
+        return Val(
+            z3.IntVal(TAGS[tag]),
+            z3.RealVal(num),
+            _str(z3, s),
+            z3.BoolVal(b),
+            z3.IntVal(ts or 0),
+            z3.BoolVal(ts is not None),
+            z3.BoolVal(False),
+        )
 
     # -- conditions -----------------------------------------------------
     def condition(self, node: Expr | None) -> tuple[Any, Any]:
@@ -224,8 +269,12 @@ class Encoder:
         if isinstance(node, Cmp):
             if self.limits and self._mentions_limit(node):
                 return self._limit_cmp(node)
-            if (node.type in (None, "string") and isinstance(node.left, Var) and isinstance(node.right, Var)
-                    and node.left.path != node.right.path):
+            if (
+                node.type in (None, "string")
+                and isinstance(node.left, Var)
+                and isinstance(node.right, Var)
+                and node.left.path != node.right.path
+            ):
                 self._pairs.add((node.left.path, node.right.path))
             a, b = self.value(node.left), self.value(node.right)
             return self.compare(node.op, node.type, a, b), z3.Or(a.fails, b.fails)
@@ -255,8 +304,14 @@ class Encoder:
     def compare(self, op: str, kind: str | None, a: Val, b: Val) -> Any:
         """``a op b`` under the typing rule ``kind`` (None: same JSON type)."""
         z3 = self.z3
-        rel = {"<": lambda x, y: x < y, "<=": lambda x, y: x <= y, ">": lambda x, y: x > y,
-               ">=": lambda x, y: x >= y, "==": lambda x, y: x == y, "!=": lambda x, y: x != y}[op]
+        rel = {
+            "<": lambda x, y: x < y,
+            "<=": lambda x, y: x <= y,
+            ">": lambda x, y: x > y,
+            ">=": lambda x, y: x >= y,
+            "==": lambda x, y: x == y,
+            "!=": lambda x, y: x != y,
+        }[op]
         if kind == "timestamp":
             return z3.And(a.is_ts, b.is_ts, rel(a.ts, b.ts))
         by_type = {"number": rel(a.num, b.num), "string": self._str_rel(op, a.s, b.s)}
@@ -267,8 +322,14 @@ class Encoder:
         return z3.Or(*[z3.And(a.tag == TAGS[t], b.tag == TAGS[t], by_type[t]) for t in allowed if t in by_type])
 
     def _str_rel(self, op: str, x: Any, y: Any) -> Any:
-        return {"<": lambda: x < y, "<=": lambda: x <= y, ">": lambda: y < x, ">=": lambda: y <= x,
-                "==": lambda: x == y, "!=": lambda: x != y}[op]()
+        return {
+            "<": lambda: x < y,
+            "<=": lambda: x <= y,
+            ">": lambda: y < x,
+            ">=": lambda: y <= x,
+            "==": lambda: x == y,
+            "!=": lambda: x != y,
+        }[op]()
 
     def _same(self, a: Val, lit: Val) -> Any:
         return self.compare("==", None, a, lit)

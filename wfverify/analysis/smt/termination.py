@@ -34,9 +34,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from wfverify.analysis.smt import DEFAULT_RLIMIT
 from wfverify.core.expr import Arith, Lit, Var
 from wfverify.core.model import StateKind, TransitionKind, Workflow
-from wfverify.analysis.smt import DEFAULT_RLIMIT
 
 __all__ = ["LoopVerdict", "analyze_loops", "can_leave", "counters", "refine", "termination_proof"]
 
@@ -108,9 +108,18 @@ def _cyclic(adj: dict[str, list[str]]) -> bool:
 def _numeric_on_entry(workflow: Workflow, var: str, members: set[str]) -> bool:
     if workflow.inputs.get(var) in ("int", "number"):
         return True
-    inits = {s.name for s in workflow.iter_states() if s.name not in members and any(
-        a.variable == var and isinstance(a.expr, Lit) and isinstance(a.expr.value, (int, float))
-        and not isinstance(a.expr.value, bool) for a in s.assignments)}
+    inits = {
+        s.name
+        for s in workflow.iter_states()
+        if s.name not in members
+        and any(
+            a.variable == var
+            and isinstance(a.expr, Lit)
+            and isinstance(a.expr.value, (int, float))
+            and not isinstance(a.expr.value, bool)
+            for a in s.assignments
+        )
+    }
     if not inits:
         return False
     scope = workflow.scope_of(next(iter(members)))
@@ -146,8 +155,9 @@ def refine(workflow: Workflow, cycle: Iterable[str], rlimit: int = DEFAULT_RLIMI
     return LoopVerdict("unknown", "; ".join(reasons), hint=_hint(members, sorted(found)[0]))
 
 
-def _try_counter(workflow: Workflow, members: set[str], var: str, direction: int, updaters: set[str],
-                 rlimit: int) -> LoopVerdict:
+def _try_counter(
+    workflow: Workflow, members: set[str], var: str, direction: int, updaters: set[str], rlimit: int
+) -> LoopVerdict:
     adj = {n: [m for m, _ in es] for n, es in _edges(workflow, members).items()}
     rest = {n: [m for m in adj[n] if m not in updaters] for n in adj if n not in updaters}
     if _cyclic(rest):
@@ -161,12 +171,16 @@ def _try_counter(workflow: Workflow, members: set[str], var: str, direction: int
         word = "grows" if direction > 0 else "shrinks"
         return LoopVerdict("unknown", f"no exit condition must hold once '{var}' {word} far enough")
     trend = "increases" if direction > 0 else "decreases"
-    return LoopVerdict("terminates", f"'{var}' {trend} on every iteration and an exit condition on it must eventually hold",
-                       counter=var)
+    return LoopVerdict(
+        "terminates",
+        f"'{var}' {trend} on every iteration and an exit condition on it must eventually hold",
+        counter=var,
+    )
 
 
-def _eventual_edges(workflow: Workflow, members: set[str], var: str, direction: int,
-                    rlimit: int) -> tuple[dict[str, list[str]], str]:
+def _eventual_edges(
+    workflow: Workflow, members: set[str], var: str, direction: int, rlimit: int
+) -> tuple[dict[str, list[str]], str]:
     import z3
 
     from wfverify.analysis.smt.encode import Encoder
@@ -209,8 +223,10 @@ def _hint(members: set[str], var: str | None = None) -> str:
     first = sorted(members)[0]
     if var:
         return f"add a choice rule that leaves the loop once '{var}' passes a bound (for example '{var} >= 10')"
-    return (f"count the iterations (for example `set: {{attempts: \"attempts + 1\"}}` on '{first}', "
-            f"with `attempts` set to 0 before the loop) and leave the loop on a bound such as `attempts >= 10`")
+    return (
+        f"count the iterations (for example `set: {{attempts: \"attempts + 1\"}}` on '{first}', "
+        f"with `attempts` set to 0 before the loop) and leave the loop on a bound such as `attempts >= 10`"
+    )
 
 
 def analyze_loops(workflow: Workflow, rlimit: int = DEFAULT_RLIMIT) -> list[tuple[frozenset[str], LoopVerdict]]:
@@ -218,8 +234,11 @@ def analyze_loops(workflow: Workflow, rlimit: int = DEFAULT_RLIMIT) -> list[tupl
     from wfverify.analysis.graph import sccs
 
     def compute() -> list[tuple[frozenset[str], LoopVerdict]]:
-        return [(frozenset(c), refine(workflow, c, rlimit)) for scope in workflow.scopes.values()
-                for c in sccs(workflow, scope)]
+        return [
+            (frozenset(c), refine(workflow, c, rlimit))
+            for scope in workflow.scopes.values()
+            for c in sccs(workflow, scope)
+        ]
 
     return workflow.memo(f"smt.loops.{rlimit}", compute)
 
@@ -230,8 +249,9 @@ def can_leave(workflow: Workflow, members: set[str]) -> bool:
 
     for name in members:
         state = workflow.states[name]
-        if exits_scope(state) or any(t.target not in members and t.target in workflow.states
-                                     for t in state.transitions):
+        if exits_scope(state) or any(
+            t.target not in members and t.target in workflow.states for t in state.transitions
+        ):
             return True
     return False
 
@@ -245,16 +265,21 @@ def termination_proof(workflow: Workflow, rlimit: int = DEFAULT_RLIMIT) -> Any:
     """
     import time
 
-    from wfverify.core.findings import Proof, Verdict
     from wfverify.analysis.graph import sccs
+    from wfverify.core.findings import Proof, Verdict
 
     began = time.perf_counter()
     retries = sum(len(s.retry) for s in workflow.iter_states())
     cycles = [c for scope in workflow.scopes.values() for c in sccs(workflow, scope)]
     traps = [sorted(c) for c in cycles if not can_leave(workflow, c)]
     if traps:
-        return Proof("termination", Verdict.VIOLATED, f"loop {', '.join(traps[0])} can never be left",
-                     time.perf_counter() - began, {"cycle": traps[0]})
+        return Proof(
+            "termination",
+            Verdict.VIOLATED,
+            f"loop {', '.join(traps[0])} can never be left",
+            time.perf_counter() - began,
+            {"cycle": traps[0]},
+        )
     verdicts = [(sorted(c), v) for c, v in analyze_loops(workflow, rlimit)]
     open_loops = [(c, v) for c, v in verdicts if v.verdict != "terminates"]
     seconds = time.perf_counter() - began
