@@ -73,7 +73,7 @@ def time_corpus(repeat: int) -> list[float]:
 def time_termination() -> float:
     """termination_proof on every corpus workflow (the unbounded-loop rule's proof, computed here directly)."""
     from wfverify.analysis.smt.termination import termination_proof
-    from wfverify.api import discover
+    from wfverify.discovery import discover
     from wfverify.load import load_bytes
 
     total, verdicts = 0.0, {}

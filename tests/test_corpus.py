@@ -42,7 +42,7 @@ def test_corpus_file(expected_path: Path) -> None:
 
 
 def test_every_workflow_in_the_corpus_has_expectations() -> None:
-    from wfverify.api import discover
+    from wfverify.discovery import discover
 
     files = [Path(p) for p, _ in discover([str(CORPUS)])]
     missing = [str(f) for f in files if not f.with_name(f.name + ".expected.json").exists()]

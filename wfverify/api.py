@@ -6,9 +6,8 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,27 +15,12 @@ from typing import Any
 from wfverify.core.findings import Finding
 from wfverify.core.registry import Registry, load_registry
 from wfverify.core.results import FileResult, Report
+from wfverify.discovery import WORKFLOW_SUFFIXES, UsageError, discover
 from wfverify.engine import Selection, run_rules
 from wfverify.load import SIDECAR_SUFFIX, LoadOptions, load_bytes
 from wfverify.load.source import DEFAULT_MAX_BYTES
 
 __all__ = ["Options", "Report", "UsageError", "check_paths", "discover", "WORKFLOW_SUFFIXES"]
-
-WORKFLOW_SUFFIXES = (
-    ".asl.json",
-    ".asl.yaml",
-    ".asl.yml",
-    ".wf.json",
-    ".wf.yaml",
-    ".wf.yml",
-    ".sw.json",
-    ".sw.yaml",
-    ".sw.yml",
-)
-
-
-class UsageError(Exception):
-    """The tool cannot do its job (no such path, bad option): exit code 2."""
 
 
 @dataclass(frozen=True)
@@ -45,36 +29,6 @@ class Options:
     load: LoadOptions = LoadOptions()
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     jobs: int = 1
-
-
-def discover(paths: Iterable[str]) -> Iterator[tuple[str, Path | None]]:
-    """(display path, filesystem path) for every file to check; ``-`` is standard input.
-
-    A directory is searched (symlinked folders are not followed, so link loops
-    cannot hang the walk) for the conventional workflow suffixes; a file named
-    explicitly is read whatever its name.
-    """
-    for given in paths:
-        if given == "-":
-            yield "-", None
-            continue
-        p = Path(given)
-        if not p.exists() and not p.is_symlink():
-            raise UsageError(f"{given}: no such file or directory")
-        if p.is_dir() and not p.name.lower().endswith(WORKFLOW_SUFFIXES):
-            found = []
-            for root, dirs, files in os.walk(p, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__"))
-                # a folder named like a workflow is reported (as unreadable), not silently walked
-                named = [d for d in dirs if d.lower().endswith(WORKFLOW_SUFFIXES)]
-                dirs[:] = [d for d in dirs if d not in named]
-                for name in files + named:
-                    if name.lower().endswith(WORKFLOW_SUFFIXES):
-                        found.append(os.path.join(root, name))
-            for f in sorted(found):
-                yield f, Path(f)
-        else:
-            yield given, p
 
 
 def _read(display: str, path: Path | None, max_bytes: int) -> tuple[bytes | None, str | None]:
