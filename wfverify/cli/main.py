@@ -8,7 +8,6 @@ stderr; the traceback only with ``--debug``).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -75,7 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
         "-j",
         type=int,
         metavar="N",
-        help="check files in N processes (default 1; 0 = one per CPU); output order is unchanged",
+        help="check files in N processes (default 0: more than one only for runs large enough to pay off); "
+        "output is unchanged",
+    )
+    check.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the result cache (.wfverify_cache)"
     )
     check.add_argument(
         "--dialect", choices=["native", "asl", "serverless-workflow"], help="force the dialect instead of detecting it"
@@ -124,7 +127,7 @@ def _check(args: argparse.Namespace) -> int:
     else:
         first = next((p for p in args.paths if p != "-"), ".")
         found = find_config(Path(first) if Path(first).exists() else Path("."))
-        config = load_config(found) if found else Config()
+        config = load_config(found) if found else Config(path=None)
     registry = load_registry()
     select = _tokens(args.select) or config.select
     ignore = _tokens(args.ignore) + config.ignore
@@ -149,11 +152,23 @@ def _check(args: argparse.Namespace) -> int:
     jobs = args.jobs if args.jobs is not None else config.jobs
     if jobs < 0:
         raise api.UsageError("--jobs takes 0 (one per CPU) or a positive number")
-    options = api.Options(selection=selection, load=load, rule_options=config.rules, jobs=jobs or (os.cpu_count() or 1))
+    options = api.Options(
+        selection=selection, load=load, rule_options=config.rules, jobs=jobs, cache_dir=_cache_dir(args, config)
+    )
     report = api.check_paths(args.paths, options, registry)
     fmt = args.format or ("rich" if sys.stdout.isatty() else "text")
     get_reporter(fmt).render(report, registry, sys.stdout, {"quiet": args.quiet})
     return 1 if report.failed(args.fail_on or config.fail_on) else 0
+
+
+def _cache_dir(args: argparse.Namespace, config: Any) -> Path | None:
+    """``cache-dir`` relative to the configuration file, else ``.wfverify_cache`` there or here."""
+    from wfverify.cache import DEFAULT_DIR
+
+    if args.no_cache or config.cache_dir == "":
+        return None
+    root = Path(config.path).parent if config.path else Path(".")
+    return root / (config.cache_dir or DEFAULT_DIR)
 
 
 def _rules(args: argparse.Namespace) -> int:

@@ -8,7 +8,8 @@ Recognized keys (kebab-case or snake_case)::
     fail-on = "warning"                  # error (default) | warning
     aws-checks = true                    # ASL: Resource must be an ARN or ${Placeholder}
     max-file-size = 10485760             # bytes; larger files are refused with a finding
-    jobs = 1
+    jobs = 0                             # processes; 0 = as many as pay off for the run
+    cache-dir = ".wfverify_cache"        # result cache, relative to this file; "" = no cache
     [tool.wfverify.severity]
     unbounded-loop = "error"
     [tool.wfverify.per-file-ignores]
@@ -36,6 +37,7 @@ _KEYS = {
     "aws-checks",
     "max-file-size",
     "jobs",
+    "cache-dir",
     "severity",
     "per-file-ignores",
     "rules",
@@ -56,7 +58,8 @@ class Config:
     fail_on: str = "error"
     aws_checks: bool = True
     max_file_size: int | None = None
-    jobs: int = 1
+    jobs: int = 0
+    cache_dir: str | None = None
     dialect: str | None = None
     proofs: bool = True
     severity: dict[str, str] = field(default_factory=dict)
@@ -121,7 +124,13 @@ def parse_table(table: dict[str, Any], where: str) -> Config:
     rules = norm.get("rules", {})
     if not isinstance(rules, dict) or not all(isinstance(v, dict) for v in rules.values()):
         raise ConfigError(f"{where}: [rules.NAME] tables hold rule options")
-    for key, kind in (("aws-checks", bool), ("proofs", bool), ("max-file-size", int), ("jobs", int)):
+    for key, kind in (
+        ("aws-checks", bool),
+        ("proofs", bool),
+        ("max-file-size", int),
+        ("jobs", int),
+        ("cache-dir", str),
+    ):
         if key in norm and not isinstance(norm[key], kind):
             raise ConfigError(f"{where}: {key!r} must be {kind.__name__}")
     return Config(
@@ -131,7 +140,8 @@ def parse_table(table: dict[str, Any], where: str) -> Config:
         fail_on=fail_on,
         aws_checks=norm.get("aws-checks", True),
         max_file_size=norm.get("max-file-size"),
-        jobs=norm.get("jobs", 1),
+        jobs=norm.get("jobs", 0),
+        cache_dir=norm.get("cache-dir"),
         dialect=norm.get("dialect"),
         proofs=norm.get("proofs", True),
         severity=dict(severity),
