@@ -146,7 +146,17 @@ def sccs(workflow: Workflow, scope: Scope) -> list[set[str]]:
 
 
 def to_networkx(workflow: Workflow) -> Any:
-    """The whole workflow as a ``networkx.MultiDiGraph`` (see :meth:`Workflow.graph`)."""
+    """The whole workflow as a ``networkx.MultiDiGraph``, built once per workflow.
+
+    One node per state, edges labelled by kind. Entering a branch or iterator is
+    an edge of kind ``branch`` / ``iteration`` from the owner to the body's
+    start; leaving it is an edge of kind ``join`` from each state that ends the
+    body to the owner's ``next``. networkx is imported here, not at start-up.
+    """
+    return workflow.memo("networkx", lambda: _build_networkx(workflow))
+
+
+def _build_networkx(workflow: Workflow) -> Any:
     import networkx as nx
 
     g = nx.MultiDiGraph(name=workflow.name)

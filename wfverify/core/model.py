@@ -302,15 +302,3 @@ class Workflow:
         except KeyError:
             value = self._memo[key] = compute()
             return value
-
-    def graph(self) -> Any:
-        """A ``networkx.MultiDiGraph`` view: one node per state, edges labelled by kind.
-
-        Entering a branch or iterator is an edge of kind ``branch`` /
-        ``iteration`` from the owner to the body's start; leaving it is an edge
-        of kind ``join`` from each state that ends the body to the owner's
-        ``next``. networkx is imported here, not at start-up.
-        """
-        from wfverify.analysis.graph import to_networkx
-
-        return self.memo("networkx", lambda: to_networkx(self))
