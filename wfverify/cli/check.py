@@ -18,7 +18,10 @@ from typing import IO, Any
 
 __all__ = ["add_check_command", "check_command"]
 
-FORMATS = ["rich", "text", "json", "sarif", "github", "junit", "gitlab"]
+def _formats() -> list[str]:
+    from wfverify.report import FORMATS
+
+    return list(FORMATS)
 
 EPILOG_CHECK = """\
 examples:
@@ -46,7 +49,7 @@ def add_check_command(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .); '-' reads stdin")
-    check.add_argument("--format", choices=FORMATS, help="output format (default: rich on a terminal, text otherwise)")
+    check.add_argument("--format", choices=_formats(), help="output format (default: rich on a terminal, text otherwise)")
     _selection_arguments(check)
     _output_arguments(check)
     _file_arguments(check)
