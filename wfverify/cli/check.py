@@ -18,10 +18,12 @@ from typing import IO, Any
 
 __all__ = ["add_check_command", "check_command"]
 
+
 def _formats() -> list[str]:
     from wfverify.report import FORMATS
 
     return list(FORMATS)
+
 
 EPILOG_CHECK = """\
 examples:
@@ -49,7 +51,9 @@ def add_check_command(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .); '-' reads stdin")
-    check.add_argument("--format", choices=_formats(), help="output format (default: rich on a terminal, text otherwise)")
+    check.add_argument(
+        "--format", choices=_formats(), help="output format (default: rich on a terminal, text otherwise)"
+    )
     _selection_arguments(check)
     _output_arguments(check)
     _file_arguments(check)

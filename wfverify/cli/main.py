@@ -32,7 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_check_command(sub)
     rules = sub.add_parser("rules", help="list every rule: code, name, default severity, summary")
-    rules.add_argument("--format", choices=["rich", "text", "json"], help="output format")
+    rules.add_argument(
+        "--format", choices=["rich", "text", "json", "markdown"], help="output format (markdown: docs/rules.md)"
+    )
     explain = sub.add_parser("explain", help="show a rule's page: what, why, examples, how to silence")
     explain.add_argument("rule", metavar="NAME-OR-CODE")
     from wfverify.cli.graph import add_graph_command
@@ -77,13 +79,19 @@ def _rules(args: argparse.Namespace) -> int:
             for r in registry.rules
         ]
         print(json.dumps(rows, indent=2))
+    elif fmt == "markdown":
+        from wfverify.report.pages import rules_index
+
+        sys.stdout.write(rules_index(registry))
     elif fmt == "rich":
         from wfverify.report.rich_report import render_rules
 
         render_rules(registry)
     else:
+        width = max(len(r.name) for r in registry.rules) + 1
+        gwidth = max(len(",".join(r.groups)) for r in registry.rules) + 1
         for r in registry.rules:
-            print(f"{r.code:7} {r.name:28} {r.severity.value:8} {r.summary}")
+            print(f"{r.code:7} {r.name:{width}} {r.severity.value:8} {','.join(r.groups):{gwidth}} {r.summary}")
     return 0
 
 
