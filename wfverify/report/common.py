@@ -8,7 +8,7 @@ from typing import Any
 from wfverify.core.findings import Severity
 from wfverify.core.results import Report
 
-__all__ = ["proof_tally", "shorten_left", "snippet", "summary_line"]
+__all__ = ["proof_tally", "proofs_line", "rule_counts", "shorten_left", "snippet", "summary_line"]
 
 #: Longest source line shown in a snippet; longer lines are cut around the column.
 SNIPPET_WIDTH = 100
