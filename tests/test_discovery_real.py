@@ -20,7 +20,11 @@ pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason="real definitions not 
 def _is_state_machine(path: Path) -> bool:
     try:
         text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader))
+        data = (
+            json.loads(text)
+            if path.suffix == ".json"
+            else yaml.load(text, Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader))
+        )
     except (ValueError, yaml.YAMLError, UnicodeDecodeError):
         return False
     return isinstance(data, dict) and (
