@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.core.findings import Finding
+from wfverify.core.findings import Finding, Severity
 from wfverify.core.model import PathExpr, Workflow
 from wfverify.core.rule import rule
 
@@ -61,16 +61,26 @@ def _problem(path: PathExpr) -> str | None:
     return None
 
 
+def _note(path: PathExpr) -> str | None:
+    from wfverify.load import asl_paths
+
+    if path.language in ("jsonpath", "reference-path", "result-path", "payload"):
+        return asl_paths.style_note(path.text)
+    return None
+
+
 @rule(code="WF004", name="invalid-path", severity="error", groups=("paths",))
 def check(workflow: Workflow, options: object) -> Iterator[Finding]:
     for state in workflow.iter_states():
         for path in state.paths:
             problem = _problem(path)
-            if problem:
+            note = None if problem else _note(path)
+            if problem or note:
                 shown = path.text if len(path.text) <= 60 else path.text[:57] + "..."
                 yield Finding(
-                    f"{shown!r} in state '{state.name}': {problem}",
+                    f"{shown!r} in state '{state.name}': {problem or note}",
                     path.pointer,
                     state=state.name,
                     args=(("text", path.text), ("language", path.language)),
+                    severity_override=None if problem else Severity.INFO,
                 )

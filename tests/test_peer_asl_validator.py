@@ -24,10 +24,24 @@ PEER = Path(__file__).resolve().parents[1].parent / "shared" / "peer" / "asl-val
 pytestmark = pytest.mark.skipif(not (PEER / "expected.json").exists(), reason="../shared/peer is not present")
 
 
+#: Where the service, as the AWS documentation describes it, disagrees with asl-validator.
+#: The documentation's only rule for JSONata is that the string starts with "{%" and ends
+#: with "%}"; blanks (or line breaks) inside the delimiters are optional, and three published
+#: AWS samples (app-meeting-summarization, bedrock-evaluations-sam,
+#: distributed-data-stream-aggregator) deploy with none. asl-validator demands them.
+SERVICE_ACCEPTS = {
+    "invalid-jsonata-surround-syntax-no-spaces.json": '"{%10%}": no blank inside the delimiters',
+    "invalid-json-surround-syntax-extra-spaces.json": '"{% \\n10   %}": a line break and extra blanks inside',
+}
+
+
 def _fixtures() -> dict[str, dict]:
     if not (PEER / "expected.json").exists():
         return {}
-    return json.loads((PEER / "expected.json").read_text())["fixtures"]
+    fixtures: dict[str, dict] = json.loads((PEER / "expected.json").read_text())["fixtures"]
+    for name in SERVICE_ACCEPTS:
+        fixtures[name] = {**fixtures[name], "expect_valid": True}
+    return fixtures
 
 
 def _errors(name: str, check_arn: bool = True, check_paths_: bool = True) -> list[str]:

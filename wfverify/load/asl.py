@@ -20,6 +20,7 @@ from typing import Any
 
 from wfverify.core.findings import Finding
 from wfverify.core.model import Dialect, PathExpr, Scope, State, StateKind, Transition, Workflow
+from wfverify.load.asl_choice import rule_paths
 from wfverify.load.asl_paths import is_jsonata_like
 from wfverify.load.asl_schema import FIELDS, state_checker, top_checker
 from wfverify.load.jsonpos import escape
@@ -89,7 +90,7 @@ def build(doc: Any, options: Any, duplicates: list[Any], sidecar: Any) -> tuple[
     findings += [_duplicate(d) for d in duplicates]
     if not isinstance(data.get("States"), dict) or not data["States"]:
         return None, findings
-    top_language = data.get("QueryLanguage") if data.get("QueryLanguage") in ("JSONPath", "JSONata") else "JSONPath"
+    top_language = _language(data, "JSONPath")
     states: dict[str, State] = {}
     scopes: dict[str, Scope] = {}
     pending = [_Body("", data, None, "root", top_language)]
@@ -116,6 +117,40 @@ def build(doc: Any, options: Any, duplicates: list[Any], sidecar: Any) -> tuple[
     return workflow, findings
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _language(body: dict[str, Any], inherited: str) -> str:
+    """A body's query language; one written inside ``States`` by mistake counts, since it was meant.
+
+    The misplaced entry is reported once (:func:`_not_a_state`); reading the
+    body in the language its author chose keeps that one mistake from
+    reappearing as an error on every ``Arguments`` and ``Output`` field.
+    """
+    states = body.get("States")
+    for value in (body.get("QueryLanguage"), states.get("QueryLanguage") if isinstance(states, dict) else None):
+        if value in ("JSONPath", "JSONata"):
+            return str(value)
+    return inherited
+
+
+#: Fields of a state machine (or of a branch) that authors sometimes write inside ``States``.
+_BODY_FIELDS = ("QueryLanguage", "Comment", "TimeoutSeconds", "Version", "StartAt", "States")
+
+
+def _not_a_state(name: str, pointer: str, top: bool) -> Finding:
+    """One finding for an entry of ``States`` that is not an object: it is not a state, so nothing else is said."""
+    if name in _BODY_FIELDS:
+        where = "to the top level of the state machine, beside 'StartAt'" if top else "beside this 'States'"
+        if name == "QueryLanguage" and not top:
+            where = "onto the Parallel or Map state, or to the top level of the state machine"
+        message = f"'{name}' is written inside 'States', where every entry is a state: move it {where}"
+    else:
+        message = f"the entry {name!r} of 'States' is not a state: a state is an object with a 'Type'"
+    return Finding(message, pointer, rule="schema-violation")
+
+
 def _duplicate(problem: Any) -> Finding:
     parent, _, key = problem.pointer.rpartition("/")
     if parent.endswith("/States"):
@@ -139,6 +174,7 @@ def _build_body(
     aws: bool,
 ) -> list[_Body]:
     raw_states = body.data.get("States")
+    body_language = _language(body.data, body.language)
     names: list[str] = []
     nested: list[_Body] = []
     for name, raw in raw_states.items() if isinstance(raw_states, dict) else []:
@@ -164,11 +200,9 @@ def _build_body(
                 )
             )
         if not isinstance(raw, dict):
-            findings.append(
-                Finding(f"state {name!r} must be an object with a 'Type'", p, state=name, rule="schema-violation")
-            )
-            raw = {}
-        language = raw.get("QueryLanguage") if raw.get("QueryLanguage") in ("JSONPath", "JSONata") else body.language
+            findings.append(_not_a_state(name, p, body.kind == "root"))
+            continue
+        language = str(raw["QueryLanguage"]) if raw.get("QueryLanguage") in ("JSONPath", "JSONata") else body_language
         builder = _StateBuilder(name, raw, p, body.id, language, aws)
         builder.check(findings)
         state, bodies = builder.build()
@@ -303,11 +337,16 @@ class _StateBuilder:
             value = self._at(where)
             if isinstance(value, str):
                 self.paths.append(PathExpr(value, "reference-path", f"{p}/{where}"))
-        for i, c in enumerate(raw.get("Catch") if isinstance(raw.get("Catch"), list) else []):
+        for i, c in enumerate(_list(raw.get("Catch"))):
             if isinstance(c, dict):
                 if isinstance(c.get("ResultPath"), str):
                     self.paths.append(PathExpr(c["ResultPath"], "result-path", f"{p}/Catch/{i}/ResultPath"))
                 self._template(c.get("Assign"), f"{p}/Catch/{i}/Assign")
+        for i, rule in enumerate(_list(raw.get("Choices"))):
+            where = f"{p}/Choices/{i}"
+            self.paths += [PathExpr(text, "reference-path", at) for text, at in rule_paths(rule, where)]
+            if isinstance(rule, dict):
+                self._template(rule.get("Assign"), f"{where}/Assign")
 
     def _template(self, value: Any, pointer: str) -> None:
         """Walk a payload template: values of ``key.$`` fields are paths or intrinsics."""
