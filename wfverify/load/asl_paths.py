@@ -21,6 +21,7 @@ functions, lambda parameters and ``:=`` bindings are not variables).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from wfverify.load import asl_jsonpath
@@ -43,6 +44,7 @@ __all__ = [
 _SFN_JSONATA_FUNCTIONS = frozenset({"partition", "range", "hash", "random", "uuid", "parse"})
 #: Names that are never workflow variables: ``$states`` is reserved, ``$`` and ``$$`` are the context.
 _RESERVED = frozenset({"states", "", "$"})
+_PLACEHOLDER = re.compile(r"\$\{[^}]+\}")
 
 
 def check_jsonpath(text: str) -> str | None:
@@ -101,10 +103,15 @@ def check_jsonata(text: str) -> str | None:
     """``{%expression%}``: the string starts with ``{%``, ends with ``%}``, and the expression parses."""
     if not (text.startswith("{%") and text.endswith("%}")):
         return "a JSONata expression is a string that starts with {% and ends with %}"
-    expression = text[2:-2].strip()
+    expression = _neutral(text[2:-2]).strip()
     if not expression:
         return "the JSONata expression between {% and %} is empty"
     return _parsed(expression)[1]
+
+
+def _neutral(expression: str) -> str:
+    """``${Placeholder}`` substitutions (SAM, CloudFormation, Terraform) read as a plain name."""
+    return _PLACEHOLDER.sub("placeholder", expression) if "${" in expression else expression
 
 
 def _parsed(expression: str) -> tuple[Any, str | None]:
@@ -123,7 +130,7 @@ def variable_reads(text: str, language: str) -> list[str]:
     if language == "jsonata":
         if check_jsonata(text) is not None:
             return []
-        return _jsonata_reads(_parsed(text[2:-2].strip())[0])
+        return _jsonata_reads(_parsed(_neutral(text[2:-2]).strip())[0])
     if language not in ("jsonpath", "reference-path", "payload"):
         return []
     trimmed = text.strip()
