@@ -146,9 +146,13 @@ def data_effect(b: Any) -> tuple[bool, tuple[tuple[str, ...], ...], tuple[str, .
     """(keeps_input, writes, output_root) of a completed state; see :mod:`wfverify.analysis.dataflow`."""
     raw = b.raw
     variables = _variables_assigned(raw.get("Assign"))
+    for rule in _list(raw.get("Choices")) if b.type == "Choice" else []:
+        if isinstance(rule, dict):  # a choice rule's Assign applies when the rule routes (counted on every route)
+            variables += _variables_assigned(rule.get("Assign"))
     if b.language == "JSONata":
         replaces = "Output" in raw or b.type in ("Task", "Parallel", "Map")
         return not replaces, tuple(variables), None
+    writes: list[tuple[str, ...]]
     if b.type in ("Choice", "Wait", "Succeed", "Fail"):
         keeps, writes = True, []
     else:
