@@ -82,7 +82,7 @@ def test_no_absent_read_warning_for_fields_written_before_the_choice() -> None:
             "Get": {
                 "Type": "Task",
                 "Resource": "arn:aws:states:::lambda:invoke",
-                "ResultSelector": {"status.$": "$.S"},
+                "ResultSelector": {"status.$": "$.Payload.S"},
                 "ResultPath": "$.job",
                 "Next": "Route",
             },
@@ -98,8 +98,8 @@ def test_no_absent_read_warning_for_fields_written_before_the_choice() -> None:
         },
         "Get",
     )
-    messages = [f.message for f in check_text(text, "x.asl.json", select=["missing-default"]).findings]
-    assert len(messages) == 1 and "other" in messages[0] and "job.status" not in messages[0]
+    messages = [f.message for f in check_text(text, "x.asl.json", select=["absent-field"]).findings]
+    assert len(messages) == 1 and "$.other" in messages[0] and "job.status" not in messages[0]
 
 
 def test_native_set_makes_variables_present() -> None:
