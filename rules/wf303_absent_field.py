@@ -94,10 +94,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from wfverify.core.findings import Finding, Related, Severity
 from wfverify.core.model import State, StateKind, Workflow
 from wfverify.core.rule import rule
+
+if TYPE_CHECKING:
+    from wfverify.analysis.dataflow import Facts
 
 _STATE_RUNTIME = "the execution fails with States.Runtime there"
 
@@ -117,23 +121,19 @@ def _choice_reads(workflow: Workflow) -> Iterator[Finding]:
     choices = [s for s in workflow.iter_states() if s.kind is StateKind.CHOICE and s.choices]
     if not choices:
         return
-    from wfverify.analysis.absent import Judgement, classify
     from wfverify.analysis.dataflow import facts_at
     from wfverify.analysis.smt.choices import analyze_workflow
 
     reports, facts = analyze_workflow(workflow), facts_at(workflow)
     for state in choices:
-        here = facts.get(state.name)
         for read in reports[state.name].absent_reads:
-            judged: list[tuple[str, Judgement | None]] = [
-                (f, classify(here, tuple(f.split(".")))) for f in read.fields if here is not None
-            ]
-            judged = [(f, j) for f, j in judged if j and j.presence != "present"] or [(f, None) for f in read.fields]
-            known = [(f, j) for f, j in judged if j is not None and j.presence == "absent"]
-            field, why = (known or judged)[0]
-            reason = why.reason if why is not None else "nothing on every way here writes or checks it"
+            condition = state.choices[read.index].condition
+            verdict = _judge_fields(facts.get(state.name), condition, read.fields)
+            if verdict is None:
+                continue
+            field, reason, known = verdict
             yield Finding(
-                _choice_message(state, read.index, field, reason, bool(known), read.witness),
+                _choice_message(state, read.index, field, reason, known, read.witness),
                 pointer=state.choices[read.index].pointer,
                 state=state.name,
                 witness=read.witness,
@@ -141,6 +141,21 @@ def _choice_reads(workflow: Workflow) -> Iterator[Finding]:
                 related=(Related(state.pointer, f"Choice state '{state.name}'"),),
                 severity_override=Severity.WARNING if known else None,
             )
+
+
+def _judge_fields(here: Facts | None, condition: object, fields: tuple[str, ...]) -> tuple[str, str, bool] | None:
+    """(field, reason, known absent) of the field worth naming; ``None`` when every field is guarded."""
+    from wfverify.analysis.absent import classify, rule_guards
+
+    if here is None or not fields:
+        return (fields[0] if fields else "a field"), "nothing on every way here writes or checks it", False
+    guarded = here.add(guarded=rule_guards(condition))
+    judged = [(f, classify(guarded, tuple(f.split(".")))) for f in fields]
+    open_ = [(f, j) for f, j in judged if j.presence != "present"]
+    if not open_:
+        return None
+    field, why = next(((f, j) for f, j in open_ if j.presence == "absent"), open_[0])
+    return field, why.reason, why.presence == "absent"
 
 
 def _choice_message(state: State, index: int, field: str, reason: str, known: bool, witness: object) -> str:

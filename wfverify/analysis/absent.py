@@ -26,7 +26,7 @@ from wfverify.core.model import State, StateKind, Workflow
 if TYPE_CHECKING:
     from wfverify.analysis.aws.models import ShapeRef
 
-__all__ = ["Judgement", "Read", "classify", "payload_reads", "judge"]
+__all__ = ["Judgement", "Read", "classify", "payload_reads", "judge", "rule_guards"]
 
 Path = tuple[str, ...]
 
@@ -76,6 +76,24 @@ def _by_shape(ref: ShapeRef, rest: Path) -> Judgement:
     if found.presence is Presence.OPTIONAL:
         return Judgement("maybe", f"'{found.step}' is optional in the {api} response")
     return Judgement("maybe", "the response part it reads is not modelled", origin_unknown=True)
+
+
+def rule_guards(node: object) -> frozenset[Path]:
+    """Objects a Choice rule checks with ``IsPresent: true`` in an ``And`` before reading inside them.
+
+    ``And: [{Variable: $.list[0], IsPresent: true}, {Variable: $.list[0].Name, ...}]``: the author
+    made the parent the contract, as an earlier Choice's ``IsPresent`` on a parent does.
+    """
+    from wfverify.core.expr import And, Exists
+
+    if not isinstance(node, And):
+        return frozenset()
+    out: set[Path] = set()
+    for item in node.items:
+        if isinstance(item, Exists):
+            out.add(item.var.path)
+        out |= rule_guards(item)
+    return frozenset(out)
 
 
 _FIELDS = {"Parameters": "input", "ItemSelector": "input", "ResultSelector": "result", "ItemsPath": "input"}
