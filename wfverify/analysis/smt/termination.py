@@ -221,7 +221,9 @@ def _eventual_edges(
 
 def _hint(workflow: Workflow, members: set[str], var: str | None = None) -> str:
     """What bound would prove the loop, in the file's own terms."""
-    first = sorted(members)[0]
+    ordered = [n for n in workflow.scope_of(next(iter(members))).states if n in members]
+    tasks = [n for n in ordered if workflow.states[n].kind in (StateKind.TASK, StateKind.PASS)]
+    first = (tasks or ordered or sorted(members))[0]
     asl = workflow.dialect is Dialect.ASL
     if var:
         shown = var if var.startswith("$") or not asl else f"$.{var}"
@@ -299,11 +301,16 @@ def termination_proof(workflow: Workflow, rlimit: int = DEFAULT_RLIMIT) -> Any:
     open_loops = [(c, v) for c, v in verdicts if v.verdict not in ("terminates", "bounded")]
     seconds = time.perf_counter() - began
     if open_loops:
+        from wfverify.analysis.loops import pagination_token
+
         cycle, v = open_loops[0]
+        token = pagination_token(workflow, set(cycle))
+        if token is not None:
+            v = LoopVerdict("unknown", f"bounded by the data only: it goes round while '{token}' is present")
         hint = f"; {v.hint}" if v.hint else ""
         return Proof("termination", Verdict.UNKNOWN, f"loop {', '.join(cycle)}: {v.reason}{hint}", seconds)
     counted = sorted({v.counter or "" for _, v in verdicts if v.verdict == "terminates"})
-    timed = sorted({v.reason for _, v in verdicts if v.verdict == "bounded"})
+    timed = sorted({v.reason.removeprefix("bounded ") for _, v in verdicts if v.verdict == "bounded"})
     parts = [f"by counters ({', '.join(counted)})"] if counted else []
     parts += timed
     detail = f"{len(verdicts)} loop(s) bounded: {'; '.join(parts)}" if verdicts else "no loops"
