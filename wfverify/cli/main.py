@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from wfverify.report import FORMATS
+
 __all__ = ["main"]
 
 EPILOG_CHECK = """\
@@ -53,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="+", metavar="PATH", help="files or directories; '-' reads standard input")
     check.add_argument(
         "--format",
-        choices=["rich", "text", "json", "sarif", "github"],
+        choices=list(FORMATS),
         help="output format (default: rich on a terminal, text otherwise)",
     )
     check.add_argument(

@@ -23,7 +23,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 __all__ = [
     "Acquire",
@@ -311,19 +311,7 @@ class Workflow:
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """Cache an analysis result on this workflow, shared by the rules that need it."""
         try:
-            return self._memo[key]
+            return cast(T, self._memo[key])
         except KeyError:
             value = self._memo[key] = compute()
             return value
-
-    def graph(self) -> Any:
-        """A ``networkx.MultiDiGraph`` view: one node per state, edges labelled by kind.
-
-        Entering a branch or iterator is an edge of kind ``branch`` /
-        ``iteration`` from the owner to the body's start; leaving it is an edge
-        of kind ``join`` from each state that ends the body to the owner's
-        ``next``. networkx is imported here, not at start-up.
-        """
-        from wfverify.analysis.graph import to_networkx
-
-        return self.memo("networkx", lambda: to_networkx(self))

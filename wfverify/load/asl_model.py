@@ -18,6 +18,7 @@ from wfverify.core.model import (
     TransitionKind,
 )
 from wfverify.load.asl_choice import convert_rule, path_to_var
+from wfverify.load.framework import Body
 
 __all__ = ["state_from_asl"]
 
@@ -193,9 +194,13 @@ def data_effect(b: Any) -> tuple[bool, tuple[tuple[str, ...], ...], tuple[str, .
     """(keeps_input, writes, output_root) of a completed state; see :mod:`wfverify.analysis.dataflow`."""
     raw = b.raw
     variables = _variables_assigned(raw.get("Assign"))
+    for rule in _list(raw.get("Choices")) if b.type == "Choice" else []:
+        if isinstance(rule, dict):  # a choice rule's Assign applies when the rule routes (counted on every route)
+            variables += _variables_assigned(rule.get("Assign"))
     if b.language == "JSONata":
         replaces = "Output" in raw or b.type in ("Task", "Parallel", "Map")
         return not replaces, tuple(variables), None
+    writes: list[tuple[str, ...]]
     if b.type in ("Choice", "Wait", "Succeed", "Fail"):
         keeps, writes = True, []
     else:
@@ -246,7 +251,6 @@ def _catch_effect(c: dict[str, Any], jsonata: bool) -> tuple[bool, tuple[tuple[s
 
 
 def state_from_asl(b: Any) -> tuple[State, list[Any]]:
-    from wfverify.load.asl import _Body
 
     raw, p, name = b.raw, b.p, b.name
     kind = _KINDS.get(b.type or "", StateKind.PASS)
@@ -277,11 +281,11 @@ def state_from_asl(b: Any) -> tuple[State, list[Any]]:
     if kind == StateKind.PARALLEL:
         for i, br in enumerate(_list(raw.get("Branches"))):
             if isinstance(br, dict):
-                bodies.append(_Body(f"{p}/Branches/{i}", br, name, "branch", b.language))
+                bodies.append(Body(f"{p}/Branches/{i}", br, name, "branch", b.language))
     elif kind == StateKind.MAP:
         key = "ItemProcessor" if isinstance(raw.get("ItemProcessor"), dict) else "Iterator"
         if isinstance(raw.get(key), dict):
-            bodies.append(_Body(f"{p}/{key}", raw[key], name, "iterator", b.language))
+            bodies.append(Body(f"{p}/{key}", raw[key], name, "iterator", b.language))
     resource = raw.get("Resource") if isinstance(raw.get("Resource"), str) else None
     timeout, t_dyn = _timeout(raw, "TimeoutSeconds")
     heartbeat, h_dyn = _timeout(raw, "HeartbeatSeconds")
@@ -305,7 +309,7 @@ def state_from_asl(b: Any) -> tuple[State, list[Any]]:
         heartbeat=heartbeat,
         timeout_is_dynamic=t_dyn or h_dyn,
         waits_on_outside=waits,
-        branches=tuple(x.id for x in bodies),
+        branches=tuple(x.pointer for x in bodies),
         items=raw.get("ItemsPath") or raw.get("Items"),
         max_concurrency=max_conc if isinstance(max_conc, int) and not isinstance(max_conc, bool) else None,
         action=resource,
