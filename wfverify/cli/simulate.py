@@ -21,9 +21,13 @@ def add_sim_commands(sub: Any) -> None:
         "default every task succeeds and echoes its input.",
     )
     sim.add_argument("file", metavar="FILE")
-    sim.add_argument("--input", default="{}", metavar="JSON", help="the execution's input (JSON text)")
+    sim.add_argument(
+        "--input", metavar="JSON", help="the execution's input (JSON text; default: the --outcomes file's, else {})"
+    )
     sim.add_argument("--outcomes", metavar="FILE", help="an environment file (JSON), as printed by 'wfverify fuzz'")
-    sim.add_argument("--max-steps", type=int, default=1000, metavar="N", help="step bound (default 1000)")
+    sim.add_argument(
+        "--max-steps", type=int, metavar="N", help="step bound (default: the --outcomes file's, else 1000)"
+    )
     sim.add_argument("--format", choices=["rich", "text", "json"], help="output format")
     fz = sub.add_parser(
         "fuzz",
@@ -63,11 +67,13 @@ def simulate_command(args: argparse.Namespace) -> int:
 
     workflow = _load(args.file)
     try:
-        data = json.loads(args.input)
         env = Environment.from_json(json.loads(Path(args.outcomes).read_text())) if args.outcomes else Environment()
+        if args.input is not None:
+            env.input = json.loads(args.input)
     except (ValueError, OSError) as exc:
         raise UsageError(f"--input/--outcomes: {exc}") from None
-    env.input, env.max_steps = data, args.max_steps
+    if args.max_steps is not None:
+        env.max_steps = args.max_steps
     trace = simulate(workflow, env)
     fmt = args.format or ("rich" if sys.stdout.isatty() else "text")
     if fmt == "json":

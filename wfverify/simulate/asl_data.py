@@ -208,6 +208,20 @@ class AslData:
         context = {**self.context(state), "Map": {"Item": {"Value": item, "Index": index}}}
         return _template_with_context(self, selector, data, state, context)
 
+    def fail_output(self, state: State, data: Any) -> tuple[str, str | None]:
+        """A Fail state's error and cause: ``Error``/``Cause``, or read by ``ErrorPath``/``CausePath``."""
+        raw = self.raw(state)
+        error, cause = state.error or "States.Fail", state.cause
+        if self.jsonata_mode(state):
+            error = str(self.jsonata(raw["Error"], state, data)) if "Error" in raw else error
+            cause = str(self.jsonata(raw["Cause"], state, data)) if "Cause" in raw else cause
+            return error, cause
+        if isinstance(raw.get("ErrorPath"), str):
+            error = str(self.dynamic(raw["ErrorPath"], data, state))
+        if isinstance(raw.get("CausePath"), str):
+            cause = str(self.dynamic(raw["CausePath"], data, state))
+        return error, cause
+
     def catch_output(self, state: State, catcher: Catcher, data: Any, error: str, cause: str | None) -> Any:
         raw = self.raw(state)
         index = int(catcher.pointer.rsplit("/", 1)[-1])

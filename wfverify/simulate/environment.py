@@ -40,6 +40,7 @@ class Environment:
     events: dict[str, list[str]] = field(default_factory=dict)
     schedule: list[int | str] = field(default_factory=list)
     max_steps: int = 1000
+    executions: int = 1  # executions started at once (a ``concurrent: true`` workflow's locks contend)
 
     def outcome(self, state: str, attempt: int) -> Outcome:
         planned = self.outcomes.get(state, [])
@@ -52,6 +53,7 @@ class Environment:
             "events": {k: v for k, v in self.events.items() if v},
             "schedule": self.schedule,
             "max_steps": self.max_steps,
+            **({"executions": self.executions} if self.executions != 1 else {}),
         }
 
     @classmethod
@@ -66,4 +68,5 @@ class Environment:
             dict(data.get("events") or {}),
             list(data.get("schedule") or []),
             int(data.get("max_steps", 1000)),
+            int(data.get("executions", 1)),
         )

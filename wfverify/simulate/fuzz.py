@@ -15,7 +15,8 @@ from typing import Any
 
 from wfverify.analysis.graph import reachable_states
 from wfverify.core.model import Workflow
-from wfverify.simulate.engine import Trace, simulate
+from wfverify.simulate.engine import simulate
+from wfverify.simulate.trace import Trace
 from wfverify.simulate.environment import Environment
 
 __all__ = ["Coverage", "FuzzResult", "broken_property", "fuzz", "saga_on_trace"]
