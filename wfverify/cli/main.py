@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     from wfverify.cli.simulate import add_sim_commands
 
     add_sim_commands(sub)
+    from wfverify.cli.explore import add_explore_command
+
+    add_explore_command(sub)
     return parser
 
 
@@ -216,7 +219,20 @@ def _fuzz(args: argparse.Namespace) -> int:
     return fuzz_command(args)
 
 
-COMMANDS = {"check": _check, "rules": _rules, "explain": _explain, "simulate": _simulate, "fuzz": _fuzz}
+def _explore(args: argparse.Namespace) -> int:
+    from wfverify.cli.explore import explore_command
+
+    return explore_command(args)
+
+
+COMMANDS = {
+    "check": _check,
+    "rules": _rules,
+    "explain": _explain,
+    "simulate": _simulate,
+    "fuzz": _fuzz,
+    "explore": _explore,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["add_sim_commands"]
+__all__ = ["add_sim_commands", "load_workflow"]
 
 
 def add_sim_commands(sub: Any) -> None:
@@ -43,7 +43,8 @@ def add_sim_commands(sub: Any) -> None:
     fz.add_argument("--format", choices=["text", "json"], default="text", help="output format")
 
 
-def _load(path: str) -> Any:
+def load_workflow(path: str) -> Any:
+    """The workflow of FILE (with its sidecar), or a usage error saying why it cannot be simulated."""
     from wfverify.api import UsageError
     from wfverify.load import SIDECAR_SUFFIX, load_bytes
 
@@ -65,7 +66,7 @@ def simulate_command(args: argparse.Namespace) -> int:
     from wfverify.api import UsageError
     from wfverify.simulate import Environment, simulate
 
-    workflow = _load(args.file)
+    workflow = load_workflow(args.file)
     try:
         env = Environment.from_json(json.loads(Path(args.outcomes).read_text())) if args.outcomes else Environment()
         if args.input is not None:
@@ -105,7 +106,7 @@ def fuzz_command(args: argparse.Namespace) -> int:
     from wfverify.simulate.fuzz import fuzz
     from wfverify.testing import check_text
 
-    workflow = _load(args.file)
+    workflow = load_workflow(args.file)
     text = Path(args.file).read_text(encoding="utf-8", errors="replace")
     static = check_text(text, args.file) if workflow.source is not None else None
     proven = {p.property: p.verdict.value for p in static.proofs} if static else {}

@@ -75,7 +75,7 @@ class AslData:
 
     # -- JSONata (QueryLanguage: JSONata), evaluated with jsonata-python --------------
     def jsonata_mode(self, state: State) -> bool:
-        return self.raw(state).get("QueryLanguage", self.w.query_language) == "JSONata"
+        return bool(self.raw(state).get("QueryLanguage", self.w.query_language) == "JSONata")
 
     def jsonata(self, value: Any, state: State, data: Any, result: Any = None) -> Any:
         """Evaluate every ``{% expr %}`` string in a template; other values stay as written."""
@@ -116,7 +116,7 @@ class AslData:
         for part in state.pointer.split("/")[1:]:
             key = part.replace("~1", "/").replace("~0", "~")
             node = node[int(key)] if isinstance(node, list) else node[key]
-        return node
+        return node if isinstance(node, dict) else {}
 
     def context(self, state: State) -> dict[str, Any]:
         return {

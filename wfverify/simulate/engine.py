@@ -100,13 +100,14 @@ class Run:
         """Start every execution: one, or ``env.executions`` of a workflow that runs concurrently."""
         for k in range(max(1, self.env.executions)):
             label = "main" if k == 0 else f"main#{k + 1}"
-            self.roots.append(self.spawn(None, "", copy.deepcopy(self.env.input), label, "start"))
+            self.roots.append(self.spawn(None, "", copy.deepcopy(self.env.input_of(k)), label, "start"))
 
     def ended(self) -> bool:
         """Every execution has ended; the trace status is then set."""
         if any(r.status not in (DONE, FAILED) for r in self.roots):
             return False
         failed = [r for r in self.roots if r.status == FAILED]
+        self.trace.executions = {r.name: r.status.value for r in self.roots}
         self.trace.status = TraceStatus.FAILED if failed else TraceStatus.SUCCEEDED
         if failed:
             self.trace.error, self.trace.cause = failed[0].error, failed[0].cause

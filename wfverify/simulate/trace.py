@@ -78,6 +78,7 @@ class Trace:
     trail: list[dict[str, Any]] = field(default_factory=list)
     time: float = 0.0
     steps: int = 0  # trail entries recorded so far (the trail itself may be kept elsewhere)
+    executions: dict[str, str] = field(default_factory=dict)  # execution -> how it ended, once all have
 
     def record(self, holder: str, source: str | None, target: str | None, why: str) -> dict[str, Any]:
         """Append one trail entry: ``holder`` moved from ``source`` to ``target`` because of ``why``."""

@@ -1,0 +1,154 @@
+"""What the explorer found: per property a verdict, and for a violation an environment that replays it.
+
+Every witness is replayed with :func:`wfverify.simulate.simulate` before it is
+reported, so ``violated`` always comes with a run that
+``wfverify simulate --outcomes`` reproduces; a witness that does not replay
+(the explorer lets a workflow's timeout strike at any moment) is dropped and
+the verdict is at most ``unknown``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from wfverify.core.findings import PROOF_PROPERTIES, Verdict
+from wfverify.core.model import StateKind, Workflow
+from wfverify.simulate.engine import Run
+from wfverify.simulate.environment import Environment, Outcome
+from wfverify.simulate.saga_monitor import saga_on_trace
+from wfverify.simulate.trace import Trace, TraceStatus
+
+__all__ = ["Exploration", "Finding", "PropertyResult", "summarize"]
+
+_CYCLE_STEPS = 60  # a non-terminating witness goes round its cycle until at least this many steps
+
+
+@dataclass
+class Finding:
+    """A violation as the search saw it: the start environment and the moves (nodes) that lead to it."""
+
+    property: str
+    message: str
+    start: Environment
+    path: list[Any]
+    cycle: list[Any] = field(default_factory=list)
+
+    def environment(self) -> Environment:
+        """The replay: the moves as scheduler picks, the forced answers as task outcomes and events."""
+        nodes = list(self.path)
+        if self.cycle:
+            while len(nodes) < len(self.path) + _CYCLE_STEPS:
+                nodes += self.cycle
+        outcomes: dict[str, list[Outcome]] = {}
+        events: dict[str, list[str]] = {}
+        for node in nodes:
+            answer = node.move[2]
+            if isinstance(answer, Outcome):
+                outcomes.setdefault(node.state, []).append(answer)
+            elif answer is not None:
+                events.setdefault(node.state, []).append(answer)
+        return Environment(
+            input=self.start.input,
+            outcomes=outcomes,
+            events=events,
+            schedule=[node.move[1] for node in nodes],
+            max_steps=len(nodes) if self.cycle else len(nodes) + 1,
+            executions=self.start.executions,
+            inputs=list(self.start.inputs),
+        )
+
+
+@dataclass
+class PropertyResult:
+    property: str
+    verdict: Verdict
+    detail: str
+    environment: Environment | None = None
+    trace: Trace | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "property": self.property,
+            "verdict": self.verdict.value,
+            "detail": self.detail,
+            "environment": self.environment.to_json() if self.environment else None,
+            "trace": self.trace.to_json() if self.trace else None,
+        }
+
+
+@dataclass
+class Exploration:
+    properties: dict[str, PropertyResult]
+    configurations: int
+    seconds: float
+    bounds_reached: list[str]
+    notes: list[str]
+
+    def verdict(self, prop: str) -> Verdict:
+        return self.properties[prop].verdict
+
+    def to_json(self, path: str = "") -> dict[str, Any]:
+        return {
+            "version": 1,
+            "path": path,
+            "configurations": self.configurations,
+            "seconds": round(self.seconds, 3),
+            "bounds_reached": self.bounds_reached,
+            "notes": self.notes,
+            "properties": [self.properties[p].to_json() for p in PROOF_PROPERTIES],
+        }
+
+
+def replays(workflow: Workflow, finding: Finding, env: Environment) -> Trace | None:
+    """The replayed trace when it shows the violation, else None."""
+    run = Run(workflow, env)
+    trace = run.run()
+    shown = {
+        "termination": trace.status == TraceStatus.OUT_OF_STEPS,
+        "deadlock-freedom": trace.status == TraceStatus.DEADLOCKED,
+        "choice-exhaustiveness": bool(run.unmatched),
+        "saga": saga_on_trace(workflow, trace) is not None,
+    }[finding.property]
+    return trace if shown else None
+
+
+def _applicable(workflow: Workflow, prop: str) -> bool:
+    states = list(workflow.iter_states())
+    if prop == "deadlock-freedom":
+        return any(s.acquire for s in states)
+    if prop == "saga":
+        return workflow.annotated and any(s.compensate for s in states)
+    if prop == "choice-exhaustiveness":
+        return any(s.kind is StateKind.CHOICE and not s.default for s in states)
+    return True
+
+
+def summarize(
+    workflow: Workflow,
+    found: dict[str, Finding],
+    bounds_reached: list[str],
+    notes: list[str],
+    configurations: int,
+    started: float,
+) -> Exploration:
+    results: dict[str, PropertyResult] = {}
+    notes = list(notes)
+    for prop in PROOF_PROPERTIES:
+        finding = found.get(prop)
+        if finding is not None:
+            env = finding.environment()
+            trace = replays(workflow, finding, env)
+            if trace is not None:
+                results[prop] = PropertyResult(prop, Verdict.VIOLATED, finding.message, env, trace)
+                continue
+            notes.append(f"{prop}: a violation found by the search did not replay ({finding.message})")
+        if not _applicable(workflow, prop):
+            results[prop] = PropertyResult(prop, Verdict.NOT_APPLICABLE, "nothing to prove")
+        elif bounds_reached or notes:
+            results[prop] = PropertyResult(prop, Verdict.UNKNOWN, "; ".join(bounds_reached + notes))
+        else:
+            detail = f"every run explored ({configurations} configurations)"
+            results[prop] = PropertyResult(prop, Verdict.PROVEN, detail)
+    return Exploration(results, configurations, time.monotonic() - started, bounds_reached, notes)
