@@ -59,7 +59,8 @@ class Run:
         self.picks = 0
         self.events_used: dict[str, int] = {}
         self.task_calls: dict[str, int] = {}
-        self.unmatched: list[str] = []  # choice states that matched no rule and had no default
+        #: Choice states that matched no rule and had no default, or whose rule read an absent variable (ASL).
+        self.unmatched: list[str] = []
         #: The explorer's choice for the next task outcome or event arrival (else the environment's).
         self.forced: Outcome | str | None = None
 
@@ -297,6 +298,7 @@ class Run:
             try:
                 holds = self.sem.condition(rule, state, data)
             except AbsentVariable as exc:
+                self.unmatched.append(state.name)
                 self.error(h, RUNTIME, f"choice rule {i + 1} reads absent {'.'.join(exc.path)}")
                 return
             if holds:

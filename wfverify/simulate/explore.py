@@ -35,7 +35,7 @@ from typing import Any
 from wfverify.core.model import StateKind, Workflow
 from wfverify.simulate.engine import Run
 from wfverify.simulate.environment import Environment, Outcome
-from wfverify.simulate.explore_inputs import candidate_inputs
+from wfverify.simulate.explore_inputs import Inputs, candidate_inputs
 from wfverify.simulate.explore_result import Exploration, Finding, summarize
 from wfverify.simulate.saga_monitor import SagaMonitor
 
@@ -95,9 +95,11 @@ class _Search:
     started: float = field(default_factory=time.monotonic)
     visits: dict[str, int] = field(default_factory=dict)
 
-    def report(self, prop: str, message: str, env: Environment, node: _Node) -> None:
-        if prop not in self.found:
-            self.found[prop] = Finding(prop, message, env, node.path())
+    def report(self, prop: str, message: str, env: Environment, node: _Node, kind: str = "") -> None:
+        """Keep the first witness per property (for deadlock-freedom: the first of the most telling kind)."""
+        known = self.found.get(prop)
+        if known is None or (kind == "cycle" and known.kind != "cycle"):
+            self.found[prop] = Finding(prop, message, env, node.path(), kind=kind)
 
     def report_cycle(self, env: Environment, start: _Node, end: _Node) -> None:
         if "termination" not in self.found:
@@ -117,11 +119,21 @@ class _Search:
         return False
 
 
-def explore(workflow: Workflow, bounds: Bounds = Bounds()) -> Exploration:
-    """Explore every run of ``workflow`` within ``bounds``; see the module docstring."""
+def explore(workflow: Workflow, bounds: Bounds = Bounds(), inputs: list[Any] | None = None) -> Exploration:
+    """Explore every run of ``workflow`` within ``bounds``; see the module docstring.
+
+    ``inputs``: explore from these inputs only (a witness input to replay) instead of the boundary inputs.
+    """
     has_locks = any(s.acquire for s in workflow.iter_states())
     executions = bounds.executions if workflow.concurrent and has_locks else 1
-    inputs = candidate_inputs(workflow, bounds.inputs, bounds.map_items)
+    if inputs is None:
+        drawn = candidate_inputs(workflow, bounds.inputs, bounds.map_items)
+    else:
+        drawn = Inputs(list(inputs), False, ["inputs given"], map_items=False)
+    return _explore(workflow, bounds, drawn, executions, has_locks)
+
+
+def _explore(workflow: Workflow, bounds: Bounds, inputs: Inputs, executions: int, has_locks: bool) -> Exploration:
     search = _Search(workflow, bounds)
     tuples = _input_tuples(inputs.values, executions, bounds.inputs)
     for values in tuples:
@@ -253,7 +265,7 @@ def _dfs(search: _Search, env: Environment) -> None:
             monitor.feed(entry)
         node = _Node(top.node, move, state, _entered(entries))
         if run.unmatched:
-            search.report("choice-exhaustiveness", f"no rule of {run.unmatched[0]} matched", env, node)
+            search.report("choice-exhaustiveness", f"{run.unmatched[0]}: an input matches no rule or fails", env, node)
             run.unmatched = []
         run.trace.entered = []
         key = _key(run, monitor)
@@ -268,7 +280,7 @@ def _dfs(search: _Search, env: Environment) -> None:
             continue
         moves = _moves(run)
         if not moves:
-            search.report("deadlock-freedom", _deadlock_detail(run), env, node)
+            search.report("deadlock-freedom", _deadlock_detail(run), env, node, _stuck_kind(run))
             continue
         _count(search, node.entered, +1)
         on_stack[key] = len(stack)
@@ -318,3 +330,29 @@ def _deadlock_detail(run: Run) -> str:
     waits = [f"{h.name} at {h.state}" for h in run.holders if h.status == "blocked"]
     held = ", ".join(f"{lock} by {owner}" for lock, owner in sorted(run.owner_of.items()))
     return f"no holder can move ({'; '.join(waits) or 'nobody runnable'}; held: {held or 'nothing'})"
+
+
+def _stuck_kind(run: Run) -> str:
+    """``cycle``: holders wait for each other (a lock's owner, or a Parallel/Map for its children);
+    ``reacquire``: a holder waits for a lock it holds itself; ``leak``: for a lock whose holder ended."""
+    by_name = {h.name: h for h in run.holders}
+    waits: dict[str, set[str]] = {}
+    for h in run.holders:
+        if h.status == "blocked":
+            lock = run.lock_name(h, run.w.states[h.state].acquire[h.acquired_here].lock)
+            waits[h.name] = {run.owner_of.get(lock, "")}
+        elif h.status == "waiting":
+            waits[h.name] = {c.name for c in h.children if c.status.live}
+    kinds: set[str] = set()
+    for start in waits:
+        seen, frontier = set(), set(waits[start])
+        while frontier:
+            nxt = frontier.pop()
+            if nxt == start:
+                kinds.add("reacquire" if waits[start] == {start} else "cycle")
+                break
+            if nxt in seen or nxt not in by_name:
+                continue
+            seen.add(nxt)
+            frontier |= waits.get(nxt, set())
+    return "cycle" if "cycle" in kinds else "reacquire" if kinds else "leak"

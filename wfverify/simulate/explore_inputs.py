@@ -105,6 +105,16 @@ def _values_for(kind: str | None, constants: set[Any]) -> list[Any]:
     return [_ABSENT, None, True, False, *strings, *_numbers(constants, integers=False)]
 
 
+def _typed(kind: str | None, values: list[Any]) -> list[Any]:
+    """Lock-name values of a declared input type (numbers from the digits a constant name spells)."""
+    if kind in ("int", "number"):
+        numbers = [int(v) for v in values if isinstance(v, str) and v.lstrip("-").isdigit()]
+        return [*dict.fromkeys([1, 2, *numbers])]
+    if kind == "bool":
+        return [True, False]
+    return values
+
+
 def _rewritten(workflow: Workflow, paths: set[tuple[str, ...]]) -> list[str]:
     """States that rewrite what the conditions read (then regions of the input are not enough)."""
     out: list[str] = []
@@ -213,8 +223,8 @@ def candidate_inputs(workflow: Workflow, max_inputs: int, max_items: int) -> Inp
         domains[path] = _values_for(workflow.inputs.get(".".join(path)), constants.get(path, set()))
     for path, values in _lock_values(workflow).items():
         if path[0] != "item":
-            kind = workflow.inputs.get(".".join(path))
-            domains[path] = _values_for(kind, set()) if kind else values
+            typed = _typed(workflow.inputs.get(".".join(path)), values)
+            domains[path] = list(dict.fromkeys([*domains.get(path, []), *typed]))
     sources = _map_sources(workflow)
     locks = _lock_values(workflow)
     for path, fields in sources.items():

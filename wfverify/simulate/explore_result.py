@@ -34,6 +34,7 @@ class Finding:
     start: Environment
     path: list[Any]
     cycle: list[Any] = field(default_factory=list)
+    kind: str = ""  # deadlock-freedom: cycle, reacquire or leak
 
     def environment(self) -> Environment:
         """The replay: the moves as scheduler picks, the forced answers as task outcomes and events."""
@@ -67,10 +68,12 @@ class PropertyResult:
     detail: str
     environment: Environment | None = None
     trace: Trace | None = None
+    kind: str = ""  # deadlock-freedom: cycle (holders wait for each other), reacquire, or leak
 
     def to_json(self) -> dict[str, Any]:
         return {
             "property": self.property,
+            **({"kind": self.kind} if self.kind else {}),
             "verdict": self.verdict.value,
             "detail": self.detail,
             "environment": self.environment.to_json() if self.environment else None,
@@ -121,8 +124,24 @@ def _applicable(workflow: Workflow, prop: str) -> bool:
     if prop == "saga":
         return workflow.annotated and any(s.compensate for s in states)
     if prop == "choice-exhaustiveness":
-        return any(s.kind is StateKind.CHOICE and not s.default for s in states)
+        return any(s.kind is StateKind.CHOICE and (not s.default or _reads_may_fail(s)) for s in states)
     return True
+
+
+def _reads_may_fail(state: Any) -> bool:
+    """An ASL JSONPath choice rule fails the execution when it reads an absent variable."""
+    from wfverify.core.expr import Var
+
+    stack: list[Any] = [rule.condition for rule in state.choices if rule.condition is not None]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Var) and node.absent_fails:
+            return True
+        for name in ("left", "right", "item"):
+            if hasattr(node, name):
+                stack.append(getattr(node, name))
+        stack.extend(getattr(node, "items", ()) if isinstance(getattr(node, "items", ()), tuple) else ())
+    return False
 
 
 def summarize(
@@ -141,7 +160,7 @@ def summarize(
             env = finding.environment()
             trace = replays(workflow, finding, env)
             if trace is not None:
-                results[prop] = PropertyResult(prop, Verdict.VIOLATED, finding.message, env, trace)
+                results[prop] = PropertyResult(prop, Verdict.VIOLATED, finding.message, env, trace, finding.kind)
                 continue
             notes.append(f"{prop}: a violation found by the search did not replay ({finding.message})")
         if not _applicable(workflow, prop):
