@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,7 @@ from wfverify.simulate.trace import Holder
 from wfverify.testing import check_text, load_text
 
 HEAVY = os.environ.get("WFVERIFY_SOUNDNESS") == "heavy"
-EXAMPLES = int(os.environ.get("WFVERIFY_SOUNDNESS_EXAMPLES", "10000")) if HEAVY else 60
+EXAMPLES = int(os.environ.get("WFVERIFY_SOUNDNESS_EXAMPLES", "10000")) if HEAVY else 40
 LOG = Path(os.environ.get("WFVERIFY_SOUNDNESS_LOG", "soundness-disagreements.jsonl"))
 BOUNDS = Bounds(configurations=4000, steps=150, loop_iterations=8, map_items=2, inputs=24, seconds=5.0)
 
@@ -116,6 +117,11 @@ def _choice_misses(workflow: Any, state: str, data: Any) -> bool:
     return run.unmatched == [state]
 
 
+def _loads(case: Generated) -> int:
+    loaded = load_text(case.text, case.name, case.sidecar)
+    return int(loaded.workflow is not None and not any(f.severity.value == "error" for f in loaded.findings))
+
+
 def _run(asl: bool, examples: int) -> list[Disagreement]:
     found: list[Disagreement] = []
 
@@ -129,11 +135,17 @@ def _run(asl: bool, examples: int) -> list[Disagreement]:
     )
     @given(generated_workflows(asl=asl))
     def each(case: Generated) -> None:
+        counts["workflows"] += 1
+        counts["compared"] += _loads(case)
         found.extend(compare(case))
 
+    counts = {"workflows": 0, "compared": 0}
+    started = time.monotonic()
     each()
     if HEAVY:
         with LOG.open("a") as log:
+            summary = {"dialect": "asl" if asl else "native", **counts, "seconds": round(time.monotonic() - started)}
+            log.write(json.dumps({"summary": summary, "disagreements": len(found)}) + "\n")
             for d in found:
                 log.write(json.dumps(d.to_json(), default=str) + "\n")
     return found
