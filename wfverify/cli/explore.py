@@ -76,7 +76,10 @@ def explore_command(args: argparse.Namespace) -> int:
 
 
 def _print_text(path: str, result: Any) -> None:
-    print(f"{path}: {result.configurations} configurations explored in {result.seconds:.2f} s")
+    print(
+        f"{path}: {result.configurations} configurations explored in {result.seconds:.2f} s "
+        f"({result.cpu_seconds:.2f} s CPU)"
+    )
     for prop in result.properties.values():
         print(f"  {prop.property}: {prop.verdict.value} ({prop.detail})")
         if prop.environment is not None:

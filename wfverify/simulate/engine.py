@@ -29,9 +29,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from wfverify.core.evaluate import UNDEFINED, AbsentVariable, value_of
+from wfverify.core.evaluate import AbsentVariable
 from wfverify.core.model import ALL_ERRORS, State, StateKind, Workflow
 from wfverify.simulate.environment import Environment, Outcome
+from wfverify.simulate.locking import Locking
 from wfverify.simulate.semantics import semantics_for
 from wfverify.simulate.trace import Holder, HolderStatus, Trace, TraceStatus
 
@@ -46,7 +47,7 @@ def simulate(workflow: Workflow, env: Environment) -> Trace:
     return Run(workflow, env).run()
 
 
-class Run:
+class Run(Locking):
     """One run in progress; :meth:`run` drives it to the end with the environment's picks."""
 
     def __init__(self, workflow: Workflow, env: Environment) -> None:
@@ -65,12 +66,27 @@ class Run:
         self.forced: Outcome | str | None = None
 
     def clone(self) -> Run:
-        """An independent copy (the workflow and environment are shared, never written)."""
-        memo: dict[int, Any] = {id(self.w): self.w, id(self.env): self.env}
-        if hasattr(self.sem, "data"):
-            memo[id(self.sem.data.w)] = self.sem.data.w
-            memo[id(self.sem.data.doc)] = self.sem.data.doc
-        return copy.deepcopy(self, memo)
+        """An independent copy. Holder data is never changed in place (every step builds new data), so
+        copies share it; the workflow and environment are shared too, never written."""
+        copied = copy.copy(self)
+        twins: dict[int, Holder] = {}
+
+        def twin(h: Holder) -> Holder:
+            if id(h) not in twins:
+                c = twins[id(h)] = copy.copy(h)
+                c.held, c.attempts, c.queue, c.results = list(h.held), dict(h.attempts), list(h.queue), dict(h.results)
+                c.owner = twin(h.owner) if h.owner is not None else None
+                c.children = [twin(x) for x in h.children]
+            return twins[id(h)]
+
+        copied.holders = [twin(h) for h in self.holders]
+        copied.roots = [twin(r) for r in self.roots]
+        copied.owner_of, copied.unmatched = dict(self.owner_of), list(self.unmatched)
+        copied.events_used, copied.task_calls = dict(self.events_used), dict(self.task_calls)
+        copied.trace = copy.copy(self.trace)
+        copied.trace.trail, copied.trace.entered = list(self.trace.trail), list(self.trace.entered)
+        copied.sem = self.sem.clone()
+        return copied
 
     # -- bookkeeping --------------------------------------------------------
     def move(self, h: Holder, target: str | None, why: str, source: Any = "") -> None:
@@ -141,13 +157,6 @@ class Run:
     def runnable(self) -> list[Holder]:
         return [h for h in self.holders if h.status == RUNNING]
 
-    def can_give_up(self) -> list[Holder]:
-        """Blocked holders whose pending acquire has a timeout."""
-        return [h for h in self.holders if h.status == BLOCKED and self._pending_timeout(h) is not None]
-
-    def _pending_timeout(self, h: Holder) -> float | None:
-        return self.w.states[h.state].acquire[h.acquired_here].timeout
-
     def _next_move(self) -> bool:
         """Take the environment's next pick; False when no holder can move at all."""
         pick = self.env.schedule[self.picks] if self.picks < len(self.env.schedule) else None
@@ -169,18 +178,6 @@ class Run:
             holder = runnable[int(pick) % len(runnable) if pick is not None else 0]
         self.step(holder)
         return True
-
-    def give_up(self, h: Holder) -> None:
-        """A blocked acquire runs out of time: LockTimeout, and the locks this state took are let go."""
-        timeout = self._pending_timeout(h) or 0.0
-        self.trace.time += timeout
-        lock = self.lock_name(h, self.w.states[h.state].acquire[h.acquired_here].lock)
-        for _ in range(h.acquired_here):
-            self.owner_of.pop(h.held.pop(), None)
-        h.acquired_here = 0
-        h.status = RUNNING
-        self.error(h, "LockTimeout", f"waited {timeout:g}s for {lock}")
-        self._wake()
 
     def step(self, holder: Holder) -> None:
         """Run one step of ``holder``; data errors become ``States.Runtime`` as the service does."""
@@ -221,45 +218,6 @@ class Run:
         elif kind is StateKind.FAIL:
             error, cause = self.sem.fail_output(state, h.data)
             self.fail(h, error, cause)
-
-    def lock_name(self, h: Holder, template: str) -> str:
-        from wfverify.core.exprparse import ExprError, parse, placeholders
-
-        name = template
-        for text, _ in reversed(placeholders(template)):
-            try:
-                value = value_of(parse(text), h.data)
-            except (ExprError, AbsentVariable):
-                value = UNDEFINED
-            name = name.replace("{" + text + "}", str(value if value is not UNDEFINED else "?"), 1)
-        return name
-
-    def take_locks(self, h: Holder, state: State) -> bool:
-        """Take the next lock of the state's ``acquire`` list: one lock per step, so others can interleave."""
-        if h.acquired_here >= len(state.acquire):
-            return True
-        lock = self.lock_name(h, state.acquire[h.acquired_here].lock)
-        if self.owner_of.get(lock) is not None:
-            h.status = BLOCKED
-            return False
-        self.owner_of[lock] = h.name
-        h.held.append(lock)
-        h.acquired_here += 1
-        self.trace.record(h.name, h.state, h.state, f"acquire {lock}")
-        return False
-
-    def release(self, h: Holder, state: State) -> None:
-        for template in state.release:
-            lock = self.lock_name(h, template)
-            if lock in h.held:
-                h.held.remove(lock)
-                self.owner_of.pop(lock, None)
-        self._wake()
-
-    def _wake(self) -> None:
-        for other in self.holders:
-            if other.status == BLOCKED:
-                other.status = RUNNING  # try again; blocks again if still taken
 
     def _outside(self, kind: str, state: str, used: dict[str, int]) -> Any:
         """The outside world's answer for the next task call or event wait at ``state``."""

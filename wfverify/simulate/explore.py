@@ -36,6 +36,7 @@ from wfverify.core.model import StateKind, Workflow
 from wfverify.simulate.engine import Run
 from wfverify.simulate.environment import Environment, Outcome
 from wfverify.simulate.explore_inputs import Inputs, candidate_inputs
+from wfverify.simulate.explore_por import ample
 from wfverify.simulate.explore_result import Exploration, Finding, summarize
 from wfverify.simulate.saga_monitor import SagaMonitor
 
@@ -83,6 +84,7 @@ class _Frame:
     key: bytes
     moves: list[tuple[str, str, Any]]
     depth: int
+    rest: list[tuple[str, str, Any]] = field(default_factory=list)  # moves left out by the reduction
 
 
 @dataclass
@@ -93,6 +95,7 @@ class _Search:
     found: dict[str, Finding] = field(default_factory=dict)
     hit: set[str] = field(default_factory=set)
     started: float = field(default_factory=time.monotonic)
+    cpu_started: float = field(default_factory=time.process_time)
     visits: dict[str, int] = field(default_factory=dict)
 
     def report(self, prop: str, message: str, env: Environment, node: _Node, kind: str = "") -> None:
@@ -148,7 +151,9 @@ def _explore(workflow: Workflow, bounds: Bounds, inputs: Inputs, executions: int
         search.hit.add(f"executions ({executions})")
     if has_locks and inputs.map_items:
         search.hit.add(f"Map items ({bounds.map_items})")
-    return summarize(workflow, search.found, sorted(search.hit), notes, len(search.visited), search.started)
+    return summarize(
+        workflow, search.found, sorted(search.hit), notes, len(search.visited), search.started, search.cpu_started
+    )
 
 
 def _input_tuples(values: list[Any], executions: int, limit: int) -> list[tuple[Any, ...]]:
@@ -175,8 +180,6 @@ def _key(run: Run, monitor: SagaMonitor) -> bytes:
         ]
 
     parts: list[Any] = [[holder(r) for r in run.roots], monitor.key()]
-    if run.w.timeout is not None:
-        parts.append(round(run.trace.time, 6))
     variables = getattr(getattr(run.sem, "data", None), "variables", None)
     if variables:
         parts.append(variables)
@@ -258,8 +261,9 @@ def _dfs(search: _Search, env: Environment) -> None:
             _count(search, top.node.entered, -1)
             continue
         move = top.moves.pop(0)
-        run = top.run if not top.moves else top.run.clone()
-        monitor = top.monitor if not top.moves else _copy_monitor(top.monitor)
+        last = not top.moves and not top.rest
+        run = top.run if last else top.run.clone()
+        monitor = top.monitor if last else _copy_monitor(top.monitor)
         state, entries = _apply(run, move)
         for entry in entries:
             monitor.feed(entry)
@@ -272,6 +276,7 @@ def _dfs(search: _Search, env: Environment) -> None:
         if key in on_stack:
             if search.workflow.timeout is None:
                 search.report_cycle(env, stack[on_stack[key]].node, node)
+            top.moves, top.rest = top.moves + top.rest, []  # the cycle proviso: expand in full
             continue
         if key in search.visited:
             continue
@@ -284,7 +289,9 @@ def _dfs(search: _Search, env: Environment) -> None:
             continue
         _count(search, node.entered, +1)
         on_stack[key] = len(stack)
-        stack.append(_Frame(run, monitor, node, key, moves, top.depth + 1))
+        reduced = ample(run, moves)
+        rest = [m for m in moves if m not in reduced] if reduced else []
+        stack.append(_Frame(run, monitor, node, key, reduced or moves, top.depth + 1, rest))
 
 
 def _copy_monitor(monitor: SagaMonitor) -> SagaMonitor:

@@ -88,6 +88,7 @@ class Exploration:
     seconds: float
     bounds_reached: list[str]
     notes: list[str]
+    cpu_seconds: float = 0.0
 
     def verdict(self, prop: str) -> Verdict:
         return self.properties[prop].verdict
@@ -98,6 +99,7 @@ class Exploration:
             "path": path,
             "configurations": self.configurations,
             "seconds": round(self.seconds, 3),
+            "cpu_seconds": round(self.cpu_seconds, 3),
             "bounds_reached": self.bounds_reached,
             "notes": self.notes,
             "properties": [self.properties[p].to_json() for p in PROOF_PROPERTIES],
@@ -151,6 +153,7 @@ def summarize(
     notes: list[str],
     configurations: int,
     started: float,
+    cpu_started: float = 0.0,
 ) -> Exploration:
     results: dict[str, PropertyResult] = {}
     notes = list(notes)
@@ -170,4 +173,5 @@ def summarize(
         else:
             detail = f"every run explored ({configurations} configurations)"
             results[prop] = PropertyResult(prop, Verdict.PROVEN, detail)
-    return Exploration(results, configurations, time.monotonic() - started, bounds_reached, notes)
+    cpu = time.process_time() - cpu_started
+    return Exploration(results, configurations, time.monotonic() - started, bounds_reached, notes, cpu)

@@ -10,6 +10,7 @@ Language's data flow through :class:`wfverify.simulate.asl_data.AslData`.
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Protocol
 
 from wfverify.core.evaluate import UNDEFINED, evaluate, value_of
@@ -38,6 +39,7 @@ class Semantics(Protocol):
     def iteration_input(self, state: State, data: Any, item: Any, index: int) -> Any: ...
     def catch_output(self, state: State, catcher: Catcher, data: Any, error: str, cause: str | None) -> Any: ...
     def fail_output(self, state: State, data: Any) -> tuple[str, str | None]: ...
+    def clone(self) -> Semantics: ...
 
 
 class NativeSemantics:
@@ -88,6 +90,9 @@ class NativeSemantics:
 
     def fail_output(self, state: State, data: Any) -> tuple[str, str | None]:
         return state.error or "States.Fail", state.cause
+
+    def clone(self) -> NativeSemantics:
+        return self  # no state of its own
 
 
 class AslSemantics:
@@ -141,6 +146,13 @@ class AslSemantics:
 
     def fail_output(self, state: State, data: Any) -> tuple[str, str | None]:
         return self.data.fail_output(state, data)
+
+    def clone(self) -> AslSemantics:
+        """A copy with its own workflow variables (``Assign``), sharing the document."""
+        copied = copy.copy(self)
+        copied.data = copy.copy(self.data)
+        copied.data.variables = dict(self.data.variables)
+        return copied
 
 
 def semantics_for(workflow: Workflow) -> Semantics:
