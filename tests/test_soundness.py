@@ -96,15 +96,23 @@ def compare(case: Generated) -> list[Disagreement]:
         if proof.verdict in (Verdict.PROVEN, Verdict.NOT_APPLICABLE) and refuted:
             witness = got.environment.to_json() if got.environment else None
             out.append(Disagreement(FALSE_PROOF, prop, proof.verdict.value, got.detail, case, witness))
-        elif proof.verdict is Verdict.VIOLATED and not _replays(workflow, prop, proof.witness, got):
+        elif proof.verdict is Verdict.VIOLATED and not _replays(workflow, prop, proof, found):
             out.append(Disagreement(NO_REPLAY, prop, proof.detail, got.detail, case, proof.witness))
     return out
 
 
-def _replays(workflow: Any, prop: str, witness: Any, got: Any) -> bool:
-    """A static violation is shown when the simulator reproduces it (or the explorer could not finish)."""
+def _replays(workflow: Any, prop: str, proof: Any, found: Any) -> bool:
+    """A static violation is shown when the simulator reproduces it (or the explorer could not finish).
+
+    A deadlock whose every wait has a timeout is a timeout storm (a warning): the explorer must reach
+    a moment where those holders wait on each other, though the run then goes on.
+    """
+    witness = proof.witness
     if prop == "choice-exhaustiveness" and isinstance(witness, dict) and "input" in witness:
         return _choice_misses(workflow, witness["state"], witness["input"])
+    got = found.properties[prop]
+    if prop == "deadlock-freedom" and "timeout storm" in proof.detail and got.verdict is not Verdict.VIOLATED:
+        return found.timeout_storm is not None or got.verdict is not Verdict.PROVEN
     return got.verdict is not Verdict.PROVEN
 
 

@@ -287,6 +287,10 @@ def _dfs(search: _Search, env: Environment) -> None:
         if not moves:
             search.report("deadlock-freedom", _deadlock_detail(run), env, node, _stuck_kind(run))
             continue
+        if "timeout-storm" not in search.found and sum(h.status == "blocked" for h in run.holders) > 1:
+            if _stuck_kind(run) == "cycle":  # holders wait on each other, every wait with a timeout
+                detail = _deadlock_detail(run).replace("no holder can move", "a timeout storm")
+                search.report("timeout-storm", detail, env, node, "cycle")
         _count(search, node.entered, +1)
         on_stack[key] = len(stack)
         reduced = ample(run, moves)

@@ -89,6 +89,8 @@ class Exploration:
     bounds_reached: list[str]
     notes: list[str]
     cpu_seconds: float = 0.0
+    #: A reachable moment where holders wait on each other and every wait has a timeout (replayed).
+    timeout_storm: PropertyResult | None = None
 
     def verdict(self, prop: str) -> Verdict:
         return self.properties[prop].verdict
@@ -103,6 +105,7 @@ class Exploration:
             "bounds_reached": self.bounds_reached,
             "notes": self.notes,
             "properties": [self.properties[p].to_json() for p in PROOF_PROPERTIES],
+            "timeout_storm": self.timeout_storm.to_json() if self.timeout_storm else None,
         }
 
 
@@ -110,6 +113,10 @@ def replays(workflow: Workflow, finding: Finding, env: Environment) -> Trace | N
     """The replayed trace when it shows the violation, else None."""
     run = Run(workflow, env)
     trace = run.run()
+    if finding.property == "timeout-storm":
+        from wfverify.simulate.explore import _stuck_kind
+
+        return trace if trace.status == TraceStatus.OUT_OF_STEPS and _stuck_kind(run) == "cycle" else None
     shown = {
         "termination": trace.status == TraceStatus.OUT_OF_STEPS,
         "deadlock-freedom": trace.status == TraceStatus.DEADLOCKED,
@@ -174,4 +181,13 @@ def summarize(
             detail = f"every run explored ({configurations} configurations)"
             results[prop] = PropertyResult(prop, Verdict.PROVEN, detail)
     cpu = time.process_time() - cpu_started
-    return Exploration(results, configurations, time.monotonic() - started, bounds_reached, notes, cpu)
+    storm = None
+    if "timeout-storm" in found:
+        env = found["timeout-storm"].environment()
+        env.max_steps -= 1  # stop at the moment itself
+        trace = replays(workflow, found["timeout-storm"], env)
+        if trace is not None:
+            storm = PropertyResult(
+                "timeout-storm", Verdict.VIOLATED, found["timeout-storm"].message, env, trace, "cycle"
+            )
+    return Exploration(results, configurations, time.monotonic() - started, bounds_reached, notes, cpu, storm)
