@@ -16,7 +16,7 @@ from typing import Any
 from wfverify.core.findings import Finding
 from wfverify.core.registry import Registry, load_registry
 from wfverify.core.results import FileResult, Report
-from wfverify.discovery import WORKFLOW_SUFFIXES, UsageError, discover
+from wfverify.discovery import WORKFLOW_SUFFIXES, FileFilter, UsageError, discover
 from wfverify.engine import Selection, run_rules
 from wfverify.load import SIDECAR_SUFFIX, LoadOptions, load_bytes
 from wfverify.load.source import DEFAULT_MAX_BYTES
@@ -32,6 +32,10 @@ class Options:
     jobs: int = 1  # 0: decided from the number of files to check (see auto_jobs)
     #: folder of the result cache (wfverify.cache); None: no cache
     cache_dir: Path | None = None
+    files: FileFilter = FileFilter()
+    #: The name standard input stands for (``--stdin-filename``): shown, matched by per-file-ignores,
+    #: and where its sidecar is looked for.
+    stdin_filename: str | None = None
 
 
 def _read(path: Path | None, max_bytes: int) -> tuple[bytes | None, str | None]:
@@ -59,10 +63,12 @@ def _sidecar(path: Path | None) -> bytes | None:
         return None
 
 
-def _inputs(path: Path | None, options: Options) -> tuple[bytes | None, str | None, bytes | None]:
-    """The file's bytes (or why they cannot be read) and its sidecar's bytes."""
+def _inputs(display: str, path: Path | None, options: Options) -> tuple[str, bytes | None, str | None, bytes | None]:
+    """The name to show, the file's bytes (or why they cannot be read) and its sidecar's bytes."""
     raw, error = _read(path, options.load.max_bytes or DEFAULT_MAX_BYTES)
-    return raw, error, (_sidecar(path) if raw is not None else None)
+    if path is None and options.stdin_filename:
+        display, path = options.stdin_filename, Path(options.stdin_filename)
+    return display, raw, error, (_sidecar(path) if raw is not None else None)
 
 
 def _check_bytes(
@@ -80,7 +86,7 @@ def _check_bytes(
 
 
 def check_one(display: str, path: Path | None, registry: Registry, options: Options) -> FileResult:
-    raw, error, side = _inputs(path, options)
+    display, raw, error, side = _inputs(display, path, options)
     return _check_bytes(display, raw, error, side, registry, options)
 
 
@@ -146,11 +152,11 @@ def check_paths(
     """
     registry = registry or load_registry()
     cache = _open_cache(options, registry)
-    targets = list(discover(paths))
+    targets = list(discover(paths, options.files))
     results: list[FileResult | None] = [None] * len(targets)
     todo = []
     for index, (display, path) in enumerate(targets):
-        raw, error, side = _inputs(path, options)
+        display, raw, error, side = _inputs(display, path, options)
         key = cache.key(display, raw, side) if cache is not None and raw is not None and path is not None else None
         results[index] = cache.get(key) if key is not None else None
         if results[index] is None:
