@@ -165,9 +165,9 @@ def _encode(value: Any) -> Any:
     if isinstance(value, list):
         return [_encode(v) for v in value]
     if isinstance(value, dict):
-        if not all(isinstance(k, str) for k in value):
-            raise _Unfit("a mapping with keys that are not strings")
-        return {"$dict": {k: _encode(v) for k, v in value.items()}}
+        if all(isinstance(k, str) for k in value):
+            return {"$dict": {k: _encode(v) for k, v in value.items()}}
+        return {"$pairs": [[_encode(k), _encode(v)] for k, v in value.items()]}
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     raise _Unfit(type(value).__name__)
@@ -182,6 +182,8 @@ def _decode(value: Any) -> Any:
         return tuple(_decode(v) for v in value["$tuple"])
     if "$dict" in value:
         return {k: _decode(v) for k, v in value["$dict"].items()}
+    if "$pairs" in value:
+        return {_decode(k): _decode(v) for k, v in value["$pairs"]}
     if "$enum" in value:
         return _ENUMS[value["$enum"]](value["value"])
     if "$class" in value:
