@@ -178,9 +178,26 @@ def _decided(
     if state.default is None:
         report.exhaustive = "violated" if decision.fall_through is not None else "proven"
         report.witness = decision.fall_through
+    if decision.opaque:
+        return _opaque_report(state, conds, decision, report)
     for i, data in sorted(decision.absent_reads.items()):
         report.absent_reads.append(AbsentRead(i, _absent_fields(conds[i], data), data))
     report.dead = [DeadRule(d.index, d.shadowed_by, d.sample if d.shadowed_by else None) for d in decision.dead]
+    return report
+
+
+def _opaque_report(state: State, conds: list[Any], decision: Any, report: ChoiceReport) -> ChoiceReport:
+    """Rules with opaque conditions: "proven" and "never taken" hold for any truth of them;
+    an input that falls through or fails is no witness (the opaque part decided it)."""
+    if report.exhaustive == "violated":
+        report.exhaustive, report.witness = "unknown", None
+        report.unknown.append(f"{state.name}: depends on a condition the checker cannot model")
+    for i in sorted(decision.absent_reads):
+        report.unknown.append(f"{state.name} rule {i}: may read an absent variable (opaque conditions)")
+    for d in decision.dead:
+        vague = any(contains_opaque(c) for c in conds[: d.index + 1])
+        sample = None if vague or not d.shadowed_by else d.sample
+        report.dead.append(DeadRule(d.index, d.shadowed_by, sample))
     return report
 
 
@@ -365,7 +382,7 @@ def _dead_rules(z3: Any, enc: Any, conds: list[Any], encoded: list[Any], rlimit:
         else:
             sample = enc.witness(solver.model())
             core = _solver_cover(z3, solver, take, marks[:i])
-            if any(contains_opaque(conds[j]) for j in (i, *core)):
+            if any(contains_opaque(c) for c in conds[: i + 1]):
                 report.dead.append(DeadRule(i, core))
             elif _sample_replays(conds, i, sample):
                 report.dead.append(DeadRule(i, core, sample))

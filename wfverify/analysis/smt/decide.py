@@ -20,9 +20,14 @@ leave none), so the answers are those of the service's engine.
 Representatives are ordered (absent, null, false, true, numbers by magnitude
 with 0 first, strings, objects) and combinations are tried in that order, so
 the first witness found is the smallest one: canonical, whatever else is in
-the run. Anything else (two variables compared, arithmetic, timestamps,
-string ordering, wildcards, opaque JSONata) raises :class:`Undecided` and the
-caller asks Z3.
+the run. A ``StringMatches`` pattern without ``*`` is one string; one with
+``*`` (one per variable) adds strings that
+match it and strings that do not, enough of each that one differs from every
+constant. An opaque condition (JSONata beyond the model) is an unknown
+boolean, shared by equal texts, and every truth value of it is tried (the
+answers then name no input). Anything else (two variables compared,
+arithmetic, timestamps, string ordering, opaque values) raises
+:class:`Undecided` and the caller asks Z3.
 """
 
 from __future__ import annotations
@@ -34,13 +39,15 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
-from wfverify.core.evaluate import AbsentVariable, evaluate, json_type, to_double
-from wfverify.core.expr import And, Cmp, Exists, Expr, In, IsType, Lit, Not, Or, Var
+from wfverify.core.evaluate import AbsentVariable, evaluate, json_type, to_double, wildcard_regex
+from wfverify.core.expr import And, Cmp, Exists, Expr, In, IsType, Lit, Matches, Not, Opaque, Or, Var
 
 __all__ = ["MAX_INPUTS", "Decision", "DeadInfo", "Undecided", "decide"]
 
 #: Beyond this many representative inputs the solver is cheaper.
 MAX_INPUTS = 1024
+#: Opaque conditions tried in every combination of truth values, at most.
+MAX_OPAQUE = 4
 _MAX = sys.float_info.max
 _ABSENT = object()
 _TAG_ORDER = ("null", "boolean", "number", "string", "object")
@@ -59,6 +66,7 @@ class _Mentions:
     tags: set[str] = field(default_factory=set)
     numbers: set[float] = field(default_factory=set)
     strings: set[str] = field(default_factory=set)
+    patterns: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,8 @@ class Decision:
     fall_through: dict[str, Any] | None = None
     absent_reads: dict[int, dict[str, Any]] = field(default_factory=dict)
     dead: list[DeadInfo] = field(default_factory=list)
+    #: the rules hold opaque conditions: inputs found are not witnesses
+    opaque: bool = False
 
 
 def decide(
@@ -91,12 +101,52 @@ def decide(
     if () in mentions:
         raise Undecided("the whole input compared")
     reps = [_representatives(p, mentions[p], declared, nested, present, p in ints, paths) for p in paths]
+    texts = sorted(_opaque_texts(conditions))
+    if len(texts) > MAX_OPAQUE:
+        raise Undecided("too many opaque conditions")
     data = []
     for one in _inputs(paths, reps, declared):
         data.append(one)
-        if len(data) > limit:
+        if len(data) << len(texts) > limit:
             raise Undecided("too many combinations")
-    return _answer(conditions, data)
+    variants = [[_substitute(c, dict(zip(texts, truth))) for c in conditions] for truth in _truths(len(texts))]
+    decision = _answer([(variant, one) for variant in variants for one in data], len(conditions))
+    decision.opaque = bool(texts)
+    return decision
+
+
+def _truths(count: int) -> Iterator[tuple[bool, ...]]:
+    for bits in range(1 << count):
+        yield tuple(bool(bits >> (count - 1 - k) & 1) for k in range(count))
+
+
+def _opaque_texts(conditions: list[Expr]) -> set[str]:
+    out: set[str] = set()
+    stack: list[Any] = list(conditions)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Opaque):
+            out.add(node.text)
+        elif isinstance(node, (And, Or)):
+            stack += list(node.items)
+        elif isinstance(node, Not):
+            stack.append(node.item)
+    return out
+
+
+def _substitute(node: Expr, truth: dict[str, bool]) -> Expr:
+    """The condition with each opaque part replaced by the truth value it is given."""
+    if not truth:
+        return node
+    if isinstance(node, Opaque):
+        return Lit(truth[node.text])
+    if isinstance(node, And):
+        return And(tuple(_substitute(i, truth) for i in node.items))
+    if isinstance(node, Or):
+        return Or(tuple(_substitute(i, truth) for i in node.items))
+    if isinstance(node, Not):
+        return Not(_substitute(node.item, truth))
+    return node
 
 
 # -- what the rules mention ----------------------------------------------------
@@ -106,8 +156,17 @@ def _collect(node: Expr, out: dict[tuple[str, ...], _Mentions]) -> None:
             _collect(item, out)
     elif isinstance(node, Not):
         _collect(node.item, out)
-    elif isinstance(node, Lit):
+    elif isinstance(node, (Lit, Opaque)):
         return
+    elif isinstance(node, Matches):
+        seen = out.setdefault(node.var.path, _Mentions())
+        seen.tags.add("string")
+        if _instantiate(node.pattern, "") == _instantiate(node.pattern, "*"):  # no wildcard: one string
+            seen.strings.add(_instantiate(node.pattern, ""))
+        else:
+            seen.patterns.add(node.pattern)
+        if len(seen.patterns) > 1:
+            raise Undecided("two wildcards on one variable")
     elif isinstance(node, Var):
         out.setdefault(node.path, _Mentions()).tags.add("boolean")
     elif isinstance(node, Exists):
@@ -193,10 +252,41 @@ def _of_type(tag: str, seen: _Mentions, integral: bool) -> list[Any]:
         return [False, True]
     if tag == "string":
         other = next(s for s in _spare_strings() if s not in seen.strings)
-        return sorted({*seen.strings, other}, key=lambda s: (len(s), s))
+        extra = _wildcard_strings(next(iter(seen.patterns)), len(seen.strings)) if seen.patterns else []
+        return sorted({*seen.strings, other, *extra}, key=lambda s: (len(s), s))
     if tag == "number":
         return [_json_number(v) for v in _numbers(sorted(seen.numbers), integral)]
     return [{}]
+
+
+def _wildcard_strings(pattern: str, constants: int) -> list[str]:
+    """Strings that match ``pattern`` and strings that do not, ``constants + 1`` of each kind
+    (when there are that many): one of each kind differs from every constant."""
+    literal = "".join(ch for ch in _instantiate(pattern, ""))
+    filler = next(c for c in "xyzqwXYZQW#~" if c not in pattern)
+    matching = [_instantiate(pattern, filler * k) for k in range(constants + 1)]
+    others = [filler * k for k in range(1, constants + 2)]
+    regex = wildcard_regex(pattern)
+    return [s for s in {*matching, *others, literal} if s in matching or not _fullmatch(regex, s)]
+
+
+def _fullmatch(regex: str, text: str) -> bool:
+    import re
+
+    return re.fullmatch(regex, text, re.S) is not None
+
+
+def _instantiate(pattern: str, filler: str) -> str:
+    """The pattern's text with every unescaped ``*`` replaced by ``filler``."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern[i] == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i + 1])
+            i += 2
+            continue
+        out.append(filler if pattern[i] == "*" else pattern[i])
+        i += 1
+    return "".join(out)
 
 
 def _spare_strings() -> Iterator[str]:
@@ -294,10 +384,11 @@ def _status(cond: Expr, data: dict[str, Any]) -> str:
         return "fail"
 
 
-def _answer(conditions: list[Expr], inputs: list[dict[str, Any]]) -> Decision:
+def _answer(cases: list[tuple[list[Expr], dict[str, Any]]], count: int) -> Decision:
+    """The answers over every case (the rules, with opaque parts decided, and an input)."""
     decision = Decision()
     taken: set[int] = set()
-    for data in inputs:
+    for conditions, data in cases:
         for i, cond in enumerate(conditions):
             status = _status(cond, data)
             if status == "take":
@@ -309,19 +400,19 @@ def _answer(conditions: list[Expr], inputs: list[dict[str, Any]]) -> Decision:
         else:
             if decision.fall_through is None:
                 decision.fall_through = data
-    for i in range(len(conditions)):
+    for i in range(count):
         if i not in taken:
-            decision.dead.append(_dead(conditions, i, inputs))
+            decision.dead.append(_dead(cases, i))
     return decision
 
 
-def _dead(conditions: list[Expr], i: int, inputs: list[dict[str, Any]]) -> DeadInfo:
+def _dead(cases: list[tuple[list[Expr], dict[str, Any]]], i: int) -> DeadInfo:
     """Why rule ``i`` is never taken: alone unsatisfiable, or the earlier rules that take its inputs."""
-    accepted = [data for data in inputs if _status(conditions[i], data) == "take"]
+    accepted = [(conds, data) for conds, data in cases if _status(conds[i], data) == "take"]
     if not accepted:
         return DeadInfo(i, (), None)
-    firing = [{j for j in range(i) if _status(conditions[j], data) != "pass"} for data in accepted]
-    return DeadInfo(i, minimal_cover(i, lambda keep: all(f & keep for f in firing)), accepted[0])
+    firing = [{j for j in range(i) if _status(conds[j], data) != "pass"} for conds, data in accepted]
+    return DeadInfo(i, minimal_cover(i, lambda keep: all(f & keep for f in firing)), accepted[0][1])
 
 
 def minimal_cover(i: int, covers: Any) -> tuple[int, ...]:
