@@ -170,3 +170,12 @@ def test_variable_reads_of_paths_and_intrinsics() -> None:
     ]
     assert variable_reads("$v[0]", "reference-path") == ["v"]
     assert variable_reads("$total", "result-path") == []
+
+
+def test_a_line_break_after_the_closing_delimiter_is_only_noted() -> None:
+    from wfverify.load.asl_paths import jsonata_note
+
+    assert check_jsonata("{% $x %}\n") is None
+    assert jsonata_note("{% $x %}\n") is not None
+    assert jsonata_note("{% $x %}") is None
+    assert check_jsonata("{% $x +\n") is not None

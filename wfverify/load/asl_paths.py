@@ -36,6 +36,7 @@ __all__ = [
     "check_payload_value",
     "check_reference_path",
     "is_jsonata_like",
+    "jsonata_note",
     "style_note",
     "variable_reads",
 ]
@@ -64,7 +65,23 @@ def check_reference_path(text: str, variables: bool = True) -> str | None:
 def style_note(text: str) -> str | None:
     """Blanks around a path: the engine trims them, so they are only noise."""
     if text != text.strip() and text.strip():
-        return "blank before or after the path; the JSONPath engine ignores it, so remove it"
+        what = "path" if text.strip().startswith("$") else "intrinsic function"
+        return f"blank before or after the {what}; Step Functions ignores it, so remove it"
+    return None
+
+
+def jsonata_note(text: str) -> str | None:
+    """Blanks after the closing ``%}`` (a YAML ``|`` block keeps a line break there).
+
+    The service wants the string to end with ``%}``; whether it then rejects the
+    definition or reads the string as plain text is not documented, so this is
+    a warning rather than an error.
+    """
+    if text.startswith("{%") and not text.endswith("%}") and text.rstrip().endswith("%}"):
+        return (
+            "blank or line break after '%}': Step Functions expects the string to end with %} "
+            "(in YAML, write the block as |- or >- to drop the final line break)"
+        )
     return None
 
 
@@ -101,9 +118,10 @@ _PARSED: dict[str, tuple[Any, str | None]] = {}
 
 def check_jsonata(text: str) -> str | None:
     """``{%expression%}``: the string starts with ``{%``, ends with ``%}``, and the expression parses."""
-    if not (text.startswith("{%") and text.endswith("%}")):
+    body = text.rstrip() if jsonata_note(text) else text
+    if not (body.startswith("{%") and body.endswith("%}")):
         return "a JSONata expression is a string that starts with {% and ends with %}"
-    expression = _neutral(text[2:-2]).strip()
+    expression = _neutral(body[2:-2]).strip()
     if not expression:
         return "the JSONata expression between {% and %} is empty"
     return _parsed(expression)[1]
@@ -130,7 +148,7 @@ def variable_reads(text: str, language: str) -> list[str]:
     if language == "jsonata":
         if check_jsonata(text) is not None:
             return []
-        return _jsonata_reads(_parsed(_neutral(text[2:-2]).strip())[0])
+        return _jsonata_reads(_parsed(_neutral(text.rstrip()[2:-2]).strip())[0])
     if language not in ("jsonpath", "reference-path", "payload"):
         return []
     trimmed = text.strip()
