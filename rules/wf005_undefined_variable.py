@@ -80,10 +80,14 @@ def _why(workflow: Workflow, state: State, name: str, assigned_in: dict[str, fro
         )
         shown = ", ".join(f"'{s}'" for s in setters[:3]) or "a Catch"
         return f"no path into this state passes an Assign that sets it (it is set by {shown}): assign it earlier"
-    if any(name in names for names in assigned_in.values()):
+    owners = sorted(
+        {str(workflow.scopes[scope].owner) for scope, names in assigned_in.items() if name in names and scope}
+    )
+    if owners:
+        shown = ", ".join(f"'{o}'" for o in owners[:3])
         return (
-            "it is assigned only inside a Parallel branch or Map iteration, whose variables stay inside it: "
-            "return the value through the branch's Output and assign it on the Parallel or Map state"
+            f"it is assigned only in a branch or iteration of {shown}, and what a Parallel branch or Map "
+            "iteration assigns stays inside it: return the value through its Output and assign it from there"
         )
     known = sorted(set().union(*assigned_in.values())) if assigned_in else []
     close = difflib.get_close_matches(name, known, n=1)
