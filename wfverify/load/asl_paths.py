@@ -169,13 +169,15 @@ def _jsonata_reads(ast: Any) -> list[str]:
     bound: set[str] = set()
     reads: list[str] = []
     stack: list[tuple[Any, bool]] = [(ast, False)]
+    seen: set[int] = set()
     while stack:
         node, is_procedure = stack.pop()
         if isinstance(node, list):
             stack.extend((item, False) for item in reversed(node))
             continue
-        if not hasattr(node, "type"):
-            continue
+        if not hasattr(node, "type") or id(node) in seen:
+            continue  # a node met twice (the parser shares some) is walked once
+        seen.add(id(node))
         attrs = vars(node)
         if node.type == "variable" and not is_procedure:
             reads.append(str(node.value))
@@ -187,11 +189,11 @@ def _jsonata_reads(ast: Any) -> list[str]:
         for key, value in reversed(list(attrs.items())):
             if key != "_outer_instance" and (isinstance(value, list) or hasattr(value, "type")):
                 stack.append((value, key == "procedure"))
-    seen: list[str] = []
+    free: list[str] = []
     for name in reads:
-        if name not in bound and name not in builtins and name not in _RESERVED and name not in seen:
-            seen.append(name)
-    return seen
+        if name not in bound and name not in builtins and name not in _RESERVED and name not in free:
+            free.append(name)
+    return free
 
 
 def _split_args(text: str) -> list[str] | None:
