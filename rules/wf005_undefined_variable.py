@@ -11,8 +11,12 @@ variables set before its state, and what it assigns stays inside it.
 parameters and `:=` bindings are not workflow variables.
 
 It is an error when the variable is unset on every path that reaches the
-read; when only some paths set it, an `info` says so (the loop or branch
-that skips the `Assign` may be impossible in practice).
+read, or, for a read every visit makes, when only a path that already
+passed the state sets it (a loop whose first round lacks it); when only
+some paths set it, an `info` says so (the branch that skips the `Assign`
+may be impossible in practice). A JSONata expression that tests the
+variable first (`$exists($n) ? $n + 1 : 0`) is written for its absence and
+is not reported.
 
 ## Why is this bad?
 Reading a variable that was never assigned fails the execution when the
@@ -54,6 +58,16 @@ def _reads(path: PathExpr) -> list[str]:
     from wfverify.load.asl_paths import variable_reads
 
     return variable_reads(path.text, path.language)
+
+
+def _always_evaluated(state: State, path: PathExpr) -> bool:
+    """Whether every visit evaluates ``path``: not a Catch (errors only), not a Choice rule after the first."""
+    rest = path.pointer[len(state.pointer) :]
+    if rest.startswith("/Catch/"):
+        return False
+    if rest.startswith("/Choices/"):
+        return rest.split("/")[2] == "0" and rest.split("/")[3:4] in (["Condition"], ["Variable"])
+    return True
 
 
 def _visible_scopes(workflow: Workflow, scope: str) -> set[str]:
@@ -105,10 +119,11 @@ def check(workflow: Workflow, options: object) -> Iterator[Finding]:
             continue  # unreachable: another rule says so, and nothing flows into it
         first: frozenset[str] | None = None
         for path in state.paths:
+            always = _always_evaluated(state, path)
             for name in dict.fromkeys(_reads(path)):
-                if name not in facts.must[state.name] and first is None:
+                if always and name not in facts.must[state.name] and first is None:
                     first = facts.maybe_on_first_arrival(workflow, state.name)
-                if name not in facts.maybe[state.name] or (first is not None and name not in first):
+                if name not in facts.maybe[state.name] or (always and first is not None and name not in first):
                     when = (
                         "on any path to it"
                         if name not in facts.maybe[state.name]
@@ -120,7 +135,7 @@ def check(workflow: Workflow, options: object) -> Iterator[Finding]:
                 elif name not in facts.must[state.name]:
                     message = (
                         f"state '{state.name}' reads ${name}, which only some paths to it assign; "
-                        "an execution that arrives another way fails on this read"
+                        "an execution that arrives another way finds it unset"
                     )
                     severity = Severity.INFO
                 else:

@@ -190,3 +190,8 @@ def test_the_checkers_answer_every_string_without_raising(text: str) -> None:
         variable_reads(text, language)
     for result in (check_jsonpath(text), check_reference_path(text), check_payload_value(text), check_jsonata(text)):
         assert result is None or isinstance(result, str)
+
+
+def test_a_variable_tested_for_presence_is_not_a_plain_read() -> None:
+    assert variable_reads("{% $exists($n) ? $n + 1 : 0 %}", "jsonata") == []
+    assert variable_reads("{% $m ? $m : $k %}", "jsonata") == ["k"]

@@ -16,7 +16,9 @@ wrong; nothing is evaluated. The grammars are the service's:
 :func:`variable_reads` names the workflow variables a string reads, for the
 ``undefined-variable`` rule: the ``$name`` root of a path, the paths inside an
 intrinsic, and the free ``$name`` references of a JSONata expression (built-in
-functions, lambda parameters and ``:=`` bindings are not variables).
+functions, lambda parameters and ``:=`` bindings are not variables, and a
+variable the expression tests with ``$exists($x)`` or ``$x ? ... : ...`` is
+read knowingly: JSONata makes an unassigned variable *undefined*).
 """
 
 from __future__ import annotations
@@ -185,6 +187,7 @@ def _jsonata_reads(ast: Any) -> list[str]:
             bound.add(str(node.lhs.value))
         if node.type == "lambda":
             bound.update(str(a.value) for a in attrs.get("arguments") or [] if getattr(a, "type", "") == "variable")
+        bound.update(_presence_tests(node, attrs))
         bound.update(str(attrs[k]) for k in ("focus", "index") if isinstance(attrs.get(k), str))
         for key, value in reversed(list(attrs.items())):
             if key != "_outer_instance" and (isinstance(value, list) or hasattr(value, "type")):
@@ -194,6 +197,19 @@ def _jsonata_reads(ast: Any) -> list[str]:
         if name not in bound and name not in builtins and name not in _RESERVED and name not in free:
             free.append(name)
     return free
+
+
+def _presence_tests(node: Any, attrs: dict[str, Any]) -> list[str]:
+    """Variables the expression tests before use (``$exists($x)``, ``$x ? ... : ...``).
+
+    In JSONata an unassigned variable is *undefined*, not an error, so an
+    expression that asks whether it is there is written for its absence.
+    """
+    if node.type == "function" and getattr(attrs.get("procedure"), "value", None) == "exists":
+        return [str(a.value) for a in attrs.get("arguments") or [] if getattr(a, "type", "") == "variable"]
+    if node.type == "condition" and getattr(attrs.get("condition"), "type", "") == "variable":
+        return [str(attrs["condition"].value)]
+    return []
 
 
 def _split_args(text: str) -> list[str] | None:
