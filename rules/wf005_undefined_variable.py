@@ -5,8 +5,9 @@ read as `$name`: in a JSONata expression (`{% $order.total %}`), or as the
 root of a JSONPath (`"total.$": "$order.total"`, a Choice `Variable`, an
 intrinsic's argument). Scoping follows the AWS guide: the new values of an
 `Assign` take effect when its state completes (the state's own expressions
-read the old ones); a Parallel branch or Map iteration can read the
-variables set before its state, and what it assigns stays inside it.
+read the old ones); a Parallel branch or inline Map iteration can read the
+variables set before its state, and what it assigns stays inside it; a
+Distributed Map's iterations are child executions that start with none.
 `$states` and JSONata's functions (`$count`, `$lowercase`...), lambda
 parameters and `:=` bindings are not workflow variables.
 
@@ -70,19 +71,20 @@ def _always_evaluated(state: State, path: PathExpr) -> bool:
     return True
 
 
-def _visible_scopes(workflow: Workflow, scope: str) -> set[str]:
-    """The scope and those enclosing it (whose variables it can read)."""
+def _visible_scopes(workflow: Workflow, scope: str) -> tuple[set[str], str | None]:
+    """The scope and those enclosing it whose variables it can read; and the Distributed Map that stops it."""
     seen = {scope}
-    owner = workflow.scopes[scope].owner if scope in workflow.scopes else None
-    while owner is not None and owner in workflow.states:
+    while scope in workflow.scopes and workflow.scopes[scope].owner in workflow.states:
+        owner = str(workflow.scopes[scope].owner)
+        if workflow.scopes[scope].distributed:
+            return seen, owner
         scope = workflow.states[owner].scope
         seen.add(scope)
-        owner = workflow.scopes[scope].owner
-    return seen
+    return seen, None
 
 
 def _why(workflow: Workflow, state: State, name: str, assigned_in: dict[str, frozenset[str]]) -> str:
-    visible = _visible_scopes(workflow, state.scope)
+    visible, distributed = _visible_scopes(workflow, state.scope)
     if any(w == (f"${name}",) for w in state.writes):
         return (
             f"'{state.name}' assigns it itself, but a state's expressions read the values from before the state: "
@@ -94,6 +96,11 @@ def _why(workflow: Workflow, state: State, name: str, assigned_in: dict[str, fro
         )
         shown = ", ".join(f"'{s}'" for s in setters[:3]) or "a Catch"
         return f"no path into this state passes an Assign that sets it (it is set by {shown}): assign it earlier"
+    if distributed is not None and any(name in names for names in assigned_in.values()):
+        return (
+            f"'{distributed}' is a Distributed Map, whose iterations run as child executions without the "
+            "variables of the enclosing state machine: pass the value in through its ItemSelector"
+        )
     owners = sorted(
         {str(workflow.scopes[scope].owner) for scope, names in assigned_in.items() if name in names and scope}
     )
