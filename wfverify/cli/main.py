@@ -37,11 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     explain = sub.add_parser("explain", help="show a rule's page: what, why, examples, how to silence")
     explain.add_argument("rule", metavar="NAME-OR-CODE")
+    from wfverify.cli.explore import add_explore_command
     from wfverify.cli.graph import add_graph_command
     from wfverify.cli.simulate import add_sim_commands
 
     add_sim_commands(sub)
     add_graph_command(sub)
+    add_explore_command(sub)
     return parser
 
 
@@ -132,6 +134,12 @@ def _graph(args: argparse.Namespace) -> int:
     return graph_command(args)
 
 
+def _explore(args: argparse.Namespace) -> int:
+    from wfverify.cli.explore import explore_command
+
+    return explore_command(args)
+
+
 COMMANDS = {
     "check": _check,
     "rules": _rules,
@@ -139,6 +147,7 @@ COMMANDS = {
     "simulate": _simulate,
     "fuzz": _fuzz,
     "graph": _graph,
+    "explore": _explore,
 }
 
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["add_sim_commands"]
+__all__ = ["add_sim_commands", "load_workflow"]
 
 
 def add_sim_commands(sub: Any) -> None:
@@ -21,9 +21,13 @@ def add_sim_commands(sub: Any) -> None:
         "default every task succeeds and echoes its input.",
     )
     sim.add_argument("file", metavar="FILE")
-    sim.add_argument("--input", default="{}", metavar="JSON", help="the execution's input (JSON text)")
+    sim.add_argument(
+        "--input", metavar="JSON", help="the execution's input (JSON text; default: the --outcomes file's, else {})"
+    )
     sim.add_argument("--outcomes", metavar="FILE", help="an environment file (JSON), as printed by 'wfverify fuzz'")
-    sim.add_argument("--max-steps", type=int, default=1000, metavar="N", help="step bound (default 1000)")
+    sim.add_argument(
+        "--max-steps", type=int, metavar="N", help="step bound (default: the --outcomes file's, else 1000)"
+    )
     sim.add_argument("--format", choices=["rich", "text", "json"], help="output format")
     fz = sub.add_parser(
         "fuzz",
@@ -39,7 +43,8 @@ def add_sim_commands(sub: Any) -> None:
     fz.add_argument("--format", choices=["text", "json"], default="text", help="output format")
 
 
-def _load(path: str) -> Any:
+def load_workflow(path: str) -> Any:
+    """The workflow of FILE (with its sidecar), or a usage error saying why it cannot be simulated."""
     from wfverify.api import UsageError
     from wfverify.load import SIDECAR_SUFFIX, load_bytes
 
@@ -61,13 +66,15 @@ def simulate_command(args: argparse.Namespace) -> int:
     from wfverify.api import UsageError
     from wfverify.simulate import Environment, simulate
 
-    workflow = _load(args.file)
+    workflow = load_workflow(args.file)
     try:
-        data = json.loads(args.input)
         env = Environment.from_json(json.loads(Path(args.outcomes).read_text())) if args.outcomes else Environment()
+        if args.input is not None:
+            env.input = json.loads(args.input)
     except (ValueError, OSError) as exc:
         raise UsageError(f"--input/--outcomes: {exc}") from None
-    env.input, env.max_steps = data, args.max_steps
+    if args.max_steps is not None:
+        env.max_steps = args.max_steps
     trace = simulate(workflow, env)
     fmt = args.format or ("rich" if sys.stdout.isatty() else "text")
     if fmt == "json":
@@ -145,7 +152,7 @@ def fuzz_command(args: argparse.Namespace) -> int:
     from wfverify.simulate.fuzz import fuzz
     from wfverify.testing import check_text
 
-    workflow = _load(args.file)
+    workflow = load_workflow(args.file)
     text = Path(args.file).read_text(encoding="utf-8", errors="replace")
     static = check_text(text, args.file) if workflow.source is not None else None
     proven = {p.property: p.verdict.value for p in static.proofs} if static else {}
