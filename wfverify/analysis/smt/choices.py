@@ -154,7 +154,7 @@ def _replay(conditions: list[Any], data: dict[str, Any], upto: int) -> tuple[str
 
 def analyze_choice(workflow: Workflow, state: State, rlimit: int = DEFAULT_RLIMIT) -> ChoiceReport:
     """Answer the three questions for one choice state: without a solver when the rules allow."""
-    from wfverify.analysis.dataflow import present_at
+    from wfverify.analysis.absent import present_at
 
     began = time.perf_counter()
     present = set(present_at(workflow).get(state.name, ()))
