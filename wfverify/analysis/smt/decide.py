@@ -21,13 +21,16 @@ Representatives are ordered (absent, null, false, true, numbers by magnitude
 with 0 first, strings, objects) and combinations are tried in that order, so
 the first witness found is the smallest one: canonical, whatever else is in
 the run. A ``StringMatches`` pattern without ``*`` is one string; one with
-``*`` (one per variable) adds strings that
-match it and strings that do not, enough of each that one differs from every
-constant. An opaque condition (JSONata beyond the model) is an unknown
+``*`` (one per variable) adds strings that match it and strings that do not,
+enough of each that one differs from every constant. Variables compared with
+each other (``*Path`` rules: equality in any type, order of numbers) share
+one pool: all their constants, and in each gap and among other strings as
+many values as there are variables, so every order among them has a
+representative. An opaque condition (JSONata beyond the model) is an unknown
 boolean, shared by equal texts, and every truth value of it is tried (the
-answers then name no input). Anything else (two variables compared,
-arithmetic, timestamps, string ordering, opaque values) raises
-:class:`Undecided` and the caller asks Z3.
+answers then name no input). Anything else (arithmetic, timestamps, string
+ordering, values the model cannot read) raises :class:`Undecided` and the
+caller asks Z3.
 """
 
 from __future__ import annotations
@@ -67,6 +70,9 @@ class _Mentions:
     numbers: set[float] = field(default_factory=set)
     strings: set[str] = field(default_factory=set)
     patterns: set[str] = field(default_factory=set)
+    #: variables it is compared with (``*Path`` rules), and how many of them share its values
+    linked: set[tuple[str, ...]] = field(default_factory=set)
+    copies: int = 1
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,7 @@ def decide(
     paths = sorted(mentions)
     if () in mentions:
         raise Undecided("the whole input compared")
+    _share(mentions, ints)
     reps = [_representatives(p, mentions[p], declared, nested, present, p in ints, paths) for p in paths]
     texts = sorted(_opaque_texts(conditions))
     if len(texts) > MAX_OPAQUE:
@@ -190,8 +197,11 @@ def _collect_comparison(node: Cmp, out: dict[tuple[str, ...], _Mentions]) -> Non
         var, lit = node.right, node.left
     elif isinstance(node.left, Lit) and isinstance(node.right, Lit):
         return
+    elif isinstance(node.left, Var) and isinstance(node.right, Var):
+        _collect_link(node, node.left.path, node.right.path, out)
+        return
     else:
-        raise Undecided("comparison of two values")
+        raise Undecided("comparison with a value the model cannot read")
     seen = out.setdefault(var.path, _Mentions())
     kind = json_type(lit.value)
     if kind not in _TAG_ORDER[:4] or (node.type is not None and node.type != kind):
@@ -199,6 +209,41 @@ def _collect_comparison(node: Cmp, out: dict[tuple[str, ...], _Mentions]) -> Non
     if kind == "string" and node.op not in ("==", "!="):
         raise Undecided("string ordering")
     _mention(seen, lit.value)
+
+
+def _collect_link(node: Cmp, left: tuple[str, ...], right: tuple[str, ...], out: dict[Any, _Mentions]) -> None:
+    """Two variables compared: equal or not in any type, ordered only as numbers."""
+    if node.op not in ("==", "!=") and node.type != "number":
+        raise Undecided("ordering of two values other than numbers")
+    kinds = {node.type} if node.type else {"null", "boolean", "number", "string"}
+    for one, other in ((left, right), (right, left)):
+        seen = out.setdefault(one, _Mentions())
+        seen.tags |= kinds
+        seen.linked.add(other)
+
+
+def _share(mentions: dict[tuple[str, ...], _Mentions], ints: set[tuple[str, ...]]) -> None:
+    """Variables compared with each other draw from one pool: every constant any of them is
+    compared with, and as many values in each gap as there are variables in the group, so
+    that every order among them and the constants has a representative."""
+    done: set[tuple[str, ...]] = set()
+    for path in sorted(mentions):
+        if path in done or not mentions[path].linked:
+            continue
+        group, todo = {path}, [path]
+        while todo:
+            for other in mentions[todo.pop()].linked - group:
+                group.add(other)
+                todo.append(other)
+        done |= group
+        members = [mentions[p] for p in group]
+        if group & ints or any(m.patterns for m in members):
+            raise Undecided("compared variables with integer types or wildcards")
+        numbers = set().union(*(m.numbers for m in members))
+        strings = set().union(*(m.strings for m in members))
+        tags = set().union(*(m.tags for m in members))
+        for m in members:
+            m.numbers, m.strings, m.tags, m.copies = set(numbers), set(strings), set(tags), len(group)
 
 
 def _mention(seen: _Mentions, value: Any) -> None:
@@ -251,11 +296,12 @@ def _of_type(tag: str, seen: _Mentions, integral: bool) -> list[Any]:
     if tag == "boolean":
         return [False, True]
     if tag == "string":
-        other = next(s for s in _spare_strings() if s not in seen.strings)
+        spare = (s for s in _spare_strings() if s not in seen.strings)
+        others = [next(spare) for _ in range(seen.copies)]
         extra = _wildcard_strings(next(iter(seen.patterns)), len(seen.strings)) if seen.patterns else []
-        return sorted({*seen.strings, other, *extra}, key=lambda s: (len(s), s))
+        return sorted({*seen.strings, *others, *extra}, key=lambda s: (len(s), s))
     if tag == "number":
-        return [_json_number(v) for v in _numbers(sorted(seen.numbers), integral)]
+        return [_json_number(v) for v in _numbers(sorted(seen.numbers), integral, seen.copies)]
     return [{}]
 
 
@@ -297,12 +343,19 @@ def _spare_strings() -> Iterator[str]:
         n += 1
 
 
-def _numbers(constants: list[float], integral: bool) -> list[float]:
-    """Each finite constant and one double inside each gap between them (when there is one)."""
+def _numbers(constants: list[float], integral: bool, copies: int = 1) -> list[float]:
+    """Each finite constant and ``copies`` doubles inside each gap between them (as many as there are)."""
     points = [c for c in constants if math.isfinite(c) and (not integral or c.is_integer())]
     bounds = [-math.inf, *[c for c in constants if not math.isnan(c)], math.inf]
-    gaps = [_pick(lo, hi, integral) for lo, hi in zip(bounds, bounds[1:]) if lo < hi]
-    values = {*points, *[g for g in gaps if g is not None]}
+    values = set(points)
+    for lo, hi in zip(bounds, bounds[1:]):
+        low = lo
+        for _ in range(copies if lo < hi else 0):
+            picked = _pick(low, hi, integral)
+            if picked is None:
+                break
+            values.add(picked)
+            low = picked
     return sorted(values, key=lambda v: (abs(v), v < 0))
 
 
