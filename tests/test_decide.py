@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from test_smt_choices import choice
 
 from wfverify.analysis.smt.choices import _decided, _replay, _solved
-from wfverify.analysis.smt.decide import _pick
+from wfverify.analysis.smt.values import pick as _pick
 from wfverify.core.expr import And, Cmp, Exists, In, IsType, Lit, Matches, Not, Opaque, Or, Var
 
 NAMES = [("a",), ("b",), ("o",), ("o", "x")]

@@ -39,7 +39,7 @@ from wfverify.analysis.smt import DEFAULT_RLIMIT
 from wfverify.analysis.smt.decide import Undecided, decide, minimal_cover
 from wfverify.core.evaluate import AbsentVariable, evaluate
 from wfverify.core.expr import And, Arith, Cmp, In, IsType, Matches, Not, Opaque, Or, Var
-from wfverify.core.model import State, StateKind, Workflow
+from wfverify.core.model import Dialect, State, StateKind, Workflow
 
 __all__ = [
     "ChoiceReport",
@@ -159,11 +159,25 @@ def analyze_choice(workflow: Workflow, state: State, rlimit: int = DEFAULT_RLIMI
     began = time.perf_counter()
     present = set(present_at(workflow).get(state.name, ()))
     conds = [rule.condition for rule in state.choices]
-    report = _decided(state, conds, dict(workflow.inputs), present)
+    inputs = {} if _sees_an_item(workflow, state) else dict(workflow.inputs)
+    report = _decided(state, conds, inputs, present)
     if report is None:
-        report = _solved(state, conds, dict(workflow.inputs), present, rlimit)
+        report = _solved(state, conds, inputs, present, rlimit)
     report.seconds = time.perf_counter() - began
     return report
+
+
+def _sees_an_item(workflow: Workflow, state: State) -> bool:
+    """An ASL state inside a Map iterator reads the item, not the execution input that the
+    declared input types describe."""
+    if workflow.dialect is not Dialect.ASL:
+        return False
+    scope = workflow.scope_of(state.name)
+    while scope.kind != "root" and scope.owner is not None:
+        if scope.kind == "iterator":
+            return True
+        scope = workflow.scope_of(scope.owner)
+    return False
 
 
 def _decided(

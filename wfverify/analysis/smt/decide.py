@@ -35,14 +35,13 @@ caller asks Z3.
 
 from __future__ import annotations
 
-import math
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
-from wfverify.core.evaluate import AbsentVariable, evaluate, json_type, to_double, wildcard_regex
+from wfverify.analysis.smt.values import instantiate, json_number, numbers, spare_strings, wildcard_strings
+from wfverify.core.evaluate import AbsentVariable, evaluate, json_type, to_double
 from wfverify.core.expr import And, Cmp, Exists, Expr, In, IsType, Lit, Matches, Not, Opaque, Or, Var
 
 __all__ = ["MAX_INPUTS", "Decision", "DeadInfo", "Undecided", "decide"]
@@ -168,8 +167,8 @@ def _collect(node: Expr, out: dict[tuple[str, ...], _Mentions]) -> None:
     elif isinstance(node, Matches):
         seen = out.setdefault(node.var.path, _Mentions())
         seen.tags.add("string")
-        if _instantiate(node.pattern, "") == _instantiate(node.pattern, "*"):  # no wildcard: one string
-            seen.strings.add(_instantiate(node.pattern, ""))
+        if instantiate(node.pattern, "") == instantiate(node.pattern, "*"):  # no wildcard: one string
+            seen.strings.add(instantiate(node.pattern, ""))
         else:
             seen.patterns.add(node.pattern)
         if len(seen.patterns) > 1:
@@ -296,100 +295,13 @@ def _of_type(tag: str, seen: _Mentions, integral: bool) -> list[Any]:
     if tag == "boolean":
         return [False, True]
     if tag == "string":
-        spare = (s for s in _spare_strings() if s not in seen.strings)
+        spare = (s for s in spare_strings() if s not in seen.strings)
         others = [next(spare) for _ in range(seen.copies)]
-        extra = _wildcard_strings(next(iter(seen.patterns)), len(seen.strings)) if seen.patterns else []
+        extra = wildcard_strings(next(iter(seen.patterns)), len(seen.strings)) if seen.patterns else []
         return sorted({*seen.strings, *others, *extra}, key=lambda s: (len(s), s))
     if tag == "number":
-        return [_json_number(v) for v in _numbers(sorted(seen.numbers), integral, seen.copies)]
+        return [json_number(v) for v in numbers(sorted(seen.numbers), integral, seen.copies)]
     return [{}]
-
-
-def _wildcard_strings(pattern: str, constants: int) -> list[str]:
-    """Strings that match ``pattern`` and strings that do not, ``constants + 1`` of each kind
-    (when there are that many): one of each kind differs from every constant."""
-    literal = "".join(ch for ch in _instantiate(pattern, ""))
-    filler = next(c for c in "xyzqwXYZQW#~" if c not in pattern)
-    matching = [_instantiate(pattern, filler * k) for k in range(constants + 1)]
-    others = [filler * k for k in range(1, constants + 2)]
-    regex = wildcard_regex(pattern)
-    return [s for s in {*matching, *others, literal} if s in matching or not _fullmatch(regex, s)]
-
-
-def _fullmatch(regex: str, text: str) -> bool:
-    import re
-
-    return re.fullmatch(regex, text, re.S) is not None
-
-
-def _instantiate(pattern: str, filler: str) -> str:
-    """The pattern's text with every unescaped ``*`` replaced by ``filler``."""
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern[i] == "\\" and i + 1 < len(pattern):
-            out.append(pattern[i + 1])
-            i += 2
-            continue
-        out.append(filler if pattern[i] == "*" else pattern[i])
-        i += 1
-    return "".join(out)
-
-
-def _spare_strings() -> Iterator[str]:
-    yield ""
-    n = 0
-    while True:
-        yield from ("a", "b", "c") if n == 0 else (f"a{n}",)
-        n += 1
-
-
-def _numbers(constants: list[float], integral: bool, copies: int = 1) -> list[float]:
-    """Each finite constant and ``copies`` doubles inside each gap between them (as many as there are)."""
-    points = [c for c in constants if math.isfinite(c) and (not integral or c.is_integer())]
-    bounds = [-math.inf, *[c for c in constants if not math.isnan(c)], math.inf]
-    values = set(points)
-    for lo, hi in zip(bounds, bounds[1:]):
-        low = lo
-        for _ in range(copies if lo < hi else 0):
-            picked = _pick(low, hi, integral)
-            if picked is None:
-                break
-            values.add(picked)
-            low = picked
-    return sorted(values, key=lambda v: (abs(v), v < 0))
-
-
-def _pick(lo: float, hi: float, integral: bool) -> float | None:
-    """The simplest finite double strictly between ``lo`` and ``hi``: 0, else the integer or
-    the shortest decimal nearest zero; None when no double (integer) lies there."""
-    low = math.nextafter(lo, math.inf) if lo != -math.inf else -_MAX
-    high = math.nextafter(hi, -math.inf) if hi != math.inf else _MAX
-    if low > high:
-        return None
-    if low <= 0 <= high:
-        return 0.0
-    if high < 0:
-        mirrored = _pick_positive(-high, -low, integral)
-        return None if mirrored is None else -mirrored
-    return _pick_positive(low, high, integral)
-
-
-def _pick_positive(low: float, high: float, integral: bool) -> float | None:
-    whole = float(math.ceil(low))
-    if whole <= high:
-        return whole
-    if integral:
-        return None
-    exact = Decimal(low)
-    for digits in range(1, 20):
-        candidate = float(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_CEILING))
-        if low <= candidate <= high:
-            return candidate
-    return low
-
-
-def _json_number(value: float) -> int | float:
-    return int(value) if value.is_integer() and abs(value) <= 2**53 else value
 
 
 # -- inputs ----------------------------------------------------------------------
