@@ -242,6 +242,14 @@ class State:
     keeps_input: bool = True
     #: ASL OutputPath "$.a.b": the output is the subtree at this path (applied after ``writes``).
     output_root: tuple[str, ...] | None = None
+    #: ASL Task: where its raw result lands in the output before OutputPath (``()`` for ResultPath "$");
+    #: ``None`` when the result is discarded, reshaped by ResultSelector, or the state is no Task.
+    result_at: tuple[str, ...] | None = None
+    #: ASL: the literal request template (``Parameters``, or ``Arguments`` in JSONata), for integration checks.
+    parameters: Any = None
+    #: What a nested body's input certainly holds: ``None`` when it is this state's own input (a Parallel
+    #: without Parameters), else the keys of the object built for it (Parameters, ItemSelector; ``()``: a Map item).
+    body_input: tuple[str, ...] | None = None
     assignments: tuple[Assignment, ...] = ()
     paths: tuple[PathExpr, ...] = ()
     # fail

@@ -250,6 +250,37 @@ def _catch_effect(c: dict[str, Any], jsonata: bool) -> tuple[bool, tuple[tuple[s
     return True, (target, (*target, "Error"), (*target, "Cause"), *variables)
 
 
+def _result_at(b: Any) -> tuple[str, ...] | None:
+    """Where a Task's raw result lands before OutputPath (see :attr:`State.result_at`)."""
+    raw = b.raw
+    if b.type != "Task":
+        return None
+    if b.language == "JSONata":
+        return () if "Output" not in raw else None
+    if "ResultSelector" in raw:
+        return None
+    rp = raw.get("ResultPath", "$")
+    return None if rp is None else _target(rp)
+
+
+def _request(b: Any) -> Any:
+    """The literal request template; a ``Parameters.$``/``Arguments.$`` path stays its (string) path."""
+    key = "Arguments" if b.language == "JSONata" else "Parameters"
+    return b.raw.get(key, b.raw.get(f"{key}.$"))
+
+
+def _body_input(b: Any) -> tuple[str, ...] | None:
+    """What a Parallel branch or Map iteration certainly gets (see :attr:`State.body_input`)."""
+    raw = b.raw
+    if b.type == "Parallel":
+        built = raw.get("Arguments") if b.language == "JSONata" else raw.get("Parameters")
+        return None if built is None else tuple(_keys(built) or ())
+    if b.type == "Map":
+        built = raw.get("ItemSelector", raw.get("Parameters"))
+        return tuple(_keys(built) or ())
+    return None
+
+
 def state_from_asl(b: Any) -> tuple[State, list[Any]]:
 
     raw, p, name = b.raw, b.p, b.name
@@ -293,6 +324,7 @@ def state_from_asl(b: Any) -> tuple[State, list[Any]]:
     max_conc = raw.get("MaxConcurrency")
     seconds = _number(raw.get("Seconds"))
     keeps, writes, root = data_effect(b)
+    result_at, body_input = _result_at(b), _body_input(b)
     state = State(
         name=name,
         kind=kind,
@@ -318,6 +350,9 @@ def state_from_asl(b: Any) -> tuple[State, list[Any]]:
         keeps_input=keeps,
         writes=writes,
         output_root=root,
+        result_at=result_at,
+        parameters=_request(b),
+        body_input=body_input,
         error=raw.get("Error") if isinstance(raw.get("Error"), str) else None,
         cause=raw.get("Cause") if isinstance(raw.get("Cause"), str) else None,
         duration=seconds,
