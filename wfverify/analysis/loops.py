@@ -27,6 +27,8 @@ __all__ = [
     "FailureRoute",
     "PollingChoice",
     "failure_examples",
+    "api_statuses",
+    "every_failure_leaves",
     "failure_routes",
     "is_failure_status",
     "mutates",
@@ -70,6 +72,7 @@ class PollingChoice:
     others_stay: bool
     pointer: str
     stay_pointers: dict[str, str] = field(default_factory=dict)
+    path: tuple[str, ...] | None = None  # the status's keys from the data root (JSONPath rules), if known
 
     @property
     def failures_staying(self) -> tuple[str, ...]:
@@ -177,6 +180,13 @@ def _equalities(node: Any) -> tuple[str | None, list[str], bool] | None:
     return None
 
 
+def _status_paths(node: Any) -> dict[str, tuple[str, ...]]:
+    """Dotted name -> key path of every data variable a condition compares."""
+    from wfverify.core.expr import variables
+
+    return {".".join(p): p for p in variables(node)} if node is not None else {}
+
+
 def _jsonata_equalities(text: str) -> tuple[str | None, list[str], bool] | None:
     for pattern, negated in ((_JSONATA_EQ, False), (_JSONATA_NE, True)):
         m = pattern.match(text)
@@ -194,8 +204,10 @@ def _polling(state: State, members: set[str]) -> PollingChoice | None:
     stay_pointers: dict[str, str] = {}
     others_stay = state.default in members
     variables: dict[str, int] = {}
+    paths: dict[str, tuple[str, ...]] = {}
     for rule in state.choices:
         found = _equalities(rule.condition)
+        paths.update(_status_paths(rule.condition))
         stay = rule.next in members
         if found is None:
             continue
@@ -219,6 +231,7 @@ def _polling(state: State, members: set[str]) -> PollingChoice | None:
         others_stay,
         state.pointer,
         stay_pointers,
+        paths.get(variable),
     )
 
 
@@ -243,6 +256,7 @@ class FailureRoute:
     statuses: tuple[str, ...]  # failure statuses named by the rules that stay in the loop
     through_default: bool  # unnamed statuses (failures among them) go back through Default or a Not rule
     pointer: str
+    from_api: bool = False  # the statuses come from the API's status enum
 
 
 def _styled(sample: str, words: tuple[str, ...]) -> tuple[str, ...]:
@@ -259,14 +273,33 @@ def failure_examples(choice: PollingChoice) -> tuple[str, ...]:
     return _styled(sample, ("FAILED", "STOPPED", "CANCELLED"))
 
 
+def api_statuses(workflow: Workflow, choice: PollingChoice) -> frozenset[str] | None:
+    """The values the polled status can take, from the AWS API's model (botocore), when known."""
+    if choice.path is None or workflow.dialect.value != "asl":
+        return None
+    from wfverify.analysis.dataflow import status_values_at
+
+    try:
+        return status_values_at(workflow, choice.state, choice.path)
+    except (ImportError, LookupError, ValueError):
+        return None  # no botocore, or a shape the models do not describe: fall back to the Choice's words
+
+
+def terminal_failures(values: frozenset[str]) -> tuple[str, ...]:
+    """The failure statuses of an API's enum that are final (STOPPED, not STOPPING)."""
+    return tuple(sorted(v for v in values if is_failure_status(v) and not v.upper().endswith("ING")))
+
+
 def failure_routes(workflow: Workflow, members: set[str]) -> list[FailureRoute]:
     """Polling Choices of a loop whose failure statuses loop forever.
 
-    Explicitly: a rule that names a failure status and stays in the loop.
-    Through ``Default`` (or a ``Not`` rule): the exit rules name no failure
-    status at all, so a failed job goes round again. When an exit rule names
-    some failure status, whether the others exist depends on the API, which is
-    not known here: not reported.
+    When the API's status enum is known, the terminal failure statuses that no
+    exit rule names and that go back into the loop are named exactly. Else,
+    from the Choice's words: a rule that names a failure status and stays in
+    the loop, or exit rules that name no failure status at all while the
+    other statuses go back through ``Default`` (or a ``Not`` rule). When an
+    exit rule names some failure status, whether others exist depends on the
+    API: not reported.
     """
     if any(mutates(workflow.states[n]) for n in members):
         return []  # the loop does work again (a retry of the job), not only a status read
@@ -274,9 +307,30 @@ def failure_routes(workflow: Workflow, members: set[str]) -> list[FailureRoute]:
     handled = any(pc.handles_a_failure for pc in choices)
     out = []
     for pc in choices:
+        values = api_statuses(workflow, pc)
+        if values is not None:
+            looping = tuple(
+                v for v in terminal_failures(values) if v in pc.stays or (pc.others_stay and v not in pc.exits)
+            )
+            if looping:
+                out.append(FailureRoute(pc, looping, False, pc.stay_pointers.get(looping[0], pc.pointer), True))
+            continue
         explicit = pc.failures_staying
         through_default = pc.others_stay and bool(pc.exits) and not handled
         if explicit or through_default:
             pointer = pc.stay_pointers.get(explicit[0], pc.pointer) if explicit else pc.pointer
             out.append(FailureRoute(pc, explicit, through_default, pointer))
     return out
+
+
+def every_failure_leaves(workflow: Workflow, members: set[str]) -> str | None:
+    """A polling Choice whose API enum shows every terminal failure status leaving the loop: its state name."""
+    for pc in polling_choices(workflow, members):
+        values = api_statuses(workflow, pc)
+        if (
+            values is not None
+            and pc.exits
+            and not [v for v in terminal_failures(values) if v in pc.stays or (pc.others_stay and v not in pc.exits)]
+        ):
+            return pc.state
+    return None
