@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from wfverify.core.expr import Cmp, Exists, In, IsType, Lit, Matches, Not, Opaque, Or, Var
+from wfverify.core.expr import And, Cmp, Exists, In, IsType, Lit, Matches, Not, Opaque, Or, Var
 from wfverify.core.model import State, StateKind, TransitionKind, Workflow
 
 __all__ = [
@@ -92,7 +92,7 @@ def _token_tested(node: Any) -> str | None:
     """The token a condition tests for presence or null, if any."""
     if isinstance(node, Not):
         return _token_tested(node.item)
-    if isinstance(node, Or) or type(node).__name__ == "And":
+    if isinstance(node, (Or, And)):
         for item in node.items:
             found = _token_tested(item)
             if found:
@@ -173,6 +173,9 @@ def _equalities(node: Any) -> tuple[str | None, list[str], bool] | None:
             return None
         names = {p[0] for p in parts if p}
         return (names.pop(), [s for p in parts if p for s in p[1]], False) if len(names) == 1 else None
+    if isinstance(node, And):  # an IsPresent guard around the comparison: the comparison decides
+        parts = [i for i in node.items if not isinstance(i, (Exists, IsType))]
+        return _equalities(parts[0]) if len(parts) == 1 else None
     if isinstance(node, Matches) and "*" not in node.pattern.replace("\\*", ""):
         return node.var.dotted, [node.pattern.replace("\\*", "*")], False
     if isinstance(node, Opaque):
@@ -305,13 +308,12 @@ def failure_routes(workflow: Workflow, members: set[str]) -> list[FailureRoute]:
         return []  # the loop does work again (a retry of the job), not only a status read
     choices = polling_choices(workflow, members)
     handled = any(pc.handles_a_failure for pc in choices)
+    leaving = {s for pc in choices for s in pc.exits}  # another Choice of the loop may send them out
     out = []
     for pc in choices:
         values = api_statuses(workflow, pc)
         if values is not None:
-            looping = tuple(
-                v for v in terminal_failures(values) if v in pc.stays or (pc.others_stay and v not in pc.exits)
-            )
+            looping = _looping(pc, values, leaving)
             if looping:
                 out.append(FailureRoute(pc, looping, False, pc.stay_pointers.get(looping[0], pc.pointer), True))
             continue
@@ -325,12 +327,19 @@ def failure_routes(workflow: Workflow, members: set[str]) -> list[FailureRoute]:
 
 def every_failure_leaves(workflow: Workflow, members: set[str]) -> str | None:
     """A polling Choice whose API enum shows every terminal failure status leaving the loop: its state name."""
-    for pc in polling_choices(workflow, members):
+    choices = polling_choices(workflow, members)
+    leaving = {s for pc in choices for s in pc.exits}
+    for pc in choices:
         values = api_statuses(workflow, pc)
-        if (
-            values is not None
-            and pc.exits
-            and not [v for v in terminal_failures(values) if v in pc.stays or (pc.others_stay and v not in pc.exits)]
-        ):
+        if values is not None and (pc.exits or not pc.others_stay) and not _looping(pc, values, leaving):
             return pc.state
     return None
+
+
+def _looping(pc: PollingChoice, values: frozenset[str], leaving: set[str]) -> tuple[str, ...]:
+    """The final failure statuses this Choice sends back that no Choice of the loop sends out."""
+    return tuple(
+        v
+        for v in terminal_failures(values)
+        if v not in leaving and (v in pc.stays or (pc.others_stay and v not in pc.exits))
+    )
