@@ -279,3 +279,30 @@ def test_asl_loop_under_the_machine_timeout_is_bounded() -> None:
         "1 loop(s) bounded: by the state machine's top-level TimeoutSeconds (600 s); "
         "0 retry policies bounded by max_attempts",
     )
+
+
+def test_asl_parameters_below_an_input_path_are_not_the_counter() -> None:
+    """With InputPath "$.result", ``$.it.n`` in Parameters reads result.it.n, not the counter."""
+    text = ITERATOR.replace(
+        '"Increment": {"Type": "Pass", "Parameters"',
+        '"Increment": {"Type": "Pass", "InputPath": "$.result", "Parameters"',
+    )
+    assert _asl_proof(text)[0] == "unknown"
+
+
+def test_asl_assign_reading_the_task_result_is_not_a_counter() -> None:
+    """In a Task's Assign, ``$.count`` is the task's result: only ``$name`` variables are followed."""
+    text = """{
+  "StartAt": "Init",
+  "States": {
+    "Init": {"Type": "Pass", "Assign": {"count": 0}, "Next": "Work"},
+    "Work": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"},
+      "Assign": {"count.$": "States.MathAdd($count, 1)"}, "Next": "Check"},
+    "Check": {"Type": "Choice", "Choices": [{"Variable": "$count", "NumericGreaterThanEquals": 5, "Next": "Done"}],
+      "Default": "Work"},
+    "Done": {"Type": "Succeed"}
+  }
+}
+"""
+    assert _asl_proof(text)[0] == "proven"
+    assert _asl_proof(text.replace("States.MathAdd($count, 1)", "States.MathAdd($.count, 1)"))[0] == "unknown"

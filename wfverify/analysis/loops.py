@@ -174,8 +174,8 @@ def _equalities(node: Any) -> tuple[str | None, list[str], bool] | None:
         names = {p[0] for p in parts if p}
         return (names.pop(), [s for p in parts if p for s in p[1]], False) if len(names) == 1 else None
     if isinstance(node, And):  # an IsPresent guard around the comparison: the comparison decides
-        parts = [i for i in node.items if not isinstance(i, (Exists, IsType))]
-        return _equalities(parts[0]) if len(parts) == 1 else None
+        decisive = [i for i in node.items if not isinstance(i, (Exists, IsType))]
+        return _equalities(decisive[0]) if len(decisive) == 1 else None
     if isinstance(node, Matches) and "*" not in node.pattern.replace("\\*", ""):
         return node.var.dotted, [node.pattern.replace("\\*", "*")], False
     if isinstance(node, Opaque):
