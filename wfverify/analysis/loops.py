@@ -282,10 +282,15 @@ def api_statuses(workflow: Workflow, choice: PollingChoice) -> frozenset[str] | 
         return None
     from wfverify.analysis.dataflow import status_values_at
 
-    try:
-        return status_values_at(workflow, choice.state, choice.path)
-    except (ImportError, LookupError, ValueError):
-        return None  # no botocore, or a shape the models do not describe: fall back to the Choice's words
+    path = choice.path
+
+    def compute() -> frozenset[str] | None:
+        try:
+            return status_values_at(workflow, choice.state, path)
+        except (ImportError, LookupError, ValueError):
+            return None  # no botocore, or a shape the models do not describe: fall back to the Choice's words
+
+    return workflow.memo(f"loops.statuses.{choice.state}.{'.'.join(path)}", compute)
 
 
 def terminal_failures(values: frozenset[str]) -> tuple[str, ...]:
