@@ -64,6 +64,17 @@ class Facts:
                 best = (prefix, ref)
         return best
 
+    def certainly(self, path: Path) -> bool:
+        """True when ``path`` is guarded or always in the AWS response the data is."""
+        if self.guards(path):
+            return True
+        typed = self.shape_at(path)
+        if typed is None:
+            return False
+        from wfverify.analysis.aws import Presence, lookup
+
+        return lookup(typed[1], path[len(typed[0]) :]).presence is Presence.PRESENT
+
     def guards(self, path: Path) -> bool:
         """True when ``path`` is written, checked, or lies in an object checked with IsPresent."""
         return path in self.present or any(path[: len(g)] == g for g in self.guarded if g)
@@ -210,8 +221,6 @@ def present_at(workflow: Workflow) -> dict[str, frozenset[Path]]:
     """
 
     def compute() -> dict[str, frozenset[Path]]:
-        from wfverify.analysis.absent import classify
-
         out = {}
         for name, facts in facts_at(workflow).items():
             state = workflow.states[name]
@@ -219,7 +228,7 @@ def present_at(workflow: Workflow) -> dict[str, frozenset[Path]]:
             if state.kind is StateKind.CHOICE:
                 for rule in state.choices:
                     read = variables(rule.condition) if rule.condition is not None else set()
-                    extra |= {p for p in read if classify(facts, p).presence == "present"}
+                    extra |= {p for p in read if facts.certainly(p)}
             out[name] = facts.present | frozenset(extra)
         return out
 
