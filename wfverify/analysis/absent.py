@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from wfverify.analysis.dataflow import Facts, facts_at, input_root, simple_keys
+from wfverify.analysis.dataflow import Facts, input_facts, simple_keys
 from wfverify.core.model import State, StateKind, Workflow
 
 if TYPE_CHECKING:
@@ -123,10 +123,7 @@ def judge(workflow: Workflow, state: State, read: Read) -> Judgement:
         if ref is None:
             return Judgement("maybe", "the task's result is not modelled", origin_unknown=True)
         return _by_shape(ref, read.keys)
-    facts = facts_at(workflow).get(state.name)
+    facts = input_facts(workflow, state)
     if facts is None:
-        return Judgement("present", "state not reached")
-    root = input_root(state)
-    if root is None:
-        return Judgement("present", "InputPath not modelled")
-    return classify(facts, root + read.keys)
+        return Judgement("present", "state not reached, or InputPath not modelled")
+    return classify(facts, read.keys)

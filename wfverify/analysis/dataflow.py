@@ -34,7 +34,7 @@ from typing import Any
 from wfverify.core.expr import And, Cmp, Exists, IsType, Matches, Not, Opaque, Or, Var, variables
 from wfverify.core.model import State, StateKind, TransitionKind, Workflow
 
-__all__ = ["Facts", "facts_at", "present_at", "input_root", "status_values_at"]
+__all__ = ["Facts", "facts_at", "input_facts", "present_at", "input_root", "status_values_at"]
 
 Path = tuple[str, ...]
 
@@ -234,6 +234,15 @@ def _body_entry(owner: State, facts: Facts) -> Facts:
     return _reroot(facts, root) if root is not None else facts.variables_only()
 
 
+def input_facts(workflow: Workflow, state: State) -> Facts | None:
+    """Facts of a state's effective input (after its ``InputPath``); ``None`` when not reached or not simple."""
+    facts = facts_at(workflow).get(state.name)
+    root = input_root(state)
+    if facts is None or root is None:
+        return None
+    return _reroot(facts, root) if root else facts
+
+
 def facts_at(workflow: Workflow) -> dict[str, Facts]:
     """state name -> facts on entry (memoized per workflow)."""
     return workflow.memo("dataflow.facts", lambda: _compute(workflow))
@@ -248,8 +257,9 @@ def present_at(workflow: Workflow) -> dict[str, frozenset[Path]]:
 
     def compute() -> dict[str, frozenset[Path]]:
         out = {}
-        for name, facts in facts_at(workflow).items():
+        for name in facts_at(workflow):
             state = workflow.states[name]
+            facts = input_facts(workflow, state) or Facts()
             extra: set[Path] = set()
             if state.kind is StateKind.CHOICE:
                 for rule in state.choices:
@@ -313,7 +323,7 @@ def status_values_at(workflow: Workflow, state: str, path: Path) -> frozenset[st
     ``None`` when the data there is not known to be an AWS response or the field is no enum.
     For a polling loop: which statuses of ``getJobRun``... the Choice must route out.
     """
-    facts = facts_at(workflow).get(state)
+    facts = input_facts(workflow, workflow.states[state]) if state in workflow.states else None
     found = facts.shape_at(path) if facts is not None else None
     if found is None:
         return None
