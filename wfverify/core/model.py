@@ -155,12 +155,19 @@ class Acquire:
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
-    """``set: {VAR: EXPR}`` natively, ``Assign`` / ``States.MathAdd`` counters in ASL."""
+    """``set: {VAR: EXPR}`` natively, ``Assign`` / ``States.MathAdd`` counters in ASL.
+
+    ``via`` is empty when the assignment happens on the state's normal completion
+    (every transition but a catcher's); otherwise it is the pointer of the one
+    choice rule or catcher whose transition carries it (ASL ``Assign`` inside a
+    Choice rule or a Catch), so analyses count it only on that edge.
+    """
 
     variable: str
     expr: Any  # wfverify.core.expr node, or None when not expressible
     pointer: str
     text: str = ""
+    via: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +268,12 @@ class State:
     @property
     def terminal(self) -> bool:
         return self.kind.terminal
+
+    def assigned_on(self, transition: Transition) -> tuple[Assignment, ...]:
+        """The assignments that take effect when the state leaves through ``transition``."""
+        carried = transition.pointer.removesuffix("/Next") if transition.pointer.endswith("/Next") else None
+        normal = transition.kind is not TransitionKind.CATCH
+        return tuple(a for a in self.assignments if (not a.via and normal) or (a.via and a.via == carried))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ the comparison false; the ``...Path`` operators compare two variables.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -66,8 +67,14 @@ def path_to_var(path: str) -> Var | None:
     return Var(tuple(parts), absent_fails=True)
 
 
+_VARIABLE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_-]+)*)")
+
+
 def _operand_var(path: str) -> Any:
+    """A data path, or a workflow variable ``$name.a.b`` (as ``Assign`` records it: ``("$name", "a", "b")``)."""
     var = path_to_var(path)
+    if var is None and (m := _VARIABLE.fullmatch(path)):
+        var = Var((f"${m.group(1)}", *[k for k in m.group(2).split(".") if k]), absent_fails=True)
     return var if var is not None else Opaque(path)
 
 
