@@ -11,6 +11,8 @@ import pytest
 from wfverify.analysis import aws
 from wfverify.analysis.aws import Presence, lookup, request_problems, response_of, status_values
 from wfverify.analysis.dataflow import facts_at, status_values_at
+from wfverify.core.findings import Finding
+from wfverify.core.rule import Rule
 from wfverify.testing import workflow_from_text
 
 POLLY = "arn:aws:states:::aws-sdk:polly:getSpeechSynthesisTask"
@@ -133,6 +135,8 @@ def test_payload_reads_of_unknown_data_are_reported_only_when_asked() -> None:
     )
     w = workflow_from_text(text, "x.asl.json")
     rule = registry().get("absent-field")
+    assert isinstance(rule, Rule)
     assert list(rule.check(w, rule.options())) == []
     (finding,) = rule.check(w, rule.options(report_unknown_payload_reads=True))
+    assert isinstance(finding, Finding)
     assert finding.pointer == "/States/Call/Parameters/Message.$" and "may be absent" in finding.message
