@@ -34,7 +34,7 @@ from typing import Any
 from wfverify.core.expr import And, Cmp, Exists, IsType, Matches, Not, Opaque, Or, Var, variables
 from wfverify.core.model import State, StateKind, TransitionKind, Workflow
 
-__all__ = ["Facts", "facts_at", "input_facts", "present_at", "input_root", "status_values_at"]
+__all__ = ["Facts", "facts_at", "input_facts", "input_root", "status_values_at"]
 
 Path = tuple[str, ...]
 
@@ -70,17 +70,6 @@ class Facts:
             if path[: len(prefix)] == prefix and (best is None or len(prefix) > len(best[0])):
                 best = (prefix, ref)
         return best
-
-    def certainly(self, path: Path) -> bool:
-        """True when ``path`` is guarded or always in the AWS response the data is."""
-        if self.guards(path):
-            return True
-        typed = self.shape_at(path)
-        if typed is None:
-            return False
-        from wfverify.analysis.aws import Presence, lookup
-
-        return lookup(typed[1], path[len(typed[0]) :]).presence is Presence.PRESENT
 
     def guards(self, path: Path) -> bool:
         """True when ``path`` is written, checked, or lies in an object checked with IsPresent."""
@@ -246,29 +235,6 @@ def input_facts(workflow: Workflow, state: State) -> Facts | None:
 def facts_at(workflow: Workflow) -> dict[str, Facts]:
     """state name -> facts on entry (memoized per workflow)."""
     return workflow.memo("dataflow.facts", lambda: _compute(workflow))
-
-
-def present_at(workflow: Workflow) -> dict[str, frozenset[Path]]:
-    """state name -> paths certainly present on entry: written, checked, or always in an AWS response.
-
-    For a Choice this includes the variables its rules read that a guard or a
-    response shape proves present, so the choice proofs see them as present.
-    """
-
-    def compute() -> dict[str, frozenset[Path]]:
-        out = {}
-        for name in facts_at(workflow):
-            state = workflow.states[name]
-            facts = input_facts(workflow, state) or Facts()
-            extra: set[Path] = set()
-            if state.kind is StateKind.CHOICE:
-                for rule in state.choices:
-                    read = variables(rule.condition) if rule.condition is not None else set()
-                    extra |= {p for p in read if facts.certainly(p)}
-            out[name] = facts.present | frozenset(extra)
-        return out
-
-    return workflow.memo("dataflow.present", compute)
 
 
 def _out_edges(state: State, here: Facts) -> list[tuple[str, Facts]]:
