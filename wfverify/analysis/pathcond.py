@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from wfverify.core.evaluate import AbsentVariable, evaluate
-from wfverify.core.expr import And, Cmp, Lit, Var
+from wfverify.core.expr import And, Cmp, Lit, Not, Var
 
 __all__ = ["consistent_witness"]
 
@@ -30,20 +30,31 @@ def _holds(condition: Any, data: dict[str, Any]) -> bool | None:
 
 
 def _force(condition: Any, data: dict[str, Any]) -> None:
-    """Set the fields an equality condition pins (``a == "x"``, and conjunctions of them)."""
+    """Set the fields an (in)equality pins: ``a == "x"`` sets "x", ``not a == "x"`` another value of its type."""
     if isinstance(condition, And):
         for item in condition.items:
             _force(item, data)
     elif isinstance(condition, Cmp) and condition.op == "==":
-        var, lit = condition.left, condition.right
-        if isinstance(var, Var) and isinstance(lit, Lit) and var.path:
-            node = data
-            for key in var.path[:-1]:
-                child = node.get(key)
-                if not isinstance(child, dict):
-                    child = node[key] = {}
-                node = child
-            node[var.path[-1]] = lit.value
+        _set(condition.left, condition.right, data, same=True)
+    elif isinstance(condition, Not) and isinstance(condition.item, Cmp) and condition.item.op == "==":
+        _set(condition.item.left, condition.item.right, data, same=False)
+
+
+def _set(var: Any, lit: Any, data: dict[str, Any], same: bool) -> None:
+    if not (isinstance(var, Var) and isinstance(lit, Lit) and var.path):
+        return
+    value = lit.value
+    if not same:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            return
+        value = f"{value}-other" if isinstance(value, str) else value + 1
+    node = data
+    for key in var.path[:-1]:
+        child = node.get(key)
+        if not isinstance(child, dict):
+            child = node[key] = {}
+        node = child
+    node[var.path[-1]] = value
 
 
 def consistent_witness(assumed: Iterable[Any], rules: list[Any], witness: dict[str, Any]) -> dict[str, Any] | None:
