@@ -316,7 +316,9 @@ def state_from_asl(b: Any) -> tuple[State, list[Any]]:
     elif kind == StateKind.MAP:
         key = "ItemProcessor" if isinstance(raw.get("ItemProcessor"), dict) else "Iterator"
         if isinstance(raw.get(key), dict):
-            bodies.append(Body(f"{p}/{key}", raw[key], name, "iterator", b.language))
+            config = raw[key].get("ProcessorConfig")
+            distributed = isinstance(config, dict) and config.get("Mode") == "DISTRIBUTED"
+            bodies.append(Body(f"{p}/{key}", raw[key], name, "iterator", b.language, distributed))
     resource = raw.get("Resource") if isinstance(raw.get("Resource"), str) else None
     timeout, t_dyn = _timeout(raw, "TimeoutSeconds")
     heartbeat, h_dyn = _timeout(raw, "HeartbeatSeconds")
