@@ -257,10 +257,11 @@ def _merge(args: list[Any], rng: Random) -> dict[str, Any]:
 def _math_random(args: list[Any], rng: Random) -> int:
     _arity(args, 2, 3)
     start, end = _int(args[0], "the start"), _int(args[1], "the end")
-    if end <= start:
-        raise IntrinsicError("the end of States.MathRandom must be greater than its start")
+    if end < start:
+        raise IntrinsicError("the end of States.MathRandom must not be below its start")
     seed = _int(args[2], "the seed") if len(args) == 3 else None
-    return rng.next(seed).randrange(start, end)  # the start included, the end not
+    # Both ends included, as moto's interpreter does (the guide does not say): see tests/test_moto_asl.py
+    return rng.next(seed).randint(start, end)
 
 
 def _math_add(args: list[Any], rng: Random) -> int:
