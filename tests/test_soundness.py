@@ -147,7 +147,14 @@ def _run(asl: bool, examples: int) -> list[Disagreement]:
     def each(case: Generated) -> None:
         counts["workflows"] += 1
         counts["compared"] += _loads(case)
-        found.extend(compare(case))
+        new = compare(case)
+        found.extend(new)
+        if HEAVY:  # stream: a long run shows its progress and keeps what it found if stopped
+            with LOG.open("a") as log:
+                for d in new:
+                    log.write(json.dumps(d.to_json(), default=str) + "\n")
+                if counts["workflows"] % 50 == 0:
+                    log.write(json.dumps({"progress": counts, "seconds": round(time.monotonic() - started)}) + "\n")
 
     counts = {"workflows": 0, "compared": 0}
     started = time.monotonic()
@@ -156,8 +163,6 @@ def _run(asl: bool, examples: int) -> list[Disagreement]:
         with LOG.open("a") as log:
             summary = {"dialect": "asl" if asl else "native", **counts, "seconds": round(time.monotonic() - started)}
             log.write(json.dumps({"summary": summary, "disagreements": len(found)}) + "\n")
-            for d in found:
-                log.write(json.dumps(d.to_json(), default=str) + "\n")
     return found
 
 
