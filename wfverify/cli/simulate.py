@@ -86,20 +86,66 @@ def simulate_command(args: argparse.Namespace) -> int:
             print(
                 f"{t['step']:>4} t={t['time']:<8g} {t['holder']:<16} {t['from'] or '-'} -> {t['to'] or '(end)'}  [{t['why']}]"
             )
-        print(f"status: {trace.status}" + (f" ({trace.error}: {trace.cause})" if trace.error else ""))
+        print(status_line(trace))
     return 0
+
+
+_RUNTIME_CAUSES = (
+    ("KeyError: ", "the path {} selects nothing: the field is absent from the state's data"),
+    ("IndexError: ", "an index is out of range: {}"),
+    ("TypeError: ", "a value has the wrong type: {}"),
+    ("ValueError: ", "a value is not valid here: {}"),
+    ("AbsentVariable: ", "the variable {} is read before any Assign sets it"),
+    (
+        "not simulated: ",
+        "wfverify's simulator does not evaluate {} (filters, slices, wildcards and JSONata are not run)",
+    ),
+)
+
+
+def explain_failure(trace: Any) -> str:
+    """``ERROR: why``, and for ``States.Runtime`` the state and the reason in words; never ``None``."""
+    if not trace.error:
+        return ""
+    cause = str(trace.cause) if trace.cause is not None else ""
+    if trace.error == "States.Runtime":
+        for prefix, wording in _RUNTIME_CAUSES:
+            if cause.startswith(prefix):
+                cause = wording.format(cause.removeprefix(prefix))
+                break
+        if trace.entered:
+            cause = f"in state {trace.entered[-1]!r}: {cause}" if cause else f"in state {trace.entered[-1]!r}"
+    return f"{trace.error}: {cause}" if cause else str(trace.error)
+
+
+def status_line(trace: Any) -> str:
+    why = explain_failure(trace)
+    return f"status: {trace.status}" + (f" ({why})" if why else "")
 
 
 def _rich_trail(trace: Any) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"trail: {trace.status}" + (f" ({trace.error})" if trace.error else ""))
+    table = Table(title="trail", caption=status_line(trace), caption_justify="left")
     for col in ("step", "time", "holder", "from", "to", "why"):
         table.add_column(col)
     for t in trace.trail:
         table.add_row(str(t["step"]), f"{t['time']:g}", t["holder"], t["from"] or "-", t["to"] or "(end)", t["why"])
     Console().print(table)
+
+
+def _held_line(path: str, tried: int, workflow: Any, coverage: Any) -> str:
+    """No property broke; and when runs missed states, say that nothing was shown about those."""
+    missed = [name for name in workflow.states if name not in coverage.states]
+    if not missed:
+        return f"{path}: {tried} environments tried, every property held (every state was entered)"
+    line = f"{path}: {tried} environments tried, no property broke"
+    shown = ", ".join(missed[:5]) + (", ..." if len(missed) > 5 else "")
+    return (
+        line + f" in the {len(workflow.states) - len(missed)} of {len(workflow.states)} states the runs entered; "
+        f"never entered, so not checked: {shown}"
+    )
 
 
 def fuzz_command(args: argparse.Namespace) -> int:
@@ -129,8 +175,8 @@ def fuzz_command(args: argparse.Namespace) -> int:
         print(json.dumps(result.environment.to_json(), indent=2, default=str))  # type: ignore[union-attr]
         for t in result.trace.trail:  # type: ignore[union-attr]
             print(f"  {t['step']:>3} {t['holder']:<14} {t['from'] or '-'} -> {t['to'] or '(end)'}  [{t['why']}]")
-        print(f"status: {result.trace.status} {result.trace.error or ''}")  # type: ignore[union-attr]
+        print(status_line(result.trace))
     else:
-        print(f"{args.file}: {result.tried} environments tried, every property held")
+        print(_held_line(args.file, result.tried, workflow, result.coverage))
         print("coverage: " + ", ".join(f"{k} {v}" for k, v in coverage.items()))
     return 1 if result.failure else 0

@@ -53,13 +53,28 @@ class Coverage:
         }
         outcomes = sum(len(s.choices) + (1 if s.default else 0) for s in workflow.iter_states())
         catchers = sum(len(s.catch) for s in workflow.iter_states())
+        fired = {c for source, why in self.catchers if (c := _catcher(workflow, source, why)) is not None}
         return {
             "states": f"{len(self.states & set(workflow.states))}/{len(workflow.states)}",
             "transitions": f"{len(self.transitions & edges)}/{len(edges)}",
             "choice outcomes": f"{len(self.choice_outcomes)}/{outcomes}",
-            "catchers fired": f"{len(self.catchers)}/{catchers}",
+            # one count per catcher, however many error names it took
+            "catchers fired": f"{len(fired)}/{catchers}",
             "transition pairs": str(len(self.pairs)),
         }
+
+
+def _catcher(workflow: Workflow, source: str, why: str) -> tuple[str, int] | None:
+    """Which catcher of ``source`` a ``catch ERROR`` step took: the first naming the error, else a catch-all."""
+    state = workflow.states.get(source)
+    if state is None:
+        return None
+    error = why.removeprefix("catch").strip()
+    for names in ((error,), ("*", "States.ALL")):
+        for i, c in enumerate(state.catch):
+            if any(n in c.errors for n in names):
+                return source, i
+    return None
 
 
 @dataclass
