@@ -387,3 +387,17 @@ def test_static_proofs_are_not_proven_where_the_explorer_refutes(text: str, prop
 
     verdicts = {p.property: p.verdict for p in check_text(text).proofs}
     assert verdicts[prop] in (Verdict.VIOLATED, Verdict.UNKNOWN)
+
+
+def test_a_condition_on_the_whole_input_is_explored_without_crashing() -> None:
+    text = json.dumps(
+        {
+            "StartAt": "C",
+            "States": {
+                "C": {"Type": "Choice", "Choices": [{"Variable": "$", "IsPresent": True, "Next": "D"}], "Default": "D"},
+                "D": {"Type": "Succeed"},
+            },
+        }
+    )
+    result = explore(workflow_from_text(text, "whole.asl.json"))
+    assert "a condition reads the whole input" in result.properties["termination"].detail
