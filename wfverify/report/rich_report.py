@@ -9,10 +9,16 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
-from wfverify.core.findings import Severity
+from wfverify.core.findings import Severity, Verdict
+from wfverify.core.witness import LockSchedule, SagaTrace, as_witness
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-_VERDICT = {"proven": "green", "violated": "bold red", "unknown": "yellow", "n/a": "dim"}
+_VERDICT = {
+    Verdict.PROVEN: "green",
+    Verdict.VIOLATED: "bold red",
+    Verdict.UNKNOWN: "yellow",
+    Verdict.NOT_APPLICABLE: "dim",
+}
 
 
 def render(report: Any, registry: Any, stream: IO[str], options: dict[str, Any]) -> None:
@@ -33,14 +39,14 @@ def render(report: Any, registry: Any, stream: IO[str], options: dict[str, Any])
             if witness is not None:
                 console.print(witness)
         console.print()
-    proofs = [p for p in report.proofs if p.verdict.value != "n/a"]
+    proofs = [p for p in report.proofs if p.verdict is not Verdict.NOT_APPLICABLE]
     if proofs and not options.get("quiet"):
         table = Table(title="Proofs", title_justify="left")
         for col in ("file", "property", "verdict", "detail", "seconds"):
             table.add_column(col)
         for p in proofs:
             table.add_row(
-                p.path, p.property, Text(p.verdict.value, style=_VERDICT[p.verdict.value]), p.detail, f"{p.seconds:.3f}"
+                p.path, p.property, Text(p.verdict.value, style=_VERDICT[p.verdict]), p.detail, f"{p.seconds:.3f}"
             )
         console.print(table)
     if not options.get("quiet"):
@@ -67,42 +73,42 @@ def render_page(rule: Any) -> None:
 
 
 def render_witness(finding: Any) -> Any:
-    """A renderable for a finding's witness: swimlanes for lock schedules, a timeline for paths."""
-    w = finding.witness
-    if isinstance(w, dict) and isinstance(w.get("schedule"), list) and isinstance(w.get("holders"), dict):
+    """A renderable for a finding's witness: swimlanes for lock schedules, a timeline for saga traces."""
+    w = as_witness(finding.witness)
+    if isinstance(w, LockSchedule):
         return _swimlanes(w)
-    if isinstance(w, dict) and isinstance(w.get("steps"), list):
+    if isinstance(w, SagaTrace):
         return _timeline(w)
     return None
 
 
-def _swimlanes(w: dict[str, Any]) -> Any:
-    holders = list(w["holders"])
+def _swimlanes(w: LockSchedule) -> Any:
+    holders = list(w.holders)
     table = Table(title="schedule", title_justify="left", show_lines=False, padding=(0, 1))
     table.add_column("#", justify="right", style="dim")
     for h in holders:
         table.add_column(h)
-    for step in w["schedule"]:
-        cells = [""] * len(holders)
-        text = f"{step['action']} {step['lock']}"
-        style = "bold red" if step["action"] == "block" else ("green" if step["action"] == "acquire" else "dim")
-        cells[holders.index(step["holder"])] = Text(
-            ("⛔ waits for " + step["lock"]) if step["action"] == "block" else text, style=style
+    for step in w.steps:
+        cells: list[Any] = [""] * len(holders)
+        text = f"{step.action} {step.lock}" if step.lock else step.message or f"{step.action} {step.state}"
+        style = "bold red" if step.action == "block" else ("green" if step.action == "acquire" else "dim")
+        cells[holders.index(step.holder)] = Text(
+            ("⛔ waits for " + step.lock) if step.action == "block" else text, style=style
         )
-        table.add_row(str(step["step"]), *cells)
-    if w.get("data"):
-        table.caption = "data: " + "; ".join(f"{k}: {v}" for k, v in w["data"].items())
+        table.add_row(str(step.step), *cells)
+    if w.data:
+        table.caption = "data: " + "; ".join(f"{k}: {dict(v)}" for k, v in w.data.items())
     return table
 
 
-def _timeline(w: dict[str, Any]) -> Any:
+def _timeline(w: SagaTrace) -> Any:
     out = Text()
-    for i, step in enumerate(w["steps"]):
-        message = step.get("message", "")
+    for i, step in enumerate(w.steps):
+        message = step.message
         style = "red" if "fail" in message or "never" in message else ("green" if "compensation" in message else "")
         out.append(f"    {i + 1:>2}. ", style="dim")
-        out.append(f"{step.get('state', '')}: ", style="bold")
+        out.append(f"{step.state}: ", style="bold")
         out.append(f"{message}\n", style=style)
-    if w.get("missing"):
-        out.append(f"        missing compensation for: {', '.join(w['missing'])}\n", style="bold red")
+    if w.missing:
+        out.append(f"        missing compensation for: {', '.join(w.missing)}\n", style="bold red")
     return out

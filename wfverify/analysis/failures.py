@@ -1,0 +1,60 @@
+"""Which states can fail, and with which error: shared by the lock and saga analyses.
+
+Failures are not only a task's error. Per the native format page (and ASL):
+a task, Parallel or Map can fail with any error; an ``event`` whose
+``timeout`` runs out with no ``on_timeout`` fails with ``Timeout``; a
+``choice`` without a default fails with ``NoChoiceMatched`` unless its rules
+are proven exhaustive; an ``acquire`` with a timeout fails with
+``LockTimeout``; a ``fail`` state always fails. Data is opaque to these
+analyses, so every failure a state *can* have is a path.
+"""
+
+from __future__ import annotations
+
+from wfverify.core.findings import Verdict
+from wfverify.core.model import ALL_ERRORS, Catcher, State, StateKind, Workflow
+
+__all__ = ["can_fail", "catches_all", "first_catcher", "lock_timeout_possible"]
+
+
+def can_fail(workflow: Workflow, state: State) -> bool:
+    """The state can end in an error (caught or not), the ``fail`` state included."""
+    if state.kind in (StateKind.TASK, StateKind.PARALLEL, StateKind.MAP, StateKind.FAIL):
+        return True
+    if state.kind is StateKind.EVENT:
+        return state.timeout is not None and state.on_timeout is None
+    if state.kind is StateKind.CHOICE:
+        return state.default is None and not _exhaustive(workflow, state)
+    return lock_timeout_possible(state)
+
+
+def lock_timeout_possible(state: State) -> bool:
+    return any(a.timeout is not None for a in state.acquire)
+
+
+def catches_all(state: State) -> bool:
+    return any(ALL_ERRORS in c.errors for c in state.catch)
+
+
+def first_catcher(state: State, error: str) -> Catcher | None:
+    """The catcher that handles ``error`` (``States.X`` and ``X`` name the same predefined error)."""
+    short = error.removeprefix("States.")
+    for c in state.catch:
+        if ALL_ERRORS in c.errors or error in c.errors or short in c.errors or f"States.{short}" in c.errors:
+            return c
+    return None
+
+
+def _exhaustive(workflow: Workflow, state: State) -> bool:
+    """The choice's rules are proven to cover every input (so it never fails with NoChoiceMatched)."""
+
+    def decide() -> bool:
+        from wfverify.analysis.smt.choices import analyze_choice
+
+        try:
+            verdict = analyze_choice(workflow, state).exhaustive
+        except Exception:  # an encoding the solver cannot take: it may fall through
+            return False
+        return str(getattr(verdict, "value", verdict)) == Verdict.PROVEN.value
+
+    return workflow.memo(f"failures.exhaustive.{state.name}", decide)

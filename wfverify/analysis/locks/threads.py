@@ -1,0 +1,183 @@
+"""Who runs at the same time as whom: holder groups, nested bodies inlined, and locks held around a fork.
+
+A *group* is a set of holders that run concurrently: the branches of one
+Parallel state, two copies of a Map iterator (unless ``max_concurrency`` is 1),
+two executions of the root body when the workflow is ``concurrent``. Each
+member is a *thread*: its body's paths with every nested Parallel/Map
+*inlined* (the nested bodies run one after another at the fork, while the
+thread still holds its locks), so a nested branch meets its outer siblings
+and a Map iteration's locking inside a nested Parallel meets the other
+iteration's. Inlining runs nested branches one after another, which is one
+schedule among many: a thread that inlines nested locking is ``inexact`` and
+cannot support a ``proven`` by search; copies of one body (``repeated``) never
+can either, since a ring of k copies needs k of them.
+
+A lock held by a body when it forks is held until every branch or iteration
+ends: a branch (at any depth) that waits for a lock its ancestor holds waits
+forever (:func:`ancestor_conflicts`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from wfverify.analysis.locks.facts import Event, LockFacts, Path
+from wfverify.analysis.locks.names import may_alias
+from wfverify.core.model import StateKind, Workflow
+
+__all__ = ["Conflict", "Group", "Thread", "ancestor_conflicts", "groups"]
+
+MAX_INLINED = 64
+
+
+@dataclass
+class Thread:
+    name: str
+    scope: str
+    copy: int  # which instance: placeholders of different copies take independent values
+    paths: list[Path]
+    inexact: str = ""  # why inlining under-approximates this thread ("" when it does not)
+
+
+@dataclass
+class Group:
+    fork: str  # the Parallel/Map state, "" for concurrent executions
+    threads: list[Thread]
+    repeated: bool = False
+
+    @property
+    def locking(self) -> list[Thread]:
+        return [t for t in self.threads if any(e.action == "acquire" for p in t.paths for e in p)]
+
+
+@dataclass
+class Conflict:
+    """A body waits for a lock that an enclosing body holds around the fork: a wait that never ends."""
+
+    chain: list[tuple[str, Path]]  # (holder, its executed events) from the outermost down; the last waits
+    lock: str  # the lock the last holder waits for (as written)
+    held: str  # the ancestor's lock it may be
+    holder: str  # the ancestor holding it
+    timeout: bool
+    wait: Event  # the acquire that waits
+
+
+def holder_name(workflow: Workflow, scope_id: str, copy: int = 0, copies: int = 1) -> str:
+    scope = workflow.scopes[scope_id]
+    if scope.owner is None:
+        return f"execution {copy + 1}" if copies > 1 else "execution"
+    owner = workflow.states[scope.owner]
+    if owner.kind is StateKind.MAP:
+        return f"{scope.owner} iteration {copy + 1}" if copies > 1 else f"{scope.owner} iteration"
+    return f"{scope.owner} branch {scope_id.rsplit('/', 1)[-1]}"
+
+
+def _inline(
+    facts: LockFacts, workflow: Workflow, scope_id: str, memo: dict[str, tuple[list[Path], str, bool]]
+) -> tuple[list[Path], str, bool]:
+    """(paths with forks replaced by their bodies' events, why inexact, truncated)."""
+    if scope_id in memo:
+        return memo[scope_id]
+    out: list[Path] = []
+    inexact, truncated = "", False
+    for path in facts.paths(scope_id):
+        variants: list[Path] = [()]
+        for e in path:
+            if e.action != "fork":
+                variants = [(*v, e) for v in variants]
+                continue
+            bodies = []
+            for child in workflow.children(e.state):
+                paths, why, cut = _inline(facts, workflow, child.id, memo)
+                truncated |= cut
+                inexact = inexact or why
+                if any(x.action == "acquire" for p in paths for x in p):
+                    inexact = inexact or f"the locking inside '{e.state}' is inlined one body after another"
+                bodies.append(paths or [()])
+            combos = list(itertools.islice(itertools.product(*bodies), MAX_INLINED + 1))
+            variants = [(*v, *itertools.chain.from_iterable(c)) for v in variants for c in combos]
+            if len(variants) > MAX_INLINED:
+                variants, truncated = variants[:MAX_INLINED], True
+        out += [v for v in variants if v not in out]
+    if len(out) > MAX_INLINED:
+        out, truncated = out[:MAX_INLINED], True
+    memo[scope_id] = (out, inexact, truncated)
+    return memo[scope_id]
+
+
+def groups(facts: LockFacts) -> tuple[list[Group], bool]:
+    """Every group of concurrent holders, and whether inlining was cut short."""
+    workflow = facts.workflow
+    assert workflow is not None
+    memo: dict[str, tuple[list[Path], str, bool]] = {}
+    out: list[Group] = []
+    truncated = False
+    if workflow.concurrent:
+        paths, why, cut = _inline(facts, workflow, "", memo)
+        truncated |= cut
+        threads = [Thread(holder_name(workflow, "", c, 2), "", c, paths, why) for c in range(2)]
+        out.append(Group("", threads, repeated=True))
+    for state in workflow.iter_states():
+        if state.kind is StateKind.PARALLEL and len(state.branches) >= 2:
+            threads = []
+            for scope_id in state.branches:
+                paths, why, cut = _inline(facts, workflow, scope_id, memo)
+                truncated |= cut
+                threads.append(Thread(holder_name(workflow, scope_id), scope_id, 0, paths, why))
+            out.append(Group(state.name, threads))
+        elif state.kind is StateKind.MAP and state.max_concurrency != 1 and state.branches:
+            paths, why, cut = _inline(facts, workflow, state.branches[0], memo)
+            truncated |= cut
+            threads = [
+                Thread(holder_name(workflow, state.branches[0], c, 2), state.branches[0], c, paths, why)
+                for c in range(2)
+            ]
+            out.append(Group(state.name, threads, repeated=True))
+    return out, truncated
+
+
+def ancestor_conflicts(facts: LockFacts) -> list[Conflict]:
+    """Bodies that wait for a lock an enclosing body holds across the fork (shortest chains first)."""
+    workflow = facts.workflow
+    assert workflow is not None
+    found: list[Conflict] = []
+    seen: set[tuple[str, str, str]] = set()
+    stack: list[tuple[str, list[tuple[str, Path]], list[tuple[str, str, str]]]] = [("", [], [])]
+    while stack and len(found) < 16:
+        scope_id, chain, held_above = stack.pop()
+        name = holder_name(workflow, scope_id)
+        for path in facts.paths(scope_id):
+            held: list[str] = []
+            for k, e in enumerate(path):
+                if e.action == "timeout":
+                    break  # a schedule that reaches past a lock timeout needs another holder: not followed here
+                if e.action == "acquire":
+                    for holder, lock, _ in held_above:
+                        if may_alias(lock, e.lock) and (e.state, e.lock, lock) not in seen:
+                            seen.add((e.state, e.lock, lock))
+                            found.append(
+                                Conflict([*chain, (name, path[:k])], e.lock, lock, holder, e.timeout is not None, e)
+                            )
+                    held.append(e.lock)
+                elif e.action == "release" and e.lock in held:
+                    held.remove(e.lock)
+                elif e.action == "fork" and (held or held_above) and len(chain) < 8:
+                    above = held_above + [(name, lock, e.state) for lock in held]
+                    for child in workflow.children(e.state):
+                        stack.append((child.id, [*chain, (name, path[: k + 1])], above))
+    found.sort(key=lambda c: (c.timeout, len(c.chain)))
+    return found
+
+
+def edge_events(path: Path) -> list[tuple[list[str], Event]]:
+    """(locks held, acquire) for each acquire of a path, in order."""
+    held: list[str] = []
+    out = []
+    for e in path:
+        if e.action == "acquire":
+            out.append((list(held), e))
+            held.append(e.lock)
+        elif e.action == "release" and e.lock in held:
+            held.remove(e.lock)
+    return out
