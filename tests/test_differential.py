@@ -99,20 +99,11 @@ def test_deadlock_verdicts_agree_with_schedules(path: Path) -> None:
 
 def _witness_environment(workflow, witness: dict) -> Environment:  # noqa: ANN001
     """A deadlock witness as simulator picks: holder names map to the simulator's ``state[index]`` holders."""
-    import re
-
     from wfverify.core.expr import Var
     from wfverify.core.model import StateKind
+    from wfverify.core.witness import LockSchedule
 
-    def sim_name(holder: str) -> str:
-        m = re.fullmatch(r"(.+) (branch|iteration) (\d+)", holder)
-        assert m, holder
-        index = int(m.group(3)) - (1 if m.group(2) == "iteration" else 0)
-        return f"{m.group(1)}[{index}]"
-
-    picks: list = ["main"]
-    for step in witness["schedule"]:
-        picks.append(sim_name(step["holder"]))
+    picks: list = LockSchedule.from_json(witness).simulator_picks()
     data: dict = {}
     for state in workflow.iter_states():
         if state.kind is StateKind.MAP and isinstance(state.items, Var):

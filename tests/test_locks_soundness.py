@@ -52,7 +52,10 @@ def test_parent_holding_a_lock_while_a_branch_waits_for_it_deadlocks() -> None:
         ("execution", "join", "", "fan"),
         ("fan branch 0", "block", "L", "use"),
     ]
-    assert simulate(workflow_from_text(PARENT_HOLDS), Environment()).status == "deadlocked"
+    picks = result.witness.simulator_picks()
+    assert picks == ["main", "main", "main", "fan[0]"]
+    trace = simulate(workflow_from_text(PARENT_HOLDS), Environment(schedule=list(picks)))
+    assert trace.status == "deadlocked"
 
 
 def test_parent_case_is_an_error_finding_at_the_waiting_acquire() -> None:
@@ -111,7 +114,13 @@ states:
 
 
 def test_a_nested_branch_meets_its_outer_sibling() -> None:
-    assert set(_replayed(_deadlock(NESTED_VS_OUTER))) == {"both branch 0", "both branch 1"}
+    result = _deadlock(NESTED_VS_OUTER)
+    assert set(_replayed(result)) == {"both branch 0", "both branch 1"}
+    assert result.witness is not None
+    # the simulator names the nested holder inner[0]: the picks reach the same waits with that name
+    picks = [p.replace("both[0]", "inner[0]") for p in result.witness.simulator_picks()]
+    trace = simulate(workflow_from_text(NESTED_VS_OUTER), Environment(schedule=["main", "both[0]", *picks]))
+    assert trace.status == "deadlocked", trace.trail
 
 
 def test_map_iterations_whose_locking_sits_in_a_nested_parallel() -> None:
@@ -314,3 +323,33 @@ states:
 def test_without_lock_facts_the_proof_is_not_applicable() -> None:
     report = check_text('{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}', "x.asl.json")
     assert {p.property: p.verdict for p in report.proofs}["deadlock-freedom"] is Verdict.NOT_APPLICABLE
+
+
+def test_the_json_form_of_a_schedule_is_the_documented_one() -> None:
+    (finding,) = check_text(NESTED_VS_OUTER, select=["deadlock"]).findings
+    data = finding.to_json()["witness"]
+    assert sorted(data) == ["blocked", "data", "holders", "schedule"]
+    assert sorted(data["schedule"][0]) == ["action", "holder", "lock", "pointer", "state", "step"]
+    assert all("message" in s for steps in data["holders"].values() for s in steps)
+    assert LockSchedule.from_json(data) == finding.witness
+
+
+def test_paths_cut_at_the_loop_bound_are_not_a_proof_of_anything() -> None:
+    text = """\
+workflow: r13
+start: both
+states:
+  both:
+    type: parallel
+    branches:
+      - start: a
+        states:
+          a: {type: task, acquire: [A], release: [A], next: again}
+          again: {type: choice, choices: [{when: "more", next: a}], default: stop}
+          stop: {type: succeed}
+      - {start: b, states: {b: {type: task, acquire: [A], release: [A], end: true}}}
+    next: done
+  done: {type: succeed}
+"""
+    result = _deadlock(text)
+    assert result.verdict is Verdict.UNKNOWN and "loop bound" in result.detail

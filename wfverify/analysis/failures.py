@@ -46,15 +46,14 @@ def first_catcher(state: State, error: str) -> Catcher | None:
 
 
 def _exhaustive(workflow: Workflow, state: State) -> bool:
-    """The choice's rules are proven to cover every input (so it never fails with NoChoiceMatched)."""
+    """The choice's rules are proven to cover every input (so it never fails with NoChoiceMatched).
 
-    def decide() -> bool:
-        from wfverify.analysis.smt.choices import analyze_choice
+    Uses the choice reports that ``missing-default`` computes, once per workflow."""
+    from wfverify.analysis.smt.choices import analyze_workflow
 
-        try:
-            verdict = analyze_choice(workflow, state).exhaustive
-        except Exception:  # an encoding the solver cannot take: it may fall through
-            return False
-        return str(getattr(verdict, "value", verdict)) == Verdict.PROVEN.value
-
-    return workflow.memo(f"failures.exhaustive.{state.name}", decide)
+    try:
+        report = analyze_workflow(workflow).get(state.name)
+    except Exception:  # an encoding the solver cannot take: the choice may fall through
+        return False
+    verdict = getattr(report, "exhaustive", None)
+    return str(getattr(verdict, "value", verdict)) == Verdict.PROVEN.value

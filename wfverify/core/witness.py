@@ -15,6 +15,7 @@ waiting really wait forever.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -151,6 +152,15 @@ class LockSchedule:
             steps.append(ScheduleStep(**{**step.__dict__, "message": messages.get(step.step, "")}))
         return cls(tuple(steps), {str(k): dict(v) for k, v in (data.get("data") or {}).items()})
 
+    def simulator_picks(self) -> list[str]:
+        """The schedule as the reference simulator's picks (``wfverify simulate``'s ``schedule``).
+
+        The simulator names holders ``main`` and ``STATE[INDEX]``; picks follow the steps, so a
+        replay of a schedule between top-level branches or Map iterations reaches the same waits.
+        Steps of nested bodies that a thread inlines carry the thread's name, so their picks are
+        only as precise as that name."""
+        return ["main", *(_simulator_name(s.holder) for s in self.steps)]
+
     def replay(self) -> dict[str, str]:
         """Apply the schedule to non-reentrant mutexes; return holder -> the lock it waits for forever.
 
@@ -188,6 +198,16 @@ class LockSchedule:
             if not _stuck_forever(owner[lock], stuck, set()):
                 raise ReplayError(f"{holder} waits for {lock}, whose holder {owner[lock]} can still move")
         return blocked
+
+
+def _simulator_name(holder: str) -> str:
+    if holder.startswith("execution"):
+        return "main"
+    m = re.fullmatch(r"(.+) (branch|iteration)(?: (\d+))?", holder)
+    if m is None:
+        return holder
+    index = int(m.group(3) or 1) - (1 if m.group(2) == "iteration" else 0)
+    return f"{m.group(1)}[{index}]"
 
 
 def _stuck_forever(holder: str, stuck: Mapping[str, ScheduleStep], seen: set[str]) -> bool:

@@ -37,12 +37,10 @@ def _inherited(facts: LockFacts) -> dict[str, set[str]]:
                     held.remove(e.lock)
                 elif e.action == "fork":
                     for child in workflow.children(e.state):
-                        before = out.setdefault(child.id, set())
-                        grown = before | out[scope_id] | set(held)
-                        if grown != before or child.id not in pending:
+                        grown = out.get(child.id, set()) | out[scope_id] | set(held)
+                        if child.id not in out or grown != out[child.id]:
                             out[child.id] = grown
-                            if grown != before:
-                                pending.append(child.id)
+                            pending.append(child.id)
     return out
 
 

@@ -38,7 +38,7 @@ from typing import Any
 from wfverify.analysis.locks.facts import LockFacts, Path
 from wfverify.analysis.locks.names import is_template, may_alias
 from wfverify.analysis.locks.order import class_map, lock_order_cycle
-from wfverify.analysis.locks.threads import Group, Thread, ancestor_conflicts, edge_events, groups
+from wfverify.analysis.locks.threads import Group, Thread, ancestor_conflicts, edge_events, groups, may_contend
 from wfverify.analysis.locks.witness import conflict_schedule, model_schedule
 from wfverify.core.findings import Verdict
 from wfverify.core.witness import LockSchedule
@@ -75,6 +75,13 @@ def check_deadlock(facts: LockFacts) -> DeadlockResult:
     conflicts = ancestor_conflicts(facts)
     relevant = [g for g in found_groups if len(g.locking) >= 2]
     if not relevant and not conflicts:
+        if (facts.truncated or cut) and may_contend(facts.workflow, found_groups):
+            return done(
+                DeadlockResult(
+                    Verdict.UNKNOWN,
+                    "paths were cut at the loop bound before any two concurrent holders were seen taking locks",
+                )
+            )
         return done(DeadlockResult(Verdict.NOT_APPLICABLE, "no locks taken by concurrent holders"))
     names = {e.lock for paths in facts.scopes.values() for p in paths for e in p if e.action == "acquire"}
     lockers = {t.name for g in relevant for t in g.locking} | {h for c in conflicts for h in (c.holder, c.chain[-1][0])}
@@ -116,7 +123,9 @@ def _search(facts: LockFacts, relevant: list[Group], conflicts: list[Any], gave_
             if c.timeout == timeouts:
                 schedule = conflict_schedule(workflow, c)
                 if schedule is not None:
-                    detail = f"{c.chain[-1][0]} waits for {c.lock}, which {c.holder} holds until its branches end"
+                    detail = f"{c.chain[-1][0]} waits for {c.lock}, which {c.holder} holds until its branches end" + (
+                        " (the wait has a timeout: it always times out)" if timeouts else ""
+                    )
                     return DeadlockResult(Verdict.VIOLATED, detail, timeouts, schedule, holders=[c.chain[-1][0]])
         for group in relevant:
             found = _search_pairs(facts, group.locking, timeouts, gave_up)
@@ -329,11 +338,22 @@ def _timeouts_need_a_holder(
             solver.add(z3.Implies(done[h][i], z3.Or(*options) if options else z3.BoolVal(False)))
 
 
+def _no_self_overlap(solver: Any, a: _Section, b: _Section, done: list[list[Any]]) -> None:
+    """A holder never gets a lock it already holds (an ancestor's, inlined): it stops at that acquire."""
+    import z3
+
+    first, second = (a, b) if a.acquire < b.acquire else (b, a)
+    if first.release is not None and first.release < second.acquire:
+        return
+    solver.add(z3.Implies(first.lock == second.lock, z3.Not(done[second.holder][second.acquire])))
+
+
 def _mutual_exclusion(solver: Any, sections: list[_Section], done: list[list[Any]], stamp: list[list[Any]]) -> None:
     import z3
 
     for a, b in itertools.combinations(sections, 2):
         if a.holder == b.holder:
+            _no_self_overlap(solver, a, b, done)
             continue
         same = a.lock == b.lock
         a_in, b_in = done[a.holder][a.acquire], done[b.holder][b.acquire]

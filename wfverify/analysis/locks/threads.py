@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from wfverify.analysis.locks.facts import Event, LockFacts, Path
 from wfverify.analysis.locks.names import may_alias
-from wfverify.core.model import StateKind, Workflow
+from wfverify.core.model import Dialect, State, StateKind, Workflow
 
 __all__ = ["Conflict", "Group", "Thread", "ancestor_conflicts", "groups"]
 
@@ -121,10 +121,11 @@ def groups(facts: LockFacts) -> tuple[list[Group], bool]:
     for state in workflow.iter_states():
         if state.kind is StateKind.PARALLEL and len(state.branches) >= 2:
             threads = []
-            for scope_id in state.branches:
+            for index, scope_id in enumerate(state.branches):
                 paths, why, cut = _inline(facts, workflow, scope_id, memo)
                 truncated |= cut
-                threads.append(Thread(holder_name(workflow, scope_id), scope_id, 0, paths, why))
+                copy = 0 if _reads_fork_data(workflow, scope_id) else index + 1
+                threads.append(Thread(holder_name(workflow, scope_id), scope_id, copy, paths, why))
             out.append(Group(state.name, threads))
         elif state.kind is StateKind.MAP and state.max_concurrency != 1 and state.branches:
             paths, why, cut = _inline(facts, workflow, state.branches[0], memo)
@@ -135,6 +136,60 @@ def groups(facts: LockFacts) -> tuple[list[Group], bool]:
             ]
             out.append(Group(state.name, threads, repeated=True))
     return out, truncated
+
+
+def _takes_locks(workflow: Workflow, scope_id: str) -> bool:
+    """Some state of the body, nested bodies included, has an ``acquire`` (read from the model, not paths)."""
+    pending = [scope_id]
+    while pending:
+        for name in workflow.scopes[pending.pop()].states:
+            state = workflow.states.get(name)
+            if state is not None and state.scope in workflow.scopes:
+                if state.acquire:
+                    return True
+                pending += list(state.branches)
+    return False
+
+
+def may_contend(workflow: Workflow, found: list[Group]) -> bool:
+    """Whether two concurrent holders, or a body and its enclosing body, may both take locks, judged from
+    the model alone (sound when paths were cut short)."""
+    if any(sum(_takes_locks(workflow, t.scope) for t in g.threads) >= 2 for g in found):
+        return True
+    for state in workflow.iter_states():
+        if state.branches and any(_takes_locks(workflow, b) for b in state.branches):
+            if any(s.acquire for s in _enclosing(workflow, state.scope)):
+                return True
+    return False
+
+
+def _enclosing(workflow: Workflow, scope_id: str) -> list[State]:
+    """The states of this body and of every body around it."""
+    out: list[State] = []
+    current: str | None = scope_id
+    while current is not None:
+        scope = workflow.scopes[current]
+        out += [workflow.states[n] for n in scope.states if n in workflow.states]
+        owner = workflow.states.get(scope.owner) if scope.owner is not None else None
+        current = owner.scope if owner is not None else None
+    return out
+
+
+def _reads_fork_data(workflow: Workflow, scope_id: str) -> bool:
+    """Branches of one Parallel see the same data unless they change it (native ``set``; ASL rewrites
+    its data at every state): then one placeholder has one value in every branch that keeps it."""
+    if workflow.dialect is not Dialect.NATIVE:
+        return False
+    pending = [scope_id]
+    while pending:
+        for name in workflow.scopes[pending.pop()].states:
+            state = workflow.states.get(name)
+            if state is None:
+                continue
+            if state.assignments:
+                return False
+            pending += list(state.branches)
+    return True
 
 
 def ancestor_conflicts(facts: LockFacts) -> list[Conflict]:
@@ -150,19 +205,23 @@ def ancestor_conflicts(facts: LockFacts) -> list[Conflict]:
         for path in facts.paths(scope_id):
             held: list[str] = []
             for k, e in enumerate(path):
-                if e.action == "timeout":
-                    break  # a schedule that reaches past a lock timeout needs another holder: not followed here
+                if e.action == "timeout" and not any(lk == e.lock for _, lk, _ in held_above):
+                    break  # a lock timeout needs another holder of the lock: only an ancestor's is followed here
                 if e.action == "acquire":
-                    for holder, lock, _ in held_above:
-                        if may_alias(lock, e.lock) and (e.state, e.lock, lock) not in seen:
-                            seen.add((e.state, e.lock, lock))
+                    clash = next(((h, lk) for h, lk, _ in held_above if may_alias(lk, e.lock)), None)
+                    if clash is not None:  # the body cannot get past this acquire: the rest of the path is moot
+                        if (e.state, e.lock, clash[1]) not in seen:
+                            seen.add((e.state, e.lock, clash[1]))
                             found.append(
-                                Conflict([*chain, (name, path[:k])], e.lock, lock, holder, e.timeout is not None, e)
+                                Conflict(
+                                    [*chain, (name, path[:k])], e.lock, clash[1], clash[0], e.timeout is not None, e
+                                )
                             )
+                        break
                     held.append(e.lock)
                 elif e.action == "release" and e.lock in held:
                     held.remove(e.lock)
-                elif e.action == "fork" and (held or held_above) and len(chain) < 8:
+                elif e.action == "fork" and len(chain) < 8:
                     above = held_above + [(name, lock, e.state) for lock in held]
                     for child in workflow.children(e.state):
                         stack.append((child.id, [*chain, (name, path[: k + 1])], above))

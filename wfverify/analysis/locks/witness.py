@@ -42,7 +42,7 @@ def conflict_schedule(workflow: Workflow, c: Conflict) -> LockSchedule | None:
     steps: list[ScheduleStep] = []
     for level, (holder, events) in enumerate(c.chain):
         for e in events:
-            if e.action in ("acquire", "release"):
+            if e.action in ("acquire", "release", "timeout"):
                 name = held_name if (holder, e.lock) == (c.holder, c.held) else _fill(e.lock, data.get(holder, {}))
                 steps.append(_step(len(steps) + 1, holder, e.action, name, e))
         if level + 1 < len(c.chain):
