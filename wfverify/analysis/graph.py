@@ -13,7 +13,7 @@ machine of its own, entered when its owner is entered and left through its
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from wfverify.core.model import Scope, State, StateKind, TransitionKind, Workflow
@@ -105,7 +105,7 @@ def has_cycle(workflow: Workflow, names: Iterable[str]) -> bool:
     for root in members:
         if root in colour:
             continue
-        stack: list[tuple[str, iter]] = [(root, iter(successors_in_scope(workflow, root)))]  # type: ignore[valid-type]
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(successors_in_scope(workflow, root)))]
         colour[root] = 1
         while stack:
             node, it = stack[-1]

@@ -26,7 +26,7 @@ SIDECAR_SUFFIX = ".wfverify.yaml"
 
 @dataclass(frozen=True)
 class LoadOptions:
-    dialect: str | None = None  # force a dialect: native, asl, serverless-workflow
+    dialect: str | None = None  # force a dialect: native or asl
     aws_checks: bool = True  # ASL: Resource must be an ARN or ${Placeholder}, as Step Functions demands
     max_bytes: int = DEFAULT_MAX_BYTES
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from wfverify.core.findings import Finding
 from wfverify.core.model import Dialect, PathExpr, State, StateKind, Transition, Workflow
+from wfverify.load.asl_choice import rule_paths
 from wfverify.load.asl_model import state_from_asl
 from wfverify.load.asl_paths import is_jsonata_like
 from wfverify.load.asl_schema import FIELDS, state_checker, top_checker
@@ -82,7 +83,7 @@ def build(doc: Any, options: Any, duplicates: list[Any], sidecar: Any) -> tuple[
     findings += [_duplicate(d) for d in duplicates]
     if not isinstance(data.get("States"), dict) or not data["States"]:
         return None, findings
-    top_language = data.get("QueryLanguage") if data.get("QueryLanguage") in ("JSONPath", "JSONata") else "JSONPath"
+    top_language = _language(data, "JSONPath")
     aws = getattr(options, "aws_checks", True)
     assembly = assemble(Body("", data, None, "root", top_language), _SPELLING, _state_factory(aws))
     findings += assembly.findings
@@ -106,7 +107,40 @@ def build(doc: Any, options: Any, duplicates: list[Any], sidecar: Any) -> tuple[
     return workflow, findings
 
 
-_SPELLING = Spelling(start="StartAt", states="States", state_shape="an object with a 'Type'")
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _language(body: dict[str, Any], inherited: str) -> str:
+    """A body's query language; one written inside ``States`` by mistake counts, since it was meant.
+
+    The misplaced entry is reported once (:func:`_not_a_state`); reading the
+    body in the language its author chose keeps that one mistake from
+    reappearing as an error on every ``Arguments`` and ``Output`` field.
+    """
+    states = body.get("States")
+    for value in (body.get("QueryLanguage"), states.get("QueryLanguage") if isinstance(states, dict) else None):
+        if value in ("JSONPath", "JSONata"):
+            return str(value)
+    return inherited
+
+
+#: Fields of a state machine (or of a branch) that authors sometimes write inside ``States``.
+_BODY_FIELDS = ("QueryLanguage", "Comment", "TimeoutSeconds", "Version", "StartAt", "States")
+
+
+def _not_a_state(name: str, body: Body) -> str:
+    """What to say about an entry of ``States`` that is not an object (it is not a state)."""
+    top = body.kind == "root"
+    if name not in _BODY_FIELDS:
+        return f"the entry {name!r} of 'States' is not a state: a state is an object with a 'Type'"
+    where = "to the top level of the state machine, beside 'StartAt'" if top else "beside this 'States'"
+    if name == "QueryLanguage" and not top:
+        where = "onto the Parallel or Map state, or to the top level of the state machine"
+    return f"'{name}' is written inside 'States', where every entry is a state: move it {where}"
+
+
+_SPELLING = Spelling(start="StartAt", states="States", state_shape="an object with a 'Type'", not_a_state=_not_a_state)
 
 
 def _duplicate(problem: Any) -> Finding:
@@ -120,7 +154,8 @@ def _state_factory(aws: bool) -> StateFactory:
         if len(name) > 80:
             message = f"state name is {len(name)} characters; Step Functions allows at most 80"
             findings.append(Finding(message, pointer, state=name, rule="schema-violation"))
-        language = raw.get("QueryLanguage") if raw.get("QueryLanguage") in ("JSONPath", "JSONata") else body.language
+        inherited = _language(body.data, body.language)
+        language = str(raw["QueryLanguage"]) if raw.get("QueryLanguage") in ("JSONPath", "JSONata") else inherited
         builder = _StateBuilder(name, raw, pointer, body.pointer, language, aws)
         builder.check(findings)
         state, bodies = builder.build()
@@ -250,11 +285,16 @@ class _StateBuilder:
             value = self._at(where)
             if isinstance(value, str):
                 self.paths.append(PathExpr(value, "reference-path", f"{p}/{where}"))
-        for i, c in enumerate(raw.get("Catch") if isinstance(raw.get("Catch"), list) else []):
+        for i, c in enumerate(_list(raw.get("Catch"))):
             if isinstance(c, dict):
                 if isinstance(c.get("ResultPath"), str):
                     self.paths.append(PathExpr(c["ResultPath"], "result-path", f"{p}/Catch/{i}/ResultPath"))
                 self._template(c.get("Assign"), f"{p}/Catch/{i}/Assign")
+        for i, rule in enumerate(_list(raw.get("Choices"))):
+            where = f"{p}/Choices/{i}"
+            self.paths += [PathExpr(text, "reference-path", at) for text, at in rule_paths(rule, where)]
+            if isinstance(rule, dict):
+                self._template(rule.get("Assign"), f"{where}/Assign")
 
     def _template(self, value: Any, pointer: str) -> None:
         """Walk a payload template: values of ``key.$`` fields are paths or intrinsics."""

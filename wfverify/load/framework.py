@@ -4,7 +4,7 @@ A workflow is a tree of *bodies* (the top level, each Parallel branch, each Map
 iterator), each a mapping with a start name and a mapping of states. Every
 dialect walks that tree the same way: breadth first, one :class:`Scope` per
 body, state names unique across the whole file, an entry that is not a mapping
-reported once. A dialect supplies only its spelling (:class:`Spelling`) and a
+reported once and not built as a state. A dialect supplies only its spelling (:class:`Spelling`) and a
 :class:`StateFactory` that turns one raw state into a model state plus the
 bodies nested in it.
 
@@ -14,7 +14,7 @@ bodies nested in it.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -43,6 +43,8 @@ class Spelling:
     start: str
     states: str
     state_shape: str  # how a state must look, for the message on a non-mapping entry
+    #: what to say about a non-mapping entry (name, body) -> message; ``None``: "must be <state_shape>"
+    not_a_state: Callable[[str, Body], str] | None = None
 
 
 class StateFactory(Protocol):
@@ -80,10 +82,14 @@ def _assemble_body(body: Body, spelling: Spelling, make_state: StateFactory, out
         if name in out.states:
             out.findings.append(_reused_name(name, pointer, out.states[name].pointer))
             continue
-        if not isinstance(raw, dict):
-            message = f"state {name!r} must be {spelling.state_shape}"
-            out.findings.append(Finding(message, pointer, state=name, rule="schema-violation"))
-            raw = {}
+        if not isinstance(raw, dict):  # not a state: one finding, and no state for other rules to trip on
+            message = (
+                spelling.not_a_state(name, body)
+                if spelling.not_a_state
+                else f"state {name!r} must be {spelling.state_shape}"
+            )
+            out.findings.append(Finding(message, pointer, rule="schema-violation"))
+            continue
         state, bodies = make_state(name, raw, pointer, body, out.findings)
         out.states[name] = state
         names.append(name)
