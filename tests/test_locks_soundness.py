@@ -117,8 +117,8 @@ def test_a_nested_branch_meets_its_outer_sibling() -> None:
     result = _deadlock(NESTED_VS_OUTER)
     assert set(_replayed(result)) == {"both branch 0", "both branch 1"}
     assert result.witness is not None
-    # the simulator names the nested holder inner[0]: the picks reach the same waits with that name
-    picks = [p.replace("both[0]", "inner[0]") for p in result.witness.simulator_picks()]
+    # the simulator names the nested holder both[0]/inner[0]: the picks reach the same waits with that name
+    picks = [p.replace("both[0]", "both[0]/inner[0]") for p in result.witness.simulator_picks()]
     trace = simulate(workflow_from_text(NESTED_VS_OUTER), Environment(schedule=["main", "both[0]", *picks]))
     assert trace.status == "deadlocked", trace.trail
 
@@ -353,3 +353,17 @@ states:
 """
     result = _deadlock(text)
     assert result.verdict is Verdict.UNKNOWN and "loop bound" in result.detail
+
+
+def test_asl_with_lock_facts_in_a_sidecar_points_at_the_state() -> None:
+    asl = """\
+{"StartAt": "Hold", "States": {
+  "Hold": {"Type": "Pass", "Next": "Fan"},
+  "Fan": {"Type": "Parallel", "Branches": [
+     {"StartAt": "Use", "States": {"Use": {"Type": "Pass", "End": true}}},
+     {"StartAt": "Other", "States": {"Other": {"Type": "Pass", "End": true}}}], "Next": "Drop"},
+  "Drop": {"Type": "Pass", "End": true}}}
+"""
+    sidecar = "states:\n  Hold: {acquire: [L]}\n  Use: {acquire: [L], release: [L]}\n  Drop: {release: [L]}\n"
+    report = check_text(asl, "m.asl.json", sidecar=sidecar, select=["deadlock"])
+    assert [(f.rule, f.line, f.column, f.state) for f in report.findings] == [("deadlock", 4, 36, "Use")]

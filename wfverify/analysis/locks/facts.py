@@ -122,7 +122,10 @@ class _Walker:
         out: list[tuple[str | None, Path, tuple[str, ...], bool]] = []
         for acq in state.acquire:
             if acq.timeout is not None:  # LockTimeout: nothing of this state is taken
-                gave_up = (*events, Event("timeout", acq.lock, state.name, acq.pointer, acq.timeout))
+                gave_up = (
+                    *events,
+                    Event("timeout", acq.lock, state.name, _in_document(state, acq.pointer), acq.timeout),
+                )
                 catcher = first_catcher(state, "LockTimeout")
                 out.append((self._in_scope(catcher.next) if catcher else None, gave_up, held, catcher is None))
         evs, after = self._attempt(state, events, held, trail)
@@ -139,8 +142,9 @@ class _Walker:
         now = list(held)
         evs = list(events)
         for acq in state.acquire:
-            evs.append(Event("acquire", acq.lock, state.name, acq.pointer, acq.timeout))
-            if self._reacquires(state, acq.lock, acq.pointer, now, trail):
+            pointer = _in_document(state, acq.pointer)
+            evs.append(Event("acquire", acq.lock, state.name, pointer, acq.timeout))
+            if self._reacquires(state, acq.lock, pointer, now, trail):
                 continue
             now.append(acq.lock)
         if state.kind in (StateKind.PARALLEL, StateKind.MAP):
@@ -197,6 +201,11 @@ class _Walker:
         if key not in self.seen:
             self.seen.add(key)
             self.facts.problems.append(problem)
+
+
+def _in_document(state: State, pointer: str) -> str:
+    """The acquire's own place when it is in the workflow file; the state's when a sidecar states it."""
+    return pointer if pointer.startswith(state.pointer + "/") else state.pointer
 
 
 def _same_data(held: str, lock: str) -> tuple[tuple[str, str], ...] | None:
