@@ -12,9 +12,16 @@ analyses, so every failure a state *can* have is a path.
 from __future__ import annotations
 
 from wfverify.core.findings import Verdict
-from wfverify.core.model import ALL_ERRORS, Catcher, State, StateKind, Workflow
+from wfverify.core.model import ALL_ERRORS, Catcher, State, StateKind, TransitionKind, Workflow
 
-__all__ = ["can_fail", "catches_all", "first_catcher", "lock_timeout_possible"]
+__all__ = [
+    "can_fail",
+    "can_succeed",
+    "catches_all",
+    "first_catcher",
+    "lock_timeout_possible",
+    "parallel_completes",
+]
 
 
 def can_fail(workflow: Workflow, state: State) -> bool:
@@ -57,3 +64,40 @@ def _exhaustive(workflow: Workflow, state: State) -> bool:
         return False
     verdict = getattr(report, "exhaustive", None)
     return str(getattr(verdict, "value", verdict)) == Verdict.PROVEN.value
+
+
+def can_succeed(workflow: Workflow, scope_id: str) -> bool:
+    """Some run of the body ends normally (``end`` or ``succeed``), catchers included, ignoring locks.
+
+    A Parallel completes only when every branch can; a Map may have no items, so it always can. A body
+    that cannot succeed fails every time: it cancels its sibling branches, and its owner never goes on.
+    """
+    return workflow.memo(f"failures.succeeds.{scope_id}", lambda: _can_succeed(workflow, scope_id, frozenset()))
+
+
+def _can_succeed(workflow: Workflow, scope_id: str, outer: frozenset[str]) -> bool:
+    scope = workflow.scopes[scope_id]
+    if scope_id in outer or scope.start not in workflow.states:
+        return False
+    seen: set[str] = set()
+    pending = [scope.start]
+    while pending:
+        name = pending.pop()
+        state = workflow.states.get(name)
+        if name in seen or state is None or state.scope != scope_id:
+            continue
+        seen.add(name)
+        completes = state.kind is not StateKind.PARALLEL or all(
+            _can_succeed(workflow, b, outer | {scope_id}) for b in state.branches
+        )
+        if completes and (state.kind is StateKind.SUCCEED or (state.end and state.kind is not StateKind.FAIL)):
+            return True
+        for t in state.transitions:
+            if completes or t.kind is TransitionKind.CATCH:
+                pending.append(t.target)
+    return False
+
+
+def parallel_completes(workflow: Workflow, state: State) -> bool:
+    """A Parallel state can complete (every branch can succeed); other states are not concerned."""
+    return state.kind is not StateKind.PARALLEL or all(can_succeed(workflow, b) for b in state.branches)

@@ -38,7 +38,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from wfverify.analysis.failures import can_fail, catches_all
+from wfverify.analysis.failures import can_fail, catches_all, parallel_completes
 from wfverify.core.model import State, StateKind, TransitionKind, Workflow
 from wfverify.core.witness import SagaTrace, TraceStep
 
@@ -187,6 +187,7 @@ def _successors(
         ok = _push(pending, _in_bodies(workflow, state.name))
     elif state.compensate and not state.compensation:
         ok = _push(pending, frozenset({state.name}))
+    completes = parallel_completes(workflow, state)  # a Parallel with a branch that always fails never goes on
     for t in state.transitions:
         if t.target not in workflow.states or workflow.states[t.target].scope != state.scope:
             continue
@@ -196,9 +197,9 @@ def _successors(
                 continue
             after = _push(pending, _in_bodies(workflow, state.name)) if state.kind != StateKind.TASK else pending
             yield t.target, after, dl, f"failed with {'/'.join(t.errors)}, caught", ""
-        else:
+        elif completes:
             yield t.target, ok, dl, "", ""
-    if state.end:
+    if state.end and completes:
         yield None, ok, dl, "", "success"
     if state.kind is StateKind.FAIL:
         yield None, pending, dl, f"failed with {state.error or 'an error'}", "failure"

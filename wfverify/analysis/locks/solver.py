@@ -38,7 +38,15 @@ from typing import Any
 from wfverify.analysis.locks.facts import LockFacts, Path
 from wfverify.analysis.locks.names import is_template, may_alias
 from wfverify.analysis.locks.order import class_map, lock_order_cycle
-from wfverify.analysis.locks.threads import Group, Thread, ancestor_conflicts, edge_events, groups, may_contend
+from wfverify.analysis.locks.threads import (
+    Group,
+    Thread,
+    ancestor_conflicts,
+    edge_events,
+    groups,
+    may_contend,
+    sibling_always_fails,
+)
 from wfverify.analysis.locks.witness import conflict_schedule, model_schedule
 from wfverify.core.findings import Verdict
 from wfverify.core.witness import LockSchedule
@@ -120,19 +128,27 @@ def _search(facts: LockFacts, relevant: list[Group], conflicts: list[Any], gave_
     assert workflow is not None
     for timeouts in (False, True):
         for c in conflicts:
-            if c.timeout == timeouts:
-                schedule = conflict_schedule(workflow, c)
-                if schedule is not None:
-                    detail = f"{c.chain[-1][0]} waits for {c.lock}, which {c.holder} holds until its branches end" + (
-                        " (the wait has a timeout: it always times out)" if timeouts else ""
-                    )
-                    return DeadlockResult(Verdict.VIOLATED, detail, timeouts, schedule, holders=[c.chain[-1][0]])
+            if c.timeout != timeouts:
+                continue
+            doomed = sibling_always_fails(workflow, set(c.scopes))
+            schedule = None if doomed else conflict_schedule(workflow, c)
+            if doomed:
+                gave_up.append(f"a branch of '{doomed}' fails on every run and cancels the waiting holders")
+            if schedule is not None:
+                detail = f"{c.chain[-1][0]} waits for {c.lock}, which {c.holder} holds until its branches end" + (
+                    " (the wait has a timeout: it always times out)" if timeouts else ""
+                )
+                return DeadlockResult(Verdict.VIOLATED, detail, timeouts, schedule, holders=[c.chain[-1][0]])
         for group in relevant:
             found = _search_pairs(facts, group.locking, timeouts, gave_up)
             if found is None and 2 < len(group.locking) <= MAX_GROUP_FOR_RINGS:
                 found = _search_rings(facts, group.locking, timeouts, gave_up)
             if found is not None:
-                return found
+                blocked = {t.scope for t in group.threads if t.name in found.holders}
+                doomed = sibling_always_fails(workflow, blocked)
+                if not doomed:
+                    return found
+                gave_up.append(f"a branch of '{doomed}' fails on every run and cancels the waiting holders")
     return None
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from wfverify.analysis.failures import can_succeed
 from wfverify.analysis.locks.facts import Event, LockFacts, Path
 from wfverify.analysis.locks.names import may_alias
 from wfverify.core.model import Dialect, State, StateKind, Workflow
@@ -61,6 +62,7 @@ class Conflict:
     holder: str  # the ancestor holding it
     timeout: bool
     wait: Event  # the acquire that waits
+    scopes: tuple[str, ...] = ()  # the bodies of the chain, outermost first
 
 
 def holder_name(workflow: Workflow, scope_id: str, copy: int = 0, copies: int = 1) -> str:
@@ -138,6 +140,28 @@ def groups(facts: LockFacts) -> tuple[list[Group], bool]:
     return out, truncated
 
 
+def sibling_always_fails(workflow: Workflow, involved: set[str]) -> str:
+    """A branch beside the holders of a deadlock that fails on every run: its Parallel then cancels them.
+
+    Walks up from every involved body: at each enclosing Parallel, the branches not on the way must be
+    able to complete (:func:`wfverify.analysis.failures.can_succeed`). Returns the failing branch's
+    Parallel state, or "" when none always fails."""
+    on_path: set[str] = set()
+    for scope_id in involved:
+        current: str | None = scope_id
+        while current is not None and current not in on_path:
+            on_path.add(current)
+            owner = workflow.states.get(workflow.scopes[current].owner or "")
+            current = owner.scope if owner is not None else None
+    for scope_id in on_path:
+        owner = workflow.states.get(workflow.scopes[scope_id].owner or "")
+        if owner is None or owner.kind is not StateKind.PARALLEL:
+            continue
+        if any(b not in on_path and not can_succeed(workflow, b) for b in owner.branches):
+            return owner.name
+    return ""
+
+
 def _takes_locks(workflow: Workflow, scope_id: str) -> bool:
     """Some state of the body, nested bodies included, has an ``acquire`` (read from the model, not paths)."""
     pending = [scope_id]
@@ -198,9 +222,9 @@ def ancestor_conflicts(facts: LockFacts) -> list[Conflict]:
     assert workflow is not None
     found: list[Conflict] = []
     seen: set[tuple[str, str, str]] = set()
-    stack: list[tuple[str, list[tuple[str, Path]], list[tuple[str, str, str]]]] = [("", [], [])]
+    stack: list[tuple[str, list[tuple[str, Path]], list[tuple[str, str, str]], tuple[str, ...]]] = [("", [], [], ())]
     while stack and len(found) < 16:
-        scope_id, chain, held_above = stack.pop()
+        scope_id, chain, held_above, outer = stack.pop()
         name = holder_name(workflow, scope_id)
         for path in facts.paths(scope_id):
             held: list[str] = []
@@ -214,7 +238,13 @@ def ancestor_conflicts(facts: LockFacts) -> list[Conflict]:
                             seen.add((e.state, e.lock, clash[1]))
                             found.append(
                                 Conflict(
-                                    [*chain, (name, path[:k])], e.lock, clash[1], clash[0], e.timeout is not None, e
+                                    [*chain, (name, path[:k])],
+                                    e.lock,
+                                    clash[1],
+                                    clash[0],
+                                    e.timeout is not None,
+                                    e,
+                                    (*outer, scope_id),
                                 )
                             )
                         break
@@ -224,7 +254,7 @@ def ancestor_conflicts(facts: LockFacts) -> list[Conflict]:
                 elif e.action == "fork" and len(chain) < 8:
                     above = held_above + [(name, lock, e.state) for lock in held]
                     for child in workflow.children(e.state):
-                        stack.append((child.id, [*chain, (name, path[: k + 1])], above))
+                        stack.append((child.id, [*chain, (name, path[: k + 1])], above, (*outer, scope_id)))
     found.sort(key=lambda c: (c.timeout, len(c.chain)))
     return found
 
