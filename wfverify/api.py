@@ -110,7 +110,11 @@ def check_paths(
     order of the files, so output is the same as with one process.
     """
     registry = registry or load_registry()
-    targets = list(discover(paths))
+    given = list(paths)
+    targets = list(discover(given))
+    embedded, referenced = _check_templates(targets, given, registry, options, progress)
+    order = [display for display, _ in targets]
+    targets = [t for t in targets if t[0] not in embedded and (t[1] is None or t[1].resolve() not in referenced)]
     jobs = min(options.jobs, len(targets))
     if jobs > 1 and all(path is not None for _, path in targets):
         from concurrent.futures import ProcessPoolExecutor
@@ -122,10 +126,46 @@ def check_paths(
                 if progress:
                     progress(result.path)
                 results.append(result)
-        return Report(results)
+        return Report(_merge(order, results, embedded))
     results = []
     for display, path in targets:
         if progress:
             progress(display)
         results.append(check_one(display, path, registry, options))
-    return Report(results)
+    return Report(_merge(order, results, embedded))
+
+
+def _check_templates(
+    targets: list[tuple[str, Path | None]],
+    given: list[str],
+    registry: Registry,
+    options: Options,
+    progress: Callable[[str], None] | None,
+) -> tuple[dict[str, list[FileResult]], set[Path]]:
+    """Templates among the targets (SAM, CloudFormation, CDK, Terraform, Serverless): results per state machine."""
+    from wfverify.embedded import check_template, root_for, template_kind
+
+    out: dict[str, list[FileResult]] = {}
+    referenced: set[Path] = set()
+    for display, path in targets:
+        kind = template_kind(display, path) if path is not None else None
+        if kind is None or path is None:
+            continue
+        if progress:
+            progress(display)
+        typed = _typed_options(registry, options)
+        out[display], files = check_template(
+            display, path, kind, root_for(path, given), registry, options.selection, options.load, typed
+        )
+        referenced |= files
+    return out, referenced
+
+
+def _merge(order: list[str], results: list[FileResult], embedded: dict[str, list[FileResult]]) -> list[FileResult]:
+    """Standalone files and templates' state machines in the order the targets were found."""
+    if not embedded:
+        return results
+    by_target = dict(embedded)
+    for result in results:
+        by_target.setdefault(result.path, []).append(result)
+    return [r for display in dict.fromkeys(order) for r in by_target.get(display, [])]

@@ -25,8 +25,27 @@ WORKFLOW_SUFFIXES = (
 )
 
 
+SIDECAR_NAME = ".wfverify.yaml"
+
+
 class UsageError(Exception):
     """The tool cannot do its job (no such path, bad option): exit code 2."""
+
+
+_TEMPLATE_NAMES = (".yaml", ".yml", ".json", ".template", ".tf")
+
+
+def _is_template(path: str) -> bool:
+    """A template that declares a state machine (SAM, CloudFormation, CDK, Terraform, Serverless), by content."""
+    if not path.lower().endswith(_TEMPLATE_NAMES) or path.lower().endswith(SIDECAR_NAME):
+        return False
+    from wfverify.load.templates import HEAD_BYTES, looks_like_template
+
+    try:
+        with open(path, "rb") as fh:
+            return looks_like_template(path, fh.read(HEAD_BYTES)) is not None
+    except OSError:
+        return False
 
 
 def discover(paths: Iterable[str]) -> Iterator[tuple[str, Path | None]]:
@@ -51,7 +70,7 @@ def discover(paths: Iterable[str]) -> Iterator[tuple[str, Path | None]]:
                 named = [d for d in dirs if d.lower().endswith(WORKFLOW_SUFFIXES)]
                 dirs[:] = [d for d in dirs if d not in named]
                 for name in files + named:
-                    if name.lower().endswith(WORKFLOW_SUFFIXES):
+                    if name.lower().endswith(WORKFLOW_SUFFIXES) or _is_template(os.path.join(root, name)):
                         found.append(os.path.join(root, name))
             for f in sorted(found):
                 yield f, Path(f)

@@ -36,15 +36,16 @@ class Selection:
     proofs: bool = True
     debug: bool = False
 
-    def enabled(self, registry: Registry, path: str) -> set[str]:
-        """Names of the rules that run on ``path``."""
+    def enabled(self, registry: Registry, path: str, definition: str | None = None) -> set[str]:
+        """Names of the rules that run on ``path`` (``path#definition`` for a state machine in a template)."""
         if self.select:
             names = {r.name for token in self.select for r in registry.matching(token)}
         else:
             names = {r.name for r in registry.rules}
         ignored = list(self.ignore)
         for pattern, keys in self.per_file_ignores.items():
-            if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, f"*/{pattern}"):
+            names_of = (path, f"{path}#{definition}") if definition else (path,)
+            if any(fnmatch.fnmatch(p, pattern) or fnmatch.fnmatch(p, f"*/{pattern}") for p in names_of):
                 ignored += keys
         for token in ignored:
             names -= {r.name for r in registry.matching(token)}
@@ -54,11 +55,16 @@ class Selection:
 
 
 def run_rules(
-    path: str, loaded: LoadResult, registry: Registry, selection: Selection, rule_options: dict[str, Any] | None = None
+    path: str,
+    loaded: LoadResult,
+    registry: Registry,
+    selection: Selection,
+    rule_options: dict[str, Any] | None = None,
+    definition: str | None = None,
 ) -> FileResult:
-    """Everything wfverify says about one loaded file."""
+    """Everything wfverify says about one loaded file (or one state machine of a template: ``definition``)."""
     started = time.perf_counter()
-    enabled = selection.enabled(registry, path)
+    enabled = selection.enabled(registry, path, definition)
     raw: list[Finding] = list(loaded.findings)
     proofs: list[Proof] = []
     workflow = loaded.workflow
@@ -71,12 +77,15 @@ def run_rules(
     findings = [f for f in findings if f.rule in enabled]
     findings = _silence(findings, loaded, registry, enabled, path)
     findings = [_locate(f, loaded) for f in findings]
+    if definition:
+        findings = [replace(f, definition=definition) for f in findings]
     findings.sort(key=Finding.sort_key)
-    proofs = [replace(p, path=path) for p in proofs] if selection.proofs else []
+    proofs = [replace(p, path=path, definition=definition) for p in proofs] if selection.proofs else []
     proofs.sort(key=lambda p: p.property)
     states = len(workflow.states) if workflow is not None else 0
     positions = _witness_positions(findings, loaded)
-    return FileResult(path, loaded.dialect, states, findings, proofs, time.perf_counter() - started, positions)
+    elapsed = time.perf_counter() - started
+    return FileResult(path, loaded.dialect, states, findings, proofs, elapsed, positions, definition)
 
 
 def _witness_positions(findings: list[Finding], loaded: LoadResult) -> dict[str, tuple[int, int]]:

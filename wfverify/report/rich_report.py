@@ -27,6 +27,8 @@ def render(report: Any, registry: Any, stream: IO[str], options: dict[str, Any])
             line.append(f"{f.severity.value:7}", style=_STYLE[f.severity])
             line.append(f" {f.rule} ", style="bold")
             line.append(f"[{f.code}] ", style="dim")
+            if f.definition:
+                line.append(f"{f.definition}: ", style="bold")
             line.append(f.message)
             console.print(line)
             witness = render_witness(f)
@@ -40,7 +42,11 @@ def render(report: Any, registry: Any, stream: IO[str], options: dict[str, Any])
             table.add_column(col)
         for p in proofs:
             table.add_row(
-                p.path, p.property, Text(p.verdict.value, style=_VERDICT[p.verdict.value]), p.detail, f"{p.seconds:.3f}"
+                f"{p.path}#{p.definition}" if p.definition else p.path,
+                p.property,
+                Text(p.verdict.value, style=_VERDICT[p.verdict.value]),
+                p.detail,
+                f"{p.seconds:.3f}",
             )
         console.print(table)
     if not options.get("quiet"):
