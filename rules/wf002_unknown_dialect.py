@@ -1,9 +1,10 @@
 """The content is no workflow dialect wfverify knows.
 
 A file is Amazon States Language when its top-level mapping has `States` or
-`StartAt`, native when it has `workflow`, and Serverless Workflow when it has
-`specVersion`. Anything else, including a list or a scalar at the top, is
-reported here. Force a dialect with `--dialect` when detection is wrong.
+`StartAt`, and native when it has `workflow`. Anything else, including a list
+or a scalar at the top, is reported here (so is a Serverless Workflow file,
+recognised by `specVersion`: that dialect is not supported yet). Force a
+dialect with `--dialect` when detection is wrong.
 
 ## Why is this bad?
 A file named like a workflow that is not one is usually a mistake (a template

@@ -1,30 +1,49 @@
-"""A path, intrinsic function or expression that its engine would reject.
+"""A path, intrinsic function or expression that Step Functions would reject.
 
-Checks every string the engine evaluates, as the loader recorded it in the
-model: Amazon States Language JSONPaths (`InputPath`, `OutputPath`, values of
-`key.$` fields), reference paths (`ResultPath`, `ItemsPath`, `*Path` fields,
-Choice `Variable`), intrinsic functions (`States.Format(...)`: known name,
-arity, argument kinds), JSONata `{% ... %}` expressions (delimiters and
-syntax), and the native format's condition and `set` expressions.
+Checks every string the service evaluates, as the loader recorded it in the
+model, with the service's own grammars:
+
+* **paths** (`InputPath`, `OutputPath`, values of `key.$` fields): the ASL
+  root (`$`, `$$`, `$name`) followed by Jayway JsonPath, the engine Step
+  Functions runs. So `$.[0]`, `$.Snapshots.[0].State`, `$.[*].['a', 'b']`,
+  `$..name`, `$.rows[-2:]`, `$.items[?(@.price > 10)]` and `$.items.length()`
+  are accepted; a blank inside a name, `$...x`, `[1,,2]`, `[?]` or an unknown
+  function such as `total()` are not. Blanks around a path are trimmed by the
+  engine: an `info` note, never an error;
+* **reference paths** (`ResultPath`, `ItemsPath`, the `*Path` fields, a
+  Choice `Variable` and `...Path` operands) name exactly one node: names and
+  single indexes, no wildcard, deep scan, filter, slice, list or function;
+* **intrinsic functions** (`States.Format(...)`, nested up to 10 deep): known
+  name, argument count, argument kinds, and the literal values the service
+  constrains (`States.Hash` algorithms, `States.JsonMerge`'s `false`,
+  `States.ArrayRange` steps, numbers for `States.MathAdd`);
+* **JSONata** (`{%...%}`): the string starts with `{%` and ends with `%}` (no
+  blank is needed inside) and the expression parses;
+* the native format's condition and `set` expressions.
 
 ## Why is this bad?
-Step Functions rejects the definition at deploy time, or worse, fails the
-execution when it reaches the state (`States.Runtime`). A native expression
-that does not parse makes the choice or counter it belongs to unknowable, so no
-proof about it can be trusted.
+Step Functions rejects the definition when it is created or updated, or the
+execution fails when it reaches the state (`States.Runtime`). A native
+expression that does not parse makes the choice or counter it belongs to
+unknowable, so no proof about it can be trusted.
 
 ## Example
 ```json
-{"StartAt": "Save", "States": {"Save": {"Type": "Pass", "ResultPath": "..result", "End": true}}}
+{"StartAt": "Save", "States": {"Save": {"Type": "Pass",
+  "Parameters": {"first.$": "$.items[?]", "name.$": "$.customer name"},
+  "ResultPath": "$.results[*]", "End": true}}}
 ```
 
 ## Use instead
 ```json
-{"StartAt": "Save", "States": {"Save": {"Type": "Pass", "ResultPath": "$.result", "End": true}}}
+{"StartAt": "Save", "States": {"Save": {"Type": "Pass",
+  "Parameters": {"first.$": "$.items[?(@.selected == true)]", "name.$": "$['customer name']"},
+  "ResultPath": "$.results", "End": true}}}
 ```
 
 ## References
 - Amazon States Language specification: "Paths", "Reference Paths", "Intrinsic Functions".
+- Jayway JsonPath (the JSONPath engine of Step Functions): path syntax.
 - AWS Step Functions developer guide: "Transforming data with JSONata".
 """
 
@@ -32,7 +51,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.core.findings import Finding
+from wfverify.core.findings import Finding, Severity
 from wfverify.core.model import PathExpr, Workflow
 from wfverify.core.rule import rule
 
@@ -61,16 +80,26 @@ def _problem(path: PathExpr) -> str | None:
     return None
 
 
+def _note(path: PathExpr) -> str | None:
+    from wfverify.load import asl_paths
+
+    if path.language in ("jsonpath", "reference-path", "result-path", "payload"):
+        return asl_paths.style_note(path.text)
+    return None
+
+
 @rule(code="WF004", name="invalid-path", severity="error", groups=("paths",))
 def check(workflow: Workflow, options: object) -> Iterator[Finding]:
     for state in workflow.iter_states():
         for path in state.paths:
             problem = _problem(path)
-            if problem:
+            note = None if problem else _note(path)
+            if problem or note:
                 shown = path.text if len(path.text) <= 60 else path.text[:57] + "..."
                 yield Finding(
-                    f"{shown!r} in state '{state.name}': {problem}",
+                    f"{shown!r} in state '{state.name}': {problem or note}",
                     path.pointer,
                     state=state.name,
                     args=(("text", path.text), ("language", path.language)),
+                    severity_override=None if problem else Severity.INFO,
                 )

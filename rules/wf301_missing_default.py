@@ -1,12 +1,14 @@
-"""A choice has no default and some input matches none of its rules, or a rule reads an absent field.
+"""A choice has no default and some input matches none of its rules.
 
 The rules of every choice state are encoded for Z3 (see `wfverify.analysis.smt`) and
-the solver looks for an input that falls through all of them. In Amazon
-States Language a JSONPath rule whose `Variable` is absent fails the
-execution with `States.Runtime` before any `Default` is considered; an input
-that makes an unguarded rule read an absent field is reported too, with the
-field named. The witness is a concrete input (JSON) that a program can replay.
-This rule also gives the `choice-exhaustiveness` proof of the file.
+the solver looks for an input that falls through all of them; fields that
+earlier states write, that an earlier Choice checked on the way, or that an AWS
+API response always has count as present. The witness is a concrete input
+(JSON) that a program can replay. A rule that reads a field which may be
+absent (Amazon States Language fails such a read with `States.Runtime`) is the
+rule `absent-field`. This rule also gives the `choice-exhaustiveness` proof of
+the file (violated when some input is not routed: it falls through, or an
+unguarded rule fails on an absent field).
 
 ## Why is this bad?
 When no rule matches and there is no default, the execution fails with a
@@ -54,7 +56,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
-from wfverify.core.findings import Finding, Proof, Related, Verdict
+from wfverify.core.findings import Finding, Proof, Verdict
 from wfverify.core.model import StateKind, Workflow
 from wfverify.core.rule import NoOptions, rule
 
@@ -90,20 +92,8 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
                 witness=report.witness,
             )
         for read in report.absent_reads:
-            rule_ = state.choices[read.index]
-            fields = ", ".join(read.fields) or "a field"
             violated.append(state.name)
             first_witness = first_witness or {"state": state.name, "input": read.witness}
-            yield Finding(
-                f"choice '{state.name}' rule {read.index + 1} reads {fields} which may be absent "
-                f"(fails with States.Runtime before any default; guard it with IsPresent), "
-                f"e.g. input {_json(read.witness)}",
-                pointer=rule_.pointer,
-                state=state.name,
-                witness=read.witness,
-                args=(("absent", read.fields), ("rule", read.index)),
-                related=(Related(state.pointer, f"choice state '{state.name}'"),),
-            )
     yield _proof(len(choices), violated, unknown, first_witness, seconds)
 
 

@@ -88,13 +88,13 @@ def test_absent_read_finding_names_the_field() -> None:
     from wfverify.core.expr import Cmp, Lit, Var
 
     wf, state = choice([Cmp("==", Var(("status",), True), Lit("OK"), "string")], default="done")
-    rule = registry().get("missing-default")
-    items = list(rule.check(wf, rule.options()))
-    finding = next(i for i in items if hasattr(i, "message"))
-    assert "reads status which may be absent" in finding.message
+    rule = registry().get("absent-field")
+    (finding,) = list(rule.check(wf, rule.options()))
+    assert "rule 1 reads $.status, which may be absent" in finding.message
     assert finding.witness == {} and dict(finding.args)["absent"] == ("status",)
-    assert finding.pointer == "/States/C/Choices/0"
-    assert items[-1].verdict.value == "violated"
+    assert finding.pointer == "/States/C/Choices/0" and finding.severity_override is None
+    proof = list(registry().get("missing-default").check(wf, rule.options()))[-1]
+    assert proof.verdict.value == "violated"  # an input that fails is not routed
 
 
 def test_shadowing_by_a_rule_that_fails_says_so() -> None:

@@ -39,7 +39,8 @@ def test_clean_file_exits_0_and_broken_file_exits_1() -> None:
 
 def test_text_format_lines() -> None:
     lines = run("check", str(BROKEN), "--format", "text", "--quiet").stdout.splitlines()
-    assert len(lines) == 4 and all(line.count(":") >= 3 for line in lines)
+    assert len(lines) == 5 and all(line.count(":") >= 3 for line in lines[:4])
+    assert lines[4] == "1 file(s) checked: 3 error(s), 1 warning(s)"  # --quiet keeps the summary
 
 
 def test_missing_path_and_bad_arguments_exit_2_with_one_line() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from wfverify.analysis.dataflow import present_at
+from wfverify.analysis.dataflow import facts_at, present_at
 from wfverify.testing import check_text, workflow_from_text
 
 
@@ -82,7 +82,7 @@ def test_no_absent_read_warning_for_fields_written_before_the_choice() -> None:
             "Get": {
                 "Type": "Task",
                 "Resource": "arn:aws:states:::lambda:invoke",
-                "ResultSelector": {"status.$": "$.S"},
+                "ResultSelector": {"status.$": "$.Payload.S"},
                 "ResultPath": "$.job",
                 "Next": "Route",
             },
@@ -98,8 +98,8 @@ def test_no_absent_read_warning_for_fields_written_before_the_choice() -> None:
         },
         "Get",
     )
-    messages = [f.message for f in check_text(text, "x.asl.json", select=["missing-default"]).findings]
-    assert len(messages) == 1 and "other" in messages[0] and "job.status" not in messages[0]
+    messages = [f.message for f in check_text(text, "x.asl.json", select=["absent-field"]).findings]
+    assert len(messages) == 1 and "$.other" in messages[0] and "job.status" not in messages[0]
 
 
 def test_native_set_makes_variables_present() -> None:
@@ -111,3 +111,70 @@ def test_native_set_makes_variables_present() -> None:
       b: {type: succeed}
     """)
     assert present_at(w)["b"] == {("count",)}
+
+
+def test_choice_edges_are_path_sensitive_and_earlier_rules_prove_their_variables() -> None:
+    w = workflow_from_text(
+        _asl(
+            {
+                "A": {
+                    "Type": "Choice",
+                    "Choices": [
+                        {"Variable": "$.order", "IsPresent": True, "Next": "B"},
+                        {"Variable": "$.kind", "StringEquals": "x", "Next": "C"},
+                    ],
+                    "Default": "D",
+                },
+                "B": {"Type": "Succeed"},
+                "C": {"Type": "Succeed"},
+                "D": {"Type": "Succeed"},
+            }
+        ),
+        "x.asl.json",
+    )
+    facts = facts_at(w)
+    assert facts["B"].present == {("order",)} and facts["B"].guards(("order", "id"))
+    assert facts["C"].present == {("kind",)} and not facts["C"].guards(("order",))
+    assert facts["D"].present == {("kind",)}  # rule 2 read it without failing
+
+
+def test_facts_flow_into_parallel_branches_and_map_items() -> None:
+    w = workflow_from_text(
+        _asl(
+            {
+                "A": {"Type": "Pass", "Result": {"n": 1}, "ResultPath": "$.level", "Next": "P"},
+                "P": {
+                    "Type": "Parallel",
+                    "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}],
+                    "Next": "M",
+                },
+                "M": {
+                    "Type": "Map",
+                    "ItemSelector": {"id.$": "$$.Map.Item.Value"},
+                    "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Succeed"}}},
+                    "End": True,
+                },
+            }
+        ),
+        "x.asl.json",
+    )
+    facts = facts_at(w)
+    assert facts["B"].present == {("level",), ("level", "n")}
+    assert facts["I"].present == {("id",)}
+    assert facts["M"].present == frozenset()  # a Parallel's output is the array of its branches
+
+
+def test_a_result_path_write_replaces_what_was_known_under_it() -> None:
+    w = workflow_from_text(
+        _asl(
+            {
+                "A": {"Type": "Pass", "Result": {"a": 1}, "ResultPath": "$.x", "Next": "B"},
+                "B": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "ResultPath": "$.x", "Next": "C"},
+                "C": {"Type": "Succeed"},
+            }
+        ),
+        "x.asl.json",
+    )
+    facts = facts_at(w)
+    assert facts["C"].present == {("x",)}
+    assert [p for p, _ in facts["C"].typed] == [("x",)]

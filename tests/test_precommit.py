@@ -46,6 +46,7 @@ def _hook_repo(tmp: Path) -> Path:
     return repo
 
 
+@pytest.mark.slow
 def test_hook_passes_clean_files_and_fails_broken_ones(tmp_path: Path) -> None:
     hook = _hook_repo(tmp_path)
     work = tmp_path / "work"

@@ -50,9 +50,17 @@ def test_decreasing_counter_from_a_declared_input() -> None:
     assert verdict(text)[0] == "terminates"
 
 
-def test_bound_is_an_invariant_input() -> None:
+def test_bound_read_from_data_is_not_proven() -> None:
+    """A declared number may be 1e300: in IEEE doubles ``n + 2`` stops moving at 2**54, before it."""
     text = loop("set: {n: 0},", 'set: {n: "n + 2"}', "n > limit", inputs="{limit: number}")
-    assert verdict(text)[0] == "terminates"
+    v, reason, _ = verdict(text)
+    assert (v, reason) == ("unknown", "no exit condition must hold once 'n' grows far enough")
+
+
+def test_bound_beyond_the_reach_of_doubles_is_not_proven() -> None:
+    text = loop("set: {n: 0},", 'set: {n: "n + 1"}', "n >= 1e20")
+    assert verdict(text)[0] == "unknown"
+    assert verdict(loop("set: {n: 0},", 'set: {n: "n + 1"}', "n >= 1000000"))[0] == "terminates"
 
 
 def test_bound_that_is_an_outside_answer_is_not_enough() -> None:
@@ -145,3 +153,76 @@ def test_a_start_naming_no_state_is_not_a_crash() -> None:
     result = check_text(text.replace("StartAt: SubmitJob", "StartAt: SubmitJbo"), "x.asl.yaml")
     assert "internal-error" not in {f.rule for f in result.findings}
     assert "unknown-target" in {f.rule for f in result.findings}
+
+
+def _proof(text: str) -> tuple[str, str]:
+    from wfverify.analysis.smt.termination import termination_proof
+
+    p = termination_proof(workflow_from_text(text))
+    return p.verdict.value, p.detail
+
+
+MINIMAL = """
+workflow: m
+start: check
+input: {n: int}
+states:
+  check:
+    type: choice
+    choices: [{when: "n >= 5", next: done}]
+    default: call
+  call: {type: task, action: a, set: {n: "n + 1"}, catch: [{errors: ["*"], next: check}], next: check}
+  done: {type: succeed}
+"""
+
+
+def test_a_task_update_does_not_count_on_its_catchers_edge() -> None:
+    """issue 12's minimal case: the task fails forever, its catcher loops back, n never moves."""
+    assert _proof(MINIMAL) == (
+        "unknown",
+        "loop call, check: 'n' is not updated on every way around the loop; add a choice rule that leaves the "
+        "loop once 'n' passes a bound (for example 'n >= 10')",
+    )
+    without_catch = MINIMAL.replace(', catch: [{errors: ["*"], next: check}]', "")
+    assert _proof(without_catch)[0] == "proven"
+
+
+def test_a_declared_type_does_not_survive_a_set_to_absent_data() -> None:
+    text = MINIMAL.replace("start: check", "start: init").replace(
+        "states:\n", 'states:\n  init: {type: pass, set: {n: "missing.field"}, next: check}\n'
+    )
+    text = text.replace(', catch: [{errors: ["*"], next: check}]', "")
+    verdict_, detail = _proof(text)
+    assert verdict_ == "unknown" and "'n' is not a number when the loop is entered" in detail
+    assert _proof(text.replace('"missing.field"', "0"))[0] == "proven"
+
+
+def test_a_declared_type_does_not_survive_a_set_to_a_fraction() -> None:
+    text = """
+workflow: m
+start: init
+input: {n: int, k: int}
+states:
+  init: {type: pass, set: {k: 0.5}, next: check}
+  check:
+    type: choice
+    choices: [{when: "k == 0.5", next: call}, {when: "n >= 5", next: done}]
+    default: call
+  call: {type: task, action: a, set: {n: "n + 1"}, next: check}
+  done: {type: succeed}
+"""
+    assert _proof(text)[0] == "unknown"
+    assert _proof(text.replace("k: 0.5", "k: 1"))[0] == "unknown"  # k is no longer an int input: 0.5 stays possible
+    assert (
+        _proof(text.replace("init: {type: pass, set: {k: 0.5}, next: check}", "init: {type: pass, next: check}"))[0]
+        == "proven"
+    )  # k is a declared int nothing assigns: k == 0.5 never holds
+
+
+def test_a_number_against_a_string_is_never_eventually_true() -> None:
+    text = MINIMAL.replace("n >= 5", "n >= '5'").replace(', catch: [{errors: ["*"], next: check}]', "")
+    assert _proof(text) == (
+        "unknown",
+        "loop call, check: no exit condition must hold once 'n' grows far enough; add a choice rule that leaves "
+        "the loop once 'n' passes a bound (for example 'n >= 10')",
+    )

@@ -115,10 +115,15 @@ def test_inline_suppressions_and_per_file_ignores_by_definition(tmp_path: Path) 
     (tmp_path / ".git").mkdir()
     (tmp_path / "template.yaml").write_text(text.replace("Notify:  # wfverify: ignore[unreachable-state]", "Notify:"))
     assert ("template.yaml", 34, 11, "unreachable-state", "OrderStateMachine") in _check(tmp_path / "template.yaml")
-    selection = Selection(per_file_ignores={"template.yaml#OrderStateMachine": ("unreachable-state",)})
+    selection = Selection(
+        per_file_ignores={"template.yaml#OrderStateMachine": ("unreachable-state",)}, root=str(tmp_path)
+    )
     report = check_paths([str(tmp_path / "template.yaml")], Options(selection=selection), registry())
     assert "unreachable-state" not in {f.rule for f in report.findings}
     assert "unknown-target" in {f.rule for f in report.findings}
+    other = Selection(per_file_ignores={"template.yaml#Other*": ("unreachable-state",)}, root=str(tmp_path))
+    report = check_paths([str(tmp_path / "template.yaml")], Options(selection=other), registry())
+    assert "unreachable-state" in {f.rule for f in report.findings}
 
 
 def test_symlink_leading_outside_is_never_read(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from wfverify.core.findings import Finding
 from wfverify.core.registry import Registry, load_registry
 from wfverify.core.results import FileResult, Report
-from wfverify.discovery import WORKFLOW_SUFFIXES, UsageError, discover
+from wfverify.discovery import WORKFLOW_SUFFIXES, FileFilter, UsageError, discover
 from wfverify.engine import Selection, run_rules
 from wfverify.load import SIDECAR_SUFFIX, LoadOptions, load_bytes
 from wfverify.load.source import DEFAULT_MAX_BYTES
@@ -29,6 +29,10 @@ class Options:
     load: LoadOptions = LoadOptions()
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     jobs: int = 1
+    files: FileFilter = FileFilter()
+    #: The name standard input stands for (``--stdin-filename``): shown, matched by per-file-ignores,
+    #: and where its sidecar is looked for.
+    stdin_filename: str | None = None
 
 
 def _read(display: str, path: Path | None, max_bytes: int) -> tuple[bytes | None, str | None]:
@@ -61,12 +65,16 @@ def check_one(display: str, path: Path | None, registry: Registry, options: Opti
 
     max_bytes = options.load.max_bytes or DEFAULT_MAX_BYTES
     raw, error = _read(display, path, max_bytes)
+    if path is None and options.stdin_filename:
+        display = options.stdin_filename
+        side = _sidecar(Path(display))
+    else:
+        side = _sidecar(path)
     if raw is None:
         loaded = LoadResult(
             None, None, None, [Finding(error or "unreadable", "", rule="syntax-error", line=1, column=1)]
         )
     else:
-        side = _sidecar(path)
         loaded = load_bytes(raw, display, options.load, (side, display + SIDECAR_SUFFIX) if side is not None else None)
     return run_rules(display, loaded, registry, options.selection, _typed_options(registry, options))
 
@@ -111,7 +119,7 @@ def check_paths(
     """
     registry = registry or load_registry()
     given = list(paths)
-    targets = list(discover(given))
+    targets = list(discover(given, options.files))
     embedded, referenced = _check_templates(targets, given, registry, options, progress)
     order = [display for display, _ in targets]
     targets = [t for t in targets if t[0] not in embedded and (t[1] is None or t[1].resolve() not in referenced)]

@@ -2,77 +2,252 @@
 
 I/O at the edge: this module walks folders; the loaders never see a path they
 were not handed from here.
+
+A folder is searched by name and by content. A file whose name matches
+``include`` (by default the conventional workflow names) is checked whatever
+its content; any other file is offered to the *sniffers*, each of which claims
+files by suffix and decides from a cheap look at the content. The first
+sniffer here recognises a JSON or YAML file whose top level is a state machine;
+template discovery (CloudFormation/SAM, Terraform, Serverless Framework, CDK)
+registers its own sniffer with :func:`register_sniffer`.
+
+``exclude`` prunes files and folders (patterns in gitignore syntax, relative to
+the folder of the configuration file). Files named on the command line are read
+whatever their name, unless ``force_exclude`` is set: then they pass the same
+filters as files found in folders, which is what a pre-commit hook that hands
+over every changed file needs.
 """
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-__all__ = ["UsageError", "WORKFLOW_SUFFIXES", "discover"]
+__all__ = [
+    "DEFAULT_EXCLUDE",
+    "DEFAULT_INCLUDE",
+    "FileFilter",
+    "NoFilesFound",
+    "UsageError",
+    "WORKFLOW_SUFFIXES",
+    "Sniffer",
+    "discover",
+    "find_files",
+    "is_state_machine",
+    "register_sniffer",
+]
 
-WORKFLOW_SUFFIXES = (
-    ".asl.json",
-    ".asl.yaml",
-    ".asl.yml",
-    ".wf.json",
-    ".wf.yaml",
-    ".wf.yml",
-    ".sw.json",
-    ".sw.yaml",
-    ".sw.yml",
+WORKFLOW_SUFFIXES = (".asl.json", ".asl.yaml", ".asl.yml", ".wf.json", ".wf.yaml", ".wf.yml")
+DEFAULT_INCLUDE = tuple(f"*{suffix}" for suffix in WORKFLOW_SUFFIXES)
+DEFAULT_EXCLUDE = (
+    ".*/",
+    "node_modules/",
+    "__pycache__/",
+    "venv/",
+    "site-packages/",
+    "build/",
+    "dist/",
+    "*.wfverify.yaml",
+    "*.expected.json",
 )
-
-
-SIDECAR_NAME = ".wfverify.yaml"
+#: Bytes read to decide whether a file is a state machine: enough for the top-level keys.
+SNIFF_BYTES = 64 * 1024
 
 
 class UsageError(Exception):
     """The tool cannot do its job (no such path, bad option): exit code 2."""
 
 
-_TEMPLATE_NAMES = (".yaml", ".yml", ".json", ".template", ".tf")
+class NoFilesFound(UsageError):
+    """The paths hold no workflow file: checking nothing must not look like passing."""
 
 
-def _is_template(path: str) -> bool:
-    """A template that declares a state machine (SAM, CloudFormation, CDK, Terraform, Serverless), by content."""
-    if not path.lower().endswith(_TEMPLATE_NAMES) or path.lower().endswith(SIDECAR_NAME):
+@dataclass(frozen=True)
+class Sniffer:
+    """Claims files by suffix, then decides from their first bytes and path."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    accepts: Callable[[Path, bytes], bool]
+
+
+@dataclass(frozen=True)
+class FileFilter:
+    """Which files count. Patterns are gitignore-style, relative to ``root`` (default: the current folder)."""
+
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    root: str | None = None
+    force_exclude: bool = False
+    _specs: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def _spec(self, which: str) -> Any:
+        if which not in self._specs:
+            from pathspec import GitIgnoreSpec
+
+            self._specs[which] = GitIgnoreSpec.from_lines(getattr(self, which))
+        return self._specs[which]
+
+    def _relative(self, path: Path, is_dir: bool) -> str | None:
+        base = Path(self.root or ".").resolve()
+        try:
+            rel = path.resolve().relative_to(base).as_posix() if not path.is_symlink() else None
+        except ValueError:
+            rel = None
+        if rel is None:  # outside the root: patterns without a slash still match the name
+            rel = path.resolve().name
+        return rel + "/" if is_dir and rel not in ("", ".") else rel
+
+    def excluded(self, path: Path, is_dir: bool = False) -> bool:
+        rel = self._relative(path, is_dir)
+        return bool(rel and rel != "." and self._spec("exclude").match_file(rel))
+
+    def included(self, path: Path) -> bool:
+        return bool(self._spec("include").match_file(self._relative(path, False) or path.name))
+
+
+_YAML_KEY = re.compile(rb"^[\"']?(StartAt|States|states)[\"']?[ \t]*:", re.MULTILINE)
+#: ``workflow: NAME`` (a scalar name, as the native format requires; GitLab CI's ``workflow:`` is a mapping)
+_YAML_NATIVE = re.compile(rb"^[\"']?workflow[\"']?[ \t]*:[ \t]*[^\s#{\[|>]", re.MULTILINE)
+#: A JSON file larger than this is not parsed to sniff it (the loader would refuse it anyway).
+SNIFF_MAX_JSON = 50 * 1024 * 1024
+
+
+def is_state_machine(path: Path, head: bytes) -> bool:
+    """True when the top level is a state machine: ``StartAt`` and ``States`` (ASL), or ``workflow`` (a
+    name) and ``states`` (native).
+
+    JSON is parsed only when the head names such a key (most JSON files never
+    do); YAML is read by its unindented keys, without parsing.
+    """
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"{"):
+        if b'"StartAt"' not in head and b'"workflow"' not in head:
+            return False
+        try:
+            whole = len(head) >= SNIFF_BYTES
+            if whole and path.stat().st_size > SNIFF_MAX_JSON:
+                return False
+            data = json.loads(path.read_bytes() if whole else head)
+        except (ValueError, OSError):
+            return False
+        return isinstance(data, dict) and (
+            ("StartAt" in data and "States" in data) or (isinstance(data.get("workflow"), str) and "states" in data)
+        )
+    keys = {m.group(1) for m in _YAML_KEY.finditer(head)}
+    native = _YAML_NATIVE.search(head) is not None and b"states" in keys
+    return native or {b"StartAt", b"States"} <= keys
+
+
+_SNIFFERS: list[Sniffer] = [Sniffer("state machine", (".json", ".yaml", ".yml"), is_state_machine)]
+
+
+def register_sniffer(sniffer: Sniffer) -> None:
+    """Add a content test (template discovery registers one for CloudFormation, Terraform...)."""
+    if all(s.name != sniffer.name for s in _SNIFFERS):
+        _SNIFFERS.append(sniffer)
+
+
+def _is_template(path: Path, head: bytes) -> bool:
+    """A template that declares a state machine (SAM, CloudFormation, CDK, Terraform, Serverless)."""
+    from wfverify.load.templates import sniff
+
+    return sniff(path, head)
+
+
+register_sniffer(Sniffer("template", (".yaml", ".yml", ".json", ".template", ".tf"), _is_template))
+
+
+def sniffers() -> tuple[Sniffer, ...]:
+    return tuple(_SNIFFERS)
+
+
+def _sniffed(path: Path) -> bool:
+    name = path.name.lower()
+    candidates = [s for s in _SNIFFERS if name.endswith(s.suffixes)]
+    if not candidates:
         return False
-    from wfverify.load.templates import HEAD_BYTES, looks_like_template
-
     try:
         with open(path, "rb") as fh:
-            return looks_like_template(path, fh.read(HEAD_BYTES)) is not None
+            head = fh.read(SNIFF_BYTES)
     except OSError:
         return False
+    return any(s.accepts(path, head) for s in candidates)
 
 
-def discover(paths: Iterable[str]) -> Iterator[tuple[str, Path | None]]:
+def _wanted(path: Path, filters: FileFilter) -> bool:
+    return filters.included(path) or _sniffed(path)
+
+
+def _walk(folder: Path, filters: FileFilter) -> list[str]:
+    found = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        here = Path(root)
+        dirs[:] = sorted(d for d in dirs if not filters.excluded(here / d, is_dir=True))
+        # a folder named like a workflow is reported (as unreadable), not silently walked
+        named = [d for d in dirs if filters.included(here / d)]
+        dirs[:] = [d for d in dirs if d not in named]
+        for name in files:
+            candidate = here / name
+            if not filters.excluded(candidate) and _wanted(candidate, filters):
+                found.append(os.path.join(root, name))
+        found.extend(os.path.join(root, d) for d in named)
+    return sorted(found)
+
+
+@dataclass
+class Found:
+    """The files to check, and how many named files ``force_exclude`` filtered out."""
+
+    targets: list[tuple[str, Path | None]]
+    filtered: int = 0
+    searched: list[str] = field(default_factory=list)
+
+
+def find_files(paths: Iterable[str], filters: FileFilter = FileFilter()) -> Found:
     """(display path, filesystem path) for every file to check; ``-`` is standard input.
 
-    A directory is searched (symlinked folders are not followed, so link loops
-    cannot hang the walk) for the conventional workflow suffixes; a file named
-    explicitly is read whatever its name.
+    Raises :class:`UsageError` for a path that does not exist and
+    :class:`NoFilesFound` when nothing is left to check, except when every path
+    was a named file that ``force_exclude`` filtered out (a hook given only
+    unrelated files has nothing to do, and that is fine).
     """
+    found = Found([])
     for given in paths:
         if given == "-":
-            yield "-", None
+            found.targets.append(("-", None))
             continue
         p = Path(given)
         if not p.exists() and not p.is_symlink():
             raise UsageError(f"{given}: no such file or directory")
-        if p.is_dir() and not p.name.lower().endswith(WORKFLOW_SUFFIXES):
-            found = []
-            for root, dirs, files in os.walk(p, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__"))
-                # a folder named like a workflow is reported (as unreadable), not silently walked
-                named = [d for d in dirs if d.lower().endswith(WORKFLOW_SUFFIXES)]
-                dirs[:] = [d for d in dirs if d not in named]
-                for name in files + named:
-                    if name.lower().endswith(WORKFLOW_SUFFIXES) or _is_template(os.path.join(root, name)):
-                        found.append(os.path.join(root, name))
-            for f in sorted(found):
-                yield f, Path(f)
+        if p.is_dir() and not filters.included(p):
+            walk_filters = filters
+            if filters.excluded(p, is_dir=True):
+                if filters.force_exclude:
+                    found.filtered += 1
+                    continue
+                # named explicitly: walk it, its own place in the exclusions aside
+                walk_filters = replace(filters, root=str(p))
+            found.searched.append(given)
+            found.targets.extend((f, Path(f)) for f in _walk(p, walk_filters))
+        elif filters.force_exclude and (filters.excluded(p, p.is_dir()) or not _wanted(p, filters)):
+            found.filtered += 1
         else:
-            yield given, p
+            found.targets.append((given, p))
+    if not found.targets and found.searched:
+        where = ", ".join(found.searched)
+        raise NoFilesFound(
+            f"no workflow files found in {where} (searched by name: {', '.join(filters.include)}; "
+            "and by content: JSON or YAML files whose top level is a state machine)"
+        )
+    return found
+
+
+def discover(paths: Iterable[str], filters: FileFilter = FileFilter()) -> Iterator[tuple[str, Path | None]]:
+    """The files to check, in order (see :func:`find_files`)."""
+    yield from find_files(paths, filters).targets

@@ -8,12 +8,12 @@ rules still run.
 
 from __future__ import annotations
 
-import fnmatch
 import time
 import traceback
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from wfverify.core.config import path_ignores
 from wfverify.core.findings import Finding, Proof, Severity
 from wfverify.core.registry import Registry
 from wfverify.core.results import FileResult
@@ -32,6 +32,8 @@ class Selection:
     ignore: tuple[str, ...] = ()
     severity: dict[str, str] = field(default_factory=dict)  # rule key -> severity
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)  # glob -> rule keys
+    #: The folder ``per_file_ignores`` patterns are relative to (the configuration file's); None: the current one.
+    root: str | None = None
     options: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule name -> options
     proofs: bool = True
     debug: bool = False
@@ -42,16 +44,15 @@ class Selection:
             names = {r.name for token in self.select for r in registry.matching(token)}
         else:
             names = {r.name for r in registry.rules}
-        ignored = list(self.ignore)
-        for pattern, keys in self.per_file_ignores.items():
-            names_of = (path, f"{path}#{definition}") if definition else (path,)
-            if any(fnmatch.fnmatch(p, pattern) or fnmatch.fnmatch(p, f"*/{pattern}") for p in names_of):
-                ignored += keys
-        for token in ignored:
-            names -= {r.name for r in registry.matching(token)}
+        names -= self.ignored(registry, path, definition)
         if not self.proofs:
             names -= {r.name for r in registry.rules if r.proof}
         return names
+
+    def ignored(self, registry: Registry, path: str, definition: str | None = None) -> set[str]:
+        """Names of the rules ``ignore`` and ``per_file_ignores`` turn off for ``path`` (and ``path#definition``)."""
+        tokens = list(self.ignore) + path_ignores(self.per_file_ignores, self.root, path, definition)
+        return {r.name for token in tokens for r in registry.matching(token)}
 
 
 def run_rules(
@@ -75,7 +76,7 @@ def run_rules(
                 _run_one(rule, workflow, options, raw, proofs, selection.debug)
     findings = [_stamp(f, registry, selection, path) for f in raw]
     findings = [f for f in findings if f.rule in enabled]
-    findings = _silence(findings, loaded, registry, enabled, path)
+    findings = _silence(findings, loaded, registry, (enabled, selection.ignored(registry, path, definition)), path)
     findings = [_locate(f, loaded) for f in findings]
     if definition:
         findings = [replace(f, definition=definition) for f in findings]
@@ -84,8 +85,17 @@ def run_rules(
     proofs.sort(key=lambda p: p.property)
     states = len(workflow.states) if workflow is not None else 0
     positions = _witness_positions(findings, loaded)
+    lines = _source_lines(findings, loaded, path)
     elapsed = time.perf_counter() - started
-    return FileResult(path, loaded.dialect, states, findings, proofs, elapsed, positions, definition)
+    return FileResult(path, loaded.dialect, states, findings, proofs, elapsed, positions, lines, definition)
+
+
+def _source_lines(findings: list[Finding], loaded: LoadResult, path: str) -> dict[int, str]:
+    """The text of each line a finding points at, so reporters can show it without reading files again."""
+    doc = loaded.document
+    if doc is None:
+        return {}
+    return {f.line: doc.line_text(f.line).rstrip("\r") for f in findings if f.line and f.path == path}
 
 
 def _witness_positions(findings: list[Finding], loaded: LoadResult) -> dict[str, tuple[int, int]]:
@@ -151,9 +161,15 @@ def _directives(loaded: LoadResult) -> dict[str, tuple[str, list[str]]]:
 
 
 def _silence(
-    findings: list[Finding], loaded: LoadResult, registry: Registry, enabled: set[str], path: str
+    findings: list[Finding], loaded: LoadResult, registry: Registry, rules: tuple[set[str], set[str]], path: str
 ) -> list[Finding]:
-    """Drop findings silenced on their state; report directives that silence nothing."""
+    """Drop findings silenced on their state; report directives that silence nothing.
+
+    ``rules`` is (enabled, ignored by configuration). A directive for a rule the
+    configuration ignores is not reported: it may be needed again when the
+    configured ignore goes.
+    """
+    enabled, ignored = rules
     directives = _directives(loaded)
     if not directives:
         return findings
@@ -178,6 +194,8 @@ def _silence(
                 if (state, key) in used:
                     continue
                 target = registry.get(key)
+                if target is not None and target.name in ignored:
+                    continue
                 why = "no such rule" if target is None else "nothing to silence here"
                 kept.append(
                     Finding(

@@ -1,72 +1,287 @@
-"""Which data paths are certainly present when a state is entered (a must-analysis).
+"""What is known about the data when a state is entered (a must-analysis): present paths, guards, AWS shapes.
 
-Choice analyses must not warn that ``$.status.status`` "may be absent" when
-the task just before wrote it through ``ResultSelector`` and ``ResultPath``.
-Each state says, in the model, what it writes (:attr:`State.writes`) and
-whether its input survives (:attr:`State.keeps_input`); catchers say the same
-for the data they hand on. Facts flow along transitions and are intersected
-where paths meet (only what holds on every way in counts), iterated to a
-fixpoint per scope. A nested body starts from nothing: its input is an item
-or a copy whose shape the model does not know.
+Choice analyses must not say that ``$.status.status`` "may be absent" when
+the task just before wrote it through ``ResultSelector`` and ``ResultPath``,
+nor when an earlier Choice only lets the execution through once
+``IsPresent`` held. Three kinds of facts flow along transitions and are
+intersected where paths meet (only what holds on every way in counts),
+iterated to a fixpoint per scope:
+
+* ``present``: paths certainly there: written by ``ResultPath``,
+  ``ResultSelector``, ``Parameters``, Pass ``Result``, ``Assign`` (variables as
+  ``("$name",)``), catchers; or read by an earlier Choice rule on the way
+  (in JSONPath a rule that reads an absent ``Variable`` fails the execution,
+  so a rule that was evaluated proves its variable present), or implied by the
+  rule taken (path-sensitive: ``IsPresent: true`` holds on its own branch only);
+* ``guarded``: objects checked with ``IsPresent``: their fields are the
+  author's contract and count as present;
+* ``typed``: the data at a path *is* an AWS API response (the raw result of a
+  request-response integration, placed by ``ResultPath``, moved by
+  ``OutputPath``), so :mod:`wfverify.analysis.aws` knows which fields it always,
+  maybe, or never has.
+
+Parallel branches start from the owner's input (after ``InputPath``) or from
+the keys of its ``Parameters``; a Map iteration from the keys of its
+``ItemSelector`` (an item alone is unknown). Variables flow into both.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass
+from typing import Any
 
-from wfverify.core.model import TransitionKind, Workflow
+from wfverify.core.expr import And, Cmp, Exists, IsType, Matches, Not, Or, Var, variables
+from wfverify.core.model import State, StateKind, TransitionKind, Workflow
 
-__all__ = ["present_at"]
+__all__ = ["Facts", "facts_at", "present_at", "input_root", "status_values_at"]
 
-Facts = frozenset[tuple[str, ...]]
-
-
-def _variables(facts: Facts) -> Facts:
-    return frozenset(p for p in facts if p and p[0].startswith("$"))
+Path = tuple[str, ...]
 
 
-def _after(
-    facts: Facts, keeps: bool, writes: tuple[tuple[str, ...], ...], root: tuple[str, ...] | None = None
-) -> Facts:
-    out = (facts if keeps else _variables(facts)) | frozenset(writes)
-    if root is None:
-        return out
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What holds of a state's input on every way in (see the module docstring)."""
+
+    present: frozenset[Path] = frozenset()
+    guarded: frozenset[Path] = frozenset()
+    typed: frozenset[tuple[Path, Any]] = frozenset()  # (path, aws ShapeRef)
+
+    def meet(self, other: Facts) -> Facts:
+        return Facts(self.present & other.present, self.guarded & other.guarded, self.typed & other.typed)
+
+    def add(self, present: frozenset[Path] = frozenset(), guarded: frozenset[Path] = frozenset()) -> Facts:
+        return Facts(self.present | present, self.guarded | guarded, self.typed)
+
+    def variables_only(self) -> Facts:
+        return Facts(_vars(self.present), _vars(self.guarded))
+
+    def shape_at(self, path: Path) -> tuple[Path, Any] | None:
+        """The typed fact whose path is the longest prefix of ``path`` (``(prefix, ShapeRef)``)."""
+        best = None
+        for prefix, ref in self.typed:
+            if path[: len(prefix)] == prefix and (best is None or len(prefix) > len(best[0])):
+                best = (prefix, ref)
+        return best
+
+    def guards(self, path: Path) -> bool:
+        """True when ``path`` is written, checked, or lies in an object checked with IsPresent."""
+        return path in self.present or any(path[: len(g)] == g for g in self.guarded if g)
+
+
+def _vars(paths: frozenset[Path]) -> frozenset[Path]:
+    return frozenset(p for p in paths if p and p[0].startswith("$"))
+
+
+def _under(path: Path, root: Path) -> bool:
+    return path[: len(root)] == root
+
+
+def _reroot(facts: Facts, root: Path) -> Facts:
+    """The facts of the subtree at ``root`` (InputPath/OutputPath), variables kept."""
+    from wfverify.analysis.aws.shapes import ref_at
+
     n = len(root)
-    return _variables(out) | frozenset(p[n:] for p in out if p[:n] == root and len(p) > n)
+    present = frozenset(p[n:] for p in facts.present if _under(p, root) and len(p) > n) | _vars(facts.present)
+    guarded = frozenset(p[n:] for p in facts.guarded if _under(p, root) and len(p) > n) | _vars(facts.guarded)
+    if any(_under(root, g) for g in facts.guarded if g):
+        guarded |= {()}
+    typed = set()
+    for p, ref in facts.typed:
+        if _under(p, root):
+            typed.add((p[n:], ref))
+        elif _under(root, p):
+            moved = ref_at(ref, root[len(p) :])
+            if moved is not None:
+                typed.add(((), moved))
+    return Facts(present, guarded, frozenset(typed))
 
 
-def present_at(workflow: Workflow) -> dict[str, Facts]:
-    """state name -> paths certainly present on entry (memoized per workflow)."""
-    return workflow.memo("dataflow.present", lambda: _compute(workflow))
+def _write(facts: Facts, keeps: bool, writes: tuple[Path, ...]) -> Facts:
+    """Input facts that survive a state's writes, plus what it writes."""
+    base = facts if keeps else facts.variables_only()
+    targets = [w for w in writes if not any(w[: len(o)] == o and len(o) < len(w) for o in writes)]
+    present = frozenset(p for p in base.present if not any(_under(p, t) and len(p) > len(t) for t in targets))
+    typed = frozenset((p, r) for p, r in base.typed if not any(_under(p, t) or _under(t, p) for t in targets))
+    guarded = frozenset(g for g in base.guarded if not any(_under(g, t) for t in targets))
+    return Facts(present | frozenset(writes), guarded, typed)
+
+
+def _after(state: State, facts: Facts) -> Facts:
+    """Facts on the normal way out of a completed state."""
+    out = _write(facts, state.keeps_input, state.writes)
+    if state.result_at is not None:
+        from wfverify.analysis.aws import response_of
+
+        ref = response_of(state.action)
+        if ref is not None:
+            out = Facts(out.present, out.guarded, out.typed | {(state.result_at, ref)})
+    return _reroot(out, state.output_root) if state.output_root is not None else out
+
+
+def _evaluated(node: Any) -> frozenset[Path]:
+    """Variables a rule certainly read without failing, given that its evaluation did not fail."""
+    if isinstance(node, (Cmp,)):
+        return frozenset({node.left.path}) if isinstance(node.left, Var) and node.left.absent_fails else frozenset()
+    if isinstance(node, (IsType, Matches)):
+        return frozenset({node.var.path}) if node.var.absent_fails else frozenset()
+    if isinstance(node, Not):
+        return _evaluated(node.item)
+    if isinstance(node, (And, Or)) and node.items:
+        return _evaluated(node.items[0])
+    return frozenset()
+
+
+def _when_true(node: Any) -> tuple[frozenset[Path], frozenset[Path]]:
+    """(present, guarded) implied by a rule being true."""
+    if isinstance(node, Exists):
+        return frozenset({node.var.path}), frozenset({node.var.path})
+    if isinstance(node, (Cmp, IsType, Matches)):
+        return frozenset(variables(node)), frozenset()
+    if isinstance(node, Not):
+        return (frozenset(), frozenset()) if isinstance(node.item, Exists) else (_evaluated(node.item), frozenset())
+    if isinstance(node, And):
+        parts = [_when_true(i) for i in node.items]
+        return frozenset().union(*(p for p, _ in parts)), frozenset().union(*(g for _, g in parts))
+    if isinstance(node, Or) and node.items:
+        parts = [_when_true(i) for i in node.items]
+        return frozenset.intersection(*(p for p, _ in parts)), frozenset.intersection(*(g for _, g in parts))
+    return frozenset(), frozenset()
+
+
+def _choice_edge(state: State, facts: Facts, index: int | None) -> Facts:
+    """Facts on a Choice's way out: rule ``index`` taken, or the Default (``None``)."""
+    rules = [r.condition for r in state.choices]
+    upto = len(rules) if index is None else index
+    read = frozenset().union(*(_evaluated(c) for c in rules[:upto]))
+    if index is None:
+        return facts.add(read)
+    present, guarded = _when_true(rules[index])
+    return facts.add(read | present, guarded)
+
+
+def input_root(state: State) -> Path | None:
+    """The keys of a state's simple ``InputPath`` (``()`` for ``$`` or none), ``None`` when not simple."""
+    for p in state.paths:
+        if p.pointer == f"{state.pointer}/InputPath":
+            return simple_keys(p.text)
+    return ()
+
+
+def simple_keys(text: str) -> Path | None:
+    """``$.a.b[0]`` -> ("a", "b", "0"); ``None`` for ``$$``, variables, filters, wildcards, slices."""
+    if text == "$":
+        return ()
+    if not text.startswith("$.") and not text.startswith("$["):
+        return None
+    keys: list[str] = []
+    for piece in text[1:].replace("[", ".[").split("."):
+        if not piece:
+            continue
+        if piece.startswith("["):
+            inner = piece[1:-1].strip("'\"") if piece.endswith("]") else ""
+            if not inner or any(c in inner for c in "*?:,@()"):
+                return None
+            keys.append(inner)
+        elif any(c in piece for c in "*?()[] '\"@"):
+            return None
+        else:
+            keys.append(piece)
+    return tuple(keys)
+
+
+def _body_entry(owner: State, facts: Facts) -> Facts:
+    if owner.body_input is not None:
+        return Facts(frozenset((k,) for k in owner.body_input) | _vars(facts.present), _vars(facts.guarded))
+    root = input_root(owner)
+    return _reroot(facts, root) if root is not None else facts.variables_only()
+
+
+def facts_at(workflow: Workflow) -> dict[str, Facts]:
+    """state name -> facts on entry (memoized per workflow)."""
+    return workflow.memo("dataflow.facts", lambda: _compute(workflow))
+
+
+def present_at(workflow: Workflow) -> dict[str, frozenset[Path]]:
+    """state name -> paths certainly present on entry: written, checked, or always in an AWS response.
+
+    For a Choice this includes the variables its rules read that a guard or a
+    response shape proves present, so the choice proofs see them as present.
+    """
+
+    def compute() -> dict[str, frozenset[Path]]:
+        from wfverify.analysis.absent import classify
+
+        out = {}
+        for name, facts in facts_at(workflow).items():
+            state = workflow.states[name]
+            extra: set[Path] = set()
+            if state.kind is StateKind.CHOICE:
+                for rule in state.choices:
+                    read = variables(rule.condition) if rule.condition is not None else set()
+                    extra |= {p for p in read if classify(facts, p).presence == "present"}
+            out[name] = facts.present | frozenset(extra)
+        return out
+
+    return workflow.memo("dataflow.present", compute)
+
+
+def _out_edges(state: State, here: Facts) -> list[tuple[str, Facts]]:
+    catchers = {c.pointer: c for c in state.catch}
+    out = []
+    for t in state.transitions:
+        if t.kind is TransitionKind.CATCH:
+            c = catchers.get(t.pointer.rsplit("/", 1)[0])
+            out.append((t.target, _write(here, c.keeps_input, c.writes) if c else here.variables_only()))
+        elif t.kind in (TransitionKind.CHOICE, TransitionKind.DEFAULT) and state.kind is StateKind.CHOICE:
+            edge = _choice_edge(state, here, t.index if t.kind is TransitionKind.CHOICE else None)
+            out.append((t.target, _after(state, edge)))
+        else:
+            out.append((t.target, _after(state, here)))
+    return out
 
 
 def _compute(workflow: Workflow) -> dict[str, Facts]:
     facts: dict[str, Facts] = {}
-    for scope in workflow.scopes.values():
+    for scope in sorted(workflow.scopes.values(), key=lambda s: len(s.id)):
         if scope.start not in workflow.states:
             continue
+        owner = workflow.states.get(scope.owner) if scope.owner else None
+        start = Facts()
+        if owner is not None:
+            if owner.name not in facts:
+                continue
+            start = _body_entry(owner, facts[owner.name])
         entry: dict[str, Facts | None] = {n: None for n in scope.states}
-        entry[scope.start] = frozenset()
+        entry[scope.start] = start
         queue = deque([scope.start])
         while queue:
             name = queue.popleft()
-            state = workflow.states[name]
             here = entry.get(name)
             if here is None:
                 continue
-            catchers = {c.pointer: c for c in state.catch}
-            for t in state.transitions:
-                if t.target not in entry:
+            for target, out in _out_edges(workflow.states[name], here):
+                if target not in entry:
                     continue
-                if t.kind is TransitionKind.CATCH:
-                    c = catchers.get(t.pointer.rsplit("/", 1)[0])
-                    out = _after(here, c.keeps_input, c.writes) if c else _variables(here)
-                else:
-                    out = _after(here, state.keeps_input, state.writes, state.output_root)
-                old = entry[t.target]
-                new = out if old is None else old & out
+                old = entry[target]
+                new = out if old is None else old.meet(out)
                 if new != old:
-                    entry[t.target] = new
-                    queue.append(t.target)
+                    entry[target] = new
+                    queue.append(target)
         facts.update({n: f for n, f in entry.items() if f is not None})
     return facts
+
+
+def status_values_at(workflow: Workflow, state: str, path: Path) -> frozenset[str] | None:
+    """The values an enum field read at ``state`` (a Choice ``Variable``'s keys) can take, from the AWS shape.
+
+    ``None`` when the data there is not known to be an AWS response or the field is no enum.
+    For a polling loop: which statuses of ``getJobRun``... the Choice must route out.
+    """
+    facts = facts_at(workflow).get(state)
+    found = facts.shape_at(path) if facts is not None else None
+    if found is None:
+        return None
+    from wfverify.analysis.aws import enum_at
+
+    return enum_at(found[1], path[len(found[0]) :])

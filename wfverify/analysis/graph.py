@@ -13,7 +13,7 @@ machine of its own, entered when its owner is entered and left through its
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from wfverify.core.model import Scope, State, StateKind, TransitionKind, Workflow
@@ -105,7 +105,7 @@ def has_cycle(workflow: Workflow, names: Iterable[str]) -> bool:
     for root in members:
         if root in colour:
             continue
-        stack: list[tuple[str, iter]] = [(root, iter(successors_in_scope(workflow, root)))]  # type: ignore[valid-type]
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(successors_in_scope(workflow, root)))]
         colour[root] = 1
         while stack:
             node, it = stack[-1]
@@ -146,7 +146,17 @@ def sccs(workflow: Workflow, scope: Scope) -> list[set[str]]:
 
 
 def to_networkx(workflow: Workflow) -> Any:
-    """The whole workflow as a ``networkx.MultiDiGraph`` (see :meth:`Workflow.graph`)."""
+    """The whole workflow as a ``networkx.MultiDiGraph``, built once per workflow.
+
+    One node per state, edges labelled by kind. Entering a branch or iterator is
+    an edge of kind ``branch`` / ``iteration`` from the owner to the body's
+    start; leaving it is an edge of kind ``join`` from each state that ends the
+    body to the owner's ``next``. networkx is imported here, not at start-up.
+    """
+    return workflow.memo("networkx", lambda: _build_networkx(workflow))
+
+
+def _build_networkx(workflow: Workflow) -> Any:
     import networkx as nx
 
     g = nx.MultiDiGraph(name=workflow.name)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["add_sim_commands"]
+__all__ = ["add_sim_commands", "load_workflow"]
 
 
 def add_sim_commands(sub: Any) -> None:
@@ -21,9 +21,13 @@ def add_sim_commands(sub: Any) -> None:
         "default every task succeeds and echoes its input.",
     )
     sim.add_argument("file", metavar="FILE")
-    sim.add_argument("--input", default="{}", metavar="JSON", help="the execution's input (JSON text)")
+    sim.add_argument(
+        "--input", metavar="JSON", help="the execution's input (JSON text; default: the --outcomes file's, else {})"
+    )
     sim.add_argument("--outcomes", metavar="FILE", help="an environment file (JSON), as printed by 'wfverify fuzz'")
-    sim.add_argument("--max-steps", type=int, default=1000, metavar="N", help="step bound (default 1000)")
+    sim.add_argument(
+        "--max-steps", type=int, metavar="N", help="step bound (default: the --outcomes file's, else 1000)"
+    )
     sim.add_argument("--format", choices=["rich", "text", "json"], help="output format")
     fz = sub.add_parser(
         "fuzz",
@@ -39,7 +43,8 @@ def add_sim_commands(sub: Any) -> None:
     fz.add_argument("--format", choices=["text", "json"], default="text", help="output format")
 
 
-def _load(path: str) -> Any:
+def load_workflow(path: str) -> Any:
+    """The workflow of FILE (with its sidecar), or a usage error saying why it cannot be simulated."""
     from wfverify.api import UsageError
     from wfverify.load import SIDECAR_SUFFIX, load_bytes
 
@@ -61,13 +66,15 @@ def simulate_command(args: argparse.Namespace) -> int:
     from wfverify.api import UsageError
     from wfverify.simulate import Environment, simulate
 
-    workflow = _load(args.file)
+    workflow = load_workflow(args.file)
     try:
-        data = json.loads(args.input)
         env = Environment.from_json(json.loads(Path(args.outcomes).read_text())) if args.outcomes else Environment()
+        if args.input is not None:
+            env.input = json.loads(args.input)
     except (ValueError, OSError) as exc:
         raise UsageError(f"--input/--outcomes: {exc}") from None
-    env.input, env.max_steps = data, args.max_steps
+    if args.max_steps is not None:
+        env.max_steps = args.max_steps
     trace = simulate(workflow, env)
     fmt = args.format or ("rich" if sys.stdout.isatty() else "text")
     if fmt == "json":
@@ -79,15 +86,48 @@ def simulate_command(args: argparse.Namespace) -> int:
             print(
                 f"{t['step']:>4} t={t['time']:<8g} {t['holder']:<16} {t['from'] or '-'} -> {t['to'] or '(end)'}  [{t['why']}]"
             )
-        print(f"status: {trace.status}" + (f" ({trace.error}: {trace.cause})" if trace.error else ""))
+        print(status_line(trace))
     return 0
+
+
+_RUNTIME_CAUSES = (
+    ("KeyError: ", "the path {} selects nothing: the field is absent from the state's data"),
+    ("IndexError: ", "an index is out of range: {}"),
+    ("TypeError: ", "a value has the wrong type: {}"),
+    ("ValueError: ", "a value is not valid here: {}"),
+    ("AbsentVariable: ", "the variable {} is read before any Assign sets it"),
+    (
+        "not simulated: ",
+        "wfverify's simulator does not evaluate {} (filters, slices, wildcards and JSONata are not run)",
+    ),
+)
+
+
+def explain_failure(trace: Any) -> str:
+    """``ERROR: why``, and for ``States.Runtime`` the state and the reason in words; never ``None``."""
+    if not trace.error:
+        return ""
+    cause = str(trace.cause) if trace.cause is not None else ""
+    if trace.error == "States.Runtime":
+        for prefix, wording in _RUNTIME_CAUSES:
+            if cause.startswith(prefix):
+                cause = wording.format(cause.removeprefix(prefix))
+                break
+        if trace.entered:
+            cause = f"in state {trace.entered[-1]!r}: {cause}" if cause else f"in state {trace.entered[-1]!r}"
+    return f"{trace.error}: {cause}" if cause else str(trace.error)
+
+
+def status_line(trace: Any) -> str:
+    why = explain_failure(trace)
+    return f"status: {trace.status}" + (f" ({why})" if why else "")
 
 
 def _rich_trail(trace: Any) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"trail: {trace.status}" + (f" ({trace.error})" if trace.error else ""))
+    table = Table(title="trail", caption=status_line(trace), caption_justify="left")
     for col in ("step", "time", "holder", "from", "to", "why"):
         table.add_column(col)
     for t in trace.trail:
@@ -95,11 +135,24 @@ def _rich_trail(trace: Any) -> None:
     Console().print(table)
 
 
+def _held_line(path: str, tried: int, workflow: Any, coverage: Any) -> str:
+    """No property broke; and when runs missed states, say that nothing was shown about those."""
+    missed = [name for name in workflow.states if name not in coverage.states]
+    if not missed:
+        return f"{path}: {tried} environments tried, every property held (every state was entered)"
+    line = f"{path}: {tried} environments tried, no property broke"
+    shown = ", ".join(missed[:5]) + (", ..." if len(missed) > 5 else "")
+    return (
+        line + f" in the {len(workflow.states) - len(missed)} of {len(workflow.states)} states the runs entered; "
+        f"never entered, so not checked: {shown}"
+    )
+
+
 def fuzz_command(args: argparse.Namespace) -> int:
     from wfverify.simulate.fuzz import fuzz
     from wfverify.testing import check_text
 
-    workflow = _load(args.file)
+    workflow = load_workflow(args.file)
     text = Path(args.file).read_text(encoding="utf-8", errors="replace")
     static = check_text(text, args.file) if workflow.source is not None else None
     proven = {p.property: p.verdict.value for p in static.proofs} if static else {}
@@ -122,8 +175,8 @@ def fuzz_command(args: argparse.Namespace) -> int:
         print(json.dumps(result.environment.to_json(), indent=2, default=str))  # type: ignore[union-attr]
         for t in result.trace.trail:  # type: ignore[union-attr]
             print(f"  {t['step']:>3} {t['holder']:<14} {t['from'] or '-'} -> {t['to'] or '(end)'}  [{t['why']}]")
-        print(f"status: {result.trace.status} {result.trace.error or ''}")  # type: ignore[union-attr]
+        print(status_line(result.trace))
     else:
-        print(f"{args.file}: {result.tried} environments tried, every property held")
+        print(_held_line(args.file, result.tried, workflow, result.coverage))
         print("coverage: " + ", ".join(f"{k} {v}" for k, v in coverage.items()))
     return 1 if result.failure else 0

@@ -23,7 +23,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 __all__ = [
     "Acquire",
@@ -155,12 +155,19 @@ class Acquire:
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
-    """``set: {VAR: EXPR}`` natively, ``Assign`` / ``States.MathAdd`` counters in ASL."""
+    """``set: {VAR: EXPR}`` natively, ``Assign`` / ``States.MathAdd`` counters in ASL.
+
+    ``via`` is empty when the assignment happens on the state's normal completion
+    (every transition but a catcher's); otherwise it is the pointer of the one
+    choice rule or catcher whose transition carries it (ASL ``Assign`` inside a
+    Choice rule or a Catch), so analyses count it only on that edge.
+    """
 
     variable: str
     expr: Any  # wfverify.core.expr node, or None when not expressible
     pointer: str
     text: str = ""
+    via: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +242,14 @@ class State:
     keeps_input: bool = True
     #: ASL OutputPath "$.a.b": the output is the subtree at this path (applied after ``writes``).
     output_root: tuple[str, ...] | None = None
+    #: ASL Task: where its raw result lands in the output before OutputPath (``()`` for ResultPath "$");
+    #: ``None`` when the result is discarded, reshaped by ResultSelector, or the state is no Task.
+    result_at: tuple[str, ...] | None = None
+    #: ASL: the literal request template (``Parameters``, or ``Arguments`` in JSONata), for integration checks.
+    parameters: Any = None
+    #: What a nested body's input certainly holds: ``None`` when it is this state's own input (a Parallel
+    #: without Parameters), else the keys of the object built for it (Parameters, ItemSelector; ``()``: a Map item).
+    body_input: tuple[str, ...] | None = None
     assignments: tuple[Assignment, ...] = ()
     paths: tuple[PathExpr, ...] = ()
     # fail
@@ -253,6 +268,12 @@ class State:
     @property
     def terminal(self) -> bool:
         return self.kind.terminal
+
+    def assigned_on(self, transition: Transition) -> tuple[Assignment, ...]:
+        """The assignments that take effect when the state leaves through ``transition``."""
+        carried = transition.pointer.removesuffix("/Next") if transition.pointer.endswith("/Next") else None
+        normal = transition.kind is not TransitionKind.CATCH
+        return tuple(a for a in self.assignments if (not a.via and normal) or (a.via and a.via == carried))
 
 
 @dataclass(frozen=True)
@@ -298,19 +319,7 @@ class Workflow:
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """Cache an analysis result on this workflow, shared by the rules that need it."""
         try:
-            return self._memo[key]
+            return cast(T, self._memo[key])
         except KeyError:
             value = self._memo[key] = compute()
             return value
-
-    def graph(self) -> Any:
-        """A ``networkx.MultiDiGraph`` view: one node per state, edges labelled by kind.
-
-        Entering a branch or iterator is an edge of kind ``branch`` /
-        ``iteration`` from the owner to the body's start; leaving it is an edge
-        of kind ``join`` from each state that ends the body to the owner's
-        ``next``. networkx is imported here, not at start-up.
-        """
-        from wfverify.analysis.graph import to_networkx
-
-        return self.memo("networkx", lambda: to_networkx(self))

@@ -24,6 +24,8 @@ class FileResult:
     seconds: float = 0.0
     #: Positions of the states that witnesses name, so reporters can show each step's place.
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: The source lines findings point at (line number -> text), for snippets under each finding.
+    lines: dict[int, str] = field(default_factory=dict)
     #: The state machine's name when it is embedded in a template (see Finding.definition).
     definition: str | None = None
 

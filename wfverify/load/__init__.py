@@ -1,31 +1,56 @@
 """Loading: bytes -> document with source map -> dialect -> workflow model.
 
-Each dialect has one module with a ``build(doc, options)`` function that
-returns the workflow (or ``None`` when the document is too broken to model)
-and the findings it met (``schema-violation``, ``duplicate-state``...), each
-with a ``rule`` name and a pointer; the engine stamps codes and positions.
+Each dialect is one module (listed in :data:`DIALECT_MODULES`) whose ``build``
+function has the :class:`Builder` signature: it returns the workflow (or
+``None`` when the document is too broken to model) and the findings it met
+(``schema-violation``, ``duplicate-state``...), each with a ``rule`` name and a
+pointer; the engine stamps codes and positions. The walk over nested bodies is
+shared (:mod:`wfverify.load.framework`), so a dialect writes only its own
+spelling and how one state becomes a model state.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, cast
 
 from wfverify.core.findings import Finding
 from wfverify.core.model import Workflow
 from wfverify.load.source import DEFAULT_MAX_BYTES, Document, SourceProblem, read_document
 
-__all__ = ["LoadOptions", "LoadResult", "detect_dialect", "load_bytes", "load_document", "SIDECAR_SUFFIX"]
+__all__ = [
+    "Builder",
+    "DIALECT_MODULES",
+    "LoadOptions",
+    "LoadResult",
+    "detect_dialect",
+    "load_bytes",
+    "load_document",
+    "SIDECAR_SUFFIX",
+]
 
 SIDECAR_SUFFIX = ".wfverify.yaml"
 
 
 @dataclass(frozen=True)
 class LoadOptions:
-    dialect: str | None = None  # force a dialect: native, asl, serverless-workflow
+    dialect: str | None = None  # force a dialect: native or asl
     aws_checks: bool = True  # ASL: Resource must be an ARN or ${Placeholder}, as Step Functions demands
     max_bytes: int = DEFAULT_MAX_BYTES
+
+
+class Builder(Protocol):
+    """What a dialect module's ``build`` function looks like."""
+
+    def __call__(
+        self, doc: Document, options: LoadOptions, duplicates: list[SourceProblem], sidecar: Any
+    ) -> tuple[Workflow | None, list[Finding]]: ...
+
+
+#: Dialect name -> the module that builds it (imported only when a file of that dialect is read).
+DIALECT_MODULES = {"native": "wfverify.load.native", "asl": "wfverify.load.asl"}
 
 
 @dataclass
@@ -108,16 +133,9 @@ def load_document(
     return LoadResult(doc, workflow, dialect, findings)
 
 
-def _builder(dialect: str) -> Any:
-    if dialect == "native":
-        from wfverify.load.native import build
-
-        return build
-    if dialect == "asl":
-        from wfverify.load.asl import build
-
-        return build
-    return None
+def _builder(dialect: str) -> Builder | None:
+    module = DIALECT_MODULES.get(dialect)
+    return cast(Builder, importlib.import_module(module).build) if module else None
 
 
 def _read_sidecar(sidecar: tuple[bytes, str], findings: list[Finding]) -> Any:

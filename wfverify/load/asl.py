@@ -15,13 +15,16 @@ workflow is not ``annotated`` and saga and lock rules stay silent.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from wfverify.core.findings import Finding
-from wfverify.core.model import Dialect, PathExpr, Scope, State, StateKind, Transition, Workflow
+from wfverify.core.model import Dialect, PathExpr, State, StateKind, Transition, Workflow
+from wfverify.load.asl_choice import rule_paths
+from wfverify.load.asl_model import state_from_asl
 from wfverify.load.asl_paths import is_jsonata_like
 from wfverify.load.asl_schema import FIELDS, state_checker, top_checker
+from wfverify.load.framework import Body, Spelling, StateFactory, assemble, duplicate_key_finding
 from wfverify.load.jsonpos import escape
 
 __all__ = ["build"]
@@ -74,29 +77,17 @@ _ARN = re.compile(r"^arn:[^:\s]+:[^:\s]+:[^:\s]*:[^:\s]*:\S+$")
 _PLACEHOLDER = re.compile(r"\$\{[^}]+\}")
 
 
-@dataclass
-class _Body:
-    id: str
-    data: dict[str, Any]
-    owner: str | None
-    kind: str
-    language: str
-
-
 def build(doc: Any, options: Any, duplicates: list[Any], sidecar: Any) -> tuple[Workflow | None, list[Finding]]:
     data = doc.data
     findings = [replace(f, rule="schema-violation") for f in top_checker().findings(data, "", "the state machine")]
     findings += [_duplicate(d) for d in duplicates]
     if not isinstance(data.get("States"), dict) or not data["States"]:
         return None, findings
-    top_language = data.get("QueryLanguage") if data.get("QueryLanguage") in ("JSONPath", "JSONata") else "JSONPath"
-    states: dict[str, State] = {}
-    scopes: dict[str, Scope] = {}
-    pending = [_Body("", data, None, "root", top_language)]
+    top_language = _language(data, "JSONPath")
     aws = getattr(options, "aws_checks", True)
-    while pending:
-        body = pending.pop(0)
-        pending += _build_body(body, states, scopes, findings, top_language, aws)
+    assembly = assemble(Body("", data, None, "root", top_language), _SPELLING, _state_factory(aws))
+    findings += assembly.findings
+    states, scopes = assembly.states, assembly.scopes
     timeout = data.get("TimeoutSeconds") if isinstance(data.get("TimeoutSeconds"), int) else None
     workflow = Workflow(
         name=str(data.get("Comment", ""))[:80],
@@ -116,71 +107,62 @@ def build(doc: Any, options: Any, duplicates: list[Any], sidecar: Any) -> tuple[
     return workflow, findings
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _language(body: dict[str, Any], inherited: str) -> str:
+    """A body's query language; one written inside ``States`` by mistake counts, since it was meant.
+
+    The misplaced entry is reported once (:func:`_not_a_state`); reading the
+    body in the language its author chose keeps that one mistake from
+    reappearing as an error on every ``Arguments`` and ``Output`` field.
+    """
+    states = body.get("States")
+    for value in (body.get("QueryLanguage"), states.get("QueryLanguage") if isinstance(states, dict) else None):
+        if value in ("JSONPath", "JSONata"):
+            return str(value)
+    return inherited
+
+
+#: Fields of a state machine (or of a branch) that authors sometimes write inside ``States``.
+_BODY_FIELDS = ("QueryLanguage", "Comment", "TimeoutSeconds", "Version", "StartAt", "States")
+
+
+def _not_a_state(name: str, body: Body) -> str:
+    """What to say about an entry of ``States`` that is not an object (it is not a state)."""
+    top = body.kind == "root"
+    if name not in _BODY_FIELDS:
+        return f"the entry {name!r} of 'States' is not a state: a state is an object with a 'Type'"
+    where = "to the top level of the state machine, beside 'StartAt'" if top else "beside this 'States'"
+    if name == "QueryLanguage" and not top:
+        where = "onto the Parallel or Map state, or to the top level of the state machine"
+    return f"'{name}' is written inside 'States', where every entry is a state: move it {where}"
+
+
+_SPELLING = Spelling(start="StartAt", states="States", state_shape="an object with a 'Type'", not_a_state=_not_a_state)
+
+
 def _duplicate(problem: Any) -> Finding:
-    parent, _, key = problem.pointer.rpartition("/")
-    if parent.endswith("/States"):
-        return Finding(
-            f"state name {key!r} is used twice in this States object; the first one is kept: rename one",
-            problem.pointer,
-            state=key,
-            rule="duplicate-state",
-            line=problem.line,
-            column=problem.column,
-        )
-    return Finding(problem.message, problem.pointer, rule="schema-violation", line=problem.line, column=problem.column)
+    return duplicate_key_finding(problem, ("States",))
 
 
-def _build_body(
-    body: _Body,
-    states: dict[str, State],
-    scopes: dict[str, Scope],
-    findings: list[Finding],
-    top_language: str,
-    aws: bool,
-) -> list[_Body]:
-    raw_states = body.data.get("States")
-    names: list[str] = []
-    nested: list[_Body] = []
-    for name, raw in raw_states.items() if isinstance(raw_states, dict) else []:
-        p = f"{body.id}/States/{escape(name)}"
-        if name in states:
-            findings.append(
-                Finding(
-                    f"state name {name!r} is already used at {states[name].pointer}; names are unique "
-                    "in the whole state machine, branches and iterators included: rename one",
-                    p,
-                    state=name,
-                    rule="duplicate-state",
-                )
-            )
-            continue
+def _state_factory(aws: bool) -> StateFactory:
+    def make_state(
+        name: str, raw: dict[str, Any], pointer: str, body: Body, findings: list[Finding]
+    ) -> tuple[State, list[Body]]:
         if len(name) > 80:
-            findings.append(
-                Finding(
-                    f"state name is {len(name)} characters; Step Functions allows at most 80",
-                    p,
-                    state=name,
-                    rule="schema-violation",
-                )
-            )
-        if not isinstance(raw, dict):
-            findings.append(
-                Finding(f"state {name!r} must be an object with a 'Type'", p, state=name, rule="schema-violation")
-            )
-            raw = {}
-        language = raw.get("QueryLanguage") if raw.get("QueryLanguage") in ("JSONPath", "JSONata") else body.language
-        builder = _StateBuilder(name, raw, p, body.id, language, aws)
+            message = f"state name is {len(name)} characters; Step Functions allows at most 80"
+            findings.append(Finding(message, pointer, state=name, rule="schema-violation"))
+        inherited = _language(body.data, body.language)
+        language = str(raw["QueryLanguage"]) if raw.get("QueryLanguage") in ("JSONPath", "JSONata") else inherited
+        builder = _StateBuilder(name, raw, pointer, body.pointer, language, aws)
         builder.check(findings)
         state, bodies = builder.build()
         findings += builder.findings
-        states[name] = state
-        names.append(name)
-        nested += bodies
-    start = body.data.get("StartAt")
-    scopes[body.id] = Scope(
-        body.id, start if isinstance(start, str) else "", tuple(names), body.owner, body.kind, f"{body.id}/StartAt"
-    )
-    return nested
+        return state, bodies
+
+    return make_state
 
 
 class _StateBuilder:
@@ -303,11 +285,16 @@ class _StateBuilder:
             value = self._at(where)
             if isinstance(value, str):
                 self.paths.append(PathExpr(value, "reference-path", f"{p}/{where}"))
-        for i, c in enumerate(raw.get("Catch") if isinstance(raw.get("Catch"), list) else []):
+        for i, c in enumerate(_list(raw.get("Catch"))):
             if isinstance(c, dict):
                 if isinstance(c.get("ResultPath"), str):
                     self.paths.append(PathExpr(c["ResultPath"], "result-path", f"{p}/Catch/{i}/ResultPath"))
                 self._template(c.get("Assign"), f"{p}/Catch/{i}/Assign")
+        for i, rule in enumerate(_list(raw.get("Choices"))):
+            where = f"{p}/Choices/{i}"
+            self.paths += [PathExpr(text, "reference-path", at) for text, at in rule_paths(rule, where)]
+            if isinstance(rule, dict):
+                self._template(rule.get("Assign"), f"{where}/Assign")
 
     def _template(self, value: Any, pointer: str) -> None:
         """Walk a payload template: values of ``key.$`` fields are paths or intrinsics."""
@@ -352,8 +339,6 @@ class _StateBuilder:
                 stack.extend((item, f"{where}/{i}") for i, item in enumerate(value))
 
     # -- model ----------------------------------------------------------------
-    def build(self) -> tuple[State, list[_Body]]:
-        from wfverify.load.asl_model import state_from_asl
-
+    def build(self) -> tuple[State, list[Body]]:
         self.collect_paths()
         return state_from_asl(self)

@@ -12,6 +12,7 @@ the comparison false; the ``...Path`` operators compare two variables.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -19,10 +20,10 @@ from wfverify.core.expr import And, Cmp, Exists, Expr, IsType, Lit, Matches, Not
 from wfverify.load.asl_paths import check_jsonata, check_reference_path
 from wfverify.load.jsonpos import escape
 
-__all__ = ["convert_rule", "OPERATORS", "path_to_var"]
+__all__ = ["convert_rule", "OPERATORS", "path_to_var", "rule_paths"]
 
 _OPS = {"Equals": "==", "LessThan": "<", "GreaterThan": ">", "LessThanEquals": "<=", "GreaterThanEquals": ">="}
-_TYPES = {
+_TYPES: dict[str, tuple[str, type | tuple[type, ...]]] = {
     "String": ("string", str),
     "Numeric": ("number", (int, float)),
     "Boolean": ("boolean", bool),
@@ -66,8 +67,14 @@ def path_to_var(path: str) -> Var | None:
     return Var(tuple(parts), absent_fails=True)
 
 
+_VARIABLE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_-]+)*)")
+
+
 def _operand_var(path: str) -> Any:
+    """A data path, or a workflow variable ``$name.a.b`` (as ``Assign`` records it: ``("$name", "a", "b")``)."""
     var = path_to_var(path)
+    if var is None and (m := _VARIABLE.fullmatch(path)):
+        var = Var((f"${m.group(1)}", *[k for k in m.group(2).split(".") if k]), absent_fails=True)
     return var if var is not None else Opaque(path)
 
 
@@ -148,10 +155,8 @@ def _comparison(rule: dict[str, Any], operators: list[str], pointer: str, report
     if not isinstance(variable, str):
         report("'Variable' must be a reference path string", f"{pointer}/Variable", "schema-violation")
         return None
-    problem = check_reference_path(variable)
-    if problem:
-        report(f"'Variable' must be a reference path: {problem}", f"{pointer}/Variable", "invalid-path")
-        return None
+    if check_reference_path(variable):
+        return None  # reported by invalid-path from the model's paths (see rule_paths)
     if len(operators) != 1:
         found = ", ".join(operators) or "none"
         report(
@@ -166,9 +171,11 @@ def _comparison(rule: dict[str, Any], operators: list[str], pointer: str, report
     where = f"{pointer}/{name}"
     var = _operand_var(variable)
     if with_path:
-        if not isinstance(value, str) or check_reference_path(value):
+        if not isinstance(value, str):
             report(f"'{name}' takes a reference path to compare with", where, "invalid-path")
             return None
+        if check_reference_path(value):
+            return None  # reported by invalid-path from the model's paths
         return Cmp(op, var, _operand_var(value), kind)
     if op == "is":
         if not isinstance(value, bool):
@@ -185,5 +192,24 @@ def _comparison(rule: dict[str, Any], operators: list[str], pointer: str, report
         report(f"'{name}' compares with a {kind} value, not {value!r}", where, "schema-violation")
         return None
     if op == "matches":
-        return Matches(var, value) if isinstance(var, Var) else Opaque(f"{variable} matches {value}")
+        return Matches(var, str(value)) if isinstance(var, Var) else Opaque(f"{variable} matches {value}")
     return Cmp(op, var, Lit(value), kind)
+
+
+def rule_paths(rule: Any, pointer: str) -> list[tuple[str, str]]:
+    """(reference path, pointer) of every ``Variable`` and ``...Path`` operand in a JSONPath rule, nested ones too."""
+    out: list[tuple[str, str]] = []
+    stack = [(rule, pointer)]
+    while stack:
+        node, where = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        for key, value in node.items():
+            at = f"{where}/{escape(key)}"
+            if key in ("And", "Or") and isinstance(value, list):
+                stack.extend((item, f"{at}/{i}") for i, item in enumerate(value))
+            elif key == "Not":
+                stack.append((value, at))
+            elif isinstance(value, str) and (key == "Variable" or (key in OPERATORS and OPERATORS[key][2])):
+                out.append((value, at))
+    return sorted(out, key=lambda item: item[1])

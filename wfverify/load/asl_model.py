@@ -18,6 +18,7 @@ from wfverify.core.model import (
     TransitionKind,
 )
 from wfverify.load.asl_choice import convert_rule, path_to_var
+from wfverify.load.framework import Body
 
 __all__ = ["state_from_asl"]
 
@@ -78,29 +79,61 @@ def _timeout(raw: dict[str, Any], key: str) -> tuple[float | None, bool]:
 
 
 def _counter_assignments(b: Any) -> list[Assignment]:
-    """Counters the proofs can follow: ``Assign`` entries and Pass ``Parameters`` written back by ResultPath.
+    """Counters the proofs can follow: ``Assign`` entries and Pass data written back by ResultPath.
 
-    ``{"count.$": "States.MathAdd($count, 1)"}`` in Assign sets the variable ``$count``;
-    a Pass with ``Parameters: {"n.$": "States.MathAdd($.it.n, 1)"}`` and ``ResultPath: "$.it"``
-    sets ``it.n``. Literal numbers set constants. Anything else is not tracked.
+    ``{"count.$": "States.MathAdd($count, 1)"}`` (JSONPath) or ``{"count": "{% $count + 1 %}"}``
+    (JSONata) in Assign sets the variable ``$count``; a Pass with
+    ``Parameters: {"n.$": "States.MathAdd($.it.n, 1)"}`` or ``Result: {"n": 0}`` and
+    ``ResultPath: "$.it"`` sets ``it.n``. ``Assign`` in a Choice rule or a Catch is
+    recorded with ``via``: it happens only on that rule's or catcher's transition.
+    Literal numbers set constants. Anything else is recorded as not expressible.
     """
-    raw, p, out = b.raw, b.p, []
-    assign = raw.get("Assign")
+    raw, p = b.raw, b.p
+    jsonata = b.language == "JSONata"
+    out = _assign_block(raw.get("Assign"), f"{p}/Assign", jsonata, "")
+    for key in ("Choices", "Catch"):
+        for i, entry in enumerate(_list(raw.get(key)) if key == "Catch" or b.type == "Choice" else []):
+            if isinstance(entry, dict):
+                where = f"{p}/{key}/{i}"
+                out += _assign_block(entry.get("Assign"), f"{where}/Assign", jsonata, where)
+    if b.type == "Pass" and not jsonata:
+        out += _pass_result(raw, p)
+    return out
+
+
+def _assign_block(assign: Any, p: str, jsonata: bool, via: str) -> list[Assignment]:
+    out = []
     for key, value in assign.items() if isinstance(assign, dict) else []:
         name = key[:-2] if key.endswith(".$") else key
-        expr = _value_expr(value, key.endswith(".$"))
-        out.append(Assignment(f"${name}", expr, f"{p}/Assign/{key}", str(value)))
-    if b.type == "Pass" and isinstance(raw.get("Parameters"), dict):
-        base = raw.get("ResultPath", "$")
-        target = path_to_var(base) if isinstance(base, str) else None
-        for key, value in raw["Parameters"].items():
-            if target is None:
-                break
-            name = key[:-2] if key.endswith(".$") else key
-            expr = _value_expr(value, key.endswith(".$"))
-            if expr is not None:
-                out.append(Assignment(".".join((*target.path, name)), expr, f"{p}/Parameters/{key}", str(value)))
+        expr = _jsonata_value(value) if jsonata else _value_expr(value, key.endswith(".$"))
+        out.append(Assignment(f"${name}", expr, f"{p}/{key}", str(value), via))
     return out
+
+
+def _pass_result(raw: dict[str, Any], p: str) -> list[Assignment]:
+    base = raw.get("ResultPath", "$")
+    target = path_to_var(base) if isinstance(base, str) else None
+    if target is None:
+        return []
+    field = "Parameters" if "Parameters" in raw else "Result"
+    value = raw.get(field)
+    if not isinstance(value, dict):
+        expr = _value_expr(value, False)
+        return [Assignment(".".join(target.path), expr, f"{p}/{field}", str(value))] if target.path else []
+    out = []
+    for key, item in value.items():
+        name = key[:-2] if key.endswith(".$") and field == "Parameters" else key
+        expr = _value_expr(item, field == "Parameters" and key.endswith(".$"))
+        if expr is not None:
+            out.append(Assignment(".".join((*target.path, name)), expr, f"{p}/{field}/{key}", str(item)))
+    return out
+
+
+_NUMBER = r"(-?\d+(?:\.\d+)?)"
+
+
+def _number_lit(text: str) -> Lit:
+    return Lit(float(text) if "." in text else int(text))
 
 
 def _value_expr(value: Any, dynamic: bool) -> Any:
@@ -108,12 +141,28 @@ def _value_expr(value: Any, dynamic: bool) -> Any:
         return Lit(value) if isinstance(value, (int, float, bool)) or value is None else None
     if not isinstance(value, str):
         return None
-    m = re.fullmatch(r"States\.MathAdd\(\s*(\$[^,\s]*)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)", value)
+    m = re.fullmatch(r"States\.MathAdd\(\s*(\$[^,\s]*)\s*,\s*" + _NUMBER + r"\s*\)", value)
     if m:
         var = _var_of(m.group(1))
-        step = float(m.group(2)) if "." in m.group(2) else int(m.group(2))
-        return Arith("+", var, Lit(step)) if var is not None else None
+        return Arith("+", var, _number_lit(m.group(2))) if var is not None else None
     return _var_of(value)
+
+
+def _jsonata_value(value: Any) -> Any:
+    """A JSONata ``Assign`` value: a literal, ``{% $x %}``, ``{% $x + c %}`` / ``{% $x - c %}``; else None."""
+    if not isinstance(value, str):
+        return _value_expr(value, False)
+    text = value.strip()
+    if not (text.startswith("{%") and text.endswith("%}")):
+        return None  # a plain string: not a number, so never a counter
+    inner = text[2:-2].strip()
+    m = re.fullmatch(r"(\$[A-Za-z_][A-Za-z0-9_]*)\s*([+-])\s*" + _NUMBER, inner)
+    if m:
+        var = _var_of(m.group(1))
+        return Arith(m.group(2), var, _number_lit(m.group(3))) if var is not None else None
+    if re.fullmatch(_NUMBER, inner):
+        return _number_lit(inner)
+    return _var_of(inner) if re.fullmatch(r"\$[A-Za-z_][A-Za-z0-9_]*", inner) else None
 
 
 def _var_of(path: str) -> Var | None:
@@ -145,9 +194,13 @@ def data_effect(b: Any) -> tuple[bool, tuple[tuple[str, ...], ...], tuple[str, .
     """(keeps_input, writes, output_root) of a completed state; see :mod:`wfverify.analysis.dataflow`."""
     raw = b.raw
     variables = _variables_assigned(raw.get("Assign"))
+    for rule in _list(raw.get("Choices")) if b.type == "Choice" else []:
+        if isinstance(rule, dict):  # a choice rule's Assign applies when the rule routes (counted on every route)
+            variables += _variables_assigned(rule.get("Assign"))
     if b.language == "JSONata":
         replaces = "Output" in raw or b.type in ("Task", "Parallel", "Map")
         return not replaces, tuple(variables), None
+    writes: list[tuple[str, ...]]
     if b.type in ("Choice", "Wait", "Succeed", "Fail"):
         keeps, writes = True, []
     else:
@@ -197,8 +250,38 @@ def _catch_effect(c: dict[str, Any], jsonata: bool) -> tuple[bool, tuple[tuple[s
     return True, (target, (*target, "Error"), (*target, "Cause"), *variables)
 
 
+def _result_at(b: Any) -> tuple[str, ...] | None:
+    """Where a Task's raw result lands before OutputPath (see :attr:`State.result_at`)."""
+    raw = b.raw
+    if b.type != "Task":
+        return None
+    if b.language == "JSONata":
+        return () if "Output" not in raw else None
+    if "ResultSelector" in raw:
+        return None
+    rp = raw.get("ResultPath", "$")
+    return None if rp is None else _target(rp)
+
+
+def _request(b: Any) -> Any:
+    """The literal request template; a ``Parameters.$``/``Arguments.$`` path stays its (string) path."""
+    key = "Arguments" if b.language == "JSONata" else "Parameters"
+    return b.raw.get(key, b.raw.get(f"{key}.$"))
+
+
+def _body_input(b: Any) -> tuple[str, ...] | None:
+    """What a Parallel branch or Map iteration certainly gets (see :attr:`State.body_input`)."""
+    raw = b.raw
+    if b.type == "Parallel":
+        built = raw.get("Arguments") if b.language == "JSONata" else raw.get("Parameters")
+        return None if built is None else tuple(_keys(built) or ())
+    if b.type == "Map":
+        built = raw.get("ItemSelector", raw.get("Parameters"))
+        return tuple(_keys(built) or ())
+    return None
+
+
 def state_from_asl(b: Any) -> tuple[State, list[Any]]:
-    from wfverify.load.asl import _Body
 
     raw, p, name = b.raw, b.p, b.name
     kind = _KINDS.get(b.type or "", StateKind.PASS)
@@ -229,11 +312,11 @@ def state_from_asl(b: Any) -> tuple[State, list[Any]]:
     if kind == StateKind.PARALLEL:
         for i, br in enumerate(_list(raw.get("Branches"))):
             if isinstance(br, dict):
-                bodies.append(_Body(f"{p}/Branches/{i}", br, name, "branch", b.language))
+                bodies.append(Body(f"{p}/Branches/{i}", br, name, "branch", b.language))
     elif kind == StateKind.MAP:
         key = "ItemProcessor" if isinstance(raw.get("ItemProcessor"), dict) else "Iterator"
         if isinstance(raw.get(key), dict):
-            bodies.append(_Body(f"{p}/{key}", raw[key], name, "iterator", b.language))
+            bodies.append(Body(f"{p}/{key}", raw[key], name, "iterator", b.language))
     resource = raw.get("Resource") if isinstance(raw.get("Resource"), str) else None
     timeout, t_dyn = _timeout(raw, "TimeoutSeconds")
     heartbeat, h_dyn = _timeout(raw, "HeartbeatSeconds")
@@ -241,6 +324,7 @@ def state_from_asl(b: Any) -> tuple[State, list[Any]]:
     max_conc = raw.get("MaxConcurrency")
     seconds = _number(raw.get("Seconds"))
     keeps, writes, root = data_effect(b)
+    result_at, body_input = _result_at(b), _body_input(b)
     state = State(
         name=name,
         kind=kind,
@@ -257,7 +341,7 @@ def state_from_asl(b: Any) -> tuple[State, list[Any]]:
         heartbeat=heartbeat,
         timeout_is_dynamic=t_dyn or h_dyn,
         waits_on_outside=waits,
-        branches=tuple(x.id for x in bodies),
+        branches=tuple(x.pointer for x in bodies),
         items=raw.get("ItemsPath") or raw.get("Items"),
         max_concurrency=max_conc if isinstance(max_conc, int) and not isinstance(max_conc, bool) else None,
         action=resource,
@@ -266,6 +350,9 @@ def state_from_asl(b: Any) -> tuple[State, list[Any]]:
         keeps_input=keeps,
         writes=writes,
         output_root=root,
+        result_at=result_at,
+        parameters=_request(b),
+        body_input=body_input,
         error=raw.get("Error") if isinstance(raw.get("Error"), str) else None,
         cause=raw.get("Cause") if isinstance(raw.get("Cause"), str) else None,
         duration=seconds,

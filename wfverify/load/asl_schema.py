@@ -40,7 +40,7 @@ def _or_placeholder(schema: dict[str, Any], jsonata: bool = False) -> dict[str, 
 
 _INT0 = {"type": "integer", "minimum": 0}
 _OBJ = {"type": "object"}
-_ANY = {}
+_ANY: dict[str, Any] = {}
 _PATH_OR_NULL = {"type": ["string", "null"]}
 _ERRORS = {"type": "array", "items": _NAME, "minItems": 1}
 

@@ -10,7 +10,6 @@ every other finding in the file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.core.durations import parse_duration
@@ -27,46 +26,28 @@ from wfverify.core.model import (
     EventBranch,
     PathExpr,
     Retrier,
-    Scope,
     State,
     StateKind,
     Transition,
     TransitionKind,
     Workflow,
 )
+from wfverify.load.framework import Body, Spelling, StateFactory, assemble, duplicate_key_finding
 from wfverify.load.jsonpos import escape
 from wfverify.load.native_schema import FIELDS, validators
 
 __all__ = ["build"]
 
 
-@dataclass
-class _Body:
-    id: str  # pointer of the body ("" for the root)
-    data: dict[str, Any]
-    owner: str | None
-    kind: str
-
-
-@dataclass
-class _Build:
-    states: dict[str, State] = field(default_factory=dict)
-    scopes: dict[str, Scope] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
-
-
 def build(doc: Any, options: Any, duplicates: list[Any], sidecar: Any) -> tuple[Workflow | None, list[Finding]]:
     data = doc.data
     top, state_validator = validators()
-    out = _Build()
-    out.findings += [_with_rule(f) for f in top.findings(data, "", "the workflow")]
-    out.findings += [_duplicate(d) for d in duplicates]
+    findings = [_with_rule(f) for f in top.findings(data, "", "the workflow")]
+    findings += [duplicate_key_finding(d, ("states",)) for d in duplicates]
     if not isinstance(data.get("states"), dict) or not data["states"]:
-        return None, out.findings
-    pending = [_Body("", data, None, "root")]
-    while pending:
-        body = pending.pop(0)
-        pending += _build_body(body, out, state_validator)
+        return None, findings
+    out = assemble(Body("", data, None, "root"), _SPELLING, _state_factory(state_validator))
+    out.findings[:0] = findings
     workflow = Workflow(
         name=str(data.get("workflow", "")),
         dialect=Dialect.NATIVE,
@@ -90,57 +71,18 @@ def _with_rule(f: Finding, rule: str = "schema-violation") -> Finding:
     return replace(f, rule=rule)
 
 
-def _duplicate(problem: Any) -> Finding:
-    parent, _, key = problem.pointer.rpartition("/")
-    if parent.endswith("/states") or parent == "/states":
-        return Finding(
-            f"state name {key!r} is used twice in this body; the first one is kept: rename one",
-            problem.pointer,
-            state=key,
-            rule="duplicate-state",
-            line=problem.line,
-            column=problem.column,
-        )
-    return Finding(problem.message, problem.pointer, rule="schema-violation", line=problem.line, column=problem.column)
+_SPELLING = Spelling(start="start", states="states", state_shape="a mapping with a 'type'")
 
 
-def _build_body(body: _Body, out: _Build, validator: Any) -> list[_Body]:
-    """Model one body's states; return the nested bodies to build next."""
-    states_data = body.data.get("states")
-    nested: list[_Body] = []
-    names: list[str] = []
-    if isinstance(states_data, dict):
-        for name, raw in states_data.items():
-            pointer = f"{body.id}/states/{escape(name)}"
-            if name in out.states:
-                out.findings.append(
-                    Finding(
-                        f"state name {name!r} is already used at {out.states[name].pointer}; names are unique in the "
-                        "whole file, nested bodies included: rename one",
-                        pointer,
-                        state=name,
-                        rule="duplicate-state",
-                    )
-                )
-                continue
-            if not isinstance(raw, dict):
-                out.findings.append(
-                    Finding(
-                        f"state {name!r} must be a mapping with a 'type'", pointer, state=name, rule="schema-violation"
-                    )
-                )
-                raw = {}
-            out.findings += [_with_rule(f) for f in validator.findings(raw, pointer, f"state '{name}'", FIELDS)]
-            out.findings += _flow_findings(name, raw, pointer)
-            state, bodies = _state(name, raw, pointer, body.id, out)
-            out.states[name] = state
-            names.append(name)
-            nested += bodies
-    start = body.data.get("start")
-    out.scopes[body.id] = Scope(
-        body.id, start if isinstance(start, str) else "", tuple(names), body.owner, body.kind, f"{body.id}/start"
-    )
-    return nested
+def _state_factory(validator: Any) -> StateFactory:
+    def make_state(
+        name: str, raw: dict[str, Any], pointer: str, body: Body, findings: list[Finding]
+    ) -> tuple[State, list[Body]]:
+        findings += [_with_rule(f) for f in validator.findings(raw, pointer, f"state '{name}'", FIELDS)]
+        findings += _flow_findings(name, raw, pointer)
+        return _state(name, raw, pointer, body.pointer, findings)
+
+    return make_state
 
 
 _FLOWING = {"task", "pass", "parallel", "map", "wait"}
@@ -182,7 +124,7 @@ def _kind(raw: dict[str, Any]) -> StateKind:
         return StateKind.PASS  # unknown type: reported by the schema; modelled as a plain step
 
 
-def _state(name: str, raw: dict[str, Any], p: str, scope: str, out: _Build) -> tuple[State, list[_Body]]:
+def _state(name: str, raw: dict[str, Any], p: str, scope: str, findings: list[Finding]) -> tuple[State, list[Body]]:
     kind = _kind(raw)
     fields = {k: f"{p}/{escape(k)}" for k in raw}
     transitions: list[Transition] = []
@@ -234,7 +176,7 @@ def _state(name: str, raw: dict[str, Any], p: str, scope: str, out: _Build) -> t
         timeout=parse_duration(raw.get("timeout")),
         heartbeat=parse_duration(raw.get("heartbeat")),
         waits_on_outside=kind == StateKind.EVENT,
-        branches=tuple(b.id for b in bodies),
+        branches=tuple(b.pointer for b in bodies),
         items=items,
         max_concurrency=raw.get("max_concurrency") if isinstance(raw.get("max_concurrency"), int) else None,
         events=tuple(events),
@@ -267,14 +209,14 @@ def _errors(value: Any) -> tuple[str, ...]:
     return names or (ALL_ERRORS,)
 
 
-def _bodies(name: str, raw: dict[str, Any], p: str, kind: StateKind) -> list[_Body]:
+def _bodies(name: str, raw: dict[str, Any], p: str, kind: StateKind) -> list[Body]:
     bodies = []
     if kind == StateKind.PARALLEL:
         for i, b in enumerate(_list(raw.get("branches"))):
             if isinstance(b, dict):
-                bodies.append(_Body(f"{p}/branches/{i}", b, name, "branch"))
+                bodies.append(Body(f"{p}/branches/{i}", b, name, "branch"))
     elif kind == StateKind.MAP and isinstance(raw.get("iterator"), dict):
-        bodies.append(_Body(f"{p}/iterator", raw["iterator"], name, "iterator"))
+        bodies.append(Body(f"{p}/iterator", raw["iterator"], name, "iterator"))
     return bodies
 
 

@@ -43,7 +43,7 @@ def _words(error: Any, field: str) -> str:
     v, value = error.validator, error.validator_value
     if v == "type":
         kinds = value if isinstance(value, list) else [value]
-        return f"{field} must be {' or '.join(_TYPE_WORDS.get(k, k) for k in kinds)}, not {_show(error.instance)}"
+        return f"{field} must be {' or '.join(str(_TYPE_WORDS.get(k, k)) for k in kinds)}, not {_show(error.instance)}"
     if v == "enum":
         return f"{field} must be one of {', '.join(map(str, value))}; found {_show(error.instance)}"
     if v == "const":

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.load import jsonpos
+from wfverify.load.deep import MAX_DEPTH, parse_deep
 from wfverify.load.jsonpos import LineIndex
 
 _DIRECTIVE = re.compile(r"#\s*(wfverify:\s*ignore\[[^\]]*\])")
@@ -25,8 +23,6 @@ __all__ = ["Document", "SourceProblem", "read_document", "decode", "DEFAULT_MAX_
 #: Files larger than this are refused with a finding (configurable: ``max-file-size``).
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 #: Deepest nesting read (JSON or YAML levels); deeper documents are a finding.
-MAX_DEPTH = 50_000
-_DEEP_STACK_BYTES = 512 * 1024 * 1024
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -113,39 +109,6 @@ def directives_in(text: str | None) -> list[str]:
     for m in re.finditer(r"wfverify:\s*ignore\[([^\]]*)\]", text):
         names += [n.strip() for n in m.group(1).split(",") if n.strip()]
     return names
-
-
-def parse_deep(fn: Callable[..., Any], *args: Any, limit: int = MAX_DEPTH) -> Any:
-    """Run a recursive C parser on a thread with a large stack and a raised recursion limit.
-
-    ``json.loads`` and libyaml's composer recurse once per nesting level and give up
-    near Python's default limit of 1,000; 400 nested parallel states already nest
-    2,000 deep. Only documents that hit the default limit take this path; beyond
-    :data:`MAX_DEPTH` the ``RecursionError`` stands and becomes a finding.
-    """
-    result: dict[str, Any] = {}
-
-    def target() -> None:
-        old = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(old, limit))
-        try:
-            result["value"] = fn(*args)
-        except BaseException as exc:  # handed back to the caller's thread
-            result["error"] = exc
-        finally:
-            sys.setrecursionlimit(old)
-
-    previous = threading.stack_size()
-    threading.stack_size(_DEEP_STACK_BYTES)
-    try:
-        worker = threading.Thread(target=target, name="wfverify-deep-parse")
-        worker.start()
-        worker.join()
-    finally:
-        threading.stack_size(previous)
-    if "error" in result:
-        raise result["error"]
-    return result["value"]
 
 
 def decode(raw: bytes) -> tuple[str | None, SourceProblem | None]:

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from wfverify.load.deep import parse_deep
 from wfverify.load.jsonpos import escape
 
 __all__ = ["YamlResult", "YamlProblem", "load_yaml"]
@@ -64,7 +65,6 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 def load_yaml(text: str, max_nodes: int = 1_000_000) -> YamlResult:
     """Parse one YAML document. Problems are returned, never raised."""
-    from wfverify.load.source import parse_deep
 
     out = YamlResult()
     try:

@@ -17,6 +17,8 @@ FORMATS = {
     "sarif": "wfverify.report.sarif",
     "github": "wfverify.report.github",
     "rich": "wfverify.report.rich_report",
+    "junit": "wfverify.report.junit",
+    "gitlab": "wfverify.report.gitlab",
 }
 
 

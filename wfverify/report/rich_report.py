@@ -1,68 +1,106 @@
-"""The Rich report for people at a terminal. The only module that imports rich."""
+"""The Rich report for people at a terminal. The only module that imports rich.
+
+Findings are laid out in a grid (position, severity, rule and message) so a
+message that wraps stays in its column at any width; only secondary parts
+(codes, gutters) are dimmed, never a whole finding. Paths are shortened from
+the left, where they are alike, so files stay told apart on narrow terminals.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import IO, Any
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
 from wfverify.core.findings import Severity
+from wfverify.report.common import proofs_line, shorten_left, snippet, summary_line
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _VERDICT = {"proven": "green", "violated": "bold red", "unknown": "yellow", "n/a": "dim"}
 
 
 def render(report: Any, registry: Any, stream: IO[str], options: dict[str, Any]) -> None:
-    console = Console(file=stream, highlight=False)
-    by_path: dict[str, list[Any]] = {}
-    for f in report.findings:
-        by_path.setdefault(f.path, []).append(f)
-    for path, findings in by_path.items():
-        console.print(Text(path, style="bold underline"))
-        for f in findings:
-            line = Text(f"  {f.line or 1}:{f.column or 1}  ", style="dim")
-            line.append(f"{f.severity.value:7}", style=_STYLE[f.severity])
-            line.append(f" {f.rule} ", style="bold")
-            line.append(f"[{f.code}] ", style="dim")
-            if f.definition:
-                line.append(f"{f.definition}: ", style="bold")
-            line.append(f.message)
-            console.print(line)
-            witness = render_witness(f)
-            if witness is not None:
-                console.print(witness)
+    console = Console(file=stream, highlight=False, width=options.get("width"))
+    quiet = options.get("quiet", False)
+    show_source = options.get("show_source", True) and not quiet
+    for result in report.files:
+        if not result.findings:
+            continue
+        header = f"{result.path}#{result.definition}" if result.definition else result.path
+        console.print(Text(shorten_left(header, console.width), style="bold underline"))
+        console.print(_findings_grid(result, show_source))
         console.print()
-    proofs = [p for p in report.proofs if p.verdict.value != "n/a"]
-    if proofs and not options.get("quiet"):
-        table = Table(title="Proofs", title_justify="left")
-        for col in ("file", "property", "verdict", "detail", "seconds"):
-            table.add_column(col)
+    if not quiet:
+        _proofs(console, report, options.get("show_proofs", False))
+    errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
+    style = "bold red" if errors else ("yellow" if warnings else "bold green")
+    console.print(Text(summary_line(report, options), style=style))
+
+
+def _findings_grid(result: Any, show_source: bool) -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for f in result.findings:
+        body = Text(f.rule, style="bold")
+        body.append(f" [{f.code}] ", style="dim")
+        body.append(f.message)
+        if f.path != result.path:
+            body.append(f" ({f.path})", style="dim")
+        grid.add_row(f"{f.line or 1}:{f.column or 1}", Text(f.severity.value, style=_STYLE[f.severity]), body)
+        text = result.lines.get(f.line or 0) if f.path == result.path else None
+        if show_source and text is not None and text.strip():
+            gutter, source, marker = snippet(text, f.line or 1, f.column or 1)
+            code = Text(f"{gutter} │ ", style="dim")
+            code.append(source)
+            code.append(f"\n{' ' * len(gutter)} │ ", style="dim")
+            code.append(marker, style=_STYLE[f.severity])
+            grid.add_row("", "", code)
+        witness = render_witness(f)
+        if witness is not None:
+            grid.add_row("", "", witness)
+    return grid
+
+
+def _proofs(console: Console, report: Any, show_all: bool) -> None:
+    """Verdicts grouped by file: one short header per file, then property, verdict and detail rows."""
+    shown = [p for p in report.proofs if show_all or p.verdict.value in ("violated", "unknown")]
+    by_path: dict[str, list[Any]] = {}
+    for p in shown:
+        by_path.setdefault(f"{p.path}#{p.definition}" if p.definition else p.path, []).append(p)
+    if by_path:
+        console.print(Text("Proofs", style="bold"))
+    for path, proofs in by_path.items():
+        console.print(Text(shorten_left(path, console.width - 2), style="underline"), style="", end="\n")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        wide = console.width >= 120
+        if wide:
+            grid.add_column(no_wrap=True, justify="right", style="dim")
         for p in proofs:
-            table.add_row(
-                f"{p.path}#{p.definition}" if p.definition else p.path,
-                p.property,
-                Text(p.verdict.value, style=_VERDICT[p.verdict.value]),
-                p.detail,
-                f"{p.seconds:.3f}",
-            )
-        console.print(table)
-    if not options.get("quiet"):
-        errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
-        style = "bold red" if errors else ("yellow" if warnings else "bold green")
-        console.print(
-            Text(f"{len(report.files)} file(s) checked: {errors} error(s), {warnings} warning(s)", style=style)
-        )
+            cells: list[Any] = [f"  {p.property}", Text(p.verdict.value, style=_VERDICT[p.verdict.value]), p.detail]
+            if wide:
+                cells.append(f"{p.seconds:.3f}s")
+            grid.add_row(*cells)
+        console.print(grid)
+    line = proofs_line(report)
+    if line:
+        console.print(Text(line + ("" if show_all else " (--show-proofs lists them)")))
 
 
 def render_rules(registry: Any) -> None:
     table = Table(title="wfverify rules")
-    for col in ("code", "name", "severity", "summary"):
-        table.add_column(col)
+    for col in ("code", "name", "severity", "groups", "summary"):
+        table.add_column(col, overflow="fold")
     for r in registry.rules:
-        table.add_row(r.code, r.name, Text(r.severity.value, style=_STYLE[r.severity]), r.summary)
+        table.add_row(r.code, r.name, Text(r.severity.value, style=_STYLE[r.severity]), ", ".join(r.groups), r.summary)
     Console().print(table)
 
 
@@ -82,33 +120,42 @@ def render_witness(finding: Any) -> Any:
     return None
 
 
+def _plain(value: Any) -> str:
+    """A value as a person reads it: JSON for data, never a Python repr."""
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
+
+
 def _swimlanes(w: dict[str, Any]) -> Any:
     holders = list(w["holders"])
     table = Table(title="schedule", title_justify="left", show_lines=False, padding=(0, 1))
     table.add_column("#", justify="right", style="dim")
     for h in holders:
-        table.add_column(h)
+        table.add_column(h, overflow="fold")
     for step in w["schedule"]:
-        cells = [""] * len(holders)
+        cells: list[Any] = [""] * len(holders)
         text = f"{step['action']} {step['lock']}"
-        style = "bold red" if step["action"] == "block" else ("green" if step["action"] == "acquire" else "dim")
+        style = "bold red" if step["action"] == "block" else ("green" if step["action"] == "acquire" else "")
         cells[holders.index(step["holder"])] = Text(
             ("⛔ waits for " + step["lock"]) if step["action"] == "block" else text, style=style
         )
         table.add_row(str(step["step"]), *cells)
-    if w.get("data"):
-        table.caption = "data: " + "; ".join(f"{k}: {v}" for k, v in w["data"].items())
-    return table
+    if not w.get("data"):
+        return table
+    data = Text("data: ", style="dim")
+    data.append("; ".join(f"{k} = {_plain(v)}" for k, v in w["data"].items()))
+    return Group(table, data)
 
 
 def _timeline(w: dict[str, Any]) -> Any:
-    out = Text()
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
     for i, step in enumerate(w["steps"]):
         message = step.get("message", "")
         style = "red" if "fail" in message or "never" in message else ("green" if "compensation" in message else "")
-        out.append(f"    {i + 1:>2}. ", style="dim")
-        out.append(f"{step.get('state', '')}: ", style="bold")
-        out.append(f"{message}\n", style=style)
+        line = Text(f"{step.get('state', '')}: ", style="bold")
+        line.append(message, style=style)
+        grid.add_row(f"{i + 1}.", line)
     if w.get("missing"):
-        out.append(f"        missing compensation for: {', '.join(w['missing'])}\n", style="bold red")
-    return out
+        grid.add_row("", Text(f"missing compensation for: {', '.join(w['missing'])}", style="bold red"))
+    return grid

@@ -19,7 +19,25 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def _rule_descriptor(rule: Any) -> dict[str, Any]:
+#: Where the rule pages live when the installed distribution names no documentation URL.
+_FALLBACK_DOCS = "https://pypi.org/project/wfverify/"
+
+
+def docs_url() -> str:
+    """The documentation URL from the distribution's metadata (``Project-URL: Documentation``)."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        for entry in metadata("wfverify").get_all("Project-URL") or []:
+            label, _, url = entry.partition(",")
+            if label.strip().lower() == "documentation" and url.strip():
+                return str(url.strip())
+    except PackageNotFoundError:
+        pass
+    return _FALLBACK_DOCS
+
+
+def _rule_descriptor(rule: Any, docs: str) -> dict[str, Any]:
     from wfverify.report.pages import page_text
 
     return {
@@ -28,6 +46,7 @@ def _rule_descriptor(rule: Any) -> dict[str, Any]:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.section("Why is this bad?") or rule.summary},
         "help": {"text": page_text(rule), "markdown": page_text(rule)},
+        "helpUri": docs if docs == _FALLBACK_DOCS else f"{docs.rstrip('/')}/rules.md#{rule.code.lower()}-{rule.name}",
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
         "properties": {"tags": list(rule.groups)},
     }
@@ -81,7 +100,9 @@ def as_sarif(
     report: Any, registry: Any, state_positions: dict[str, dict[str, tuple[int, int]]] | None = None
 ) -> dict[str, Any]:
     from wfverify import __version__
+    from wfverify.core.baseline import fingerprint
 
+    docs = docs_url()
     rules = list(registry.rules)
     index = {r.name: i for i, r in enumerate(rules)}
     results = []
@@ -92,6 +113,8 @@ def as_sarif(
             "message": {"text": f.message},
             "locations": [_location(f.path, f.line, f.column)],
             "properties": {"rule": f.rule, "pointer": f.pointer, "state": f.state},
+            # rule, file, state and message: stable when lines move (the baseline uses the same)
+            "partialFingerprints": {"wfverify/v1": fingerprint(f)},
         }
         if f.definition:  # the state machine inside a template, as a logical location
             result["properties"]["definition"] = f.definition
@@ -119,7 +142,7 @@ def as_sarif(
                         "version": __version__,
                         "semanticVersion": __version__,
                         "informationUri": "https://pypi.org/project/wfverify/",
-                        "rules": [_rule_descriptor(r) for r in rules],
+                        "rules": [_rule_descriptor(r, docs) for r in rules],
                     }
                 },
                 "results": results,

@@ -75,7 +75,7 @@ class AslData:
 
     # -- JSONata (QueryLanguage: JSONata), evaluated with jsonata-python --------------
     def jsonata_mode(self, state: State) -> bool:
-        return self.raw(state).get("QueryLanguage", self.w.query_language) == "JSONata"
+        return bool(self.raw(state).get("QueryLanguage", self.w.query_language) == "JSONata")
 
     def jsonata(self, value: Any, state: State, data: Any, result: Any = None) -> Any:
         """Evaluate every ``{% expr %}`` string in a template; other values stay as written."""
@@ -116,7 +116,7 @@ class AslData:
         for part in state.pointer.split("/")[1:]:
             key = part.replace("~1", "/").replace("~0", "~")
             node = node[int(key)] if isinstance(node, list) else node[key]
-        return node
+        return node if isinstance(node, dict) else {}
 
     def context(self, state: State) -> dict[str, Any]:
         return {
@@ -207,6 +207,20 @@ class AslData:
             return item
         context = {**self.context(state), "Map": {"Item": {"Value": item, "Index": index}}}
         return _template_with_context(self, selector, data, state, context)
+
+    def fail_output(self, state: State, data: Any) -> tuple[str, str | None]:
+        """A Fail state's error and cause: ``Error``/``Cause``, or read by ``ErrorPath``/``CausePath``."""
+        raw = self.raw(state)
+        error, cause = state.error or "States.Fail", state.cause
+        if self.jsonata_mode(state):
+            error = str(self.jsonata(raw["Error"], state, data)) if "Error" in raw else error
+            cause = str(self.jsonata(raw["Cause"], state, data)) if "Cause" in raw else cause
+            return error, cause
+        if isinstance(raw.get("ErrorPath"), str):
+            error = str(self.dynamic(raw["ErrorPath"], data, state))
+        if isinstance(raw.get("CausePath"), str):
+            cause = str(self.dynamic(raw["CausePath"], data, state))
+        return error, cause
 
     def catch_output(self, state: State, catcher: Catcher, data: Any, error: str, cause: str | None) -> Any:
         raw = self.raw(state)

@@ -1,109 +1,97 @@
 """The reference simulator: executes the workflow model step by step, written for clarity.
 
-*Holders* run concurrently: the execution itself, each Parallel branch, each
-Map iteration. At every step the scheduler picks one runnable holder (the
-environment's picks, in turn, modulo the number runnable; the first one when
-the picks run out) and runs the state it stands at. Time is virtual: waits,
-task durations and retry backoff add to the clock, nothing sleeps.
+*Holders* run concurrently: each execution (one, or ``Environment.executions``
+of a ``concurrent: true`` workflow), each Parallel branch, each Map
+iteration. At every step the scheduler picks one runnable holder (the
+environment's picks, in turn: an index modulo the number runnable, or a
+holder's name; the first one when the picks run out) and runs the state it
+stands at. A pick that names a *blocked* holder whose acquire has a timeout
+makes that acquire give up now. Time is virtual: waits, task durations and
+retry backoff add to the clock, nothing sleeps.
 
-Semantics follow the native format page (and Amazon States Language where the
-dialect differs, see :mod:`wfverify.simulate.asl_data`): retries by the
-first retrier whose errors match, then the first matching catcher, else the
-holder fails and so does its owner's Parallel/Map state; locks are taken at a
-state's entry in order (a lock held by another holder blocks; one held by the
-same holder blocks forever) and released after the action, whether it
-succeeded or not; when no holder can move, blocked acquires with a timeout
-raise ``LockTimeout``, and otherwise the run is ``deadlocked``.
+Control flow is the same for every dialect; what a state does to the data is
+the dialect's :mod:`~wfverify.simulate.semantics`. Retries by the first
+retrier whose errors match, then the first matching catcher, else the holder
+fails and so does its owner's Parallel/Map state; ``States.ALL`` (``*``)
+never matches ``States.Runtime``. Locks are taken at a state's entry in order
+(a lock held by another holder blocks; one held by the same holder blocks
+forever) and released after the action, whether it succeeded or not; when no
+holder can move, blocked acquires with a timeout raise ``LockTimeout`` and
+hold nothing of that state; otherwise the run is ``deadlocked``.
+
+:class:`Run` is public so that the explorer can copy a run and take one step
+at a time (:meth:`Run.step`, :meth:`Run.give_up`), choosing outcomes with
+:attr:`Run.forced`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
 from typing import Any
 
-from wfverify.core.evaluate import UNDEFINED, AbsentVariable, evaluate, value_of
-from wfverify.core.model import ALL_ERRORS, Dialect, State, StateKind, Workflow
-from wfverify.simulate.environment import Environment
+from wfverify.core.evaluate import AbsentVariable
+from wfverify.core.model import ALL_ERRORS, State, StateKind, Workflow
+from wfverify.simulate.environment import Environment, Outcome
+from wfverify.simulate.locking import Locking
+from wfverify.simulate.semantics import semantics_for
+from wfverify.simulate.trace import Holder, HolderStatus, Trace, TraceStatus
 
-__all__ = ["Trace", "simulate"]
+__all__ = ["Run", "Trace", "simulate"]
 
-
-@dataclass
-class Holder:
-    name: str
-    scope: str
-    state: str
-    data: Any
-    owner: Holder | None = None
-    status: str = "running"  # running | waiting | blocked | done | failed | cancelled
-    held: list[str] = field(default_factory=list)
-    attempts: dict[int, int] = field(default_factory=dict)  # retrier index -> retries used at this state
-    acquired_here: int = 0  # acquires of the current state already done
-    children: list[Holder] = field(default_factory=list)
-    queue: list[Any] = field(default_factory=list)  # map items not started yet
-    results: dict[int, Any] = field(default_factory=dict)
-    index: int = 0
-    error: str | None = None
-    cause: str | None = None
-
-
-@dataclass
-class Trace:
-    status: str = "running"
-    error: str | None = None
-    cause: str | None = None
-    output: Any = None
-    entered: list[str] = field(default_factory=list)
-    trail: list[dict[str, Any]] = field(default_factory=list)
-    time: float = 0.0
-
-    def to_json(self, path: str = "") -> dict[str, Any]:
-        return {
-            "version": 1,
-            "path": path,
-            "status": self.status,
-            "error": self.error,
-            "cause": self.cause,
-            "output": self.output,
-            "entered": self.entered,
-            "trail": self.trail,
-        }
+RUNNING, WAITING, BLOCKED = HolderStatus.RUNNING, HolderStatus.WAITING, HolderStatus.BLOCKED
+DONE, FAILED, CANCELLED = HolderStatus.DONE, HolderStatus.FAILED, HolderStatus.CANCELLED
+RUNTIME = "States.Runtime"
 
 
 def simulate(workflow: Workflow, env: Environment) -> Trace:
-    return _Run(workflow, env).run()
+    return Run(workflow, env).run()
 
 
-class _Run:
+class Run(Locking):
+    """One run in progress; :meth:`run` drives it to the end with the environment's picks."""
+
     def __init__(self, workflow: Workflow, env: Environment) -> None:
         self.w, self.env = workflow, env
+        self.sem = semantics_for(workflow)
         self.trace = Trace()
         self.holders: list[Holder] = []
+        self.roots: list[Holder] = []
         self.owner_of: dict[str, str] = {}  # lock -> holder name
         self.picks = 0
         self.events_used: dict[str, int] = {}
         self.task_calls: dict[str, int] = {}
-        self.counter = 0
-        if workflow.dialect is Dialect.ASL:
-            from wfverify.simulate.asl_data import AslData
+        #: Choice states that matched no rule and had no default, or whose rule read an absent variable (ASL).
+        self.unmatched: list[str] = []
+        #: The explorer's choice for the next task outcome or event arrival (else the environment's).
+        self.forced: Outcome | str | None = None
 
-            self.asl: Any = AslData(workflow)
-        else:
-            self.asl = None
+    def clone(self) -> Run:
+        """An independent copy. Holder data is never changed in place (every step builds new data), so
+        copies share it; the workflow and environment are shared too, never written."""
+        copied = copy.copy(self)
+        twins: dict[int, Holder] = {}
+
+        def twin(h: Holder) -> Holder:
+            if id(h) not in twins:
+                c = twins[id(h)] = copy.copy(h)
+                c.held, c.attempts, c.queue, c.results = list(h.held), dict(h.attempts), list(h.queue), dict(h.results)
+                c.owner = twin(h.owner) if h.owner is not None else None
+                c.children = [twin(x) for x in h.children]
+            return twins[id(h)]
+
+        copied.holders = [twin(h) for h in self.holders]
+        copied.roots = [twin(r) for r in self.roots]
+        copied.owner_of, copied.unmatched = dict(self.owner_of), list(self.unmatched)
+        copied.events_used, copied.task_calls = dict(self.events_used), dict(self.task_calls)
+        copied.trace = copy.copy(self.trace)
+        copied.trace.trail, copied.trace.entered = list(self.trace.trail), list(self.trace.entered)
+        copied.sem = self.sem.clone()
+        return copied
 
     # -- bookkeeping --------------------------------------------------------
     def move(self, h: Holder, target: str | None, why: str, source: Any = "") -> None:
         """Record a transition of holder ``h`` (``source`` "" means from where it stands)."""
-        self.trace.trail.append(
-            {
-                "step": len(self.trace.trail) + 1,
-                "time": round(self.trace.time, 6),
-                "holder": h.name,
-                "from": h.state if source == "" else source,
-                "to": target,
-                "why": why,
-            }
-        )
+        self.trace.record(h.name, h.state if source == "" else source, target, why)
         if target is not None:
             if target in self.w.states:
                 self.trace.entered.append(target)
@@ -111,79 +99,101 @@ class _Run:
 
     def spawn(self, owner: Holder | None, scope_id: str, data: Any, label: str, why: str) -> Holder:
         scope = self.w.scopes[scope_id]
-        name = label if owner is None else f"{label}"
+        first = owner is not None and bool(self.roots) and owner is self.roots[0]
+        name = label if owner is None or first else f"{owner.name}/{label}"
         h = Holder(name, scope_id, "", data, owner)
         self.holders.append(h)
         if owner is not None:
             owner.children.append(h)
         if scope.start not in self.w.states:
             h.state = scope.start
-            self.fail(h, "States.Runtime", f"start {scope.start!r} is no state")
+            self.fail(h, RUNTIME, f"start {scope.start!r} is no state")
             return h
         self.move(h, scope.start, why, source=owner.state if owner else None)
         return h
 
     # -- the loop -----------------------------------------------------------
+    def start(self) -> None:
+        """Start every execution: one, or ``env.executions`` of a workflow that runs concurrently."""
+        for k in range(max(1, self.env.executions)):
+            label = "main" if k == 0 else f"main#{k + 1}"
+            self.roots.append(self.spawn(None, "", copy.deepcopy(self.env.input_of(k)), label, "start"))
+
+    def ended(self) -> bool:
+        """Every execution has ended; the trace status is then set."""
+        if any(r.status not in (DONE, FAILED) for r in self.roots):
+            return False
+        failed = [r for r in self.roots if r.status == FAILED]
+        self.trace.executions = {r.name: r.status.value for r in self.roots}
+        self.trace.status = TraceStatus.FAILED if failed else TraceStatus.SUCCEEDED
+        if failed:
+            self.trace.error, self.trace.cause = failed[0].error, failed[0].cause
+        else:
+            outputs = [r.data for r in self.roots]
+            self.trace.output = outputs[0] if len(outputs) == 1 else outputs
+        return True
+
+    def timed_out(self) -> bool:
+        if self.w.timeout is not None and self.trace.time > self.w.timeout:
+            self.trace.status, self.trace.error = TraceStatus.TIMED_OUT, "States.Timeout"
+            return True
+        return False
+
     def run(self) -> Trace:
-        root = self.spawn(None, "", self.env.input, "main", "start")
+        self.start()
         steps = 0
-        while root.status not in ("done", "failed"):
+        while not self.ended():
             if steps >= self.env.max_steps:
-                self.trace.status = "out-of-steps"
+                self.trace.status = TraceStatus.OUT_OF_STEPS
                 return self.trace
-            if self.w.timeout is not None and self.trace.time > self.w.timeout:
-                self.trace.status, self.trace.error = "timed-out", "States.Timeout"
+            if self.timed_out():
                 return self.trace
-            runnable = [h for h in self.holders if h.status == "running"]
-            if not runnable:
-                if not self._lock_timeouts():
-                    self.trace.status = "deadlocked"
-                    return self.trace
-                continue
-            choice = self._pick(runnable)
-            self.picks += 1
-            holder = runnable[choice]
-            try:
-                self.step(holder)
-            except (KeyError, IndexError, TypeError, ValueError) as exc:  # ASL data flow on absent/mistyped data
-                holder.status = "running"
-                self.error(holder, "States.Runtime", f"{type(exc).__name__}: {exc}")
-            except Exception as exc:  # Unsupported JSONPath/intrinsic forms: say so, do not guess
-                holder.status = "running"
-                self.error(holder, "States.Runtime", f"not simulated: {exc}")
+            if not self._next_move():
+                self.trace.status = TraceStatus.DEADLOCKED
+                return self.trace
             steps += 1
-        self.trace.status = "succeeded" if root.status == "done" else "failed"
-        self.trace.error, self.trace.cause = root.error, root.cause
-        self.trace.output = root.data if root.status == "done" else None
         return self.trace
 
-    def _pick(self, runnable: list[Holder]) -> int:
-        """The environment's next pick: an index (modulo the runnable count) or a holder's name."""
-        if self.picks >= len(self.env.schedule):
-            return 0
-        pick = self.env.schedule[self.picks]
+    def runnable(self) -> list[Holder]:
+        return [h for h in self.holders if h.status == RUNNING]
+
+    def _next_move(self) -> bool:
+        """Take the environment's next pick; False when no holder can move at all."""
+        pick = self.env.schedule[self.picks] if self.picks < len(self.env.schedule) else None
+        waiting = {h.name: h for h in self.can_give_up()}
+        if isinstance(pick, str) and pick in waiting:
+            self.picks += 1
+            self.give_up(waiting[pick])
+            return True
+        runnable = self.runnable()
+        if not runnable:
+            for h in waiting.values():
+                self.give_up(h)
+            return bool(waiting)
+        self.picks += 1
         if isinstance(pick, str):
             names = [h.name for h in runnable]
-            return names.index(pick) if pick in names else 0
-        return int(pick) % len(runnable)
+            holder = runnable[names.index(pick)] if pick in names else runnable[0]
+        else:
+            holder = runnable[int(pick) % len(runnable) if pick is not None else 0]
+        self.step(holder)
+        return True
 
-    def _lock_timeouts(self) -> bool:
-        """Nobody can move: blocked acquires that have a timeout give up with LockTimeout."""
-        woke = False
-        for h in self.holders:
-            if h.status == "blocked":
-                acq = self.w.states[h.state].acquire[h.acquired_here]
-                if acq.timeout is not None:
-                    self.trace.time += acq.timeout
-                    h.status = "running"
-                    self.error(h, "LockTimeout", f"waited {acq.timeout:g}s for {self.lock_name(h, acq.lock)}")
-                    woke = True
-        return woke
+    def step(self, holder: Holder) -> None:
+        """Run one step of ``holder``; data errors become ``States.Runtime`` as the service does."""
+        try:
+            self._state_step(holder)
+        except (KeyError, IndexError, TypeError, ValueError, AbsentVariable) as exc:
+            holder.status = RUNNING
+            self.error(holder, RUNTIME, f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # Unsupported JSONPath/intrinsic forms: say so, do not guess
+            holder.status = RUNNING
+            self.error(holder, RUNTIME, f"not simulated: {exc}")
 
     # -- one state ------------------------------------------------------------
-    def step(self, h: Holder) -> None:
+    def _state_step(self, h: Holder) -> None:
         if h.state not in self.w.states:  # an unknown target (the unknown-target rule reports it)
-            self.fail(h, "States.Runtime", f"no state named {h.state!r}")
+            self.fail(h, RUNTIME, f"no state named {h.state!r}")
             return
         state = self.w.states[h.state]
         if not self.take_locks(h, state):
@@ -192,9 +202,7 @@ class _Run:
         if kind is StateKind.TASK:
             self.task(h, state)
         elif kind is StateKind.PASS:
-            if self.asl:
-                h.data = self.asl.pass_output(state, h.data)
-            self.assign(h, state)
+            h.data = self.sem.assign(state, self.sem.pass_output(state, h.data))
             self.finish(h, state)
         elif kind is StateKind.CHOICE:
             self.choose(h, state)
@@ -206,101 +214,50 @@ class _Run:
         elif kind in (StateKind.PARALLEL, StateKind.MAP):
             self.fan_out(h, state)
         elif kind is StateKind.SUCCEED:
-            self.end(h, "done")
+            self.end(h, DONE)
         elif kind is StateKind.FAIL:
-            self.fail(h, state.error or "States.Fail", state.cause)
+            error, cause = self.sem.fail_output(state, h.data)
+            self.fail(h, error, cause)
 
-    def lock_name(self, h: Holder, template: str) -> str:
-        from wfverify.core.exprparse import ExprError, parse, placeholders
-
-        name = template
-        for text, _ in reversed(placeholders(template)):
-            try:
-                value = value_of(parse(text), h.data)
-            except (ExprError, AbsentVariable):
-                value = UNDEFINED
-            name = name.replace("{" + text + "}", str(value if value is not UNDEFINED else "?"), 1)
-        return name
-
-    def take_locks(self, h: Holder, state: State) -> bool:
-        """Take the next lock of the state's ``acquire`` list: one lock per step, so others can interleave."""
-        if h.acquired_here >= len(state.acquire):
-            return True
-        lock = self.lock_name(h, state.acquire[h.acquired_here].lock)
-        if self.owner_of.get(lock) is not None:
-            h.status = "blocked"
-            return False
-        self.owner_of[lock] = h.name
-        h.held.append(lock)
-        h.acquired_here += 1
-        self.trace.trail.append(
-            {
-                "step": len(self.trace.trail) + 1,
-                "time": round(self.trace.time, 6),
-                "holder": h.name,
-                "from": h.state,
-                "to": h.state,
-                "why": f"acquire {lock}",
-            }
-        )
-        return False
-
-    def release(self, h: Holder, state: State) -> None:
-        for template in state.release:
-            lock = self.lock_name(h, template)
-            if lock in h.held:
-                h.held.remove(lock)
-                self.owner_of.pop(lock, None)
-        for other in self.holders:
-            if other.status == "blocked":
-                other.status = "running"  # try again; blocks again if still taken
+    def _outside(self, kind: str, state: str, used: dict[str, int]) -> Any:
+        """The outside world's answer for the next task call or event wait at ``state``."""
+        count = used.get(state, 0)
+        used[state] = count + 1
+        forced, self.forced = self.forced, None
+        if forced is not None:
+            return forced
+        if kind == "task":
+            return self.env.outcome(state, count)
+        arrivals = self.env.events.get(state, [])
+        return arrivals[count] if count < len(arrivals) else "timeout"
 
     def task(self, h: Holder, state: State) -> None:
-        calls = self.task_calls.get(state.name, 0)  # outcomes are used per call of the state, run-wide
-        self.task_calls[state.name] = calls + 1
-        outcome = self.env.outcome(state.name, calls)
+        outcome: Outcome = self._outside("task", state.name, self.task_calls)
         self.trace.time += outcome.seconds
         error = outcome.error
         if error is None and state.timeout is not None and outcome.seconds > state.timeout:
-            error = "States.Timeout" if self.asl else "Timeout"
+            error = self.sem.timeout_error
         self.release(h, state)
         if error is not None:
             self.error(h, error, f"{state.name} failed")
             return
-        if self.asl:
-            h.data = self.asl.task_output(state, h.data, outcome.result)
-        elif outcome.result is not None and isinstance(outcome.result, dict) and isinstance(h.data, dict):
-            h.data = {**h.data, **outcome.result}
-        self.assign(h, state)
+        h.data = self.sem.assign(state, self.sem.task_output(state, h.data, outcome.result))
         self.finish(h, state)
-
-    def assign(self, h: Holder, state: State) -> None:
-        if self.asl or not state.assignments:
-            return
-        data = dict(h.data) if isinstance(h.data, dict) else {}
-        for a in state.assignments:
-            value = value_of(a.expr, h.data) if a.expr is not None else UNDEFINED
-            _set_path(data, a.variable.split("."), None if value is UNDEFINED else value)
-        h.data = data
 
     def finish(self, h: Holder, state: State) -> None:
         if state.next:
             self.move(h, state.next, "next")
         else:
-            self.end(h, "done")
+            self.end(h, DONE)
 
     def choose(self, h: Holder, state: State) -> None:
-        data = self.asl.choice_input(state, h.data) if self.asl else h.data
-        from wfverify.core.expr import Opaque
-
+        data = self.sem.choice_input(state, h.data)
         for i, rule in enumerate(state.choices):
             try:
-                if self.asl and isinstance(rule.condition, Opaque):
-                    holds = self.asl.condition(rule.condition.text, state, data)  # JSONata
-                else:
-                    holds = rule.condition is not None and evaluate(rule.condition, data)
+                holds = self.sem.condition(rule, state, data)
             except AbsentVariable as exc:
-                self.error(h, "States.Runtime", f"choice rule {i + 1} reads absent {'.'.join(exc.path)}")
+                self.unmatched.append(state.name)
+                self.error(h, RUNTIME, f"choice rule {i + 1} reads absent {'.'.join(exc.path)}")
                 return
             if holds:
                 self.move(h, rule.next, f"choice rule {i + 1}")
@@ -308,13 +265,11 @@ class _Run:
         if state.default:
             self.move(h, state.default, "default")
         else:
-            self.error(h, "States.NoChoiceMatched" if self.asl else "NoChoiceMatched", f"no rule of {state.name}")
+            self.unmatched.append(state.name)
+            self.error(h, self.sem.no_choice_error, f"no rule of {state.name}")
 
     def await_event(self, h: Holder, state: State) -> None:
-        used = self.events_used.get(state.name, 0)
-        arrivals = self.env.events.get(state.name, [])
-        self.events_used[state.name] = used + 1
-        arrived = arrivals[used] if used < len(arrivals) else "timeout"
+        arrived = self._outside("event", state.name, self.events_used)
         for branch in state.events:
             if branch.event == arrived:
                 self.move(h, branch.next, f"event {arrived}")
@@ -333,7 +288,7 @@ class _Run:
             self.fail(h, error, cause)
             return
         for i, r in enumerate(state.retry):
-            if _matches(r.errors, error):
+            if _matches(r.errors, error, self.sem.catch_all_takes_runtime):
                 used = h.attempts.get(i, 0)
                 if used < r.max_attempts:
                     h.attempts[i] = used + 1
@@ -341,56 +296,55 @@ class _Run:
                     self.trace.time += min(delay, r.max_delay) if r.max_delay is not None else delay
                     h.acquired_here = 0
                     self.move(h, None, f"retry {used + 1}", source=h.state)
-                    h.status = "running"
+                    h.status = RUNNING
                     return
                 break  # the first matching retrier is exhausted: go on to the catchers
         for c in state.catch:
-            if _matches(c.errors, error):
-                if self.asl:
-                    h.data = self.asl.catch_output(state, c, h.data, error, cause)
-                h.status = "running"
+            if _matches(c.errors, error, self.sem.catch_all_takes_runtime):
+                h.data = self.sem.catch_output(state, c, h.data, error, cause)
+                h.status = RUNNING
                 self.move(h, c.next, f"catch {error}")
                 return
         self.fail(h, error, cause)
 
     def fail(self, h: Holder, error: str, cause: str | None) -> None:
         h.error, h.cause = error, cause
-        self.end(h, "failed")
+        self.end(h, FAILED)
 
-    def end(self, h: Holder, status: str) -> None:
+    def end(self, h: Holder, status: HolderStatus) -> None:
         h.status = status
         owner = h.owner
-        if owner is None or owner.status != "waiting":
+        if owner is None or owner.status != WAITING:
             return
-        if status == "failed":
+        if status == FAILED:
             for sibling in owner.children:
-                if sibling.status in ("running", "blocked", "waiting"):
-                    sibling.status = "cancelled"
-            owner.status = "running"
-            owner.children = []
+                if sibling.status.live:
+                    sibling.status = CANCELLED
+            owner.status = RUNNING
+            owner.children, owner.queue = [], []
             self.error(owner, h.error or "BranchFailed", h.cause)
             return
         owner.results[h.index] = h.data
         if owner.queue:
             self.start_iteration(owner)
-        if all(c.status == "done" for c in owner.children) and not owner.queue:
+        if all(c.status == DONE for c in owner.children) and not owner.queue:
             self.join(owner)
 
     # -- parallel and map -----------------------------------------------------
     def fan_out(self, h: Holder, state: State) -> None:
-        h.children, h.results, h.status = [], {}, "waiting"
-        data = self.asl.branch_input(state, h.data) if self.asl else h.data
+        h.children, h.results, h.status = [], {}, WAITING
         if state.kind is StateKind.PARALLEL:
+            data = self.sem.branch_input(state, h.data)
             for i, scope_id in enumerate(state.branches):
-                child = self.spawn(h, scope_id, data, f"{state.name}[{i}]", "branch")
+                child = self.spawn(h, scope_id, copy.deepcopy(data), f"{state.name}[{i}]", "branch")
                 child.index = i
             if not state.branches:
                 self.join(h)
             return
-        items = self.asl.items(state, h.data) if self.asl else self.native_items(state, h.data)
+        items = self.sem.items(state, h.data)
         if not isinstance(items, list):
-            h.status = "running"
-            self.error(h, "States.Runtime" if self.asl else "ItemsNotAList", f"items of {state.name} is not a list")
+            h.status = RUNNING
+            self.error(h, self.sem.items_error, f"items of {state.name} is not a list")
             return
         h.queue = list(enumerate(items))
         width = state.max_concurrency or len(items) or 1
@@ -399,52 +353,28 @@ class _Run:
         if not items:
             self.join(h)
 
-    def native_items(self, state: State, data: Any) -> Any:
-        if state.items is None:
-            return UNDEFINED
-        found = value_of(state.items, data)
-        return found if found is not UNDEFINED else UNDEFINED
-
     def start_iteration(self, owner: Holder) -> None:
         index, item = owner.queue.pop(0)
         state = self.w.states[owner.state]
-        data = (
-            self.asl.iteration_input(state, owner.data, item, index)
-            if self.asl
-            else {**(owner.data if isinstance(owner.data, dict) else {}), "item": item}
-        )
+        data = self.sem.iteration_input(state, owner.data, item, index)
         child = self.spawn(owner, state.branches[0], data, f"{state.name}[{index}]", f"iteration {index}")
         child.index = index
 
     def join(self, owner: Holder) -> None:
         state = self.w.states[owner.state]
         results = [owner.results[i] for i in sorted(owner.results)]
-        owner.children, owner.status = [], "running"
-        if self.asl:
-            owner.data = self.asl.task_output(state, owner.data, results)
-        self.trace.trail.append(
-            {
-                "step": len(self.trace.trail) + 1,
-                "time": round(self.trace.time, 6),
-                "holder": owner.name,
-                "from": owner.state,
-                "to": owner.state,
-                "why": "join",
-            }
-        )
+        owner.children, owner.status = [], RUNNING
+        owner.data = self.sem.join_output(state, owner.data, results)
+        self.trace.record(owner.name, owner.state, owner.state, "join")
         self.release(owner, state)
         self.finish(owner, state)
 
 
-def _matches(names: tuple[str, ...], error: str) -> bool:
-    if ALL_ERRORS in names:
+def _matches(names: tuple[str, ...], error: str, all_takes_runtime: bool) -> bool:
+    """Whether a retrier's or catcher's error list takes ``error``.
+
+    In ASL, ``States.ALL`` never takes ``States.Runtime`` (the AWS error-handling page); natively ``*`` takes all.
+    """
+    if ALL_ERRORS in names and (all_takes_runtime or error != RUNTIME):
         return True
     return error in names or (error.startswith("States.") and error[len("States.") :] in names)
-
-
-def _set_path(data: dict[str, Any], path: list[str], value: Any) -> None:
-    for key in path[:-1]:
-        nxt = data.get(key)
-        data[key] = dict(nxt) if isinstance(nxt, dict) else {}
-        data = data[key]
-    data[path[-1]] = value

@@ -40,6 +40,12 @@ class Environment:
     events: dict[str, list[str]] = field(default_factory=dict)
     schedule: list[int | str] = field(default_factory=list)
     max_steps: int = 1000
+    executions: int = 1  # executions started at once (a ``concurrent: true`` workflow's locks contend)
+    inputs: list[Any] = field(default_factory=list)  # inputs of the second, third... execution (else ``input``)
+
+    def input_of(self, execution: int) -> Any:
+        """The input of execution ``execution`` (0 is the first)."""
+        return self.inputs[execution - 1] if 0 < execution <= len(self.inputs) else self.input
 
     def outcome(self, state: str, attempt: int) -> Outcome:
         planned = self.outcomes.get(state, [])
@@ -52,6 +58,8 @@ class Environment:
             "events": {k: v for k, v in self.events.items() if v},
             "schedule": self.schedule,
             "max_steps": self.max_steps,
+            **({"executions": self.executions} if self.executions != 1 else {}),
+            **({"inputs": self.inputs} if self.inputs else {}),
         }
 
     @classmethod
@@ -66,4 +74,6 @@ class Environment:
             dict(data.get("events") or {}),
             list(data.get("schedule") or []),
             int(data.get("max_steps", 1000)),
+            int(data.get("executions", 1)),
+            list(data.get("inputs") or []),
         )

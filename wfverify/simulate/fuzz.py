@@ -15,8 +15,10 @@ from typing import Any
 
 from wfverify.analysis.graph import reachable_states
 from wfverify.core.model import Workflow
-from wfverify.simulate.engine import Trace, simulate
+from wfverify.simulate.engine import simulate
 from wfverify.simulate.environment import Environment
+from wfverify.simulate.saga_monitor import saga_on_trace
+from wfverify.simulate.trace import Trace
 
 __all__ = ["Coverage", "FuzzResult", "broken_property", "fuzz", "saga_on_trace"]
 
@@ -51,13 +53,28 @@ class Coverage:
         }
         outcomes = sum(len(s.choices) + (1 if s.default else 0) for s in workflow.iter_states())
         catchers = sum(len(s.catch) for s in workflow.iter_states())
+        fired = {c for source, why in self.catchers if (c := _catcher(workflow, source, why)) is not None}
         return {
             "states": f"{len(self.states & set(workflow.states))}/{len(workflow.states)}",
             "transitions": f"{len(self.transitions & edges)}/{len(edges)}",
             "choice outcomes": f"{len(self.choice_outcomes)}/{outcomes}",
-            "catchers fired": f"{len(self.catchers)}/{catchers}",
+            # one count per catcher, however many error names it took
+            "catchers fired": f"{len(fired)}/{catchers}",
             "transition pairs": str(len(self.pairs)),
         }
+
+
+def _catcher(workflow: Workflow, source: str, why: str) -> tuple[str, int] | None:
+    """Which catcher of ``source`` a ``catch ERROR`` step took: the first naming the error, else a catch-all."""
+    state = workflow.states.get(source)
+    if state is None:
+        return None
+    error = why.removeprefix("catch").strip()
+    for names in ((error,), ("*", "States.ALL")):
+        for i, c in enumerate(state.catch):
+            if any(n in c.errors for n in names):
+                return source, i
+    return None
 
 
 @dataclass
@@ -67,39 +84,6 @@ class FuzzResult:
     failure: str | None = None
     environment: Environment | None = None
     trace: Trace | None = None
-
-
-def saga_on_trace(workflow: Workflow, trace: Trace) -> str | None:
-    """The saga contract checked on one failed run; a message when broken."""
-    if trace.status != "failed" or not workflow.annotated:
-        return None
-    dead_letters = {c.next for s in workflow.iter_states() if s.compensation for c in s.catch}
-    pending: list[str] = []
-    for t in trace.trail:
-        source = workflow.states.get(t["from"] or "")
-        if source is not None and source.compensate and not source.compensation and t["why"] == "next":
-            if source.name in pending:
-                pending.remove(source.name)
-            pending.append(source.name)
-        target = workflow.states.get(t["to"] or "")
-        if (
-            target is not None
-            and t["to"] in dead_letters
-            and t["why"].startswith("catch")
-            and source is not None
-            and source.compensation
-        ):
-            return None  # the rollback was handed to people
-        if target is not None and target.compensation and t["why"] != "start":
-            undone = [n for n in pending if workflow.states[n].compensate == target.name]
-            if undone:
-                if pending[-1] not in undone:
-                    return f"compensation {target.name} ran while {pending[-1]} (completed later) was not compensated"
-                for n in undone:
-                    pending.remove(n)
-    if pending:
-        return f"the run failed ({trace.error}) without compensating {', '.join(pending)}"
-    return None
 
 
 def broken_property(workflow: Workflow, trace: Trace, proven: dict[str, str]) -> str | None:

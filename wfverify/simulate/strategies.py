@@ -38,7 +38,9 @@ def _nest(flat: dict[tuple[str, ...], Any]) -> dict[str, Any]:
 
 def inputs(workflow: Workflow) -> st.SearchStrategy[dict[str, Any]]:
     """Inputs: declared variables of their type; other variables the choices read, any value or absent."""
-    declared = {tuple(k.split(".")): _TYPED.get(v, _SCALARS) for k, v in workflow.inputs.items()}
+    declared: dict[tuple[str, ...], Any] = {
+        tuple(k.split(".")): _TYPED.get(v, _SCALARS) for k, v in workflow.inputs.items()
+    }
     read: set[tuple[str, ...]] = set()
     for s in workflow.iter_states():
         for rule in s.choices:
@@ -100,7 +102,7 @@ def native_workflows(draw: Any, max_tasks: int = 6) -> str:
     their compensations chained in reverse, choices that skip ahead, a parallel, optional locks."""
     n = draw(st.integers(1, max_tasks))
     lines = ["workflow: generated", "start: t0", "input: {x: int}", "states:"]
-    comp = []
+    comp: list[int] = []
     for i in range(n):
         nxt = f"t{i + 1}" if i + 1 < n else "done"
         compensable = draw(st.booleans())

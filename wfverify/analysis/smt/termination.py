@@ -3,47 +3,58 @@
 The graph-level classification of cycles (trap cycles that can never leave:
 ``no-path-to-end``; cycles that can leave) belongs to the ``unbounded-loop``
 rule. This module answers the next question for a cycle that can leave: must
-it leave? :func:`refine` proves it with a counter:
+it leave? :func:`refine` proves it with a counter, or finds it bounded by a
+timeout:
 
-1. *A counter*: a variable ``x`` whose every assignment inside the cycle is
-   ``x + c`` (or ``x - c``) with a positive constant ``c`` (native ``set``,
-   ASL ``States.MathAdd`` as the ASL loader normalizes it), and which every
-   cycle of the component updates (removing the updating states leaves no
-   cycle). So a run that loops forever drives ``x`` to +infinity (-infinity).
-2. *A number on entry*: ``x`` is a declared ``int``/``number`` input, or every
-   path from the scope's start into the loop passes a state that sets it to
-   a number literal (else ``x + 1`` would be undefined).
-3. *An exit that must come*: every comparison linear in ``x`` is replaced by
-   the value it takes once ``x`` is far enough (``x >= 20`` becomes true), the
-   other variables of such comparisons must be declared inputs the loop does
-   not assign (loop invariants; any other data is an outside answer that may
-   change each iteration, and stays free). For each choice state of the
-   cycle, a transition that stays in the cycle and is unsatisfiable in that
-   limit is dropped; if what remains has no cycle, the loop terminates.
+1. *A counter*: a variable ``x`` that every edge of the cycle either leaves
+   alone or moves by ``x + c`` (``x - c``) with a constant ``c`` of one sign
+   (native ``set``, ASL ``Assign`` / ``States.MathAdd`` / JSONata ``$x + c``),
+   and which every cycle of the component moves (:mod:`wfverify.analysis.counters`:
+   per edge, so a task's update does not count on its catchers' edges, and data
+   a state replaces is no counter). A run that loops forever drives ``x`` to
+   +infinity (-infinity).
+2. *A number on entry*: ``x`` is a number on every way into the loop (a
+   must-analysis over ``set``; a declared type counts only while nothing
+   assigns the variable otherwise), else ``x + 1`` is undefined.
+3. *An exit that must come*: every comparison of ``x`` with numeric literals
+   is replaced by the value it takes once ``x`` is far enough (``x >= 20``
+   becomes true). A comparison with a non-number literal is false (the
+   documented semantics: a mistyped comparison is false, never "eventually
+   true"); one with other data, or with a bound so large that doubles stop
+   moving ``x + c`` before it (IEEE doubles: ``2**53``), stays an unknown
+   boolean. For each choice state of the cycle, a transition that stays in the
+   cycle and is unsatisfiable in that limit is dropped; if what remains has no
+   cycle, the loop terminates.
 
-The argument is sound for the stated model (data changes only through
-``set``/``Assign``, declared inputs are typed); anything it cannot show is
-"not proven", with a hint of the bound that would fix it. Retry policies are
-not cycles of the graph: each is bounded by its ``max_attempts``.
+Without a counter argument, a loop is still *bounded* when a timeout covers
+it: the whole execution's (``timeout``, ASL top-level ``TimeoutSeconds``) or
+that of a state that runs it (an enclosing owner). Anything else is "not
+proven", with the reason and a hint of the bound that would fix it. Retry
+policies are not cycles of the graph: each is bounded by its ``max_attempts``.
 """
 
 from __future__ import annotations
 
-from collections import deque
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from wfverify.analysis.counters import counters, every_cycle_updates, numeric_on_entry, trusted_inputs
 from wfverify.analysis.smt import DEFAULT_RLIMIT
-from wfverify.core.expr import Arith, Lit, Var
-from wfverify.core.model import StateKind, TransitionKind, Workflow
+from wfverify.core.expr import And, Arith, Cmp, Expr, Lit, Not, Opaque, Or, Var, variables
+from wfverify.core.model import Dialect, StateKind, TransitionKind, Workflow
 
-__all__ = ["LoopVerdict", "analyze_loops", "can_leave", "counters", "refine", "termination_proof"]
+__all__ = ["LoopVerdict", "analyze_loops", "can_leave", "refine", "termination_proof", "timeout_bound"]
+
+#: Beyond ``|c| * 2**52`` a double no longer moves when ``c`` is added: the counter stalls.
+_DOUBLE_REACH = 2**52
 
 
 @dataclass(frozen=True)
 class LoopVerdict:
-    """``verdict``: ``terminates`` or ``unknown``; ``hint`` says what bound would prove it."""
+    """``verdict``: ``terminates`` (a counter), ``bounded`` (a timeout) or ``unknown``;
+    ``hint`` says what bound would prove it."""
 
     verdict: str
     reason: str
@@ -51,118 +62,45 @@ class LoopVerdict:
     hint: str = ""
 
 
-def _step(var: str, expr: Any) -> int | None:
-    """+1 / -1 when ``expr`` is ``var + c`` / ``c + var`` / ``var - c`` with a constant c > 0."""
-    if not isinstance(expr, Arith) or expr.op not in "+-":
-        return None
-    path = tuple(var.split("."))
-
-    def const(node: Any) -> float | None:
-        ok = isinstance(node, Lit) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
-        return float(node.value) if ok else None
-
-    left_is_var = isinstance(expr.left, Var) and expr.left.path == path
-    right_is_var = isinstance(expr.right, Var) and expr.right.path == path
-    if left_is_var and (c := const(expr.right)) is not None and c != 0:
-        return (1 if c > 0 else -1) * (1 if expr.op == "+" else -1)
-    if expr.op == "+" and right_is_var and (c := const(expr.left)) is not None and c != 0:
-        return 1 if c > 0 else -1
-    return None
-
-
-def counters(workflow: Workflow, members: set[str]) -> dict[str, tuple[int, set[str]]]:
-    """Variables updated monotonically in the cycle: name -> (direction, updating states)."""
-    found: dict[str, tuple[int, set[str]]] = {}
-    spoiled: set[str] = set()
-    for name in sorted(members):
-        for a in workflow.states[name].assignments:
-            step = _step(a.variable, a.expr)
-            if step is None or (a.variable in found and found[a.variable][0] != step):
-                spoiled.add(a.variable)
-                continue
-            found.setdefault(a.variable, (step, set()))[1].add(name)
-    return {k: v for k, v in found.items() if k not in spoiled}
-
-
-def _edges(workflow: Workflow, members: set[str]) -> dict[str, list[tuple[str, Any]]]:
-    return {n: [(t.target, t) for t in workflow.states[n].transitions if t.target in members] for n in members}
-
-
-def _cyclic(adj: dict[str, list[str]]) -> bool:
-    indeg = {n: 0 for n in adj}
-    for n in adj:
-        for m in adj[n]:
-            indeg[m] += 1
-    queue = deque(n for n, d in indeg.items() if d == 0)
-    seen = 0
-    while queue:
-        n = queue.popleft()
-        seen += 1
-        for m in adj[n]:
-            indeg[m] -= 1
-            if indeg[m] == 0:
-                queue.append(m)
-    return seen < len(adj)
-
-
-def _numeric_on_entry(workflow: Workflow, var: str, members: set[str]) -> bool:
-    if workflow.inputs.get(var) in ("int", "number"):
-        return True
-    inits = {
-        s.name
-        for s in workflow.iter_states()
-        if s.name not in members
-        and any(
-            a.variable == var
-            and isinstance(a.expr, Lit)
-            and isinstance(a.expr.value, (int, float))
-            and not isinstance(a.expr.value, bool)
-            for a in s.assignments
-        )
-    }
-    if not inits:
-        return False
+def timeout_bound(workflow: Workflow, members: set[str]) -> str | None:
+    """What timeout bounds a loop, in words: the execution's, or that of a state running its scope."""
+    asl = workflow.dialect is Dialect.ASL
     scope = workflow.scope_of(next(iter(members)))
-    if scope.start not in workflow.states:
-        return False  # a start naming no state (unknown-target): nothing is known on entry
-    seen, queue = {scope.start}, deque([scope.start])  # paths that avoid every initializing state
-    while queue:
-        n = queue.popleft()
-        if n in members:
-            return False
-        if n in inits:
-            continue
-        for t in workflow.states[n].transitions:
-            target = workflow.states.get(t.target)
-            if target is not None and target.scope == scope.id and t.target not in seen:
-                seen.add(t.target)
-                queue.append(t.target)
-    return True
+    while scope.owner is not None and scope.owner in workflow.states:
+        owner = workflow.states[scope.owner]
+        if owner.timeout is not None:
+            field = "TimeoutSeconds" if asl else "timeout"
+            return f"the {field} ({owner.timeout:g} s) of '{owner.name}', which runs it"
+        scope = workflow.scope_of(owner.name)
+    if workflow.timeout is not None:
+        field = "top-level TimeoutSeconds" if asl else "timeout"
+        return f"the state machine's {field} ({workflow.timeout:g} s)"
+    return None
 
 
 def refine(workflow: Workflow, cycle: Iterable[str], rlimit: int = DEFAULT_RLIMIT) -> LoopVerdict:
     """Try to prove that a cycle (a strongly connected set of states) is left eventually."""
     members = set(cycle)
     found = counters(workflow, members)
-    if not found:
-        return LoopVerdict("unknown", "no counter is updated in the loop", hint=_hint(members))
     reasons = []
     for var, (direction, updaters) in sorted(found.items()):
         verdict = _try_counter(workflow, members, var, direction, updaters, rlimit)
         if verdict.verdict == "terminates":
             return verdict
         reasons.append(verdict.reason)
-    return LoopVerdict("unknown", "; ".join(reasons), hint=_hint(members, sorted(found)[0]))
+    reason = "; ".join(reasons) or "no counter is updated in the loop"
+    bound = timeout_bound(workflow, members)
+    if bound is not None:
+        return LoopVerdict("bounded", f"bounded by {bound}")
+    return LoopVerdict("unknown", reason, hint=_hint(workflow, members, sorted(found)[0] if found else None))
 
 
 def _try_counter(
-    workflow: Workflow, members: set[str], var: str, direction: int, updaters: set[str], rlimit: int
+    workflow: Workflow, members: set[str], var: str, direction: int, updaters: set[tuple[str, str, int]], rlimit: int
 ) -> LoopVerdict:
-    adj = {n: [m for m, _ in es] for n, es in _edges(workflow, members).items()}
-    rest = {n: [m for m in adj[n] if m not in updaters] for n in adj if n not in updaters}
-    if _cyclic(rest):
+    if not every_cycle_updates(workflow, members, updaters):
         return LoopVerdict("unknown", f"'{var}' is not updated on every way around the loop")
-    if not _numeric_on_entry(workflow, var, members):
+    if not numeric_on_entry(workflow, var, members):
         return LoopVerdict("unknown", f"'{var}' is not a number when the loop is entered (declare it or set it first)")
     kept, gave_up = _eventual_edges(workflow, members, var, direction, rlimit)
     if gave_up:
@@ -178,6 +116,67 @@ def _try_counter(
     )
 
 
+def _cyclic(adj: dict[str, list[str]]) -> bool:
+    from wfverify.analysis.counters import _cyclic as cyclic
+
+    return cyclic(adj)
+
+
+def _min_step(workflow: Workflow, members: set[str], var: str) -> float:
+    steps = [
+        abs(float(node.value))
+        for n in members
+        for a in workflow.states[n].assignments
+        if a.variable == var and isinstance(a.expr, Arith)
+        for node in (a.expr.left, a.expr.right)
+        if isinstance(node, Lit) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+    ]
+    return min(steps) if steps else 1.0
+
+
+_JSONATA_CMP = re.compile(r"(\$[A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|!=|<|>|=)\s*(-?\d+(?:\.\d+)?)")
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def _jsonata_cmp(text: str, counter: tuple[str, ...]) -> Cmp | None:
+    """``$n >= 5`` (a JSONata Condition on the counter variable) as a numeric comparison."""
+    m = _JSONATA_CMP.fullmatch(text.strip())
+    if m is None or (m.group(1),) != counter:
+        return None
+    op = "==" if m.group(2) == "=" else m.group(2)
+    value = float(m.group(3)) if "." in m.group(3) else int(m.group(3))
+    return Cmp(op, Var(counter), Lit(value), "number")
+
+
+def _literals(node: Any) -> list[Any]:
+    if isinstance(node, Lit):
+        return [node.value]
+    if isinstance(node, Arith):
+        return _literals(node.left) + _literals(node.right)
+    return []
+
+
+def _limit_form(node: Expr | None, counter: tuple[str, ...], reach: float) -> Expr | None:
+    """The condition with each comparison on the counter made safe for the limit encoding."""
+    if isinstance(node, (And, Or)):
+        items = tuple(_limit_form(i, counter, reach) for i in node.items)
+        return type(node)(tuple(Opaque(f"?{i!r}") if i is None else i for i in items))
+    if isinstance(node, Not):
+        inner = _limit_form(node.item, counter, reach)
+        return Not(inner) if inner is not None else None
+    if isinstance(node, Opaque):
+        converted = _jsonata_cmp(node.text, counter)
+        return _limit_form(converted, counter, reach) if converted is not None else node
+    if not isinstance(node, Cmp) or counter not in variables(node) or node.type not in (None, "number"):
+        return node
+    lits = _literals(node.left) + _literals(node.right)
+    if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in lits):
+        return Lit(False)  # a number never compares true with a string, boolean or null
+    if variables(node) != {counter} or any(abs(v) >= reach for v in lits):
+        return Opaque(f"?limit {node!r}")  # other data, or a bound doubles may never reach: unknown
+    return node
+
+
 def _eventual_edges(
     workflow: Workflow, members: set[str], var: str, direction: int, rlimit: int
 ) -> tuple[dict[str, list[str]], str]:
@@ -185,16 +184,17 @@ def _eventual_edges(
 
     from wfverify.analysis.smt.encode import Encoder
 
-    assigned = {a.variable for n in members for a in workflow.states[n].assignments}
-    invariant = {tuple(k.split(".")) for k in workflow.inputs if k not in assigned}
+    counter = tuple(var.split("."))
+    reach = _min_step(workflow, members, var) * _DOUBLE_REACH
     kept: dict[str, list[str]] = {}
-    for name, edges in _edges(workflow, members).items():
+    for name in members:
         state = workflow.states[name]
+        edges = [(t.target, t) for t in state.transitions if t.target in members]
         if state.kind is not StateKind.CHOICE:
             kept[name] = [m for m, _ in edges]
             continue
-        enc = Encoder(dict(workflow.inputs), limits={tuple(var.split(".")): direction}, invariant=invariant)
-        encoded = [enc.condition(r.condition) for r in state.choices]
+        enc = Encoder(trusted_inputs(workflow), limits={counter: direction})
+        encoded = [enc.condition(_limit_form(r.condition, counter, reach)) for r in state.choices]
         passes = [z3.BoolVal(True)]
         for value, fails in encoded:
             passes.append(z3.And(passes[-1], z3.Not(value), z3.Not(fails)))
@@ -219,10 +219,27 @@ def _eventual_edges(
     return kept, ""
 
 
-def _hint(members: set[str], var: str | None = None) -> str:
-    first = sorted(members)[0]
+def _hint(workflow: Workflow, members: set[str], var: str | None = None) -> str:
+    """What bound would prove the loop, in the file's own terms."""
+    ordered = [n for n in workflow.scope_of(next(iter(members))).states if n in members]
+    tasks = [n for n in ordered if workflow.states[n].kind in (StateKind.TASK, StateKind.PASS)]
+    first = (tasks or ordered or sorted(members))[0]
+    asl = workflow.dialect is Dialect.ASL
     if var:
-        return f"add a choice rule that leaves the loop once '{var}' passes a bound (for example '{var} >= 10')"
+        shown = var if var.startswith("$") or not asl else f"$.{var}"
+        return f"add a choice rule that leaves the loop once '{shown}' passes a bound (for example '{shown} >= 10')"
+    if asl:
+        jsonata = workflow.query_language == "JSONata"
+        update = '"attempts": "{% $attempts + 1 %}"' if jsonata else '"attempts.$": "States.MathAdd($attempts, 1)"'
+        test = (
+            '"Condition": "{% $attempts >= 10 %}"'
+            if jsonata
+            else '"Variable": "$attempts", "NumericGreaterThanEquals": 10'
+        )
+        return (
+            f"count the iterations with Assign ({update} on '{first}', and \"attempts\": 0 before the loop) "
+            f"and leave the loop on a Choice rule such as {{{test}}}, or set the state machine's TimeoutSeconds"
+        )
     return (
         f"count the iterations (for example `set: {{attempts: \"attempts + 1\"}}` on '{first}', "
         f"with `attempts` set to 0 before the loop) and leave the loop on a bound such as `attempts >= 10`"
@@ -259,8 +276,8 @@ def can_leave(workflow: Workflow, members: set[str]) -> bool:
 def termination_proof(workflow: Workflow, rlimit: int = DEFAULT_RLIMIT) -> Any:
     """The file's ``termination`` proof, for the ``unbounded-loop`` rule to yield.
 
-    proven: no cycle, or every cycle has a counter argument (retry policies are
-    bounded by ``max_attempts``); violated: a cycle that can never be left
+    proven: no cycle, or every cycle has a counter argument or a timeout over
+    it (retry policies are bounded by ``max_attempts``); violated: a cycle that can never be left
     (witness: its states); unknown: a cycle that ends only on outside answers.
     """
     import time
@@ -281,11 +298,20 @@ def termination_proof(workflow: Workflow, rlimit: int = DEFAULT_RLIMIT) -> Any:
             {"cycle": traps[0]},
         )
     verdicts = [(sorted(c), v) for c, v in analyze_loops(workflow, rlimit)]
-    open_loops = [(c, v) for c, v in verdicts if v.verdict != "terminates"]
+    open_loops = [(c, v) for c, v in verdicts if v.verdict not in ("terminates", "bounded")]
     seconds = time.perf_counter() - began
     if open_loops:
+        from wfverify.analysis.loops import pagination_token
+
         cycle, v = open_loops[0]
-        return Proof("termination", Verdict.UNKNOWN, f"loop {', '.join(cycle)}: {v.reason}; {v.hint}", seconds)
-    counted = ", ".join(sorted({v.counter or "" for _, v in verdicts}))
-    detail = f"{len(verdicts)} loop(s) bounded by counters ({counted})" if verdicts else "no loops"
+        token = pagination_token(workflow, set(cycle))
+        if token is not None:
+            v = LoopVerdict("unknown", f"bounded by the data only: it goes round while '{token}' is present")
+        hint = f"; {v.hint}" if v.hint else ""
+        return Proof("termination", Verdict.UNKNOWN, f"loop {', '.join(cycle)}: {v.reason}{hint}", seconds)
+    counted = sorted({v.counter or "" for _, v in verdicts if v.verdict == "terminates"})
+    timed = sorted({v.reason.removeprefix("bounded ") for _, v in verdicts if v.verdict == "bounded"})
+    parts = [f"by counters ({', '.join(counted)})"] if counted else []
+    parts += timed
+    detail = f"{len(verdicts)} loop(s) bounded: {'; '.join(parts)}" if verdicts else "no loops"
     return Proof("termination", Verdict.PROVEN, f"{detail}; {retries} retry policies bounded by max_attempts", seconds)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from wfverify.load.templates.model import Context, Embedded, TemplateResult
 
-__all__ = ["Context", "Embedded", "TemplateResult", "looks_like_template", "extract", "HEAD_BYTES"]
+__all__ = ["Context", "Embedded", "TemplateResult", "looks_like_template", "sniff", "extract", "HEAD_BYTES"]
 
 #: How much of a file the sniffer reads: a CloudFormation template is at most 1 MB.
 HEAD_BYTES = 1024 * 1024
@@ -36,6 +36,23 @@ def looks_like_template(path: str, head: bytes) -> str | None:
     if name.endswith(_CFN_SUFFIXES) and any(m in head for m in _CFN_MARKERS):
         return "cloudformation"
     return None
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    """For the folder walk: ``head`` is the file's first bytes; a larger file is read up to
+    :data:`HEAD_BYTES` when its name may be a template but the head has no marker."""
+    if looks_like_template(str(path), head):
+        return True
+    name = path.name.lower()
+    if not name.endswith((*_CFN_SUFFIXES, ".tf")) or len(head) >= HEAD_BYTES:
+        return False
+    try:
+        if path.stat().st_size <= len(head):
+            return False
+        with open(path, "rb") as fh:
+            return looks_like_template(str(path), fh.read(HEAD_BYTES)) is not None
+    except OSError:
+        return False
 
 
 def extract(kind: str, text: str, display: str, path: Path | None, root: Path | None, max_bytes: int) -> TemplateResult:

@@ -57,6 +57,14 @@ def _parse(ctx: Context, result: TemplateResult) -> Any:
         return None
     import hcl2
 
+    from wfverify.load.templates.hclscan import relevant_text
+
+    text = relevant_text(ctx.text)
+    if text is not None:  # only the blocks a state machine needs, at their own lines and columns
+        try:
+            return hcl2.parses_to_tree(text)
+        except Exception:  # the whole file, for an exact finding
+            pass
     try:
         return hcl2.parses_to_tree(ctx.text)
     except Exception as exc:  # Lark's errors carry line and column; anything else is still a finding

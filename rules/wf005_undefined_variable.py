@@ -1,0 +1,126 @@
+"""A state reads a workflow variable (`$name`) that no `Assign` before it has set.
+
+Variables are set by `Assign` (in a state, a `Catch`, or a Choice rule) and
+read as `$name`: in a JSONata expression (`{% $order.total %}`), or as the
+root of a JSONPath (`"total.$": "$order.total"`, a Choice `Variable`, an
+intrinsic's argument). Scoping follows the AWS guide: the new values of an
+`Assign` take effect when its state completes (the state's own expressions
+read the old ones); a Parallel branch or Map iteration can read the
+variables set before its state, and what it assigns stays inside it.
+`$states` and JSONata's functions (`$count`, `$lowercase`...), lambda
+parameters and `:=` bindings are not workflow variables.
+
+It is an error when the variable is unset on every path that reaches the
+read; when only some paths set it, an `info` says so (the loop or branch
+that skips the `Assign` may be impossible in practice).
+
+## Why is this bad?
+Reading a variable that was never assigned fails the execution when the
+state runs, however the input looks: a typo in the name, an `Assign` placed
+after the read, or a value assigned inside a Map iteration and read outside
+it.
+
+## Example
+```json
+{"QueryLanguage": "JSONata", "StartAt": "Load",
+ "States": {
+   "Load": {"Type": "Pass", "Assign": {"orderId": "{% $states.input.id %}"}, "Next": "Report"},
+   "Report": {"Type": "Pass", "Output": {"id": "{% $orderID %}"}, "End": true}}}
+```
+
+## Use instead
+```json
+{"QueryLanguage": "JSONata", "StartAt": "Load",
+ "States": {
+   "Load": {"Type": "Pass", "Assign": {"orderId": "{% $states.input.id %}"}, "Next": "Report"},
+   "Report": {"Type": "Pass", "Output": {"id": "{% $orderId %}"}, "End": true}}}
+```
+
+## References
+- AWS Step Functions developer guide: "Passing data between states with variables".
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from wfverify.core.findings import Finding, Severity
+from wfverify.core.model import PathExpr, State, Workflow
+from wfverify.core.rule import rule
+
+
+def _reads(path: PathExpr) -> list[str]:
+    from wfverify.load.asl_paths import variable_reads
+
+    return variable_reads(path.text, path.language)
+
+
+def _visible_scopes(workflow: Workflow, scope: str) -> set[str]:
+    """The scope and those enclosing it (whose variables it can read)."""
+    seen = {scope}
+    owner = workflow.scopes[scope].owner if scope in workflow.scopes else None
+    while owner is not None and owner in workflow.states:
+        scope = workflow.states[owner].scope
+        seen.add(scope)
+        owner = workflow.scopes[scope].owner
+    return seen
+
+
+def _why(workflow: Workflow, state: State, name: str, assigned_in: dict[str, frozenset[str]]) -> str:
+    visible = _visible_scopes(workflow, state.scope)
+    if any(w == (f"${name}",) for w in state.writes):
+        return (
+            f"'{state.name}' assigns it itself, but a state's expressions read the values from before the state: "
+            "assign a first value in an earlier state"
+        )
+    if any(name in names for scope, names in assigned_in.items() if scope in visible):
+        setters = sorted(
+            s.name for s in workflow.iter_states() if s.scope in visible and any(w == (f"${name}",) for w in s.writes)
+        )
+        shown = ", ".join(f"'{s}'" for s in setters[:3]) or "a Catch"
+        return f"no path into this state passes an Assign that sets it (it is set by {shown}): assign it earlier"
+    if any(name in names for names in assigned_in.values()):
+        return (
+            "it is assigned only inside a Parallel branch or Map iteration, whose variables stay inside it: "
+            "return the value through the branch's Output and assign it on the Parallel or Map state"
+        )
+    known = sorted(set().union(*assigned_in.values())) if assigned_in else []
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f" (did you mean ${close[0]}?)" if close else ""
+    return f"no Assign in the state machine sets it{hint}"
+
+
+@rule(code="WF005", name="undefined-variable", severity="error", groups=("paths", "dataflow"), dialects=("asl",))
+def check(workflow: Workflow, options: object) -> Iterator[Finding]:
+    from wfverify.analysis.variables import variable_facts
+
+    facts = variable_facts(workflow)
+    for state in workflow.iter_states():
+        if state.name not in facts.maybe:
+            continue  # unreachable: another rule says so, and nothing flows into it
+        first: frozenset[str] | None = None
+        for path in state.paths:
+            for name in dict.fromkeys(_reads(path)):
+                if name not in facts.must[state.name] and first is None:
+                    first = facts.maybe_on_first_arrival(workflow, state.name)
+                if name not in facts.maybe[state.name] or (first is not None and name not in first):
+                    when = (
+                        "on any path to it"
+                        if name not in facts.maybe[state.name]
+                        else "when an execution first reaches it (only paths that already passed it set it)"
+                    )
+                    why = _why(workflow, state, name, facts.assigned_in)
+                    message = f"state '{state.name}' reads ${name}, which is not set {when}: {why}"
+                    severity = None
+                elif name not in facts.must[state.name]:
+                    message = (
+                        f"state '{state.name}' reads ${name}, which only some paths to it assign; "
+                        "an execution that arrives another way fails on this read"
+                    )
+                    severity = Severity.INFO
+                else:
+                    continue
+                yield Finding(
+                    message, path.pointer, state=state.name, args=(("variable", name),), severity_override=severity
+                )

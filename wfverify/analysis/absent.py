@@ -1,0 +1,132 @@
+"""Reads of data fields, and how sure wfverify is that each field is there when it is read.
+
+In JSONPath states a read of an absent field fails the execution with
+``States.Runtime`` (a Choice rule's ``Variable``, a ``key.$`` of
+``Parameters``/``ItemSelector``/``ResultSelector``, ``ItemsPath``). For each
+read this module says, with the facts of :mod:`wfverify.analysis.dataflow`:
+
+* ``present``: written or guarded on every way in, or always in the AWS
+  response the data comes from;
+* ``absent``: the AWS response the data *is* can never have that field;
+* ``maybe``: anything else (execution input, a Lambda's payload, an optional
+  response field): only the data's producer knows.
+
+Only simple definite paths are judged (``$.a.b[0]``); ``$$`` context paths,
+``$var`` variables, filters, wildcards and intrinsic functions are left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from wfverify.analysis.dataflow import Facts, facts_at, input_root, simple_keys
+from wfverify.core.model import State, StateKind, Workflow
+
+if TYPE_CHECKING:
+    from wfverify.analysis.aws.models import ShapeRef
+
+__all__ = ["Judgement", "Read", "classify", "payload_reads", "judge", "rule_guards"]
+
+Path = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """``presence``: ``present``, ``absent`` or ``maybe``; ``reason`` says why, for the message."""
+
+    presence: str
+    reason: str = ""
+    origin_unknown: bool = False  # "maybe" only because nothing is known of the data's producer
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """One read of a field: where it is written, what it reads (keys from its base), and in which field."""
+
+    pointer: str
+    text: str
+    keys: Path
+    base: str  # "input": the state's input; "result": the task's raw result
+    field: str  # Parameters, ItemSelector, ResultSelector, ItemsPath
+
+
+def classify(facts: Facts, path: Path) -> Judgement:
+    """How certainly ``path`` is in data described by ``facts``."""
+    if facts.guards(path):
+        return Judgement("present", "written or checked earlier")
+    typed = facts.shape_at(path)
+    if typed is None:
+        return Judgement("maybe", "nothing on every way here writes or checks it", origin_unknown=True)
+    return _by_shape(typed[1], path[len(typed[0]) :])
+
+
+def _by_shape(ref: ShapeRef, rest: Path) -> Judgement:
+    from wfverify.analysis.aws import Presence, lookup
+    from wfverify.analysis.aws.shapes import members_named
+
+    found = lookup(ref, rest)
+    api = f"{ref.service} {found.shape_name or ref.name}"
+    if found.presence is Presence.PRESENT:
+        return Judgement("present", f"always in the {api} response")
+    if found.presence is Presence.ABSENT:
+        fields = members_named(ref) if found.shape_name == ref.name else []
+        known = f"; its fields are {', '.join(fields[:8])}" if fields else ""
+        return Judgement("absent", f"the {api} response never has '{found.step}'{known}")
+    if found.presence is Presence.OPTIONAL:
+        return Judgement("maybe", f"'{found.step}' is optional in the {api} response")
+    return Judgement("maybe", "the response part it reads is not modelled", origin_unknown=True)
+
+
+def rule_guards(node: object) -> frozenset[Path]:
+    """Objects a Choice rule checks with ``IsPresent: true`` in an ``And`` before reading inside them.
+
+    ``And: [{Variable: $.list[0], IsPresent: true}, {Variable: $.list[0].Name, ...}]``: the author
+    made the parent the contract, as an earlier Choice's ``IsPresent`` on a parent does.
+    """
+    from wfverify.core.expr import And, Exists
+
+    if not isinstance(node, And):
+        return frozenset()
+    out: set[Path] = set()
+    for item in node.items:
+        if isinstance(item, Exists):
+            out.add(item.var.path)
+        out |= rule_guards(item)
+    return frozenset(out)
+
+
+_FIELDS = {"Parameters": "input", "ItemSelector": "input", "ResultSelector": "result", "ItemsPath": "input"}
+
+
+def payload_reads(state: State) -> list[Read]:
+    """Simple JSONPath reads of a state's Parameters, ItemSelector, ResultSelector and ItemsPath."""
+    out = []
+    for p in state.paths:
+        rest = p.pointer[len(state.pointer) + 1 :]
+        field = rest.split("/", 1)[0]
+        if field not in _FIELDS or p.language not in ("payload", "reference-path"):
+            continue
+        keys = simple_keys(p.text.strip())
+        if keys is None or not keys:
+            continue
+        out.append(Read(p.pointer, p.text, keys, _FIELDS[field], field))
+    return out
+
+
+def judge(workflow: Workflow, state: State, read: Read) -> Judgement:
+    """The judgement of one payload read at its state."""
+    if read.base == "result":
+        from wfverify.analysis.aws import response_of
+
+        ref = response_of(state.action) if state.kind is StateKind.TASK else None
+        if ref is None:
+            return Judgement("maybe", "the task's result is not modelled", origin_unknown=True)
+        return _by_shape(ref, read.keys)
+    facts = facts_at(workflow).get(state.name)
+    if facts is None:
+        return Judgement("present", "state not reached")
+    root = input_root(state)
+    if root is None:
+        return Judgement("present", "InputPath not modelled")
+    return classify(facts, root + read.keys)

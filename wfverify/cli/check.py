@@ -1,0 +1,271 @@
+"""``wfverify check``: options, configuration in effect, baseline, output, exit code.
+
+Exit codes: 0 nothing at or above ``--fail-on`` (or ``--exit-zero``), 1
+findings at or above it, 2 the tool could not do its job, including paths that
+hold no workflow file (checking nothing must not look like passing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import IO, Any
+
+__all__ = ["add_check_command", "check_command"]
+
+
+def _formats() -> list[str]:
+    from wfverify.report import FORMATS
+
+    return list(FORMATS)
+
+
+EPILOG_CHECK = """\
+examples:
+  wfverify check corpus/                       every workflow file under corpus/
+  wfverify check flows/order.asl.json --format json
+  wfverify check - < order.asl.json            read standard input
+  wfverify check . --select WF2 --ignore missing-timeout --fail-on warning
+  wfverify check . --write-baseline .wfverify-baseline.json   then: --baseline .wfverify-baseline.json
+
+files searched in directories: *.asl.json|yaml|yml, *.wf.json|yaml|yml, and any
+  JSON/YAML file whose top level is a state machine (StartAt and States, or workflow)
+config: [tool.wfverify] in the nearest pyproject.toml, or .wfverify.toml (see --show-config)
+silence one finding: '# wfverify: ignore[RULE]' on the state's line (YAML),
+  or "Comment": "wfverify: ignore[RULE]" in the state (JSON)
+exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or internal error,
+  or no workflow file found in the paths given
+"""
+
+
+def add_check_command(sub: Any) -> None:
+    check = sub.add_parser(
+        "check",
+        help="load workflow files, run rules and proofs, report",
+        epilog=EPILOG_CHECK,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .); '-' reads stdin")
+    check.add_argument(
+        "--format", choices=_formats(), help="output format (default: rich on a terminal, text otherwise)"
+    )
+    _selection_arguments(check)
+    _output_arguments(check)
+    _file_arguments(check)
+    check.add_argument("--no-proofs", action="store_true", help="skip the solver-backed proofs (faster)")
+    check.add_argument(
+        "--no-aws-checks",
+        action="store_true",
+        help="ASL for engines other than AWS Step Functions: Resource need not be an ARN",
+    )
+    check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+
+def _selection_arguments(check: Any) -> None:
+    check.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="RULES",
+        help="only these rules: codes, names, groups or code prefixes, comma-separated",
+    )
+    check.add_argument("--ignore", action="append", default=[], metavar="RULES", help="skip these rules")
+    check.add_argument(
+        "--fail-on", choices=["error", "warning"], help="lowest severity that makes the exit code 1 (default error)"
+    )
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings are reported")
+    check.add_argument(
+        "--config", metavar="FILE", help="a .wfverify.toml or pyproject.toml to use instead of the nearest one"
+    )
+    check.add_argument("--show-config", action="store_true", help="print the configuration in effect and exit")
+    check.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="check files in N processes (default 1; 0 = one per CPU); output order is unchanged",
+    )
+    check.add_argument("--dialect", choices=["native", "asl"], help="force the dialect instead of detecting it")
+    check.add_argument("--baseline", metavar="FILE", help="report only findings that FILE does not record")
+    check.add_argument(
+        "--write-baseline", metavar="FILE", help="record every current finding in FILE (then report none of them)"
+    )
+
+
+def _output_arguments(check: Any) -> None:
+    check.add_argument("--output-file", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    check.add_argument("--statistics", action="store_true", help="count findings per rule instead of listing them")
+    check.add_argument("--show-proofs", action="store_true", help="list every proof verdict, not just a tally")
+    check.add_argument(
+        "--show-source",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="source line under each finding in text and rich (default on)",
+    )
+    check.add_argument("--quiet", "-q", action="store_true", help="findings and the summary line only")
+
+
+def _file_arguments(check: Any) -> None:
+    check.add_argument(
+        "--stdin-filename", metavar="NAME", help="the name standard input stands for (shown, matched by config)"
+    )
+    check.add_argument(
+        "--force-exclude",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="filter files named on the command line like found ones (exclude, names, content); for hooks",
+    )
+
+
+def _tokens(values: list[str]) -> tuple[str, ...]:
+    return tuple(t.strip() for v in values for t in v.split(",") if t.strip())
+
+
+def _config(args: argparse.Namespace, paths: list[str]) -> Any:
+    from wfverify.core.config import Config, find_config, load_config
+
+    if args.config:
+        return load_config(Path(args.config))
+    first = args.stdin_filename if paths == ["-"] and args.stdin_filename else next((p for p in paths if p != "-"), ".")
+    start = Path(first)
+    while not start.exists() and start != start.parent:
+        start = start.parent
+    found = find_config(start if start.exists() else Path("."))
+    return load_config(found) if found else Config()
+
+
+def effective_config(args: argparse.Namespace, config: Any) -> Any:
+    """The file's settings with the command line's on top, file patterns expanded to their defaults."""
+    from wfverify.discovery import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+
+    return replace(
+        config,
+        select=_tokens(args.select) or config.select,
+        ignore=_tokens(args.ignore) + config.ignore,
+        fail_on=args.fail_on or config.fail_on,
+        aws_checks=config.aws_checks and not args.no_aws_checks,
+        jobs=args.jobs if args.jobs is not None else config.jobs,
+        dialect=args.dialect or config.dialect,
+        proofs=config.proofs and not args.no_proofs,
+        include=(config.include if config.include is not None else DEFAULT_INCLUDE) + config.extend_include,
+        extend_include=(),
+        exclude=(config.exclude if config.exclude is not None else DEFAULT_EXCLUDE) + config.extend_exclude,
+        extend_exclude=(),
+        force_exclude=args.force_exclude if args.force_exclude is not None else config.force_exclude,
+        show_source=args.show_source if args.show_source is not None else config.show_source,
+    )
+
+
+def _options(args: argparse.Namespace, config: Any) -> Any:
+    from wfverify import api
+    from wfverify.discovery import FileFilter
+    from wfverify.engine import Selection
+    from wfverify.load import LoadOptions
+
+    if config.jobs < 0:
+        raise api.UsageError("--jobs takes 0 (one per CPU) or a positive number")
+    selection = Selection(
+        select=config.select,
+        ignore=config.ignore,
+        severity=config.severity,
+        per_file_ignores=config.per_file_ignores,
+        root=config.root,
+        proofs=config.proofs,
+        debug=args.debug,
+    )
+    load = LoadOptions(
+        dialect=config.dialect,
+        aws_checks=config.aws_checks,
+        max_bytes=config.max_file_size or LoadOptions().max_bytes,
+    )
+    files = FileFilter(config.include, config.exclude, config.root, config.force_exclude)
+    return api.Options(
+        selection=selection,
+        load=load,
+        rule_options=config.rules,
+        jobs=config.jobs or (os.cpu_count() or 1),
+        files=files,
+        stdin_filename=args.stdin_filename,
+    )
+
+
+@contextmanager
+def _output(target: str | None) -> Iterator[IO[str]]:
+    if target is None:
+        yield sys.stdout
+        return
+    from wfverify.api import UsageError
+
+    try:
+        stream = open(target, "w", encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise UsageError(f"--output-file {target}: {exc.strerror}") from None
+    with stream:
+        yield stream
+
+
+def check_command(args: argparse.Namespace) -> int:
+    from wfverify import api
+    from wfverify.core.config import as_toml, validate_names
+    from wfverify.core.registry import load_registry
+
+    paths = args.paths or ["."]
+    registry = load_registry()
+    from_file = _config(args, paths)
+    validate_names(from_file, registry)
+    _check_tokens(registry, _tokens(args.select) + _tokens(args.ignore))
+    config = effective_config(args, from_file)
+    if args.show_config:
+        sys.stdout.write(as_toml(config))
+        return 0
+    report = api.check_paths(paths, _options(args, config), registry)
+    report, hidden = _baseline(args, report)
+    fmt = args.format or ("rich" if sys.stdout.isatty() and not args.output_file else "text")
+    options = {
+        "quiet": args.quiet,
+        "show_source": config.show_source,
+        "show_proofs": args.show_proofs,
+        "baseline_hidden": hidden,
+    }
+    with _output(args.output_file) as stream:
+        if args.statistics:
+            from wfverify.report.statistics import render
+
+            render(report, registry, stream, {**options, "format": fmt})
+        else:
+            from wfverify.report import get_reporter
+
+            get_reporter(fmt).render(report, registry, stream, options)
+    return 0 if args.exit_zero or not report.failed(config.fail_on) else 1
+
+
+def _check_tokens(registry: Any, tokens: tuple[str, ...]) -> None:
+    from wfverify import api
+    from wfverify.core.config import did_you_mean
+
+    known = sorted({k for r in registry.rules for k in (r.code, r.name)} | registry.groups())
+    for token in tokens:
+        if not registry.matching(token):
+            raise api.UsageError(
+                f"--select/--ignore: no rule, group or code prefix matches {token!r}{did_you_mean(token, known)} "
+                "(see 'wfverify rules')"
+            )
+
+
+def _baseline(args: argparse.Namespace, report: Any) -> tuple[Any, int]:
+    from wfverify.core.baseline import apply_baseline, read_baseline, write_baseline
+
+    if args.write_baseline:
+        target = Path(args.write_baseline)
+        count = write_baseline(report, target)
+        print(f"wfverify: recorded {count} finding(s) in {target}", file=sys.stderr)
+        return apply_baseline(report, read_baseline(target), target)
+    if args.baseline:
+        source = Path(args.baseline)
+        return apply_baseline(report, read_baseline(source), source)
+    return report, 0

@@ -1,0 +1,103 @@
+"""Baselines: today's findings recorded, so a repository can adopt wfverify and see only new ones.
+
+A finding's fingerprint hashes its rule, file, state and message, never its
+line: editing elsewhere in a file moves lines but does not make old findings
+new. The same finding may occur more than once, so a baseline counts each
+fingerprint and hides at most that many.
+
+The file (JSON) keeps a readable copy of each entry next to its fingerprint,
+so a review of the baseline shows what was accepted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from wfverify.core.findings import Finding
+from wfverify.core.results import Report
+
+__all__ = ["BaselineError", "apply_baseline", "fingerprint", "read_baseline", "write_baseline"]
+
+VERSION = 1
+
+
+class BaselineError(Exception):
+    """The baseline file cannot be read or is not one."""
+
+
+def portable_path(path: str, base: Path | None = None) -> str:
+    """``path`` relative to ``base`` (default: the current folder), with forward slashes; ``-`` as is."""
+    if path == "-":
+        return path
+    try:
+        return Path(os.path.relpath(Path(path).resolve(), (base or Path(".")).resolve())).as_posix()
+    except ValueError:  # another drive on Windows
+        return Path(path).as_posix()
+
+
+def fingerprint(finding: Finding, base: Path | None = None) -> str:
+    """A stable identity for ``finding``: sha256 over rule, file, state and message (16 hex digits)."""
+    parts = (finding.rule, portable_path(finding.path, base), finding.state or "", finding.message)
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _entry(finding: Finding, base: Path) -> dict[str, Any]:
+    return {
+        "fingerprint": fingerprint(finding, base),
+        "rule": finding.rule,
+        "path": portable_path(finding.path, base),
+        "state": finding.state,
+        "message": finding.message,
+    }
+
+
+def write_baseline(report: Report, target: Path) -> int:
+    """Record every finding of ``report`` in ``target``; paths relative to its folder. Returns the count."""
+    base = target.resolve().parent
+    entries = sorted((_entry(f, base) for f in report.findings), key=lambda e: (e["path"], e["rule"], e["message"]))
+    data = {"version": VERSION, "tool": "wfverify", "findings": entries}
+    try:
+        target.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise BaselineError(f"{target}: cannot write the baseline: {exc.strerror}") from None
+    return len(entries)
+
+
+def read_baseline(source: Path) -> Counter[str]:
+    """Fingerprint -> how many findings it stands for."""
+    try:
+        data = json.loads(source.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BaselineError(f"{source}: cannot read the baseline: {exc.strerror}") from None
+    except ValueError as exc:
+        raise BaselineError(f"{source}: not a wfverify baseline (invalid JSON: {exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
+        raise BaselineError(f"{source}: not a wfverify baseline (write one with --write-baseline)")
+    if data.get("version") != VERSION:
+        raise BaselineError(f"{source}: baseline version {data.get('version')!r} is not {VERSION}")
+    return Counter(str(e.get("fingerprint")) for e in data["findings"] if isinstance(e, dict))
+
+
+def apply_baseline(report: Report, known: Counter[str], source: Path) -> tuple[Report, int]:
+    """The report without the findings the baseline knows, and how many were hidden."""
+    base = source.resolve().parent
+    left = Counter(known)
+    hidden = 0
+    files = []
+    for result in report.files:
+        kept = []
+        for f in result.findings:
+            key = fingerprint(f, base)
+            if left[key] > 0:
+                left[key] -= 1
+                hidden += 1
+            else:
+                kept.append(f)
+        files.append(replace(result, findings=kept))
+    return Report(files), hidden

@@ -1,0 +1,243 @@
+"""The inputs the explorer tries: values drawn from the boundaries of the workflow's conditions.
+
+A choice rule that compares one variable with constants splits that
+variable's values into regions (below, at, between, above the constants;
+absent; each other JSON type); one value per region behaves like every value
+of it. So when every condition is such a comparison and no state rewrites
+what the conditions read, the inputs below cover every behaviour of the
+choices and :attr:`Inputs.complete` is true. Lock names with placeholders get
+values that make them alias (equal to a constant lock's name or to another
+template's) and values that keep them apart. Map items are lists of every
+length up to the bound, whose item fields take the same kind of values.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from wfverify.core.expr import Cmp, Exists, In, IsType, Lit, Var, variables
+from wfverify.core.model import Dialect, StateKind, Workflow
+
+__all__ = ["Inputs", "candidate_inputs"]
+
+_ABSENT = object()
+_OTHER_STRING = "~other"
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+@dataclass
+class Inputs:
+    values: list[dict[str, Any]]
+    complete: bool  # every region of every condition is represented
+    reasons: list[str] = field(default_factory=list)  # why not complete
+    map_items: bool = False  # some Map's item count comes from the input
+
+
+def _constants(workflow: Workflow) -> tuple[dict[tuple[str, ...], set[Any]], list[str]]:
+    """Constants each variable is compared with; reasons the conditions are beyond region reasoning."""
+    found: dict[tuple[str, ...], set[Any]] = {}
+    beyond: list[str] = []
+    for s in workflow.iter_states():
+        for rule in s.choices:
+            if rule.condition is None:
+                beyond.append(f"a condition of {s.name} is not modelled")
+                continue
+            stack: list[Any] = [rule.condition]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, Cmp):
+                    var, lit = (node.left, node.right) if isinstance(node.left, Var) else (node.right, node.left)
+                    if isinstance(var, Var) and isinstance(lit, Lit):
+                        found.setdefault(var.path, set()).add(_hashable(lit.value))
+                        if isinstance(lit.value, str) and node.op not in ("==", "!="):
+                            beyond.append(f"{s.name} orders strings")
+                    else:
+                        beyond.append(f"{s.name} compares computed values")
+                elif isinstance(node, In) and isinstance(node.item, Var):
+                    found.setdefault(node.item.path, set()).update(_hashable(v.value) for v in node.values)
+                elif isinstance(node, Var):  # a boolean flag
+                    found.setdefault(node.path, set()).update({True, False})
+                elif isinstance(node, Lit):
+                    continue
+                elif isinstance(node, (Exists, IsType)):
+                    found.setdefault(node.var.path, set())
+                elif hasattr(node, "items"):
+                    stack.extend(node.items)
+                elif hasattr(node, "item"):
+                    stack.append(node.item)
+                else:
+                    beyond.append(f"{s.name} has a condition of kind {type(node).__name__}")
+    return found, beyond
+
+
+def _hashable(value: Any) -> Any:
+    return value if not isinstance(value, (list, dict)) else repr(value)
+
+
+def _numbers(constants: set[Any], integers: bool) -> list[Any]:
+    numeric = sorted({c for c in constants if isinstance(c, (int, float)) and not isinstance(c, bool)})
+    if not numeric:
+        return [0, 1]
+    out: set[Any] = set()
+    for c in numeric:
+        out |= {math.floor(c) - 1, math.floor(c), math.ceil(c), math.ceil(c) + 1}
+        if not integers:
+            out.add(c)
+    if not integers:
+        out |= {(a + b) / 2 for a, b in itertools.pairwise(numeric)}
+    return sorted(out)
+
+
+def _values_for(kind: str | None, constants: set[Any]) -> list[Any]:
+    strings = sorted(c for c in constants if isinstance(c, str)) + [_OTHER_STRING]
+    if kind == "int":
+        return _numbers(constants, integers=True)
+    if kind == "number":
+        return _numbers(constants, integers=False)
+    if kind == "string":
+        return strings
+    if kind == "bool":
+        return [True, False]
+    return [_ABSENT, None, True, False, *strings, *_numbers(constants, integers=False)]
+
+
+def _typed(kind: str | None, values: list[Any]) -> list[Any]:
+    """Lock-name values of a declared input type (numbers from the digits a constant name spells)."""
+    if kind in ("int", "number"):
+        numbers = [int(v) for v in values if isinstance(v, str) and v.lstrip("-").isdigit()]
+        return [*dict.fromkeys([1, 2, *numbers])]
+    if kind == "bool":
+        return [True, False]
+    return values
+
+
+def _rewritten(workflow: Workflow, paths: set[tuple[str, ...]]) -> list[str]:
+    """States that rewrite what the conditions read (then regions of the input are not enough)."""
+    out: list[str] = []
+    if not paths:
+        return out
+    for s in workflow.iter_states():
+        written = {tuple(a.variable.split(".")) for a in s.assignments} | set(s.writes)
+        if any(w[: len(p)] == p or p[: len(w)] == w for w in written for p in paths):
+            out.append(f"{s.name} rewrites data the choices read")
+        elif workflow.dialect is Dialect.ASL and (not s.keeps_input or s.output_root is not None):
+            if s.kind in (StateKind.TASK, StateKind.PASS, StateKind.PARALLEL, StateKind.MAP):
+                out.append(f"{s.name} replaces its input with an outside result")
+    return out
+
+
+def _lock_values(workflow: Workflow) -> dict[tuple[str, ...], list[Any]]:
+    """Values for the data that lock names read: ones that alias other names, and ones that do not."""
+    states = list(workflow.iter_states())
+    templates = sorted({a.lock for s in states for a in s.acquire} | {r for s in states for r in s.release})
+    spelled = sorted({_PLACEHOLDER.sub(v, t) for t in templates for v in ("a", "b")})
+    out: dict[tuple[str, ...], list[Any]] = {}
+    for template in templates:
+        parts = _PLACEHOLDER.split(template)  # literal, placeholder, literal, ...
+        if len(parts) == 1:
+            continue
+        pattern = "".join(re.escape(p) if i % 2 == 0 else "(.*?)" for i, p in enumerate(parts))
+        for i, name in enumerate(parts[1::2]):
+            values = out.setdefault(tuple(name.strip().split(".")), ["a", "b"])
+            for other in spelled:
+                m = re.fullmatch(pattern, other)
+                if m and m.group(i + 1) not in values:
+                    values.append(m.group(i + 1))
+    return out
+
+
+def _map_sources(workflow: Workflow) -> dict[tuple[str, ...], set[tuple[str, ...]]]:
+    """Paths of Map items read from the input, and the item fields their iterators read."""
+    out: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    for s in workflow.iter_states():
+        if s.kind is not StateKind.MAP:
+            continue
+        if isinstance(s.items, Var):
+            path = s.items.path
+        elif workflow.dialect is Dialect.ASL and workflow.source is not None:
+            raw = _raw(workflow, s.pointer)
+            text = raw.get("ItemsPath", "$") if isinstance(raw, dict) else "$"
+            if not isinstance(text, str) or not re.fullmatch(r"\$(\.[A-Za-z0-9_]+)*", text):
+                continue
+            path = tuple(text.split(".")[1:])
+        else:
+            continue
+        fields: set[tuple[str, ...]] = set()
+        for scope in workflow.children(s.name):
+            for name in scope.states:
+                inner = workflow.states[name]
+                for a in inner.acquire:
+                    fields |= {tuple(p.strip().split("."))[1:] for p in _PLACEHOLDER.findall(a.lock)}
+                for rule in inner.choices:
+                    if rule.condition is not None:
+                        fields |= {v[1:] for v in variables(rule.condition) if v[:1] == ("item",)}
+        out[path] = {f for f in fields if f} or {("id",)}
+    return out
+
+
+def _raw(workflow: Workflow, pointer: str) -> Any:
+    node: Any = workflow.source.data
+    for part in pointer.split("/")[1:]:
+        key = part.replace("~1", "/").replace("~0", "~")
+        node = node[int(key)] if isinstance(node, list) else node.get(key, {})
+    return node
+
+
+def _item_lists(fields: dict[tuple[str, ...], list[Any]], max_items: int) -> list[Any]:
+    """Lists of 0..max_items items whose fields take values that make lock names alias, or not."""
+    ordered = sorted(fields)
+    shapes = [dict(zip(ordered, combo, strict=True)) for combo in itertools.product(*(fields[f] for f in ordered))][:6]
+    lists: list[Any] = []
+    for length in range(max_items + 1):
+        for combo in itertools.product(range(len(shapes)), repeat=length):
+            lists.append([_nest({k: v for k, v in shapes[i].items()}) for i in combo])
+    return lists
+
+
+def _nest(flat: dict[tuple[str, ...], Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for path, value in flat.items():
+        if value is _ABSENT:
+            continue
+        node = out
+        for key in path[:-1]:
+            nxt = node.get(key)
+            if not isinstance(nxt, dict):
+                nxt = node[key] = {}
+            node = nxt
+        node[path[-1]] = value
+    return out
+
+
+def candidate_inputs(workflow: Workflow, max_inputs: int, max_items: int) -> Inputs:
+    """Inputs for the explorer: the cross product of each variable's boundary values, up to ``max_inputs``."""
+    constants, beyond = _constants(workflow)
+    domains: dict[tuple[str, ...], list[Any]] = {}
+    for path in sorted(set(constants) | {tuple(k.split(".")) for k in workflow.inputs}):
+        if path[0].startswith("$") or path[0] == "item":
+            continue
+        domains[path] = _values_for(workflow.inputs.get(".".join(path)), constants.get(path, set()))
+    for path, values in _lock_values(workflow).items():
+        if path[0] != "item":
+            typed = _typed(workflow.inputs.get(".".join(path)), values)
+            domains[path] = list(dict.fromkeys([*domains.get(path, []), *typed]))
+    sources = _map_sources(workflow)
+    locks = _lock_values(workflow)
+    for path, fields in sources.items():
+        if path:
+            domains[path] = _item_lists({f: locks.get(("item", *f), ["a", "b"]) for f in fields}, max_items)
+    read = set(constants) | set(sources)
+    reasons = beyond + _rewritten(workflow, read)
+    keys = sorted(domains)
+    total = math.prod(len(domains[k]) for k in keys)
+    values = [
+        _nest(dict(zip(keys, combo, strict=True)))
+        for combo in itertools.islice(itertools.product(*(domains[k] for k in keys)), max_inputs)
+    ]
+    if total > max_inputs:
+        reasons.append(f"inputs bound reached ({max_inputs} of {total} boundary inputs)")
+    return Inputs(values, not reasons, reasons, map_items=bool(sources))
