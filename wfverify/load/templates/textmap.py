@@ -47,6 +47,11 @@ class MappedText:
     _offsets: list[Sequence[int] | int] = field(default_factory=list)
     _length: int = 0
 
+    @property
+    def identity(self) -> bool:
+        """One piece, each character at its own offset (a whole file)."""
+        return len(self._parts) == 1 and self._offsets[0] == range(self._length)
+
     def add(self, text: str, offsets: Sequence[int] | int) -> None:
         """Append ``text``; ``offsets`` is one source offset per character, or one for all of them."""
         if not text:
@@ -131,30 +136,33 @@ def _escape_width(source: str, j: int) -> int:
     return width
 
 
+_STRING_OR_HOLE = re.compile(r'"(?:[^"\\\n]|\\.)*"?|\$\{')
+
+
 def _neutralize(text: str) -> tuple[str, dict[int, str]]:
     """Replace each ``${...}`` outside JSON strings by a string of the same length.
 
     Returns the new text and, by offset, the placeholder text each stands for.
     """
-    out: list[str] = []
     holes: dict[int, str] = {}
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == '"':
-            end = _string_end(text, i)
-            out.append(text[i:end])
-            i = end
-        elif ch == "$" and text.startswith("${", i):
-            end = _interpolation_end(text, i)
-            original = text[i:end]
-            holes[i] = placeholder(original[2:-1])
-            out.append('"' + "_" * (len(original) - 2) + '"')
-            i = end
-        else:
-            out.append(ch)
-            i += 1
+    if "${" not in text:
+        return text, holes
+    out: list[str] = []
+    last = pos = 0
+    while True:
+        m = _STRING_OR_HOLE.search(text, pos)
+        if m is None:
+            break
+        if m.group() != "${":
+            pos = m.end()
+            continue
+        end = _interpolation_end(text, m.start())
+        original = text[m.start() : end]
+        holes[m.start()] = placeholder(original[2:-1])
+        out.append(text[last : m.start()])
+        out.append('"' + "_" * (len(original) - 2) + '"')
+        last = pos = end
+    out.append(text[last:])
     return "".join(out), holes
 
 
@@ -218,6 +226,8 @@ def read_json_definition(
     located = [_relocate(p, inner, where) for p in problems]
     if parsed is None:
         return None, located
+    if not holes and mapped.identity and file_format == "json":  # a file as written: its map is built lazily
+        return Document(file_text, "json", substitute(parsed.data, substitutions or {})), located
     scanned = jsonpos.scan(text)
     positions = Positions(
         {p: where(o) for p, o in scanned.keys.items()}, {p: where(o) for p, o in scanned.values.items()}
