@@ -106,6 +106,9 @@ def test_sidecar_facts_keyed_by_definition(tmp_path: Path) -> None:
     (tmp_path / "template.yaml.wfverify.yaml").write_text("Pay:\n  states:\n    Charge: {idempotnt: false}\n")
     found = _check(tmp_path / "template.yaml")
     assert ("template.yaml.wfverify.yaml", 3, 14, "schema-violation", "Pay") in found
+    (tmp_path / "template.yaml.wfverify.yaml").write_text("Pya:\n  states:\n    Charge: {idempotent: false}\n")
+    found = _check(tmp_path / "template.yaml")
+    assert found == [("template.yaml.wfverify.yaml", 1, 1, "schema-violation", None)]
 
 
 def test_inline_suppressions_and_per_file_ignores_by_definition(tmp_path: Path) -> None:
@@ -250,3 +253,43 @@ def test_planted_defect_in_a_real_template_is_reported_at_its_line(
     assert hits == [(target.name, line)], [
         (f.path, f.line, f.rule, f.message) for f in report.findings if f.rule != "missing-timeout"
     ]
+
+
+def test_silencing_by_comment_inside_a_string_and_by_hcl_comment() -> None:
+    cfn = (
+        "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: |\n"
+        '        {"StartAt": "A", "States": {\n'
+        '          "A": {"Type": "Pass", "End": true},\n'
+        '          "B": {"Type": "Pass", "Comment": "wfverify: ignore[unreachable-state]", "End": true},\n'
+        '          "C": {"Type": "Pass", "End": true}\n'
+        "        }}\n"
+    )
+    result = check_template_text(cfn, "template.yaml")
+    assert [(f.rule, f.line, f.column, f.state) for f in result.findings] == [("unreachable-state", 9, 11, "C")]
+    tf = (
+        'resource "aws_sfn_state_machine" "m" {\n  definition = jsonencode({\n    StartAt = "A"\n    States = {\n'
+        '      A = { Type = "Pass", End = true }\n'
+        '      B = { Type = "Pass", End = true } # wfverify: ignore[unreachable-state]\n'
+        '      C = { Type = "Pass", End = true }\n    }\n  })\n}\n'
+    )
+    result = check_template_text(tf, "main.tf")
+    assert [(f.rule, f.line, f.column, f.state) for f in result.findings] == [("unreachable-state", 7, 7, "C")]
+
+
+def test_deep_yaml_nesting_in_a_template_is_one_finding() -> None:
+    deep = "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition: "
+    result = check_template_text(deep + "[" * 5000 + "]" * 5000 + "\n", "template.yaml")
+    assert [(f.rule, f.line) for f in result.findings] == [("syntax-error", 5)]
+
+
+def test_terraform_template_directives_are_noted_not_misread() -> None:
+    tf = 'resource "aws_sfn_state_machine" "m" {\n  definition = templatefile("flow.json", { n = 2 })\n}\n'
+    flow = (
+        '{"StartAt": "A", "States": {%{ for i in range(n) }"S${i}": {"Type": "Pass", "End": true},%{ endfor }'
+        '"A": {"Type": "Pass", "End": true}}}\n'
+    )
+    result = check_template_text(tf, "main.tf", {"flow.json": flow})
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [("unchecked-definition", 2, 29)]
+    plain = '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "${next}"}}}\n'
+    result = check_template_text(tf.replace("{ n = 2 }", '{ next = "Gone" }'), "main.tf", {"flow.json": plain})
+    assert [(f.rule, f.path, f.line, f.column) for f in result.findings] == [("unknown-target", "flow.json", 1, 51)]

@@ -243,7 +243,7 @@ def find_files(paths: Iterable[str], filters: FileFilter = FileFilter()) -> Foun
         where = ", ".join(found.searched)
         raise NoFilesFound(
             f"no workflow files found in {where} (searched by name: {', '.join(filters.include)}; "
-            "and by content: JSON or YAML files whose top level is a state machine)"
+            "and by content: JSON or YAML files whose top level is a state machine, and templates that declare one)"
         )
     return found
 

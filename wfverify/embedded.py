@@ -88,8 +88,10 @@ def check_template(
         return [run_rules(display, loaded, registry, selection, rule_options)], set()
     extracted = extract(kind, text, display, path, root, max_bytes)
     results = []
-    if extracted.findings:
-        loaded = LoadResult(None, None, None, list(extracted.findings))
+    names = {m.definition for m in extracted.machines}
+    template_level = list(extracted.findings) + _stray_sidecar_entries(path, display, names, extracted.findings)
+    if template_level:
+        loaded = LoadResult(None, None, None, template_level)
         results.append(run_rules(display, loaded, registry, selection, rule_options))
     referenced = set()
     for machine in extracted.machines:
@@ -102,6 +104,27 @@ def check_template(
         loaded.findings[:0] = machine.findings
         results.append(run_rules(machine.path, loaded, registry, selection, rule_options, machine.definition))
     return results, referenced
+
+
+def _stray_sidecar_entries(path: Path, display: str, names: set[str], found: list[Finding]) -> list[Finding]:
+    """Entries of the template's sidecar that name no state machine of the template (a typo
+    would silently drop the facts). Not judged when the template could not be read."""
+    side = path.with_name(path.name + SIDECAR_SUFFIX)
+    if not side.is_file() or any(f.rule == "syntax-error" for f in found):
+        return []
+    doc, _ = read_document(side.read_bytes(), str(side))
+    if doc is None or not isinstance(doc.data, dict):
+        return []
+    out = []
+    for key in doc.data:
+        if key not in names:
+            line, column = doc.locate("/" + escape(str(key)))
+            known = ", ".join(sorted(names)) or "none"
+            message = f"{key!r} is no state machine of {os.path.basename(display)} (state machines: {known})"
+            out.append(
+                Finding(message, "", rule="schema-violation", path=display + SIDECAR_SUFFIX, line=line, column=column)
+            )
+    return out
 
 
 def _text(path: Path, max_bytes: int) -> tuple[str | None, str]:

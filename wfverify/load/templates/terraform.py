@@ -214,10 +214,26 @@ def _call(machine: Embedded, node: Any, ctx: Context, values: dict[str, Any]) ->
         if function == "templatefile" and len(args) > 1:
             values = {**values, **_literals(args[1], ctx)}
         load_reference(machine, ctx, path, _pos(args[0]), values)
+        _directives_unchecked(machine, ctx, _pos(args[0]))
         return
     machine.form = "unresolved"
     why = f"the definition is built by {function}(), which wfverify does not evaluate"
     machine.findings.append(note("unchecked-definition", f"not checked: {why}", ctx, _pos(node)))
+
+
+def _directives_unchecked(machine: Embedded, ctx: Context, position: tuple[int, int]) -> None:
+    """A template file with ``%{ if }``/``%{ for }`` directives is JSON only once rendered: when it
+    does not read as JSON, say it was not checked rather than report a false syntax error."""
+    if machine.file is None or not machine.problems or machine.form == "file":
+        return
+    try:
+        directives = "%{" in machine.file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return
+    if directives:
+        machine.document, machine.problems = None, []
+        why = "the template file uses %{ } directives, which wfverify does not render"
+        machine.findings.append(note("unchecked-definition", f"not checked: {why}", ctx, position))
 
 
 def _literal_path(node: Any, ctx: Context) -> str | None:
