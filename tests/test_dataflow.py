@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from wfverify.analysis.dataflow import facts_at, present_at
+from wfverify.analysis.absent import present_at
+from wfverify.analysis.dataflow import facts_at
 from wfverify.testing import check_text, workflow_from_text
 
 

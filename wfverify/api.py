@@ -15,6 +15,7 @@ from typing import Any
 from wfverify.core.findings import Finding
 from wfverify.core.registry import Registry, load_registry
 from wfverify.core.results import FileResult, Report
+from wfverify.core.rule import Rule
 from wfverify.discovery import WORKFLOW_SUFFIXES, FileFilter, UsageError, discover
 from wfverify.engine import Selection, run_rules
 from wfverify.load import SIDECAR_SUFFIX, LoadOptions, load_bytes
@@ -85,7 +86,7 @@ def _typed_options(registry: Registry, options: Options) -> dict[str, Any]:
         rule = registry.get(name)
         if rule is None:
             raise UsageError(f"config: options for unknown rule {name!r}")
-        if not hasattr(rule, "make_options"):
+        if not isinstance(rule, Rule):
             raise UsageError(f"config: rule {name!r} takes no options")
         try:
             out[rule.name] = rule.make_options(values)

@@ -144,7 +144,7 @@ def is_state_machine(path: Path, head: bytes) -> bool:
     return native or {b"StartAt", b"States"} <= keys
 
 
-_SNIFFERS: list[Sniffer] = [Sniffer("state machine", (".json", ".yaml", ".yml"), is_state_machine)]
+_SNIFFERS: list[Sniffer] = [Sniffer("a state machine at the top level", (".json", ".yaml", ".yml"), is_state_machine)]
 
 
 def register_sniffer(sniffer: Sniffer) -> None:
@@ -160,7 +160,9 @@ def _is_template(path: Path, head: bytes) -> bool:
     return sniff(path, head)
 
 
-register_sniffer(Sniffer("template", (".yaml", ".yml", ".json", ".template", ".tf"), _is_template))
+register_sniffer(
+    Sniffer("templates declaring a state machine", (".yaml", ".yml", ".json", ".template", ".tf"), _is_template)
+)
 
 
 def sniffers() -> tuple[Sniffer, ...]:
@@ -240,10 +242,10 @@ def find_files(paths: Iterable[str], filters: FileFilter = FileFilter()) -> Foun
         else:
             found.targets.append((given, p))
     if not found.targets and found.searched:
-        where = ", ".join(found.searched)
+        by_content = "; ".join(f"{x.name} in {'/'.join(x.suffixes)} files" for x in _SNIFFERS)
         raise NoFilesFound(
-            f"no workflow files found in {where} (searched by name: {', '.join(filters.include)}; "
-            "and by content: JSON or YAML files whose top level is a state machine, and templates that declare one)"
+            f"no workflow files found in {', '.join(found.searched)} (searched by name: "
+            f"{', '.join(filters.include)}; and by content: {by_content})"
         )
     return found
 

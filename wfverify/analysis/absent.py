@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wfverify.analysis.dataflow import Facts, facts_at, input_root, simple_keys
+from wfverify.core.expr import variables
 from wfverify.core.model import State, StateKind, Workflow
 
 if TYPE_CHECKING:
     from wfverify.analysis.aws.models import ShapeRef
 
-__all__ = ["Judgement", "Read", "classify", "payload_reads", "judge", "rule_guards"]
+__all__ = ["Judgement", "Read", "classify", "payload_reads", "judge", "present_at", "rule_guards"]
 
 Path = tuple[str, ...]
 
@@ -130,3 +131,25 @@ def judge(workflow: Workflow, state: State, read: Read) -> Judgement:
     if root is None:
         return Judgement("present", "InputPath not modelled")
     return classify(facts, root + read.keys)
+
+
+def present_at(workflow: Workflow) -> dict[str, frozenset[Path]]:
+    """state name -> paths certainly present on entry: written, checked, or always in an AWS response.
+
+    For a Choice this includes the variables its rules read that a guard or a
+    response shape proves present, so the choice proofs see them as present.
+    """
+
+    def compute() -> dict[str, frozenset[Path]]:
+        out = {}
+        for name, facts in facts_at(workflow).items():
+            state = workflow.states[name]
+            extra: set[Path] = set()
+            if state.kind is StateKind.CHOICE:
+                for rule in state.choices:
+                    read = variables(rule.condition) if rule.condition is not None else set()
+                    extra |= {p for p in read if classify(facts, p).presence == "present"}
+            out[name] = facts.present | frozenset(extra)
+        return out
+
+    return workflow.memo("dataflow.present", compute)

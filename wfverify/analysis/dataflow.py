@@ -34,7 +34,7 @@ from typing import Any
 from wfverify.core.expr import And, Cmp, Exists, IsType, Matches, Not, Or, Var, variables
 from wfverify.core.model import State, StateKind, TransitionKind, Workflow
 
-__all__ = ["Facts", "facts_at", "present_at", "input_root", "status_values_at"]
+__all__ = ["Facts", "facts_at", "input_root", "status_values_at"]
 
 Path = tuple[str, ...]
 
@@ -200,30 +200,6 @@ def _body_entry(owner: State, facts: Facts) -> Facts:
 def facts_at(workflow: Workflow) -> dict[str, Facts]:
     """state name -> facts on entry (memoized per workflow)."""
     return workflow.memo("dataflow.facts", lambda: _compute(workflow))
-
-
-def present_at(workflow: Workflow) -> dict[str, frozenset[Path]]:
-    """state name -> paths certainly present on entry: written, checked, or always in an AWS response.
-
-    For a Choice this includes the variables its rules read that a guard or a
-    response shape proves present, so the choice proofs see them as present.
-    """
-
-    def compute() -> dict[str, frozenset[Path]]:
-        from wfverify.analysis.absent import classify
-
-        out = {}
-        for name, facts in facts_at(workflow).items():
-            state = workflow.states[name]
-            extra: set[Path] = set()
-            if state.kind is StateKind.CHOICE:
-                for rule in state.choices:
-                    read = variables(rule.condition) if rule.condition is not None else set()
-                    extra |= {p for p in read if classify(facts, p).presence == "present"}
-            out[name] = facts.present | frozenset(extra)
-        return out
-
-    return workflow.memo("dataflow.present", compute)
 
 
 def _out_edges(state: State, here: Facts) -> list[tuple[str, Facts]]:

@@ -50,7 +50,12 @@ def add_check_command(sub: Any) -> None:
         epilog=EPILOG_CHECK,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .); '-' reads stdin")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or directories (default: ., or - with --stdin-filename); '-' reads stdin",
+    )
     check.add_argument(
         "--format", choices=_formats(), help="output format (default: rich on a terminal, text otherwise)"
     )
@@ -214,7 +219,7 @@ def check_command(args: argparse.Namespace) -> int:
     from wfverify.core.config import as_toml, validate_names
     from wfverify.core.registry import load_registry
 
-    paths = args.paths or ["."]
+    paths = args.paths or (["-"] if args.stdin_filename else ["."])  # as ruff: a stdin name alone reads stdin
     registry = load_registry()
     from_file = _config(args, paths)
     validate_names(from_file, registry)
@@ -258,14 +263,21 @@ def _check_tokens(registry: Any, tokens: tuple[str, ...]) -> None:
 
 
 def _baseline(args: argparse.Namespace, report: Any) -> tuple[Any, int]:
-    from wfverify.core.baseline import apply_baseline, read_baseline, write_baseline
+    """Write and/or apply a baseline file; returns the report without known findings and how many were hidden."""
+    from wfverify.core.baseline import BaselineError, apply_baseline, baseline_text, parse_baseline
 
-    if args.write_baseline:
-        target = Path(args.write_baseline)
-        count = write_baseline(report, target)
-        print(f"wfverify: recorded {count} finding(s) in {target}", file=sys.stderr)
-        return apply_baseline(report, read_baseline(target), target)
-    if args.baseline:
-        source = Path(args.baseline)
-        return apply_baseline(report, read_baseline(source), source)
-    return report, 0
+    target = args.write_baseline or args.baseline
+    if not target:
+        return report, 0
+    path = Path(target)
+    try:
+        if args.write_baseline:
+            text, count = baseline_text(report, path.resolve().parent)
+            path.write_text(text, encoding="utf-8")
+            print(f"wfverify: recorded {count} finding(s) in {path}", file=sys.stderr)
+        known = parse_baseline(path.read_text(encoding="utf-8"), str(path))
+    except OSError as exc:
+        raise BaselineError(
+            f"{path}: cannot {'write' if args.write_baseline else 'read'} the baseline: {exc.strerror}"
+        ) from None
+    return apply_baseline(report, known, path)

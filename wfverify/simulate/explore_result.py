@@ -20,7 +20,7 @@ from wfverify.simulate.environment import Environment, Outcome
 from wfverify.simulate.saga_monitor import saga_on_trace
 from wfverify.simulate.trace import Trace, TraceStatus
 
-__all__ = ["Exploration", "Finding", "PropertyResult", "summarize"]
+__all__ = ["Exploration", "Finding", "PropertyResult", "stuck_kind", "summarize"]
 
 _CYCLE_STEPS = 60  # a non-terminating witness goes round its cycle until at least this many steps
 
@@ -114,9 +114,7 @@ def replays(workflow: Workflow, finding: Finding, env: Environment) -> Trace | N
     run = Run(workflow, env)
     trace = run.run()
     if finding.property == "timeout-storm":
-        from wfverify.simulate.explore import _stuck_kind
-
-        return trace if trace.status == TraceStatus.OUT_OF_STEPS and _stuck_kind(run) == "cycle" else None
+        return trace if trace.status == TraceStatus.OUT_OF_STEPS and stuck_kind(run) == "cycle" else None
     shown = {
         "termination": trace.status == TraceStatus.OUT_OF_STEPS,
         "deadlock-freedom": trace.status == TraceStatus.DEADLOCKED,
@@ -191,3 +189,29 @@ def summarize(
                 "timeout-storm", Verdict.VIOLATED, found["timeout-storm"].message, env, trace, "cycle"
             )
     return Exploration(results, configurations, time.monotonic() - started, bounds_reached, notes, cpu, storm)
+
+
+def stuck_kind(run: Run) -> str:
+    """``cycle``: holders wait for each other (a lock's owner, or a Parallel/Map for its children);
+    ``reacquire``: a holder waits for a lock it holds itself; ``leak``: for a lock whose holder ended."""
+    by_name = {h.name: h for h in run.holders}
+    waits: dict[str, set[str]] = {}
+    for h in run.holders:
+        if h.status == "blocked":
+            lock = run.lock_name(h, run.w.states[h.state].acquire[h.acquired_here].lock)
+            waits[h.name] = {run.owner_of.get(lock, "")}
+        elif h.status == "waiting":
+            waits[h.name] = {c.name for c in h.children if c.status.live}
+    kinds: set[str] = set()
+    for start in waits:
+        seen, frontier = set(), set(waits[start])
+        while frontier:
+            nxt = frontier.pop()
+            if nxt == start:
+                kinds.add("reacquire" if waits[start] == {start} else "cycle")
+                break
+            if nxt in seen or nxt not in by_name:
+                continue
+            seen.add(nxt)
+            frontier |= waits.get(nxt, set())
+    return "cycle" if "cycle" in kinds else "reacquire" if kinds else "leak"

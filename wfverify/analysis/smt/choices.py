@@ -116,7 +116,7 @@ def analyze_choice(workflow: Workflow, state: State, rlimit: int = DEFAULT_RLIMI
 
     began = time.perf_counter()
     report = ChoiceReport(state.name)
-    from wfverify.analysis.dataflow import present_at
+    from wfverify.analysis.absent import present_at
 
     enc = Encoder(dict(workflow.inputs), present=set(present_at(workflow).get(state.name, ())))
     conds = [rule.condition for rule in state.choices]
