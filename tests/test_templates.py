@@ -293,3 +293,18 @@ def test_terraform_template_directives_are_noted_not_misread() -> None:
     plain = '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "${next}"}}}\n'
     result = check_template_text(tf.replace("{ n = 2 }", '{ next = "Gone" }'), "main.tf", {"flow.json": plain})
     assert [(f.rule, f.path, f.line, f.column) for f in result.findings] == [("unknown-target", "flow.json", 1, 51)]
+
+
+def test_terraform_locals_are_followed_and_loops_end() -> None:
+    tf = (
+        'locals {\n  machine = jsonencode({\n    StartAt = "A"\n    States = { A = { Type = "Pass", Next = "Gone" } }\n'
+        "  })\n  alias = local.machine\n}\n"
+        'resource "aws_sfn_state_machine" "m" {\n  definition = local.alias\n}\n'
+        'resource "aws_sfn_state_machine" "loop" {\n  definition = local.loop\n}\n'
+        "locals {\n  loop = local.loop\n}\n"
+    )
+    result = check_template_text(tf, "main.tf")
+    assert [(f.rule, f.line, f.column, f.definition) for f in result.findings] == [
+        ("unknown-target", 4, 37, "aws_sfn_state_machine.m"),
+        ("unchecked-definition", 15, 10, "aws_sfn_state_machine.loop"),
+    ]

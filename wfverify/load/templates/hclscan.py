@@ -2,7 +2,7 @@
 
 python-hcl2's Lark parser reads about 2,000 lines a second. A module's files are
 mostly other resources, so only the ``resource "aws_sfn_state_machine"`` and
-``data "template_file"`` blocks are handed to it, every other character blanked
+``data "template_file"`` and ``locals`` blocks are handed to it, every other character blanked
 to a space (newlines kept): the parser sees the same lines and columns, and
 does a fraction of the work. The scanner knows strings (with ``${...}``
 interpolations), heredocs and comments; when anything is unclear it gives up and
@@ -16,7 +16,7 @@ import re
 __all__ = ["relevant_text"]
 
 _HEADER = re.compile(
-    r'(?m)^[ \t]*(?:resource|data)[ \t]+"(?:aws_sfn_state_machine|template_file)"[ \t]+"[^"\n]*"[ \t]*\{'
+    r'(?m)^[ \t]*(?:(?:resource|data)[ \t]+"(?:aws_sfn_state_machine|template_file)"[ \t]+"[^"\n]*"|locals)[ \t]*\{'
 )
 _HEREDOC = re.compile(r"<<-?([A-Za-z_][\w-]*)[ \t]*\r?\n")
 _OPEN = {"{": "}", "(": ")", "[": "]", "${": "}", "%{": "}"}

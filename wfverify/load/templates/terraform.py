@@ -5,8 +5,9 @@ to the ``.tf`` file; ``${...}`` interpolations kept as opaque placeholders),
 ``jsonencode({...})`` (each key at its place), ``templatefile(path, vars)`` and
 ``file(path)`` (the file checked as part of the state machine, literal ``vars``
 put in), and ``data.template_file.NAME.rendered`` (its ``template`` and ``vars``,
-looked up in the same file, then in the module's other ``.tf`` files). Anything
-else (``var.x``, ``local.x``, other functions) is noted as not checked. Parsed
+looked up in the same file, then in the module's other ``.tf`` files), and
+``local.NAME`` (its expression in a ``locals`` block of the file). Anything else
+(``var.x``, other functions) is noted as not checked. Parsed
 with python-hcl2's Lark tree, whose tokens keep line and column.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from wfverify.load.source import Document
@@ -34,7 +36,9 @@ def extract(ctx: Context) -> TemplateResult:
     tree = _parse(ctx, result)
     if tree is None:
         return result
-    data_blocks = _blocks(tree, "data")
+    scope = _Scope(_blocks(tree, "data"), {})
+    for _, body, _ in _blocks(tree, "locals"):
+        scope.locals.update(_attributes(body))
     for labels, body, head in _blocks(tree, "resource"):
         if labels[:1] != ["aws_sfn_state_machine"] or len(labels) < 2:
             continue
@@ -43,7 +47,7 @@ def extract(ctx: Context) -> TemplateResult:
         if expr is None:
             machine.findings.append(note("unchecked-definition", "no definition attribute", ctx, _pos(head)))
         else:
-            _definition(machine, expr, ctx, data_blocks, {})
+            _definition(machine, expr, ctx, scope, {})
         result.machines.append(machine)
     return result
 
@@ -139,7 +143,16 @@ def _unwrap(node: Any) -> Any:
     return node
 
 
-def _definition(machine: Embedded, expr: Any, ctx: Context, data_blocks: Any, values: dict[str, Any]) -> None:
+@dataclass
+class _Scope:
+    """What a definition expression may name in its module file: data blocks and locals."""
+
+    data: list[tuple[list[str], Any, Any]]
+    locals: dict[str, Any]
+    depth: int = 0
+
+
+def _definition(machine: Embedded, expr: Any, ctx: Context, scope: _Scope, values: dict[str, Any]) -> None:
     node = _unwrap(expr)
     kind = _name(node) if hasattr(node, "data") else ""
     if kind.startswith("heredoc"):
@@ -151,12 +164,22 @@ def _definition(machine: Embedded, expr: Any, ctx: Context, data_blocks: Any, va
     elif kind == "function_call":
         _call(machine, node, ctx, values)
     elif kind == "get_attr_expr_term" and _dotted(node)[:2] == ["data", "template_file"]:
-        _template_file(machine, node, ctx, data_blocks)
+        _template_file(machine, node, ctx, scope.data)
+    elif kind == "get_attr_expr_term" and _local(node, scope) is not None:
+        _definition(machine, _local(node, scope), ctx, _Scope(scope.data, scope.locals, scope.depth + 1), values)
     else:
         shown = ctx.text[_tokens(node)[0].start_pos : _tokens(node)[-1].end_pos] if _tokens(node) else kind
         why = f"the definition is {shown[:60]!r}, which wfverify cannot resolve"
         machine.form = "unresolved"
         machine.findings.append(note("unchecked-definition", f"not checked: {why}", ctx, _pos(node)))
+
+
+def _local(node: Any, scope: _Scope) -> Any:
+    """The expression of ``local.NAME`` (locals naming locals are followed a few steps only)."""
+    dotted = _dotted(node)
+    if len(dotted) == 2 and dotted[0] == "local" and scope.depth < 8:
+        return scope.locals.get(dotted[1])
+    return None
 
 
 def _text(machine: Embedded, mapped: MappedText, ctx: Context, values: dict[str, Any]) -> None:
@@ -265,7 +288,7 @@ def _template_file(machine: Embedded, node: Any, ctx: Context, data_blocks: Any)
         machine.findings.append(note("unchecked-definition", f"not checked: {why}", ctx, _pos(node)))
         return
     values = _literals(attributes["vars"], ctx) if "vars" in attributes else {}
-    _definition(machine, attributes["template"], ctx, [], values)
+    _definition(machine, attributes["template"], ctx, _Scope([], {}), values)
 
 
 def _sibling_data(ctx: Context, name: str) -> tuple[Any, Context]:
