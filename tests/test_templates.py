@@ -308,3 +308,16 @@ def test_terraform_locals_are_followed_and_loops_end() -> None:
         ("unknown-target", 4, 37, "aws_sfn_state_machine.m"),
         ("unchecked-definition", 15, 10, "aws_sfn_state_machine.loop"),
     ]
+
+
+def test_terraform_registry_module_is_a_state_machine() -> None:
+    tf = (
+        'module "orders" {\n  source  = "terraform-aws-modules/step-functions/aws"\n  name    = "orders"\n'
+        '  definition = jsonencode({\n    StartAt = "A"\n    States = { A = { Type = "Pass", Next = "Gone" } }\n  })\n}\n'
+        'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n'
+    )
+    result = check_template_text(tf, "main.tf")
+    assert [(f.rule, f.line, f.column, f.definition) for f in result.findings] == [
+        ("unknown-target", 6, 37, "module.orders")
+    ]
+    assert looks_like_template("main.tf", tf.encode()) == "terraform"

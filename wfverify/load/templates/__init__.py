@@ -28,7 +28,8 @@ def looks_like_template(path: str, head: bytes) -> str | None:
     """The template kind a file is (``cloudformation``, ``terraform``, ``serverless``), or None."""
     name = os.path.basename(path).lower()
     if name.endswith(".tf"):
-        return "terraform" if b"aws_sfn_state_machine" in head else None
+        wanted = b"aws_sfn_state_machine" in head or b"terraform-aws-modules/step-functions/aws" in head
+        return "terraform" if wanted else None
     if name in _SERVERLESS_NAMES:
         if b"stepFunctions" in head or any(m in head for m in _CFN_MARKERS):
             return "serverless"

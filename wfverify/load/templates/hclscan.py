@@ -16,7 +16,7 @@ import re
 __all__ = ["relevant_text"]
 
 _HEADER = re.compile(
-    r'(?m)^[ \t]*(?:(?:resource|data)[ \t]+"(?:aws_sfn_state_machine|template_file)"[ \t]+"[^"\n]*"|locals)[ \t]*\{'
+    r'(?m)^[ \t]*(?:(?:resource|data)[ \t]+"(?:aws_sfn_state_machine|template_file)"[ \t]+"[^"\n]*"|locals|module[ \t]+"[^"\n]*")[ \t]*\{'
 )
 _HEREDOC = re.compile(r"<<-?([A-Za-z_][\w-]*)[ \t]*\r?\n")
 _OPEN = {"{": "}", "(": ")", "[": "]", "${": "}", "%{": "}"}

@@ -29,6 +29,8 @@ __all__ = ["extract", "MAX_DEPTH"]
 MAX_DEPTH = 500
 _MODULE_PATH = re.compile(r"^\$\{\s*path\.(module|root|cwd)\s*\}/?")
 _MAX_VALUES = 500_000
+#: The Terraform registry module that wraps aws_sfn_state_machine (its ``definition`` is the same).
+_STEP_FUNCTIONS_MODULE = "terraform-aws-modules/step-functions/aws"
 
 
 def extract(ctx: Context) -> TemplateResult:
@@ -39,10 +41,8 @@ def extract(ctx: Context) -> TemplateResult:
     scope = _Scope(_blocks(tree, "data"), {})
     for _, body, _ in _blocks(tree, "locals"):
         scope.locals.update(_attributes(body))
-    for labels, body, head in _blocks(tree, "resource"):
-        if labels[:1] != ["aws_sfn_state_machine"] or len(labels) < 2:
-            continue
-        machine = Embedded(f"aws_sfn_state_machine.{labels[1]}", "terraform", "none", ctx.display)
+    for name, body, head in _declarations(tree, ctx):
+        machine = Embedded(name, "terraform", "none", ctx.display)
         expr = _attributes(body).get("definition")
         if expr is None:
             machine.findings.append(note("unchecked-definition", "no definition attribute", ctx, _pos(head)))
@@ -50,6 +50,21 @@ def extract(ctx: Context) -> TemplateResult:
             _definition(machine, expr, ctx, scope, {})
         result.machines.append(machine)
     return result
+
+
+def _declarations(tree: Any, ctx: Context) -> list[tuple[str, Any, Any]]:
+    """(definition name, body, block) of each ``aws_sfn_state_machine`` resource, and of each
+    module from the registry's ``terraform-aws-modules/step-functions/aws`` (``module.NAME``)."""
+    out = []
+    for labels, body, head in _blocks(tree, "resource"):
+        if labels[:1] == ["aws_sfn_state_machine"] and len(labels) >= 2:
+            out.append((f"aws_sfn_state_machine.{labels[1]}", body, head))
+    for labels, body, head in _blocks(tree, "module"):
+        source = _attributes(body).get("source")
+        text = ctx.text[_tokens(source)[0].start_pos : _tokens(source)[-1].end_pos] if source is not None else ""
+        if labels and _STEP_FUNCTIONS_MODULE in text:
+            out.append((f"module.{labels[0]}", body, head))
+    return sorted(out, key=lambda item: _pos(item[2]))
 
 
 def _parse(ctx: Context, result: TemplateResult) -> Any:
