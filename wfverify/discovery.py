@@ -94,13 +94,16 @@ class FileFilter:
         return self._specs[which]
 
     def _relative(self, path: Path, is_dir: bool) -> str | None:
-        base = Path(self.root or ".").resolve()
+        if "base" not in self._specs:  # resolved once per run: resolving costs a system call per folder
+            self._specs["base"] = Path(self.root or ".").resolve()
+        base = self._specs["base"]
+        resolved = path.resolve()
         try:
-            rel = path.resolve().relative_to(base).as_posix() if not path.is_symlink() else None
+            rel = resolved.relative_to(base).as_posix() if not path.is_symlink() else None
         except ValueError:
             rel = None
         if rel is None:  # outside the root: patterns without a slash still match the name
-            rel = path.resolve().name
+            rel = resolved.name
         return rel + "/" if is_dir and rel not in ("", ".") else rel
 
     def excluded(self, path: Path, is_dir: bool = False) -> bool:

@@ -8,7 +8,6 @@ hold no workflow file (checking nothing must not look like passing).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -93,7 +92,11 @@ def _selection_arguments(check: Any) -> None:
         "-j",
         type=int,
         metavar="N",
-        help="check files in N processes (default 1; 0 = one per CPU); output order is unchanged",
+        help="check files in N processes (default 0: several only for runs large enough to pay off); "
+        "output is unchanged",
+    )
+    check.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the result cache (.wfverify_cache)"
     )
     check.add_argument("--dialect", choices=["native", "asl"], help="force the dialect instead of detecting it")
     check.add_argument("--baseline", metavar="FILE", help="report only findings that FILE does not record")
@@ -173,7 +176,7 @@ def _options(args: argparse.Namespace, config: Any) -> Any:
     from wfverify.load import LoadOptions
 
     if config.jobs < 0:
-        raise api.UsageError("--jobs takes 0 (one per CPU) or a positive number")
+        raise api.UsageError("--jobs takes 0 (automatic) or a positive number")
     selection = Selection(
         select=config.select,
         ignore=config.ignore,
@@ -193,10 +196,20 @@ def _options(args: argparse.Namespace, config: Any) -> Any:
         selection=selection,
         load=load,
         rule_options=config.rules,
-        jobs=config.jobs or (os.cpu_count() or 1),
+        jobs=config.jobs,
+        cache_dir=_cache_dir(args, config),
         files=files,
         stdin_filename=args.stdin_filename,
     )
+
+
+def _cache_dir(args: argparse.Namespace, config: Any) -> Path | None:
+    """``cache-dir`` relative to the configuration file, else ``.wfverify_cache`` beside it or here."""
+    from wfverify.cache import DEFAULT_DIR
+
+    if args.no_cache or config.cache_dir == "":
+        return None
+    return Path(config.root or ".") / (config.cache_dir or DEFAULT_DIR)
 
 
 @contextmanager

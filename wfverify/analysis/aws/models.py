@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import functools
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 __all__ = [
@@ -93,13 +94,34 @@ def _client_names(service_id: str) -> set[str]:
 
 @functools.cache
 def _by_client_name() -> dict[str, str]:
-    """Every service's SDK client names -> botocore folder name (reads every model: only when needed)."""
+    """Every service's SDK client names -> botocore folder name.
+
+    Reads only the head of each service's newest model, where ``metadata.serviceId`` is
+    (parsing every whole model took seconds: the biggest cost of a run, docs/performance.md)."""
     out: dict[str, str] = {}
     for folder in _services():
-        model = service_model(folder)
-        for name in _client_names(model.metadata.get("serviceId", folder)):
+        for name in _client_names(_service_id(folder) or folder):
             out.setdefault(name, folder)
     return out
+
+
+def _service_id(folder: str) -> str | None:
+    import gzip
+    import re
+
+    import botocore
+
+    base = Path(botocore.__file__).parent / "data" / folder
+    models = sorted(base.glob("*/service-2.json*"))
+    if not models:
+        model = service_model(folder)
+        return str(model.metadata.get("serviceId", folder)) if model is not None else None
+    newest = models[-1]
+    opener: Any = gzip.open if newest.suffix == ".gz" else open
+    with opener(newest, "rb") as fh:
+        head = fh.read(8192)
+    found = re.search(rb'"serviceId"\s*:\s*"([^"]+)"', head)
+    return found.group(1).decode() if found else None
 
 
 #: SDK client names whose botocore folder differs beyond dashes (the common ones; others are found by a
