@@ -321,3 +321,14 @@ def test_terraform_registry_module_is_a_state_machine() -> None:
         ("unknown-target", 6, 37, "module.orders")
     ]
     assert looks_like_template("main.tf", tf.encode()) == "terraform"
+
+
+def test_definition_uri_to_a_folder_or_in_another_case() -> None:
+    head = "Resources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: "
+    result = check_template_text(head + "sm\n", "template.yaml", {"sm/x.json": "{}"})
+    assert [(f.rule, f.line, f.column, f.message) for f in result.findings] == [
+        ("missing-definition-file", 5, 22, "'sm' is a folder, not a definition file")
+    ]
+    result = check_template_text(head + "SM.asl.json\n", "template.yaml", {"sm.asl.json": "{}"})
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [("missing-definition-file", 5, 22)]
+    assert "there is 'sm.asl.json'" in result.findings[0].message

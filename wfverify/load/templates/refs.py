@@ -63,6 +63,8 @@ def _resolve(ctx: Context, ref: str) -> tuple[Path | None, str | None, str]:
             ),
             "definition-outside-repository",
         )
+    if real.is_dir():
+        return None, f"{ref!r} is a folder, not a definition file", "missing-definition-file"
     if not real.is_file():
         near = _case_twin(real)
         hint = f" (there is {near!r}: file names are case-sensitive)" if near else ""
