@@ -35,7 +35,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from wfverify.analysis.smt import DEFAULT_RLIMIT
+from wfverify.analysis.smt import DEFAULT_RLIMIT, fresh_context
 from wfverify.analysis.smt.decide import Undecided, decide, minimal_cover
 from wfverify.core.evaluate import AbsentVariable, evaluate
 from wfverify.core.expr import And, Arith, Cmp, In, IsType, Matches, Not, Opaque, Or, Var
@@ -236,9 +236,7 @@ def _solved(
         report.exhaustive = "unknown" if state.default is None else "n/a"
         report.unknown.append(f"{state.name}: non-linear arithmetic ({_show(products[0])}) is beyond the checker")
         return report
-    saved = z3.z3._main_ctx
-    z3.z3._main_ctx = z3.Context()
-    try:
+    with fresh_context():
         if doubles is None:
             doubles = any(_has_arithmetic(c) for c in conds)
         enc = Encoder(inputs, present=present, doubles=doubles)
@@ -250,8 +248,6 @@ def _solved(
         _fall_through(z3, enc, state, conds, passes[-1], opaque, rlimit, report)
         _absent_reads(z3, enc, conds, encoded, passes, opaque, rlimit, report)
         _dead_rules(z3, enc, conds, encoded, rlimit, report)
-    finally:
-        z3.z3._main_ctx = saved
     return report
 
 
