@@ -82,7 +82,7 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
     for state in choices:
         report = reports[state.name]
         unknown += report.unknown
-        if report.exhaustive == "violated":
+        if report.exhaustive is Verdict.VIOLATED:
             violated.append(state.name)
             first_witness = first_witness or {"state": state.name, "input": report.witness}
             yield Finding(

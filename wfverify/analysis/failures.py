@@ -62,8 +62,7 @@ def _exhaustive(workflow: Workflow, state: State) -> bool:
         report = analyze_workflow(workflow).get(state.name)
     except Exception:  # an encoding the solver cannot take: the choice may fall through
         return False
-    verdict = getattr(report, "exhaustive", None)
-    return str(getattr(verdict, "value", verdict)) == Verdict.PROVEN.value
+    return report is not None and report.exhaustive is Verdict.PROVEN
 
 
 def can_succeed(workflow: Workflow, scope_id: str) -> bool:

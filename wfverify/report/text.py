@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import IO, Any
 
+from wfverify.core.findings import Verdict
 from wfverify.core.results import Report
 from wfverify.report.common import proofs_line, snippet, summary_line
 
@@ -35,8 +36,8 @@ def render(report: Report, registry: Any, stream: IO[str], options: dict[str, An
 
 def _proofs(report: Report, stream: IO[str], show_all: bool) -> None:
     for p in report.proofs:
-        if show_all or p.verdict.value in ("violated", "unknown"):
-            if p.verdict.value != "n/a" or show_all:
+        if show_all or p.verdict in (Verdict.VIOLATED, Verdict.UNKNOWN):
+            if p.verdict is not Verdict.NOT_APPLICABLE or show_all:
                 stream.write(f"{p.path}: proof {p.property}: {p.verdict.value} ({p.detail})\n")
     line = proofs_line(report)
     if line:
