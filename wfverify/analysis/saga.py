@@ -38,7 +38,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from wfverify.analysis.failures import can_fail, catches_all, parallel_completes
+from wfverify.analysis.failures import can_fail, catches_all, parallel_completes, runtime_possible
 from wfverify.core.model import State, StateKind, TransitionKind, Workflow
 from wfverify.core.witness import SagaTrace, TraceStep
 
@@ -63,6 +63,8 @@ class SagaReport:
     configurations: int = 0
     seconds: float = 0.0
     complete: bool = True  # false when the configuration bound was reached
+    #: (state, tasks left uncompensated) where a read of data that may be absent fails with States.Runtime
+    runtime_risk: tuple[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,9 @@ def _successors(
     elif can_fail(workflow, state) and not catches_all(state):
         after = _push(pending, _in_bodies(workflow, state.name)) if state.kind != StateKind.TASK else pending
         yield None, before if state.compensation else after, dl, _failure_name(state), "failure"
+    if runtime_possible(workflow, state):  # States.Runtime on data that may be absent: nothing catches it
+        after = _push(pending, _in_bodies(workflow, state.name)) if state.kind != StateKind.TASK else pending
+        yield None, before if state.compensation else after, dl, "States.Runtime on absent data", "runtime"
 
 
 def analyze(workflow: Workflow) -> SagaReport:
@@ -252,6 +257,8 @@ def _analyze(workflow: Workflow) -> SagaReport:
         current = _Config(cfg.state, pending, cfg.dead_lettered)
         for target, after, dl, note, end in _successors(workflow, current, cfg.pending):
             if target is None:
+                if end == "runtime" and after and not dl and not report.runtime_risk:
+                    report.runtime_risk = (state.name, tuple(sorted(n for g in after for n in g)))
                 if end == "failure" and after and not dl:
                     missing = tuple(sorted(n for g in after for n in g))
                     key = ("uncompensated", state.name)  # one per place: BFS found the shortest first
