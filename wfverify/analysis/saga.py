@@ -27,6 +27,11 @@ Modelling choices (documented for users in docs/sagas.md):
   are not proven exhaustive (``NoChoiceMatched``), and a compensation step that
   fails with nothing to catch it (its own work and everything below it on the
   stack stay undone; a catcher hands over to a dead-letter step);
+* in Amazon States Language, ``States.Runtime`` (a read of absent data) is
+  caught by nothing, not even ``States.ALL``; whether data is absent only its
+  producer knows, so such a path makes the proof ``unknown`` (``runtime_risk``),
+  not ``violated``;
+* a Parallel with a branch that fails on every run never completes;
 * a failed Parallel/Map may have completed any of its branches' compensable
   tasks, so all of them count as completed (extra compensation is allowed);
 """
