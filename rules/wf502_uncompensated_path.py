@@ -114,6 +114,15 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
             report.seconds,
             first.witness,
         )
+    elif report.runtime_risk is not None:
+        where, missing = report.runtime_risk
+        yield Proof(
+            "saga",
+            Verdict.UNKNOWN,
+            f"'{where}' reads data that may be absent: States.Runtime, which no catcher takes, would end the "
+            f"execution without compensating {', '.join(missing)}; only the data's producer knows; {detail}",
+            report.seconds,
+        )
     elif not report.complete:
         yield Proof("saga", Verdict.UNKNOWN, f"stopped after {detail} (the bound)", report.seconds)
     else:

@@ -179,3 +179,28 @@ states:
     assert "'charge'" in finding.message and "'read'" not in finding.message
     fixed = text.replace("action: pay.charge,", "action: pay.charge, idempotent: true,")
     assert not check_text(fixed, select=["non-idempotent-retry"]).findings
+
+
+def test_asl_states_runtime_on_absent_data_is_no_proof() -> None:
+    """`States.ALL` never catches `States.Runtime`: a read of data that may be absent (here an inner Map's
+    `ItemsPath` on an item) can end the execution uncompensated; only the data's producer knows: unknown."""
+    asl = """\
+{"StartAt": "Charge", "States": {
+  "Charge": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:charge", "ResultPath": null,
+             "Next": "Each"},
+  "Each": {"Type": "Map", "ItemsPath": "$.items", "ResultPath": null,
+           "ItemProcessor": {"StartAt": "Inner", "States": {
+             "Inner": {"Type": "Map", "ItemsPath": "$.items", "End": true,
+                       "ItemProcessor": {"StartAt": "W", "States": {"W": {"Type": "Succeed"}}}}}},
+           "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Refund"}], "Next": "Done"},
+  "Refund": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:refund", "ResultPath": null,
+             "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 2}],
+             "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Failed"}], "Next": "Failed"},
+  "Failed": {"Type": "Fail", "Error": "Failed"},
+  "Done": {"Type": "Succeed"}}}
+"""
+    sidecar = "states:\n  Charge: {compensate: Refund}\n  Refund: {compensation: true, idempotent: true}\n"
+    report = check_text(asl, "pay.asl.json", sidecar=sidecar)
+    proof = {p.property: p for p in report.proofs}["saga"]
+    assert proof.verdict is Verdict.UNKNOWN and "States.Runtime" in proof.detail
+    assert not [f for f in report.findings if f.rule == "uncompensated-path"]

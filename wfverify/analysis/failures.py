@@ -12,7 +12,7 @@ analyses, so every failure a state *can* have is a path.
 from __future__ import annotations
 
 from wfverify.core.findings import Verdict
-from wfverify.core.model import ALL_ERRORS, Catcher, State, StateKind, TransitionKind, Workflow
+from wfverify.core.model import ALL_ERRORS, Catcher, Dialect, State, StateKind, TransitionKind, Workflow
 
 __all__ = [
     "can_fail",
@@ -21,6 +21,7 @@ __all__ = [
     "first_catcher",
     "lock_timeout_possible",
     "parallel_completes",
+    "runtime_possible",
 ]
 
 
@@ -33,6 +34,46 @@ def can_fail(workflow: Workflow, state: State) -> bool:
     if state.kind is StateKind.CHOICE:
         return state.default is None and not _exhaustive(workflow, state)
     return lock_timeout_possible(state)
+
+
+def runtime_possible(workflow: Workflow, state: State) -> bool:
+    """An Amazon States Language state that may fail with ``States.Runtime`` because data it reads may be
+    absent: no catcher or retrier takes that error (``States.ALL`` excludes it). A Choice rule that may read
+    an absent variable, a payload read (``Parameters``, ``ItemSelector``, ``ItemsPath``...) that
+    :mod:`wfverify.analysis.absent` cannot show present, or a Parallel or Map with such a state inside.
+    Whether the data is there only its producer knows: analyses say ``unknown`` for these paths."""
+    if workflow.dialect is not Dialect.ASL:
+        return False
+    return workflow.memo(f"failures.runtime.{state.name}", lambda: _runtime(workflow, state))
+
+
+def _runtime(workflow: Workflow, state: State) -> bool:
+    if _reads_maybe_absent(workflow, state):
+        return True
+    pending = list(state.branches)
+    while pending:
+        for name in workflow.scopes[pending.pop()].states:
+            inner = workflow.states.get(name)
+            if inner is None:
+                continue
+            if _reads_maybe_absent(workflow, inner):
+                return True
+            pending += list(inner.branches)
+    return False
+
+
+def _reads_maybe_absent(workflow: Workflow, state: State) -> bool:
+    from wfverify.analysis.absent import judge, payload_reads
+
+    if state.kind is StateKind.CHOICE:
+        from wfverify.analysis.smt.choices import analyze_workflow
+
+        try:
+            report = analyze_workflow(workflow).get(state.name)
+        except Exception:  # an encoding the solver cannot take: any rule may read an absent variable
+            return True
+        return report is not None and bool(report.absent_reads)
+    return any(judge(workflow, state, read).presence != "present" for read in payload_reads(state))
 
 
 def lock_timeout_possible(state: State) -> bool:
@@ -62,8 +103,7 @@ def _exhaustive(workflow: Workflow, state: State) -> bool:
         report = analyze_workflow(workflow).get(state.name)
     except Exception:  # an encoding the solver cannot take: the choice may fall through
         return False
-    verdict = getattr(report, "exhaustive", None)
-    return str(getattr(verdict, "value", verdict)) == Verdict.PROVEN.value
+    return report is not None and report.exhaustive is Verdict.PROVEN
 
 
 def can_succeed(workflow: Workflow, scope_id: str) -> bool:

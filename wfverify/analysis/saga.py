@@ -27,6 +27,11 @@ Modelling choices (documented for users in docs/sagas.md):
   are not proven exhaustive (``NoChoiceMatched``), and a compensation step that
   fails with nothing to catch it (its own work and everything below it on the
   stack stay undone; a catcher hands over to a dead-letter step);
+* in Amazon States Language, ``States.Runtime`` (a read of absent data) is
+  caught by nothing, not even ``States.ALL``; whether data is absent only its
+  producer knows, so such a path makes the proof ``unknown`` (``runtime_risk``),
+  not ``violated``;
+* a Parallel with a branch that fails on every run never completes;
 * a failed Parallel/Map may have completed any of its branches' compensable
   tasks, so all of them count as completed (extra compensation is allowed);
 """
@@ -38,7 +43,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from wfverify.analysis.failures import can_fail, catches_all, parallel_completes
+from wfverify.analysis.failures import can_fail, catches_all, parallel_completes, runtime_possible
 from wfverify.core.model import State, StateKind, TransitionKind, Workflow
 from wfverify.core.witness import SagaTrace, TraceStep
 
@@ -63,6 +68,8 @@ class SagaReport:
     configurations: int = 0
     seconds: float = 0.0
     complete: bool = True  # false when the configuration bound was reached
+    #: (state, tasks left uncompensated) where a read of data that may be absent fails with States.Runtime
+    runtime_risk: tuple[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -206,6 +213,9 @@ def _successors(
     elif can_fail(workflow, state) and not catches_all(state):
         after = _push(pending, _in_bodies(workflow, state.name)) if state.kind != StateKind.TASK else pending
         yield None, before if state.compensation else after, dl, _failure_name(state), "failure"
+    if runtime_possible(workflow, state):  # States.Runtime on data that may be absent: nothing catches it
+        after = _push(pending, _in_bodies(workflow, state.name)) if state.kind != StateKind.TASK else pending
+        yield None, before if state.compensation else after, dl, "States.Runtime on absent data", "runtime"
 
 
 def analyze(workflow: Workflow) -> SagaReport:
@@ -252,6 +262,8 @@ def _analyze(workflow: Workflow) -> SagaReport:
         current = _Config(cfg.state, pending, cfg.dead_lettered)
         for target, after, dl, note, end in _successors(workflow, current, cfg.pending):
             if target is None:
+                if end == "runtime" and after and not dl and not report.runtime_risk:
+                    report.runtime_risk = (state.name, tuple(sorted(n for g in after for n in g)))
                 if end == "failure" and after and not dl:
                     missing = tuple(sorted(n for g in after for n in g))
                     key = ("uncompensated", state.name)  # one per place: BFS found the shortest first

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from wfverify.core.findings import Severity
+from wfverify.core.findings import Severity, Verdict
 from wfverify.core.results import Report
 
 __all__ = ["proof_tally", "proofs_line", "rule_counts", "shorten_left", "snippet", "summary_line"]
@@ -38,7 +38,9 @@ def proof_tally(report: Report) -> Counter[str]:
 def proofs_line(report: Report) -> str | None:
     """One line for every verdict: ``proofs: 58 proven, 2 violated, 3 unknown``; None when nothing was proven."""
     tally = proof_tally(report)
-    parts = [f"{tally[v]} {v}" for v in ("proven", "violated", "unknown") if tally[v]]
+    parts = [
+        f"{tally[v]} {v}" for v in (Verdict.PROVEN.value, Verdict.VIOLATED.value, Verdict.UNKNOWN.value) if tally[v]
+    ]
     return "proofs: " + ", ".join(parts) if parts else None
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.analysis.graph import reachable_states
+from wfverify.core.findings import Verdict
 from wfverify.core.model import Workflow
 from wfverify.simulate.engine import simulate
 from wfverify.simulate.environment import Environment
@@ -94,7 +95,10 @@ def broken_property(workflow: Workflow, trace: Trace, proven: dict[str, str]) ->
     outside = [s for s in trace.entered if s not in reachable_states(workflow)]
     if outside:
         return f"the run entered {outside[0]}, which reachability calls unreachable"
-    if proven.get("choice-exhaustiveness") == "proven" and trace.error in ("NoChoiceMatched", "States.NoChoiceMatched"):
+    if proven.get("choice-exhaustiveness") == Verdict.PROVEN and trace.error in (
+        "NoChoiceMatched",
+        "States.NoChoiceMatched",
+    ):
         return "no choice rule matched although the choice proof says exhaustive"
     return saga_on_trace(workflow, trace)
 

@@ -39,6 +39,7 @@ from wfverify.analysis.smt import DEFAULT_RLIMIT, fresh_context
 from wfverify.analysis.smt.decide import Undecided, decide, minimal_cover
 from wfverify.core.evaluate import AbsentVariable, evaluate
 from wfverify.core.expr import And, Arith, Cmp, In, IsType, Matches, Not, Opaque, Or, Var
+from wfverify.core.findings import Verdict
 from wfverify.core.model import Dialect, State, StateKind, Workflow
 
 __all__ = [
@@ -71,7 +72,7 @@ class ChoiceReport:
     """What the solver found about one choice state."""
 
     state: str
-    exhaustive: str = "n/a"  # "proven", "violated", "unknown", "n/a" (has a default)
+    exhaustive: Verdict = Verdict.NOT_APPLICABLE  # n/a: the choice has a default
     witness: dict[str, Any] | None = None
     absent_reads: list[AbsentRead] = field(default_factory=list)
     dead: list[DeadRule] = field(default_factory=list)
@@ -190,7 +191,7 @@ def _decided(
         return None
     report = ChoiceReport(state.name)
     if state.default is None:
-        report.exhaustive = "violated" if decision.fall_through is not None else "proven"
+        report.exhaustive = Verdict.VIOLATED if decision.fall_through is not None else Verdict.PROVEN
         report.witness = decision.fall_through
     if decision.opaque:
         return _opaque_report(state, conds, decision, report)
@@ -203,8 +204,8 @@ def _decided(
 def _opaque_report(state: State, conds: list[Any], decision: Any, report: ChoiceReport) -> ChoiceReport:
     """Rules with opaque conditions: "proven" and "never taken" hold for any truth of them;
     an input that falls through or fails is no witness (the opaque part decided it)."""
-    if report.exhaustive == "violated":
-        report.exhaustive, report.witness = "unknown", None
+    if report.exhaustive is Verdict.VIOLATED:
+        report.exhaustive, report.witness = Verdict.UNKNOWN, None
         report.unknown.append(f"{state.name}: depends on a condition the checker cannot model")
     for i in sorted(decision.absent_reads):
         report.unknown.append(f"{state.name} rule {i}: may read an absent variable (opaque conditions)")
@@ -233,7 +234,7 @@ def _solved(
     report = ChoiceReport(state.name)
     products = [p for i, c in enumerate(conds) for p in _products(c)]
     if products:
-        report.exhaustive = "unknown" if state.default is None else "n/a"
+        report.exhaustive = Verdict.UNKNOWN if state.default is None else Verdict.NOT_APPLICABLE
         report.unknown.append(f"{state.name}: non-linear arithmetic ({_show(products[0])}) is beyond the checker")
         return report
     with fresh_context():
@@ -270,19 +271,19 @@ def _fall_through(
     solver.add(nothing)
     result = _check(z3, solver)
     if result == "unsat":
-        report.exhaustive = "proven"
+        report.exhaustive = Verdict.PROVEN
     elif result == "unknown":
-        report.exhaustive = "unknown"
+        report.exhaustive = Verdict.UNKNOWN
         report.unknown.append(f"{state.name}: solver gave up ({solver.reason_unknown()})")
     elif opaque:
-        report.exhaustive = "unknown"
+        report.exhaustive = Verdict.UNKNOWN
         report.unknown.append(f"{state.name}: depends on a condition the checker cannot model")
     else:
         witness = enc.witness(solver.model())
         if _replay(conds, witness, len(conds)) == ("none", len(conds)):
-            report.exhaustive, report.witness = "violated", witness
+            report.exhaustive, report.witness = Verdict.VIOLATED, witness
         else:
-            report.exhaustive = "unknown"
+            report.exhaustive = Verdict.UNKNOWN
             report.unknown.append(f"{state.name}: the solver's input did not replay")
 
 
