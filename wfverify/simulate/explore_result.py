@@ -17,6 +17,7 @@ from wfverify.core.findings import PROOF_PROPERTIES, Verdict
 from wfverify.core.model import StateKind, Workflow
 from wfverify.simulate.engine import Run
 from wfverify.simulate.environment import Environment, Outcome
+from wfverify.simulate.explore_waits import stuck_kind
 from wfverify.simulate.saga_monitor import saga_on_trace
 from wfverify.simulate.trace import Trace, TraceStatus
 
@@ -114,9 +115,7 @@ def replays(workflow: Workflow, finding: Finding, env: Environment) -> Trace | N
     run = Run(workflow, env)
     trace = run.run()
     if finding.property == "timeout-storm":
-        from wfverify.simulate.explore import _stuck_kind
-
-        return trace if trace.status == TraceStatus.OUT_OF_STEPS and _stuck_kind(run) == "cycle" else None
+        return trace if trace.status == TraceStatus.OUT_OF_STEPS and stuck_kind(run) == "cycle" else None
     shown = {
         "termination": trace.status == TraceStatus.OUT_OF_STEPS,
         "deadlock-freedom": trace.status == TraceStatus.DEADLOCKED,
