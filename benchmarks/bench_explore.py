@@ -13,7 +13,12 @@ from wfverify.load import SIDECAR_SUFFIX, load_bytes
 from wfverify.simulate.explore import Bounds, explore
 
 ROOT = Path(__file__).resolve().parents[1]
-SHORT = {"choice-exhaustiveness": "choices", "termination": "termination", "saga": "saga", "deadlock-freedom": "deadlock"}
+SHORT = {
+    "choice-exhaustiveness": "choices",
+    "termination": "termination",
+    "saga": "saga",
+    "deadlock-freedom": "deadlock",
+}
 
 
 def corpus_files() -> list[Path]:

@@ -18,7 +18,8 @@ model, with the service's own grammars:
   constrains (`States.Hash` algorithms, `States.JsonMerge`'s `false`,
   `States.ArrayRange` steps, numbers for `States.MathAdd`);
 * **JSONata** (`{%...%}`): the string starts with `{%` and ends with `%}` (no
-  blank is needed inside) and the expression parses;
+  blank is needed inside) and the expression parses; a blank or line break
+  after the closing `%}` (a YAML `|` block) is a warning;
 * the native format's condition and `set` expressions.
 
 ## Why is this bad?
@@ -80,11 +81,16 @@ def _problem(path: PathExpr) -> str | None:
     return None
 
 
-def _note(path: PathExpr) -> str | None:
+def _note(path: PathExpr) -> tuple[str, Severity] | None:
+    """Text the service reads despite a flaw: blanks around a path (info), after a JSONata '%}' (warning)."""
     from wfverify.load import asl_paths
 
     if path.language in ("jsonpath", "reference-path", "result-path", "payload"):
-        return asl_paths.style_note(path.text)
+        note = asl_paths.style_note(path.text)
+        return (note, Severity.INFO) if note else None
+    if path.language == "jsonata":
+        note = asl_paths.jsonata_note(path.text)
+        return (note, Severity.WARNING) if note else None
     return None
 
 
@@ -97,9 +103,9 @@ def check(workflow: Workflow, options: object) -> Iterator[Finding]:
             if problem or note:
                 shown = path.text if len(path.text) <= 60 else path.text[:57] + "..."
                 yield Finding(
-                    f"{shown!r} in state '{state.name}': {problem or note}",
+                    f"{shown!r} in state '{state.name}': {problem or (note[0] if note else '')}",
                     path.pointer,
                     state=state.name,
                     args=(("text", path.text), ("language", path.language)),
-                    severity_override=None if problem else Severity.INFO,
+                    severity_override=note[1] if note else None,
                 )

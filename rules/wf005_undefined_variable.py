@@ -5,14 +5,19 @@ read as `$name`: in a JSONata expression (`{% $order.total %}`), or as the
 root of a JSONPath (`"total.$": "$order.total"`, a Choice `Variable`, an
 intrinsic's argument). Scoping follows the AWS guide: the new values of an
 `Assign` take effect when its state completes (the state's own expressions
-read the old ones); a Parallel branch or Map iteration can read the
-variables set before its state, and what it assigns stays inside it.
+read the old ones); a Parallel branch or inline Map iteration can read the
+variables set before its state, and what it assigns stays inside it; a
+Distributed Map's iterations are child executions that start with none.
 `$states` and JSONata's functions (`$count`, `$lowercase`...), lambda
 parameters and `:=` bindings are not workflow variables.
 
 It is an error when the variable is unset on every path that reaches the
-read; when only some paths set it, an `info` says so (the loop or branch
-that skips the `Assign` may be impossible in practice).
+read, or, for a read every visit makes, when only a path that already
+passed the state sets it (a loop whose first round lacks it); when only
+some paths set it, an `info` says so (the branch that skips the `Assign`
+may be impossible in practice). A JSONata expression that tests the
+variable first (`$exists($n) ? $n + 1 : 0`) is written for its absence and
+is not reported.
 
 ## Why is this bad?
 Reading a variable that was never assigned fails the execution when the
@@ -56,19 +61,30 @@ def _reads(path: PathExpr) -> list[str]:
     return variable_reads(path.text, path.language)
 
 
-def _visible_scopes(workflow: Workflow, scope: str) -> set[str]:
-    """The scope and those enclosing it (whose variables it can read)."""
+def _always_evaluated(state: State, path: PathExpr) -> bool:
+    """Whether every visit evaluates ``path``: not a Catch (errors only), not a Choice rule after the first."""
+    rest = path.pointer[len(state.pointer) :]
+    if rest.startswith("/Catch/"):
+        return False
+    if rest.startswith("/Choices/"):
+        return rest.split("/")[2] == "0" and rest.split("/")[3:4] in (["Condition"], ["Variable"])
+    return True
+
+
+def _visible_scopes(workflow: Workflow, scope: str) -> tuple[set[str], str | None]:
+    """The scope and those enclosing it whose variables it can read; and the Distributed Map that stops it."""
     seen = {scope}
-    owner = workflow.scopes[scope].owner if scope in workflow.scopes else None
-    while owner is not None and owner in workflow.states:
+    while scope in workflow.scopes and workflow.scopes[scope].owner in workflow.states:
+        owner = str(workflow.scopes[scope].owner)
+        if workflow.scopes[scope].distributed:
+            return seen, owner
         scope = workflow.states[owner].scope
         seen.add(scope)
-        owner = workflow.scopes[scope].owner
-    return seen
+    return seen, None
 
 
 def _why(workflow: Workflow, state: State, name: str, assigned_in: dict[str, frozenset[str]]) -> str:
-    visible = _visible_scopes(workflow, state.scope)
+    visible, distributed = _visible_scopes(workflow, state.scope)
     if any(w == (f"${name}",) for w in state.writes):
         return (
             f"'{state.name}' assigns it itself, but a state's expressions read the values from before the state: "
@@ -80,10 +96,19 @@ def _why(workflow: Workflow, state: State, name: str, assigned_in: dict[str, fro
         )
         shown = ", ".join(f"'{s}'" for s in setters[:3]) or "a Catch"
         return f"no path into this state passes an Assign that sets it (it is set by {shown}): assign it earlier"
-    if any(name in names for names in assigned_in.values()):
+    if distributed is not None and any(name in names for names in assigned_in.values()):
         return (
-            "it is assigned only inside a Parallel branch or Map iteration, whose variables stay inside it: "
-            "return the value through the branch's Output and assign it on the Parallel or Map state"
+            f"'{distributed}' is a Distributed Map, whose iterations run as child executions without the "
+            "variables of the enclosing state machine: pass the value in through its ItemSelector"
+        )
+    owners = sorted(
+        {str(workflow.scopes[scope].owner) for scope, names in assigned_in.items() if name in names and scope}
+    )
+    if owners:
+        shown = ", ".join(f"'{o}'" for o in owners[:3])
+        return (
+            f"it is assigned only in a branch or iteration of {shown}, and what a Parallel branch or Map "
+            "iteration assigns stays inside it: return the value through its Output and assign it from there"
         )
     known = sorted(set().union(*assigned_in.values())) if assigned_in else []
     close = difflib.get_close_matches(name, known, n=1)
@@ -101,10 +126,11 @@ def check(workflow: Workflow, options: object) -> Iterator[Finding]:
             continue  # unreachable: another rule says so, and nothing flows into it
         first: frozenset[str] | None = None
         for path in state.paths:
+            always = _always_evaluated(state, path)
             for name in dict.fromkeys(_reads(path)):
-                if name not in facts.must[state.name] and first is None:
+                if always and name not in facts.must[state.name] and first is None:
                     first = facts.maybe_on_first_arrival(workflow, state.name)
-                if name not in facts.maybe[state.name] or (first is not None and name not in first):
+                if name not in facts.maybe[state.name] or (always and first is not None and name not in first):
                     when = (
                         "on any path to it"
                         if name not in facts.maybe[state.name]
@@ -116,7 +142,7 @@ def check(workflow: Workflow, options: object) -> Iterator[Finding]:
                 elif name not in facts.must[state.name]:
                     message = (
                         f"state '{state.name}' reads ${name}, which only some paths to it assign; "
-                        "an execution that arrives another way fails on this read"
+                        "an execution that arrives another way finds it unset"
                     )
                     severity = Severity.INFO
                 else:

@@ -10,7 +10,8 @@ loop) is bounded by it. A pagination loop, which goes round while a token such
 as `NextToken` is present, is bounded by the data and not reported. A polling
 loop that sends failure statuses back is reported by `failure-status-loop`
 instead. Any other loop is reported with the bound that would fix it, in the
-file's own terms. This rule also gives the `termination` proof of the file.
+file's own terms; as `info` when the AWS API's status enum shows that every
+final status leaves the loop (the service bounds it). This rule also gives the `termination` proof of the file.
 
 ## Why is this bad?
 A polling loop that waits for a job to say "done" runs forever when the job
@@ -22,11 +23,11 @@ renamed). Step Functions Standard executions then run for up to a year.
 {
   "StartAt": "GetStatus",
   "States": {
-    "GetStatus": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:glue:getJobRun",
-      "Parameters": {"JobName": "etl", "RunId.$": "$.RunId"}, "ResultPath": "$.Run", "Next": "Finished?"},
+    "GetStatus": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+      "Parameters": {"FunctionName": "export-status", "Payload.$": "$"}, "ResultPath": "$.Run", "Next": "Finished?"},
     "Finished?": {"Type": "Choice", "Choices": [
-        {"Variable": "$.Run.JobRun.JobRunState", "StringEquals": "SUCCEEDED", "Next": "Done"},
-        {"Variable": "$.Run.JobRun.JobRunState", "StringEquals": "FAILED", "Next": "JobFailed"}],
+        {"Variable": "$.Run.Payload.status", "StringEquals": "SUCCEEDED", "Next": "Done"},
+        {"Variable": "$.Run.Payload.status", "StringEquals": "FAILED", "Next": "JobFailed"}],
       "Default": "Wait"},
     "Wait": {"Type": "Wait", "Seconds": 30, "Next": "GetStatus"},
     "Done": {"Type": "Succeed"},
@@ -41,12 +42,12 @@ renamed). Step Functions Standard executions then run for up to a year.
   "StartAt": "Init",
   "States": {
     "Init": {"Type": "Pass", "Assign": {"polls": 0}, "Next": "GetStatus"},
-    "GetStatus": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:glue:getJobRun",
-      "Parameters": {"JobName": "etl", "RunId.$": "$.RunId"}, "ResultPath": "$.Run",
+    "GetStatus": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+      "Parameters": {"FunctionName": "export-status", "Payload.$": "$"}, "ResultPath": "$.Run",
       "Assign": {"polls.$": "States.MathAdd($polls, 1)"}, "Next": "Finished?"},
     "Finished?": {"Type": "Choice", "Choices": [
-        {"Variable": "$.Run.JobRun.JobRunState", "StringEquals": "SUCCEEDED", "Next": "Done"},
-        {"Variable": "$.Run.JobRun.JobRunState", "StringEquals": "FAILED", "Next": "JobFailed"},
+        {"Variable": "$.Run.Payload.status", "StringEquals": "SUCCEEDED", "Next": "Done"},
+        {"Variable": "$.Run.Payload.status", "StringEquals": "FAILED", "Next": "JobFailed"},
         {"Variable": "$polls", "NumericGreaterThanEquals": 120, "Next": "GaveUp"}],
       "Default": "Wait"},
     "Wait": {"Type": "Wait", "Seconds": 30, "Next": "GetStatus"},
@@ -71,7 +72,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wfverify.analysis.graph import sccs
-from wfverify.core.findings import Finding, Proof, Verdict
+from wfverify.core.findings import Finding, Proof, Severity, Verdict
 from wfverify.core.model import Workflow
 from wfverify.core.rule import NoOptions, rule
 
@@ -83,7 +84,7 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
         detail = f"no loops; {retries} retry policies bounded by max_attempts" if retries else "no loops"
         yield Proof("termination", Verdict.PROVEN, detail)
         return
-    from wfverify.analysis.loops import failure_routes, pagination_token, polling_choices
+    from wfverify.analysis.loops import every_failure_leaves, failure_routes, pagination_token, polling_choices
     from wfverify.analysis.smt.termination import analyze_loops, can_leave, termination_proof
 
     yield termination_proof(workflow)
@@ -105,10 +106,14 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
                     "rule names is polled forever)"
                 )
                 break
+        handled = every_failure_leaves(workflow, loop)
+        if handled is not None:
+            statuses = f" (bounded by the service: every final status the API returns leaves at '{handled}')"
         yield Finding(
             f"loop {' -> '.join(ordered + [ordered[0]])} ends only on outside answers{statuses}: {verdict.reason}; "
             f"{verdict.hint}",
             first.pointer,
             state=first.name,
             witness=ordered,
+            severity_override=Severity.INFO if handled is not None else None,
         )

@@ -6,8 +6,9 @@ failure status (FAILED, STOPPED, CANCELLED, ERROR, TIMED_OUT...) and goes
 back into the loop, or whose exit rules name no failure status at all while
 every other status goes back through `Default` (or a `Not` rule). The
 statuses are read from the Choice's own string comparisons, so a loop whose
-exits name some failure statuses but not all those the API has is left to
-`unbounded-loop`. A loop that a counter bounds is not reported.
+exits name some failure statuses is left to `unbounded-loop`, unless the
+API's status enum is known (botocore's model of an AWS SDK or optimized
+integration): then the final failure statuses that go back are named exactly. A loop that a counter bounds is not reported.
 
 ## Why is this bad?
 A failed job never changes status again: the execution polls it until the
@@ -87,17 +88,24 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
         for route in failure_routes(workflow, set(cycle)):
             pc = route.choice
             fail_state = "a Fail state" if asl else "a `fail` state"
-            if route.statuses:
+            variable = f"$.{pc.variable}" if asl and not pc.variable.startswith("$") else pc.variable
+            if route.from_api:
+                said = ", ".join(route.statuses)
+                what = (
+                    f"at Choice '{pc.state}' the final statuses {said} of {variable}, which the API can return, "
+                    "go back into the loop"
+                )
+            elif route.statuses:
                 said = ", ".join(route.statuses)
                 what = f"Choice '{pc.state}' sends {said} back into the loop"
             else:
                 way = "Default" if workflow.states[pc.state].default in cycle else "a Not rule"
-                examples = ", ".join(failure_examples(pc))
-                variable = f"$.{pc.variable}" if asl and not pc.variable.startswith("$") else pc.variable
+                examples = "/".join(failure_examples(pc))
                 verb = "leaves" if len(pc.exits) == 1 else "leave"
                 what = (
                     f"at Choice '{pc.state}' only {', '.join(pc.exits)} {verb} the loop: every other status of "
-                    f"{variable}, failures such as {examples} included, goes back through {way}"
+                    f"{variable} goes back through {way}, failure statuses included (no rule names one, such as "
+                    f"{examples})"
                 )
             yield Finding(
                 f"{what}, so a failed job is polled forever; add a rule that sends the failure statuses to "

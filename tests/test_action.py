@@ -61,7 +61,10 @@ def test_action_install_step_installs_this_checkout(tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
     install = next(s for s in action["runs"]["steps"] if s.get("name") == "Install wfverify")
-    installed = _run_step(install, defaults, _runner_env(tmp_path, venv / "bin"), tmp_path)
+    checkout = tmp_path / "action"  # a copy, so the build leaves nothing in this checkout
+    shutil.copytree(ROOT, checkout, ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "__pycache__"))
+    env = {**_runner_env(tmp_path, venv / "bin"), "GITHUB_ACTION_PATH": str(checkout)}
+    installed = _run_step(install, defaults, env, tmp_path)
     assert installed.returncode == 0, installed.stderr
     version = subprocess.run([str(venv / "bin" / "wfverify"), "-V"], capture_output=True, text=True)
     assert version.stdout.startswith("wfverify ")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wfverify.load.asl_paths import (
     check_jsonata,
@@ -170,3 +172,26 @@ def test_variable_reads_of_paths_and_intrinsics() -> None:
     ]
     assert variable_reads("$v[0]", "reference-path") == ["v"]
     assert variable_reads("$total", "result-path") == []
+
+
+def test_a_line_break_after_the_closing_delimiter_is_only_noted() -> None:
+    from wfverify.load.asl_paths import jsonata_note
+
+    assert check_jsonata("{% $x %}\n") is None
+    assert jsonata_note("{% $x %}\n") is not None
+    assert jsonata_note("{% $x %}") is None
+    assert check_jsonata("{% $x +\n") is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="$.[]()?@*:,'\"\\ -_ab01{}%States", max_size=40))
+def test_the_checkers_answer_every_string_without_raising(text: str) -> None:
+    for language in ("jsonpath", "reference-path", "payload", "jsonata"):
+        variable_reads(text, language)
+    for result in (check_jsonpath(text), check_reference_path(text), check_payload_value(text), check_jsonata(text)):
+        assert result is None or isinstance(result, str)
+
+
+def test_a_variable_tested_for_presence_is_not_a_plain_read() -> None:
+    assert variable_reads("{% $exists($n) ? $n + 1 : 0 %}", "jsonata") == []
+    assert variable_reads("{% $m ? $m : $k %}", "jsonata") == ["k"]

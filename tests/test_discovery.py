@@ -115,3 +115,16 @@ def test_serverless_workflow_is_not_offered() -> None:
     help_text = run("check", "--help").stdout
     for text in (hooks, help_text):
         assert ".sw." not in text and "sw)" not in text and "serverless-workflow" not in text.lower()
+
+
+def test_template_discovery_plugs_in_a_sniffer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wfverify import discovery
+
+    monkeypatch.setattr(discovery, "_SNIFFERS", list(discovery._SNIFFERS))
+    _tree(tmp_path, {"infra/main.tf": 'resource "aws_sfn_state_machine" "m" {}\n', "infra/other.tf": "locals {}\n"})
+    with pytest.raises(NoFilesFound):
+        _found(tmp_path)
+    discovery.register_sniffer(
+        discovery.Sniffer("terraform", (".tf",), lambda path, head: b'"aws_sfn_state_machine"' in head)
+    )
+    assert _found(tmp_path) == ["infra/main.tf"]

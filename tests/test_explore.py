@@ -240,8 +240,11 @@ def test_explore_command_prints_a_witness_that_simulate_replays(tmp_path: Path) 
 
 
 _KNOWN_FALSE_PROOFS = [
-    (PARENT_HOLDS, "deadlock-freedom"),
     (COUNTER_ON_FAILURE, "termination"),
+]
+#: False proofs of issue 12 that the static analyses no longer give (helper 'sound').
+_CLOSED_FALSE_PROOFS = [
+    (PARENT_HOLDS, "deadlock-freedom"),
     (EVENT_TIMEOUT_SAGA, "saga"),
     (NO_CHOICE_SAGA, "saga"),
     (CONSTANT_ALIASES_TEMPLATE, "deadlock-freedom"),
@@ -341,6 +344,16 @@ _KNOWN_FALSE_PROOFS += [
 ]
 
 
+@pytest.mark.parametrize(
+    ("text", "prop"), _CLOSED_FALSE_PROOFS, ids=[f"{p}-{i}" for i, (_, p) in enumerate(_CLOSED_FALSE_PROOFS)]
+)
+def test_closed_false_proofs_stay_closed(text: str, prop: str) -> None:
+    from wfverify.testing import check_text
+
+    verdicts = {p.property: p.verdict for p in check_text(text).proofs}
+    assert verdicts[prop] in (Verdict.VIOLATED, Verdict.UNKNOWN)
+
+
 @pytest.mark.xfail(reason="static proofs being fixed by other helpers (issue 12)", strict=False)
 @pytest.mark.parametrize(
     ("text", "prop"), _KNOWN_FALSE_PROOFS, ids=[f"{p}-{i}" for i, (_, p) in enumerate(_KNOWN_FALSE_PROOFS)]
@@ -364,3 +377,38 @@ def test_a_condition_on_the_whole_input_is_explored_without_crashing() -> None:
     )
     result = explore(workflow_from_text(text, "whole.asl.json"))
     assert "a condition reads the whole input" in result.properties["termination"].detail
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+#: Corpus verdicts the explorer refutes today (static analyses being fixed by other helpers, issue 12).
+KNOWN_CORPUS_DISAGREEMENTS = {
+    ("rules/invoice-retry.wf.yaml", "choice-exhaustiveness"),
+}
+
+
+@pytest.mark.parametrize(
+    "expected_path", sorted(CORPUS.rglob("*.expected.json")), ids=lambda p: str(p.relative_to(CORPUS))
+)
+def test_the_corpus_pinned_proofs_are_not_refuted(expected_path: Path) -> None:
+    """Every verdict the corpus pins: a ``proven`` the explorer refutes, or a ``violated`` it proves, is wrong."""
+    from wfverify.load import SIDECAR_SUFFIX, load_bytes
+
+    path = expected_path.with_name(expected_path.name[: -len(".expected.json")])
+    name = path.relative_to(CORPUS).as_posix()
+    side = path.with_name(path.name + SIDECAR_SUFFIX)
+    loaded = load_bytes(path.read_bytes(), str(path), sidecar=(side.read_bytes(), str(side)) if side.exists() else None)
+    if loaded.workflow is None:
+        return
+    result = explore(loaded.workflow)
+    wrong = set()
+    for prop, verdict in json.loads(expected_path.read_text()).get("proofs", {}).items():
+        got = result.properties[prop]
+        refuted = got.verdict is Verdict.VIOLATED and (prop != "deadlock-freedom" or got.kind == "cycle")
+        if verdict in ("proven", "n/a") and refuted:
+            wrong.add((name, prop))
+        storm = prop == "deadlock-freedom" and result.timeout_storm is not None
+        if verdict == "violated" and got.verdict is Verdict.PROVEN and not storm:
+            wrong.add((name, prop))
+    assert wrong <= KNOWN_CORPUS_DISAGREEMENTS, wrong

@@ -109,3 +109,12 @@ def test_graph_command_marks_unknown_targets_and_writes_files(tmp_path) -> None:
     assert pydot.graph_from_dot_data(target.read_text())
     bad = run("graph", str(tmp_path / "nope.json"))
     assert bad.returncode == 2 and bad.stderr.startswith("wfverify: error: ")
+
+
+def test_graph_marks_follow_the_configuration(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    flow = tmp_path / "g.wf.yaml"
+    flow.write_text(FLOW)
+    assert "    class s5 unreachable" in run("graph", str(flow)).stdout
+    (tmp_path / ".wfverify.toml").write_text('ignore = ["unreachable-state"]\n')
+    quiet = run("graph", str(flow)).stdout
+    assert "unreachable" not in quiet.replace("classDef unreachable", "")

@@ -71,6 +71,8 @@ def test_stdin_filename_names_the_input_and_meets_per_file_ignores(tmp_path: Pat
     )
     data = json.loads(ignored.stdout)
     assert ignored.returncode == 0 and data["files"][0]["path"] == "flows/m.json" and data["findings"] == []
+    alone = run("check", "--stdin-filename", "other/m.json", "--format", "text", stdin=UNKNOWN_TARGET, cwd=tmp_path)
+    assert alone.returncode == 1 and alone.stdout.startswith("other/m.json:1:")  # no path: standard input
 
 
 def test_suppression_covered_by_configured_ignore_is_not_unused() -> None:

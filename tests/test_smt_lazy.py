@@ -1,4 +1,4 @@
-"""z3 is loaded only when a file has a choice to prove."""
+"""z3 is loaded only when a file has a choice the solver-free procedure cannot decide."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ CHOICE = (
     "workflow: w\nstart: c\nstates:\n  c:\n    type: choice\n    choices: [{when: 'x > 1', next: b}]\n"
     "    default: b\n  b: {type: succeed}\n"
 )
+HARD_CHOICE = CHOICE.replace("x > 1", "x > y + 1")
 
 
 def _z3_loaded(text: str) -> bool:
@@ -30,5 +31,9 @@ def test_no_choice_no_z3() -> None:
     assert _z3_loaded(NO_CHOICE) is False
 
 
-def test_choice_loads_z3() -> None:
-    assert _z3_loaded(CHOICE) is True
+def test_simple_choice_is_decided_without_z3() -> None:
+    assert _z3_loaded(CHOICE) is False
+
+
+def test_arithmetic_choice_loads_z3() -> None:
+    assert _z3_loaded(HARD_CHOICE) is True

@@ -226,3 +226,83 @@ def test_a_number_against_a_string_is_never_eventually_true() -> None:
         "loop call, check: no exit condition must hold once 'n' grows far enough; add a choice rule that leaves "
         "the loop once 'n' passes a bound (for example 'n >= 10')",
     )
+
+
+ITERATOR = """{
+  "StartAt": "Init",
+  "States": {
+    "Init": {"Type": "Pass", "Result": {"count": 0, "max": 5}, "ResultPath": "$.iterator", "Next": "Work"},
+    "Work": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"},
+      "ResultPath": "$.result", "Next": "Increment"},
+    "Increment": {"Type": "Pass", "Parameters": {"count.$": "States.MathAdd($.iterator.count, 1)",
+      "max.$": "$.iterator.max"}, "ResultPath": "$.iterator", "Next": "Check"},
+    "Check": {"Type": "Choice", "Choices": [
+        {"Variable": "$.iterator.count", "NumericLessThanPath": "$.iterator.max", "Next": "Work"}],
+      "Default": "Done"},
+    "Done": {"Type": "Succeed"}
+  }
+}
+"""
+
+
+def _asl_proof(text: str) -> tuple[str, str]:
+    from wfverify.analysis.smt.termination import termination_proof
+
+    p = termination_proof(workflow_from_text(text, "it.asl.json"))
+    return p.verdict.value, p.detail
+
+
+def test_asl_iterator_counted_with_math_add_from_a_pass_result() -> None:
+    assert _asl_proof(ITERATOR) == (
+        "proven",
+        "1 loop(s) bounded: by counters (iterator.count); 0 retry policies bounded by max_attempts",
+    )
+
+
+def test_asl_bound_copied_from_a_task_result_is_not_a_constant() -> None:
+    text = ITERATOR.replace('"max.$": "$.iterator.max"', '"max.$": "$.result.max"')
+    assert _asl_proof(text)[0] == "unknown"
+
+
+def test_asl_task_replacing_the_data_is_not_a_counter_update() -> None:
+    text = ITERATOR.replace('"ResultPath": "$.result", ', "")  # the Lambda result replaces $.iterator too
+    verdict_, detail = _asl_proof(text)
+    assert verdict_ == "unknown" and "no counter is updated" in detail
+
+
+def test_asl_loop_under_the_machine_timeout_is_bounded() -> None:
+    text = ITERATOR.replace('"ResultPath": "$.result", ', "").replace(
+        '{\n  "StartAt"', '{"TimeoutSeconds": 600,\n  "StartAt"'
+    )
+    assert _asl_proof(text) == (
+        "proven",
+        "1 loop(s) bounded: by the state machine's top-level TimeoutSeconds (600 s); "
+        "0 retry policies bounded by max_attempts",
+    )
+
+
+def test_asl_parameters_below_an_input_path_are_not_the_counter() -> None:
+    """With InputPath "$.result", ``$.it.n`` in Parameters reads result.it.n, not the counter."""
+    text = ITERATOR.replace(
+        '"Increment": {"Type": "Pass", "Parameters"',
+        '"Increment": {"Type": "Pass", "InputPath": "$.result", "Parameters"',
+    )
+    assert _asl_proof(text)[0] == "unknown"
+
+
+def test_asl_assign_reading_the_task_result_is_not_a_counter() -> None:
+    """In a Task's Assign, ``$.count`` is the task's result: only ``$name`` variables are followed."""
+    text = """{
+  "StartAt": "Init",
+  "States": {
+    "Init": {"Type": "Pass", "Assign": {"count": 0}, "Next": "Work"},
+    "Work": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"},
+      "Assign": {"count.$": "States.MathAdd($count, 1)"}, "Next": "Check"},
+    "Check": {"Type": "Choice", "Choices": [{"Variable": "$count", "NumericGreaterThanEquals": 5, "Next": "Done"}],
+      "Default": "Work"},
+    "Done": {"Type": "Succeed"}
+  }
+}
+"""
+    assert _asl_proof(text)[0] == "proven"
+    assert _asl_proof(text.replace("States.MathAdd($count, 1)", "States.MathAdd($.count, 1)"))[0] == "unknown"

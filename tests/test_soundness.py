@@ -52,8 +52,6 @@ BOUNDS = Bounds(configurations=4000, steps=150, loop_iterations=8, map_items=2, 
 
 #: (dialect, property) pairs whose static proof generated workflows refute today, and why (issue 12).
 KNOWN_OPEN = {
-    ("native", "saga"): "an event timeout or a choice that matches no rule is no saga failure path (helper 'sound')",
-    ("asl", "saga"): "States.NoChoiceMatched after a compensable task is no saga failure path (helper 'sound')",
     ("asl", "choice-exhaustiveness"): "declared input types are trusted inside a Map iterator, whose input is the "
     "item (helper 'speed')",
 }

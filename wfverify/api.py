@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any
 from wfverify.core.findings import Finding
 from wfverify.core.registry import Registry, load_registry
 from wfverify.core.results import FileResult, Report
+from wfverify.core.rule import Rule
 from wfverify.discovery import WORKFLOW_SUFFIXES, FileFilter, UsageError, discover
 from wfverify.engine import Selection, run_rules
 from wfverify.load import SIDECAR_SUFFIX, LoadOptions, load_bytes
@@ -28,14 +30,16 @@ class Options:
     selection: Selection = Selection()
     load: LoadOptions = LoadOptions()
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
-    jobs: int = 1
+    jobs: int = 1  # 0: decided from the number of files to check (see auto_jobs)
+    #: folder of the result cache (wfverify.cache); None: no cache
+    cache_dir: Path | None = None
     files: FileFilter = FileFilter()
     #: The name standard input stands for (``--stdin-filename``): shown, matched by per-file-ignores,
     #: and where its sidecar is looked for.
     stdin_filename: str | None = None
 
 
-def _read(display: str, path: Path | None, max_bytes: int) -> tuple[bytes | None, str | None]:
+def _read(path: Path | None, max_bytes: int) -> tuple[bytes | None, str | None]:
     """Bytes of a file, or an error message. Never raises."""
     try:
         if path is None:
@@ -60,16 +64,19 @@ def _sidecar(path: Path | None) -> bytes | None:
         return None
 
 
-def check_one(display: str, path: Path | None, registry: Registry, options: Options) -> FileResult:
+def _inputs(display: str, path: Path | None, options: Options) -> tuple[str, bytes | None, str | None, bytes | None]:
+    """The name to show, the file's bytes (or why they cannot be read) and its sidecar's bytes."""
+    raw, error = _read(path, options.load.max_bytes or DEFAULT_MAX_BYTES)
+    if path is None and options.stdin_filename:
+        display, path = options.stdin_filename, Path(options.stdin_filename)
+    return display, raw, error, (_sidecar(path) if raw is not None else None)
+
+
+def _check_bytes(
+    display: str, raw: bytes | None, error: str | None, side: bytes | None, registry: Registry, options: Options
+) -> FileResult:
     from wfverify.load import LoadResult
 
-    max_bytes = options.load.max_bytes or DEFAULT_MAX_BYTES
-    raw, error = _read(display, path, max_bytes)
-    if path is None and options.stdin_filename:
-        display = options.stdin_filename
-        side = _sidecar(Path(display))
-    else:
-        side = _sidecar(path)
     if raw is None:
         loaded = LoadResult(
             None, None, None, [Finding(error or "unreadable", "", rule="syntax-error", line=1, column=1)]
@@ -79,13 +86,18 @@ def check_one(display: str, path: Path | None, registry: Registry, options: Opti
     return run_rules(display, loaded, registry, options.selection, _typed_options(registry, options))
 
 
+def check_one(display: str, path: Path | None, registry: Registry, options: Options) -> FileResult:
+    display, raw, error, side = _inputs(display, path, options)
+    return _check_bytes(display, raw, error, side, registry, options)
+
+
 def _typed_options(registry: Registry, options: Options) -> dict[str, Any]:
     out = {}
     for name, values in options.rule_options.items():
         rule = registry.get(name)
         if rule is None:
             raise UsageError(f"config: options for unknown rule {name!r}")
-        if not hasattr(rule, "make_options"):
+        if not isinstance(rule, Rule):
             raise UsageError(f"config: rule {name!r} takes no options")
         try:
             out[rule.name] = rule.make_options(values)
@@ -94,16 +106,36 @@ def _typed_options(registry: Registry, options: Options) -> dict[str, Any]:
     return out
 
 
-def _worker(args: tuple[str, str | None, Options]) -> FileResult:
+def _worker(args: tuple[str, bytes | None, str | None, bytes | None, Options]) -> FileResult:
     """One file in a worker process (the registry is loaded once per process)."""
     global _WORKER_REGISTRY
     if _WORKER_REGISTRY is None:
         _WORKER_REGISTRY = load_registry()
-    display, path, options = args
-    return check_one(display, Path(path) if path is not None else None, _WORKER_REGISTRY, options)
+    display, raw, error, side, options = args
+    return _check_bytes(display, raw, error, side, _WORKER_REGISTRY, options)
 
 
 _WORKER_REGISTRY: Registry | None = None
+
+#: Files per extra process below which a second process costs more than it saves (measured:
+#: benchmarks/bench_statelint.py; a worker's start-up is worth about 150 files).
+FILES_PER_PROCESS = 300
+
+
+def auto_jobs(files: int, cpus: int | None = None) -> int:
+    """Processes worth starting for ``files`` files to check (``--jobs 0``)."""
+    cpus = cpus or os.cpu_count() or 1
+    return max(1, min(cpus, files // FILES_PER_PROCESS))
+
+
+def _open_cache(options: Options, registry: Registry) -> Any:
+    if options.cache_dir is None:
+        return None
+    from wfverify import __version__
+    from wfverify.cache import ResultCache, salt
+
+    config = repr((options.selection, options.load, sorted(options.rule_options.items())))
+    return ResultCache(options.cache_dir, salt(__version__, config, list(registry.rules)))
 
 
 def check_paths(
@@ -114,26 +146,46 @@ def check_paths(
 ) -> Report:
     """Check every workflow under ``paths``. Raises :class:`UsageError` for a missing path.
 
-    With ``options.jobs`` > 1 files are checked in that many processes; results keep the
-    order of the files, so output is the same as with one process.
+    Results come from the cache when the file, its sidecar and the configuration are
+    unchanged. With ``options.jobs`` > 1 (or 0 and enough files) the rest are checked
+    in several processes; results keep the order of the files, so output is the same
+    as with one process.
     """
     registry = registry or load_registry()
+    cache = _open_cache(options, registry)
     targets = list(discover(paths, options.files))
-    jobs = min(options.jobs, len(targets))
-    if jobs > 1 and all(path is not None for _, path in targets):
+    results: list[FileResult | None] = [None] * len(targets)
+    todo = []
+    for index, (display, path) in enumerate(targets):
+        display, raw, error, side = _inputs(display, path, options)
+        key = cache.key(display, raw, side) if cache is not None and raw is not None and path is not None else None
+        results[index] = cache.get(key) if key is not None else None
+        if results[index] is None:
+            todo.append((index, key, (display, raw, error, side, options)))
+        elif progress:
+            progress(display)
+    for (index, key, _), result in zip(todo, _run(todo, registry, options, progress)):
+        results[index] = result
+        if key is not None:
+            cache.put(key, result)
+    if cache is not None:
+        cache.close()
+    return Report([r for r in results if r is not None])
+
+
+def _run(todo: list[Any], registry: Registry, options: Options, progress: Callable[[str], None] | None) -> Any:
+    jobs = auto_jobs(len(todo)) if options.jobs == 0 else min(options.jobs, len(todo))
+    if jobs > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        work = [(display, str(path), options) for display, path in targets]
+        work = [args for _, _, args in todo]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = []
             for result in pool.map(_worker, work, chunksize=max(1, len(work) // (jobs * 4))):
                 if progress:
                     progress(result.path)
-                results.append(result)
-        return Report(results)
-    results = []
-    for display, path in targets:
+                yield result
+        return
+    for _, _, (display, raw, error, side, opts) in todo:
         if progress:
             progress(display)
-        results.append(check_one(display, path, registry, options))
-    return Report(results)
+        yield _check_bytes(display, raw, error, side, registry, opts)

@@ -94,13 +94,16 @@ class FileFilter:
         return self._specs[which]
 
     def _relative(self, path: Path, is_dir: bool) -> str | None:
-        base = Path(self.root or ".").resolve()
+        if "base" not in self._specs:  # resolved once per run: resolving costs a system call per folder
+            self._specs["base"] = Path(self.root or ".").resolve()
+        base = self._specs["base"]
+        resolved = path.resolve()
         try:
-            rel = path.resolve().relative_to(base).as_posix() if not path.is_symlink() else None
+            rel = resolved.relative_to(base).as_posix() if not path.is_symlink() else None
         except ValueError:
             rel = None
         if rel is None:  # outside the root: patterns without a slash still match the name
-            rel = path.resolve().name
+            rel = resolved.name
         return rel + "/" if is_dir and rel not in ("", ".") else rel
 
     def excluded(self, path: Path, is_dir: bool = False) -> bool:
@@ -144,7 +147,7 @@ def is_state_machine(path: Path, head: bytes) -> bool:
     return native or {b"StartAt", b"States"} <= keys
 
 
-_SNIFFERS: list[Sniffer] = [Sniffer("state machine", (".json", ".yaml", ".yml"), is_state_machine)]
+_SNIFFERS: list[Sniffer] = [Sniffer("a state machine at the top level", (".json", ".yaml", ".yml"), is_state_machine)]
 
 
 def register_sniffer(sniffer: Sniffer) -> None:
@@ -230,10 +233,10 @@ def find_files(paths: Iterable[str], filters: FileFilter = FileFilter()) -> Foun
         else:
             found.targets.append((given, p))
     if not found.targets and found.searched:
-        where = ", ".join(found.searched)
+        by_content = "; ".join(f"{x.name} in {'/'.join(x.suffixes)} files" for x in _SNIFFERS)
         raise NoFilesFound(
-            f"no workflow files found in {where} (searched by name: {', '.join(filters.include)}; "
-            "and by content: JSON or YAML files whose top level is a state machine)"
+            f"no workflow files found in {', '.join(found.searched)} (searched by name: "
+            f"{', '.join(filters.include)}; and by content: {by_content})"
         )
     return found
 

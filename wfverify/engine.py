@@ -18,6 +18,7 @@ from wfverify.core.findings import Finding, Proof, Severity
 from wfverify.core.registry import Registry
 from wfverify.core.results import FileResult
 from wfverify.core.rule import Rule
+from wfverify.core.witness import witness_json
 from wfverify.load import LoadResult
 from wfverify.load.source import directives_in
 
@@ -96,7 +97,7 @@ def _witness_positions(findings: list[Finding], loaded: LoadResult) -> dict[str,
         return {}
     names: set[str] = set()
     for f in findings:
-        stack = [f.witness]
+        stack = [witness_json(f.witness)]
         while stack:
             item = stack.pop()
             if isinstance(item, str) and item in workflow.states:

@@ -20,6 +20,7 @@ number at a state when it is one on every edge into it.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from wfverify.core.expr import Arith, Lit, Var
@@ -30,6 +31,7 @@ __all__ = [
     "assigned_anywhere",
     "clobbers",
     "counters",
+    "constant_on_entry",
     "every_cycle_updates",
     "numeric_on_entry",
     "step",
@@ -182,16 +184,71 @@ def numeric_on_entry(workflow: Workflow, var: str, members: set[str]) -> bool:
     """``var`` is a number whenever the execution enters one of ``members``."""
     if _always_number(workflow, var):
         return True
-    first = next(iter(members))
-    scope = workflow.scope_of(first)
+    scope = workflow.scope_of(next(iter(members)))
     if scope.start not in workflow.states:
         return False  # a start naming no state (unknown-target): nothing is known on entry
-    known = _must_number(workflow, var, scope.id, scope.start, workflow.inputs.get(var) in ("int", "number"))
+    at_start = workflow.inputs.get(var) in ("int", "number")
+
+    def transfer(state: State, t: Transition, before: Any) -> Any:
+        if clobbers(state, var, t):
+            return False
+        value = before
+        for a in state.assigned_on(t):
+            if a.variable == var:
+                value = _is_number_literal(a.expr) or (value and step(var, a.expr) is not None)
+        return value
+
+    known = _must(workflow, scope.id, scope.start, True, at_start, transfer, lambda x, y: x and y)
     return all(known.get(n, False) for n in members)
 
 
-def _must_number(workflow: Workflow, var: str, scope: str, start: str, at_start: bool) -> dict[str, bool]:
-    """Greatest fixed point: is ``var`` a number on entry to each state of the scope?"""
+_UNSET, _VARIES = object(), object()
+
+
+def constant_on_entry(workflow: Workflow, var: str, members: set[str]) -> float | None:
+    """The one number ``var`` holds whenever the execution enters one of ``members``, if there is one.
+
+    A Pass ``Result`` such as ``{"count": 0, "max": 5}`` sets ``max`` to 5; a
+    copy of itself (``"max.$": "$.iterator.max"``) keeps it; anything else
+    (other data, a clobbering state, two different values) makes it vary.
+    """
+    scope = workflow.scope_of(next(iter(members)))
+    if scope.start not in workflow.states:
+        return None
+    path = _path(var)
+
+    def transfer(state: State, t: Transition, before: Any) -> Any:
+        if clobbers(state, var, t):
+            return _VARIES
+        value = before
+        for a in state.assigned_on(t):
+            if a.variable != var:
+                continue
+            if _is_number_literal(a.expr):
+                value = float(a.expr.value)
+            elif not (isinstance(a.expr, Var) and a.expr.path == path):
+                value = _VARIES
+        return value
+
+    def meet(x: Any, y: Any) -> Any:
+        return y if x is _UNSET else x if y is _UNSET or x == y else _VARIES
+
+    known = _must(workflow, scope.id, scope.start, _UNSET, _VARIES, transfer, meet)
+    values = {known.get(n, _VARIES) for n in members}
+    value = values.pop() if len(values) == 1 else _VARIES
+    return value if isinstance(value, float) else None
+
+
+def _must(
+    workflow: Workflow,
+    scope: str,
+    start: str,
+    top: Any,
+    at_start: Any,
+    transfer: Callable[[State, Transition, Any], Any],
+    meet: Callable[[Any, Any], Any],
+) -> dict[str, Any]:
+    """Forward must-analysis over one scope: the value on entry to each state reachable from ``start``."""
     from wfverify.analysis.graph import reachable
 
     live = reachable(workflow, workflow.scopes[scope], start)
@@ -201,23 +258,14 @@ def _must_number(workflow: Workflow, var: str, scope: str, start: str, at_start:
         for t in workflow.states[n].transitions:
             if t.target in preds:
                 preds[t.target].append((n, t))
-    entry = dict.fromkeys(names, True)
+    entry = dict.fromkeys(names, top)
     changed = True
     while changed:
         changed = False
         for n in names:
-            incoming = [_after(workflow.states[p], t, var, entry[p]) for p, t in preds[n]]
-            value = all(incoming) and (at_start if n == start else True)
+            value = at_start if n == start else top
+            for p, t in preds[n]:
+                value = meet(value, transfer(workflow.states[p], t, entry[p]))
             if value != entry[n]:
                 entry[n], changed = value, True
     return entry
-
-
-def _after(state: State, t: Transition, var: str, before: bool) -> bool:
-    if clobbers(state, var, t):
-        return False
-    value = before
-    for a in state.assigned_on(t):
-        if a.variable == var:
-            value = _is_number_literal(a.expr) or (value and step(var, a.expr) is not None)
-    return value

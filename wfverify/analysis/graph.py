@@ -1,9 +1,9 @@
 """Graph algorithms on the workflow model.
 
 Reachability and the "can reach an end" sets are plain breadth-first searches
-over the model's adjacency, so an acyclic file never imports networkx (90 ms
-of start-up). Cycle analyses (strongly connected components, condensation)
-and the exported view use networkx, imported on first use.
+over the model's adjacency and strongly connected components are Tarjan's
+algorithm, so checking a file never imports networkx (90 ms of start-up);
+only the exported view (:func:`to_networkx`) uses it, imported on first use.
 
 Scopes are analysed separately: a parallel branch or map iterator is a state
 machine of its own, entered when its owner is entered and left through its
@@ -129,20 +129,55 @@ def has_cycle(workflow: Workflow, names: Iterable[str]) -> bool:
 def sccs(workflow: Workflow, scope: Scope) -> list[set[str]]:
     """Non-trivial strongly connected components of a scope (cycles), in a stable order.
 
-    Imports networkx only when the scope has a cycle at all.
+    Tarjan's algorithm, iterative, in pure Python: importing networkx for this
+    alone would cost more start-up time than checking a typical file.
     """
     names = [n for n in scope.states if n in workflow.states and workflow.states[n].scope == scope.id]
-    if not has_cycle(workflow, names):
-        return []
-    import networkx as nx
-
-    g = nx.DiGraph()
-    g.add_nodes_from(names)
-    for n in names:
-        g.add_edges_from((n, m) for m in successors_in_scope(workflow, n))
+    members = set(names)
+    edges = {n: [m for m in successors_in_scope(workflow, n) if m in members] for n in names}
+    comps = [c for c in _tarjan(names, edges) if len(c) > 1 or any(n in edges[n] for n in c)]
     order = {n: i for i, n in enumerate(names)}
-    comps = [c for c in nx.strongly_connected_components(g) if len(c) > 1 or any(g.has_edge(n, n) for n in c)]
     return sorted(comps, key=lambda c: min(order[n] for n in c))
+
+
+def _tarjan(names: list[str], edges: dict[str, list[str]]) -> list[set[str]]:
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[set[str]] = []
+    for root in names:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, child = work.pop()
+            if child == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            successors = edges[node]
+            if child < len(successors):
+                work.append((node, child + 1))
+                nxt = successors[child]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if low[node] == index[node]:
+                comp = set()
+                while True:
+                    top = stack.pop()
+                    on_stack.discard(top)
+                    comp.add(top)
+                    if top == node:
+                        break
+                out.append(comp)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return out
 
 
 def to_networkx(workflow: Workflow) -> Any:

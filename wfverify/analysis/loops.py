@@ -20,13 +20,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from wfverify.core.expr import Cmp, Exists, In, IsType, Lit, Matches, Not, Opaque, Or, Var
+from wfverify.core.expr import And, Cmp, Exists, In, IsType, Lit, Matches, Not, Opaque, Or, Var
 from wfverify.core.model import State, StateKind, TransitionKind, Workflow
 
 __all__ = [
     "FailureRoute",
     "PollingChoice",
     "failure_examples",
+    "api_statuses",
+    "every_failure_leaves",
     "failure_routes",
     "is_failure_status",
     "mutates",
@@ -70,6 +72,7 @@ class PollingChoice:
     others_stay: bool
     pointer: str
     stay_pointers: dict[str, str] = field(default_factory=dict)
+    path: tuple[str, ...] | None = None  # the status's keys from the data root (JSONPath rules), if known
 
     @property
     def failures_staying(self) -> tuple[str, ...]:
@@ -89,7 +92,7 @@ def _token_tested(node: Any) -> str | None:
     """The token a condition tests for presence or null, if any."""
     if isinstance(node, Not):
         return _token_tested(node.item)
-    if isinstance(node, Or) or type(node).__name__ == "And":
+    if isinstance(node, (Or, And)):
         for item in node.items:
             found = _token_tested(item)
             if found:
@@ -170,11 +173,21 @@ def _equalities(node: Any) -> tuple[str | None, list[str], bool] | None:
             return None
         names = {p[0] for p in parts if p}
         return (names.pop(), [s for p in parts if p for s in p[1]], False) if len(names) == 1 else None
+    if isinstance(node, And):  # an IsPresent guard around the comparison: the comparison decides
+        decisive = [i for i in node.items if not isinstance(i, (Exists, IsType))]
+        return _equalities(decisive[0]) if len(decisive) == 1 else None
     if isinstance(node, Matches) and "*" not in node.pattern.replace("\\*", ""):
         return node.var.dotted, [node.pattern.replace("\\*", "*")], False
     if isinstance(node, Opaque):
         return _jsonata_equalities(node.text)
     return None
+
+
+def _status_paths(node: Any) -> dict[str, tuple[str, ...]]:
+    """Dotted name -> key path of every data variable a condition compares."""
+    from wfverify.core.expr import variables
+
+    return {".".join(p): p for p in variables(node)} if node is not None else {}
 
 
 def _jsonata_equalities(text: str) -> tuple[str | None, list[str], bool] | None:
@@ -194,8 +207,10 @@ def _polling(state: State, members: set[str]) -> PollingChoice | None:
     stay_pointers: dict[str, str] = {}
     others_stay = state.default in members
     variables: dict[str, int] = {}
+    paths: dict[str, tuple[str, ...]] = {}
     for rule in state.choices:
         found = _equalities(rule.condition)
+        paths.update(_status_paths(rule.condition))
         stay = rule.next in members
         if found is None:
             continue
@@ -219,6 +234,7 @@ def _polling(state: State, members: set[str]) -> PollingChoice | None:
         others_stay,
         state.pointer,
         stay_pointers,
+        paths.get(variable),
     )
 
 
@@ -243,6 +259,7 @@ class FailureRoute:
     statuses: tuple[str, ...]  # failure statuses named by the rules that stay in the loop
     through_default: bool  # unnamed statuses (failures among them) go back through Default or a Not rule
     pointer: str
+    from_api: bool = False  # the statuses come from the API's status enum
 
 
 def _styled(sample: str, words: tuple[str, ...]) -> tuple[str, ...]:
@@ -259,24 +276,75 @@ def failure_examples(choice: PollingChoice) -> tuple[str, ...]:
     return _styled(sample, ("FAILED", "STOPPED", "CANCELLED"))
 
 
+def api_statuses(workflow: Workflow, choice: PollingChoice) -> frozenset[str] | None:
+    """The values the polled status can take, from the AWS API's model (botocore), when known."""
+    if choice.path is None or workflow.dialect.value != "asl":
+        return None
+    from wfverify.analysis.dataflow import status_values_at
+
+    path = choice.path
+
+    def compute() -> frozenset[str] | None:
+        try:
+            return status_values_at(workflow, choice.state, path)
+        except (ImportError, LookupError, ValueError):
+            return None  # no botocore, or a shape the models do not describe: fall back to the Choice's words
+
+    return workflow.memo(f"loops.statuses.{choice.state}.{'.'.join(path)}", compute)
+
+
+def terminal_failures(values: frozenset[str]) -> tuple[str, ...]:
+    """The failure statuses of an API's enum that are final (STOPPED, not STOPPING)."""
+    return tuple(sorted(v for v in values if is_failure_status(v) and not v.upper().endswith("ING")))
+
+
 def failure_routes(workflow: Workflow, members: set[str]) -> list[FailureRoute]:
     """Polling Choices of a loop whose failure statuses loop forever.
 
-    Explicitly: a rule that names a failure status and stays in the loop.
-    Through ``Default`` (or a ``Not`` rule): the exit rules name no failure
-    status at all, so a failed job goes round again. When an exit rule names
-    some failure status, whether the others exist depends on the API, which is
-    not known here: not reported.
+    When the API's status enum is known, the terminal failure statuses that no
+    exit rule names and that go back into the loop are named exactly. Else,
+    from the Choice's words: a rule that names a failure status and stays in
+    the loop, or exit rules that name no failure status at all while the
+    other statuses go back through ``Default`` (or a ``Not`` rule). When an
+    exit rule names some failure status, whether others exist depends on the
+    API: not reported.
     """
     if any(mutates(workflow.states[n]) for n in members):
         return []  # the loop does work again (a retry of the job), not only a status read
     choices = polling_choices(workflow, members)
     handled = any(pc.handles_a_failure for pc in choices)
+    leaving = {s for pc in choices for s in pc.exits}  # another Choice of the loop may send them out
     out = []
     for pc in choices:
+        values = api_statuses(workflow, pc)
+        if values is not None:
+            looping = _looping(pc, values, leaving)
+            if looping:
+                out.append(FailureRoute(pc, looping, False, pc.stay_pointers.get(looping[0], pc.pointer), True))
+            continue
         explicit = pc.failures_staying
         through_default = pc.others_stay and bool(pc.exits) and not handled
         if explicit or through_default:
             pointer = pc.stay_pointers.get(explicit[0], pc.pointer) if explicit else pc.pointer
             out.append(FailureRoute(pc, explicit, through_default, pointer))
     return out
+
+
+def every_failure_leaves(workflow: Workflow, members: set[str]) -> str | None:
+    """A polling Choice whose API enum shows every terminal failure status leaving the loop: its state name."""
+    choices = polling_choices(workflow, members)
+    leaving = {s for pc in choices for s in pc.exits}
+    for pc in choices:
+        values = api_statuses(workflow, pc)
+        if values is not None and (pc.exits or not pc.others_stay) and not _looping(pc, values, leaving):
+            return pc.state
+    return None
+
+
+def _looping(pc: PollingChoice, values: frozenset[str], leaving: set[str]) -> tuple[str, ...]:
+    """The final failure statuses this Choice sends back that no Choice of the loop sends out."""
+    return tuple(
+        v
+        for v in terminal_failures(values)
+        if v not in leaving and (v in pc.stays or (pc.others_stay and v not in pc.exits))
+    )

@@ -8,7 +8,9 @@ between states with variables":
 * a ``Catch`` applies its own ``Assign`` instead of the state's;
 * a Parallel branch or a Map iteration starts with the variables of the state
   that runs it (read-only), and what it assigns stays inside it: the enclosing
-  machine sees only the branch or iteration ``Output``.
+  machine sees only the branch or iteration ``Output``;
+* a Distributed Map runs its iterations as child executions, which start
+  with no variables at all (values go in through ``ItemSelector``).
 
 Two forward analyses over each scope's graph give, for every reachable state,
 the variables set on *some* path to it (``maybe``: a union) and on *every*
@@ -113,7 +115,11 @@ def variable_facts(workflow: Workflow) -> VariableFacts:
             for name in workflow.scopes[scope_id].states:
                 if name in maybe:
                     state = workflow.states[name]
-                    pending.extend((child, maybe[name], must[name]) for child in state.branches)
+                    for child in state.branches:  # a Distributed Map's child executions start with none
+                        inherited = not workflow.scopes[child].distributed if child in workflow.scopes else True
+                        pending.append(
+                            (child, maybe[name] if inherited else frozenset(), must[name] if inherited else frozenset())
+                        )
         assigned: dict[str, set[str]] = {}
         for state in workflow.iter_states():
             names = assigned_by(state).union(*(_names(c.writes) for c in state.catch))

@@ -8,7 +8,6 @@ hold no workflow file (checking nothing must not look like passing).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,7 +49,12 @@ def add_check_command(sub: Any) -> None:
         epilog=EPILOG_CHECK,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .); '-' reads stdin")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or directories (default: ., or - with --stdin-filename); '-' reads stdin",
+    )
     check.add_argument(
         "--format", choices=_formats(), help="output format (default: rich on a terminal, text otherwise)"
     )
@@ -88,7 +92,11 @@ def _selection_arguments(check: Any) -> None:
         "-j",
         type=int,
         metavar="N",
-        help="check files in N processes (default 1; 0 = one per CPU); output order is unchanged",
+        help="check files in N processes (default 0: several only for runs large enough to pay off); "
+        "output is unchanged",
+    )
+    check.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the result cache (.wfverify_cache)"
     )
     check.add_argument("--dialect", choices=["native", "asl"], help="force the dialect instead of detecting it")
     check.add_argument("--baseline", metavar="FILE", help="report only findings that FILE does not record")
@@ -168,7 +176,7 @@ def _options(args: argparse.Namespace, config: Any) -> Any:
     from wfverify.load import LoadOptions
 
     if config.jobs < 0:
-        raise api.UsageError("--jobs takes 0 (one per CPU) or a positive number")
+        raise api.UsageError("--jobs takes 0 (automatic) or a positive number")
     selection = Selection(
         select=config.select,
         ignore=config.ignore,
@@ -188,10 +196,20 @@ def _options(args: argparse.Namespace, config: Any) -> Any:
         selection=selection,
         load=load,
         rule_options=config.rules,
-        jobs=config.jobs or (os.cpu_count() or 1),
+        jobs=config.jobs,
+        cache_dir=_cache_dir(args, config),
         files=files,
         stdin_filename=args.stdin_filename,
     )
+
+
+def _cache_dir(args: argparse.Namespace, config: Any) -> Path | None:
+    """``cache-dir`` relative to the configuration file, else ``.wfverify_cache`` beside it or here."""
+    from wfverify.cache import DEFAULT_DIR
+
+    if args.no_cache or config.cache_dir == "":
+        return None
+    return Path(config.root or ".") / (config.cache_dir or DEFAULT_DIR)
 
 
 @contextmanager
@@ -214,7 +232,7 @@ def check_command(args: argparse.Namespace) -> int:
     from wfverify.core.config import as_toml, validate_names
     from wfverify.core.registry import load_registry
 
-    paths = args.paths or ["."]
+    paths = args.paths or (["-"] if args.stdin_filename else ["."])  # as ruff: a stdin name alone reads stdin
     registry = load_registry()
     from_file = _config(args, paths)
     validate_names(from_file, registry)
@@ -258,14 +276,21 @@ def _check_tokens(registry: Any, tokens: tuple[str, ...]) -> None:
 
 
 def _baseline(args: argparse.Namespace, report: Any) -> tuple[Any, int]:
-    from wfverify.core.baseline import apply_baseline, read_baseline, write_baseline
+    """Write and/or apply a baseline file; returns the report without known findings and how many were hidden."""
+    from wfverify.core.baseline import BaselineError, apply_baseline, baseline_text, parse_baseline
 
-    if args.write_baseline:
-        target = Path(args.write_baseline)
-        count = write_baseline(report, target)
-        print(f"wfverify: recorded {count} finding(s) in {target}", file=sys.stderr)
-        return apply_baseline(report, read_baseline(target), target)
-    if args.baseline:
-        source = Path(args.baseline)
-        return apply_baseline(report, read_baseline(source), source)
-    return report, 0
+    target = args.write_baseline or args.baseline
+    if not target:
+        return report, 0
+    path = Path(target)
+    try:
+        if args.write_baseline:
+            text, count = baseline_text(report, path.resolve().parent)
+            path.write_text(text, encoding="utf-8")
+            print(f"wfverify: recorded {count} finding(s) in {path}", file=sys.stderr)
+        known = parse_baseline(path.read_text(encoding="utf-8"), str(path))
+    except OSError as exc:
+        raise BaselineError(
+            f"{path}: cannot {'write' if args.write_baseline else 'read'} the baseline: {exc.strerror}"
+        ) from None
+    return apply_baseline(report, known, path)

@@ -1,7 +1,8 @@
 """``wfverify graph FILE``: the state graph as Mermaid or DOT, findings marked.
 
-The findings come from the engine (every rule, proofs optional); the
-renderer in :mod:`wfverify.report.graph` only draws.
+The findings come from the engine, with the rules the file's configuration
+selects (as ``check`` would run them); the renderer in
+:mod:`wfverify.report.graph` only draws.
 """
 
 from __future__ import annotations
@@ -28,10 +29,27 @@ def add_graph_command(sub: Any) -> None:
     graph.add_argument("--no-proofs", action="store_true", help="skip the solver-backed rules (faster)")
 
 
+def _selection(path: Path | None, no_proofs: bool) -> Any:
+    """The rules `check` would run on this file (its configuration), so the marks agree with `check`."""
+    from wfverify.core.config import Config, find_config, load_config
+    from wfverify.engine import Selection
+
+    found = find_config(path if path is not None else Path("."))
+    config = load_config(found) if found else Config()
+    return Selection(
+        select=config.select,
+        ignore=config.ignore,
+        severity=config.severity,
+        per_file_ignores=config.per_file_ignores,
+        root=config.root,
+        proofs=config.proofs and not no_proofs,
+    )
+
+
 def graph_command(args: argparse.Namespace) -> int:
     from wfverify.api import UsageError
     from wfverify.core.registry import load_registry
-    from wfverify.engine import Selection, run_rules
+    from wfverify.engine import run_rules
     from wfverify.load import SIDECAR_SUFFIX, load_bytes
     from wfverify.report.graph import render
 
@@ -46,7 +64,7 @@ def graph_command(args: argparse.Namespace) -> int:
     if loaded.workflow is None:
         first = loaded.findings[0].message if loaded.findings else "not a workflow"
         raise UsageError(f"{args.file}: cannot draw: {first} (run 'wfverify check {args.file}')")
-    result = run_rules(args.file, loaded, load_registry(), Selection(proofs=not args.no_proofs))
+    result = run_rules(args.file, loaded, load_registry(), _selection(path, args.no_proofs))
     text = render(loaded.workflow, result.findings, args.format)
     if args.output_file:
         try:

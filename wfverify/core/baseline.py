@@ -6,7 +6,8 @@ new. The same finding may occur more than once, so a baseline counts each
 fingerprint and hides at most that many.
 
 The file (JSON) keeps a readable copy of each entry next to its fingerprint,
-so a review of the baseline shows what was accepted.
+so a review of the baseline shows what was accepted. Pure: the CLI reads and
+writes the file.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 from wfverify.core.findings import Finding
 from wfverify.core.results import Report
 
-__all__ = ["BaselineError", "apply_baseline", "fingerprint", "read_baseline", "write_baseline"]
+__all__ = ["BaselineError", "apply_baseline", "baseline_text", "fingerprint", "parse_baseline", "portable_path"]
 
 VERSION = 1
 
@@ -57,24 +58,17 @@ def _entry(finding: Finding, base: Path) -> dict[str, Any]:
     }
 
 
-def write_baseline(report: Report, target: Path) -> int:
-    """Record every finding of ``report`` in ``target``; paths relative to its folder. Returns the count."""
-    base = target.resolve().parent
+def baseline_text(report: Report, base: Path) -> tuple[str, int]:
+    """The baseline file's text for every finding of ``report`` (paths relative to ``base``), and the count."""
     entries = sorted((_entry(f, base) for f in report.findings), key=lambda e: (e["path"], e["rule"], e["message"]))
     data = {"version": VERSION, "tool": "wfverify", "findings": entries}
-    try:
-        target.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise BaselineError(f"{target}: cannot write the baseline: {exc.strerror}") from None
-    return len(entries)
+    return json.dumps(data, indent=2) + "\n", len(entries)
 
 
-def read_baseline(source: Path) -> Counter[str]:
-    """Fingerprint -> how many findings it stands for."""
+def parse_baseline(text: str, source: str) -> Counter[str]:
+    """Fingerprint -> how many findings it stands for; ``source`` names the file in errors."""
     try:
-        data = json.loads(source.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BaselineError(f"{source}: cannot read the baseline: {exc.strerror}") from None
+        data = json.loads(text)
     except ValueError as exc:
         raise BaselineError(f"{source}: not a wfverify baseline (invalid JSON: {exc})") from None
     if not isinstance(data, dict) or not isinstance(data.get("findings"), list):

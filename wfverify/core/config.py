@@ -8,7 +8,8 @@ Recognized keys (kebab-case or snake_case; docs/configuration.md is the referenc
     fail-on = "warning"                  # error (default) | warning
     aws-checks = true                    # ASL: Resource must be an ARN or ${Placeholder}
     max-file-size = 10485760             # bytes; larger files are refused with a finding
-    jobs = 1
+    jobs = 0                             # processes; 0 = more than one only where it pays
+    cache-dir = ".wfverify_cache"        # result cache, relative to this file; "" = no cache
     include = ["*.asl.json"]             # names checked whatever their content (gitignore syntax)
     extend-include = ["flows/*.json"]
     exclude = ["build/"]                 # replaces the default exclusions; extend-exclude adds to them
@@ -47,6 +48,7 @@ _KEYS = {
     "aws-checks",
     "max-file-size",
     "jobs",
+    "cache-dir",
     "severity",
     "per-file-ignores",
     "rules",
@@ -75,7 +77,8 @@ class Config:
     fail_on: str = "error"
     aws_checks: bool = True
     max_file_size: int | None = None
-    jobs: int = 1
+    jobs: int = 0
+    cache_dir: str | None = None
     dialect: str | None = None
     proofs: bool = True
     severity: dict[str, str] = field(default_factory=dict)
@@ -153,6 +156,7 @@ def _check_types(norm: dict[str, Any], where: str) -> None:
         ("show-source", bool),
         ("max-file-size", int),
         ("jobs", int),
+        ("cache-dir", str),
     ):
         if key in norm and not isinstance(norm[key], kind):
             raise ConfigError(f"{where}: {key!r} must be {kind.__name__}")
@@ -200,7 +204,8 @@ def parse_table(table: dict[str, Any], where: str) -> Config:
         fail_on=norm.get("fail-on", "error"),
         aws_checks=norm.get("aws-checks", True),
         max_file_size=norm.get("max-file-size"),
-        jobs=norm.get("jobs", 1),
+        jobs=norm.get("jobs", 0),
+        cache_dir=norm.get("cache-dir"),
         dialect=norm.get("dialect"),
         proofs=norm.get("proofs", True),
         severity=_severity(norm.get("severity", {}), where),

@@ -19,6 +19,10 @@ Semantics (see :mod:`wfverify.core.expr`):
   the way to read ``x`` only when present; ``Or`` is taken to behave alike.
 * Timestamps are RFC 3339 strings (``T`` and a ``Z`` or offset required);
   they compare by instant, to the microsecond.
+* Numbers are IEEE 754 doubles, as the service's engine compares them:
+  ``10000000000000001 == 1e16`` holds, ``0.1 + 0.2 == 0.3`` does not.
+  Integer arithmetic stays exact (and integer-valued) while every operand and
+  the result fit in 53 bits, where it is identical to double arithmetic.
 
 >>> from wfverify.core.expr import Cmp, Var, Lit
 >>> evaluate(Cmp(">", Var(("order", "total")), Lit(1000)), {"order": {"total": 1500}})
@@ -29,13 +33,23 @@ False
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, datetime
 from typing import Any
 
 from wfverify.core.expr import And, Arith, Cmp, Exists, Expr, In, IsType, Lit, Matches, Not, Opaque, Or, Var
 
-__all__ = ["AbsentVariable", "evaluate", "lookup", "json_type", "parse_timestamp", "UNDEFINED"]
+__all__ = [
+    "AbsentVariable",
+    "UNDEFINED",
+    "arithmetic",
+    "evaluate",
+    "json_type",
+    "lookup",
+    "parse_timestamp",
+    "to_double",
+]
 
 _MISSING = object()
 #: The value of an expression that has none (absent variable, arithmetic on a non-number).
@@ -108,8 +122,29 @@ def _value(node: Expr, data: Any) -> Any:
         left, right = _value(node.left, data), _value(node.right, data)
         if json_type(left) != "number" or json_type(right) != "number":
             return UNDEFINED
-        return {"+": left + right, "-": left - right, "*": left * right}[node.op]
+        return arithmetic(node.op, left, right)
     return evaluate(node, data)
+
+
+_EXACT = 2**53  # every integer of magnitude up to this is a double
+
+
+def to_double(value: int | float) -> float:
+    """The double a JSON number denotes (an integer too large for a double is infinite)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def arithmetic(op: str, left: int | float, right: int | float) -> int | float:
+    """``left op right`` in double arithmetic; integer-valued while that is exact."""
+    if isinstance(left, int) and isinstance(right, int) and abs(left) <= _EXACT and abs(right) <= _EXACT:
+        exact = {"+": left + right, "-": left - right, "*": left * right}[op]
+        if abs(exact) <= _EXACT:
+            return exact
+    a, b = to_double(left), to_double(right)
+    return {"+": a + b, "-": a - b, "*": a * b}[op]
 
 
 _ORDER = {
@@ -132,11 +167,15 @@ def _compare(op: str, kind: str | None, left: Any, right: Any) -> bool:
         return False
     if op not in ("==", "!=") and lt not in ("number", "string"):
         return False
+    if lt == "number":
+        return bool(_ORDER[op](to_double(left), to_double(right)))
     return bool(_ORDER[op](left, right))
 
 
 def _same(value: Any, lit: Any) -> bool:
-    return json_type(value) == json_type(lit) and value == lit
+    if json_type(value) != json_type(lit):
+        return False
+    return to_double(value) == to_double(lit) if json_type(lit) == "number" else bool(value == lit)
 
 
 def wildcard_regex(pattern: str) -> str:

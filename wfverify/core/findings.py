@@ -31,6 +31,9 @@ class Verdict(str, enum.Enum):
     UNKNOWN = "unknown"
     NOT_APPLICABLE = "n/a"
 
+    def __str__(self) -> str:
+        return self.value
+
 
 #: The proof properties the JSON contract names.
 PROOF_PROPERTIES = ("choice-exhaustiveness", "termination", "saga", "deadlock-freedom")
@@ -86,7 +89,7 @@ class Finding:
             "column": self.column,
             "pointer": self.pointer,
             "state": self.state,
-            "witness": self.witness,
+            "witness": _witness_json(self.witness),
             "related": [
                 {"pointer": r.pointer, "message": r.message, "line": r.line, "column": r.column} for r in self.related
             ],
@@ -114,5 +117,11 @@ class Proof:
             "seconds": round(self.seconds, 4),
         }
         if self.witness is not None:
-            out["witness"] = self.witness
+            out["witness"] = _witness_json(self.witness)
         return out
+
+
+def _witness_json(witness: Any) -> Any:
+    """Typed witnesses (:mod:`wfverify.core.witness`) carry their JSON form; plain JSON passes through."""
+    to_json = getattr(witness, "to_json", None)
+    return to_json() if callable(to_json) else witness

@@ -193,6 +193,8 @@ class Scope:
     owner: str | None = None  # the parallel/map state that runs it
     kind: str = "root"  # "root", "branch", "iterator"
     start_pointer: str = ""
+    #: a Distributed Map's iterations run as child executions, apart from the enclosing machine's variables
+    distributed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

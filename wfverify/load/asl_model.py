@@ -101,11 +101,21 @@ def _counter_assignments(b: Any) -> list[Assignment]:
     return out
 
 
+def _reads_data(expr: Any) -> bool:
+    from wfverify.core.expr import variables
+
+    return expr is not None and any(not path or not path[0].startswith("$") for path in variables(expr))
+
+
 def _assign_block(assign: Any, p: str, jsonata: bool, via: str) -> list[Assignment]:
+    """Assign entries. A JSONPath ``$.x`` inside Assign reads the state's result, not the data the
+    Choice rules read, so only workflow variables (``$name``) and literals are followed."""
     out = []
     for key, value in assign.items() if isinstance(assign, dict) else []:
         name = key[:-2] if key.endswith(".$") else key
         expr = _jsonata_value(value) if jsonata else _value_expr(value, key.endswith(".$"))
+        if _reads_data(expr):
+            expr = None
         out.append(Assignment(f"${name}", expr, f"{p}/{key}", str(value), via))
     return out
 
@@ -117,6 +127,7 @@ def _pass_result(raw: dict[str, Any], p: str) -> list[Assignment]:
         return []
     field = "Parameters" if "Parameters" in raw else "Result"
     value = raw.get(field)
+    shifted = field == "Parameters" and raw.get("InputPath", "$") != "$"  # $.x then reads below InputPath
     if not isinstance(value, dict):
         expr = _value_expr(value, False)
         return [Assignment(".".join(target.path), expr, f"{p}/{field}", str(value))] if target.path else []
@@ -124,6 +135,8 @@ def _pass_result(raw: dict[str, Any], p: str) -> list[Assignment]:
     for key, item in value.items():
         name = key[:-2] if key.endswith(".$") and field == "Parameters" else key
         expr = _value_expr(item, field == "Parameters" and key.endswith(".$"))
+        if shifted and _reads_data(expr):
+            expr = None
         if expr is not None:
             out.append(Assignment(".".join((*target.path, name)), expr, f"{p}/{field}/{key}", str(item)))
     return out
@@ -316,7 +329,9 @@ def state_from_asl(b: Any) -> tuple[State, list[Any]]:
     elif kind == StateKind.MAP:
         key = "ItemProcessor" if isinstance(raw.get("ItemProcessor"), dict) else "Iterator"
         if isinstance(raw.get(key), dict):
-            bodies.append(Body(f"{p}/{key}", raw[key], name, "iterator", b.language))
+            config = raw[key].get("ProcessorConfig")
+            distributed = isinstance(config, dict) and config.get("Mode") == "DISTRIBUTED"
+            bodies.append(Body(f"{p}/{key}", raw[key], name, "iterator", b.language, distributed))
     resource = raw.get("Resource") if isinstance(raw.get("Resource"), str) else None
     timeout, t_dyn = _timeout(raw, "TimeoutSeconds")
     heartbeat, h_dyn = _timeout(raw, "HeartbeatSeconds")

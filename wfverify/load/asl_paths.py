@@ -16,7 +16,9 @@ wrong; nothing is evaluated. The grammars are the service's:
 :func:`variable_reads` names the workflow variables a string reads, for the
 ``undefined-variable`` rule: the ``$name`` root of a path, the paths inside an
 intrinsic, and the free ``$name`` references of a JSONata expression (built-in
-functions, lambda parameters and ``:=`` bindings are not variables).
+functions, lambda parameters and ``:=`` bindings are not variables, and a
+variable the expression tests with ``$exists($x)`` or ``$x ? ... : ...`` is
+read knowingly: JSONata makes an unassigned variable *undefined*).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ __all__ = [
     "check_payload_value",
     "check_reference_path",
     "is_jsonata_like",
+    "jsonata_note",
     "style_note",
     "variable_reads",
 ]
@@ -64,7 +67,23 @@ def check_reference_path(text: str, variables: bool = True) -> str | None:
 def style_note(text: str) -> str | None:
     """Blanks around a path: the engine trims them, so they are only noise."""
     if text != text.strip() and text.strip():
-        return "blank before or after the path; the JSONPath engine ignores it, so remove it"
+        what = "path" if text.strip().startswith("$") else "intrinsic function"
+        return f"blank before or after the {what}; Step Functions ignores it, so remove it"
+    return None
+
+
+def jsonata_note(text: str) -> str | None:
+    """Blanks after the closing ``%}`` (a YAML ``|`` block keeps a line break there).
+
+    The service wants the string to end with ``%}``; whether it then rejects the
+    definition or reads the string as plain text is not documented, so this is
+    a warning rather than an error.
+    """
+    if text.startswith("{%") and not text.endswith("%}") and text.rstrip().endswith("%}"):
+        return (
+            "blank or line break after '%}': Step Functions expects the string to end with %} "
+            "(in YAML, write the block as |- or >- to drop the final line break)"
+        )
     return None
 
 
@@ -101,9 +120,10 @@ _PARSED: dict[str, tuple[Any, str | None]] = {}
 
 def check_jsonata(text: str) -> str | None:
     """``{%expression%}``: the string starts with ``{%``, ends with ``%}``, and the expression parses."""
-    if not (text.startswith("{%") and text.endswith("%}")):
+    body = text.rstrip() if jsonata_note(text) else text
+    if not (body.startswith("{%") and body.endswith("%}")):
         return "a JSONata expression is a string that starts with {% and ends with %}"
-    expression = _neutral(text[2:-2]).strip()
+    expression = _neutral(body[2:-2]).strip()
     if not expression:
         return "the JSONata expression between {% and %} is empty"
     return _parsed(expression)[1]
@@ -130,7 +150,7 @@ def variable_reads(text: str, language: str) -> list[str]:
     if language == "jsonata":
         if check_jsonata(text) is not None:
             return []
-        return _jsonata_reads(_parsed(_neutral(text[2:-2]).strip())[0])
+        return _jsonata_reads(_parsed(_neutral(text.rstrip()[2:-2]).strip())[0])
     if language not in ("jsonpath", "reference-path", "payload"):
         return []
     trimmed = text.strip()
@@ -151,13 +171,15 @@ def _jsonata_reads(ast: Any) -> list[str]:
     bound: set[str] = set()
     reads: list[str] = []
     stack: list[tuple[Any, bool]] = [(ast, False)]
+    seen: set[int] = set()
     while stack:
         node, is_procedure = stack.pop()
         if isinstance(node, list):
             stack.extend((item, False) for item in reversed(node))
             continue
-        if not hasattr(node, "type"):
-            continue
+        if not hasattr(node, "type") or id(node) in seen:
+            continue  # a node met twice (the parser shares some) is walked once
+        seen.add(id(node))
         attrs = vars(node)
         if node.type == "variable" and not is_procedure:
             reads.append(str(node.value))
@@ -165,15 +187,29 @@ def _jsonata_reads(ast: Any) -> list[str]:
             bound.add(str(node.lhs.value))
         if node.type == "lambda":
             bound.update(str(a.value) for a in attrs.get("arguments") or [] if getattr(a, "type", "") == "variable")
+        bound.update(_presence_tests(node, attrs))
         bound.update(str(attrs[k]) for k in ("focus", "index") if isinstance(attrs.get(k), str))
         for key, value in reversed(list(attrs.items())):
             if key != "_outer_instance" and (isinstance(value, list) or hasattr(value, "type")):
                 stack.append((value, key == "procedure"))
-    seen: list[str] = []
+    free: list[str] = []
     for name in reads:
-        if name not in bound and name not in builtins and name not in _RESERVED and name not in seen:
-            seen.append(name)
-    return seen
+        if name not in bound and name not in builtins and name not in _RESERVED and name not in free:
+            free.append(name)
+    return free
+
+
+def _presence_tests(node: Any, attrs: dict[str, Any]) -> list[str]:
+    """Variables the expression tests before use (``$exists($x)``, ``$x ? ... : ...``).
+
+    In JSONata an unassigned variable is *undefined*, not an error, so an
+    expression that asks whether it is there is written for its absence.
+    """
+    if node.type == "function" and getattr(attrs.get("procedure"), "value", None) == "exists":
+        return [str(a.value) for a in attrs.get("arguments") or [] if getattr(a, "type", "") == "variable"]
+    if node.type == "condition" and getattr(attrs.get("condition"), "type", "") == "variable":
+        return [str(attrs["condition"].value)]
+    return []
 
 
 def _split_args(text: str) -> list[str] | None:

@@ -34,6 +34,7 @@ class Body:
     owner: str | None  # the Parallel or Map state that holds it
     kind: str  # "root", "branch" or "iterator"
     language: str = ""  # dialect context inherited by nested bodies (ASL's QueryLanguage)
+    distributed: bool = False  # ASL Map ItemProcessor with ProcessorConfig Mode DISTRIBUTED
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ def _assemble_body(body: Body, spelling: Spelling, make_state: StateFactory, out
         body.owner,
         body.kind,
         f"{body.pointer}/{spelling.start}",
+        body.distributed,
     )
     return nested
 

@@ -86,24 +86,9 @@ def service_model(name: str) -> Any:
     return ServiceModel(loader.load_service_model(name, "service-2"), name)
 
 
-def _client_names(service_id: str) -> set[str]:
-    plain = service_id.lower().replace(" ", "").replace("-", "")
-    return {plain, plain.removesuffix("service")}
-
-
-@functools.cache
-def _by_client_name() -> dict[str, str]:
-    """Every service's SDK client names -> botocore folder name (reads every model: only when needed)."""
-    out: dict[str, str] = {}
-    for folder in _services():
-        model = service_model(folder)
-        for name in _client_names(model.metadata.get("serviceId", folder)):
-            out.setdefault(name, folder)
-    return out
-
-
-#: SDK client names whose botocore folder differs beyond dashes (the common ones; others are found by a
-#: scan of every model's ``serviceId``, which takes seconds and is done only for a name not found here).
+#: SDK client names whose botocore folder differs beyond dashes. A name found neither here nor as a folder
+#: is "not known" rather than "wrong": reading every model's ``serviceId`` to be sure would cost seconds
+#: and hundreds of megabytes per process.
 _CLIENT_FOLDERS = {
     "sfn": "stepfunctions",
     "eventbridge": "events",
@@ -130,10 +115,7 @@ def resolve_service(name: str) -> tuple[str | None, list[str]]:
     folder = _CLIENT_FOLDERS.get(name) or folders.get(name)
     if folder in _services():
         return folder, []
-    table = _by_client_name()
-    if name in table:
-        return table[name], []
-    return None, difflib.get_close_matches(name, sorted(table), n=3, cutoff=0.75)
+    return None, difflib.get_close_matches(name, sorted(set(folders) | set(_CLIENT_FOLDERS)), n=3, cutoff=0.75)
 
 
 def operation(service: str, action: str) -> tuple[Any, list[str]]:

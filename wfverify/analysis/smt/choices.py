@@ -15,6 +15,15 @@ only when every earlier rule evaluated to false without failing
    or because earlier rules take its inputs; the unsat core over one
    assumption per earlier rule, shrunk to a minimal set, names them.
 
+The common shapes (one variable against constants) are decided exactly
+without a solver (:mod:`wfverify.analysis.smt.decide`), with canonical
+witnesses; Z3 answers the rest. Z3 runs in a fresh context per choice state,
+so its answers do not depend on which other files were checked before in the
+same process. Numbers are doubles (:mod:`wfverify.analysis.smt.numbers`):
+reals where that is exact, Z3 floating point where the rules do arithmetic;
+a product of two variables (``x * x < 2``) is beyond the encoding and gives
+``unknown`` with the reason.
+
 Every witness is replayed through :func:`wfverify.core.evaluate.evaluate`; a
 witness the replay rejects (a modelling gap) turns the verdict into
 ``unknown`` instead of reporting a wrong input.
@@ -27,8 +36,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.analysis.smt import DEFAULT_RLIMIT
+from wfverify.analysis.smt.decide import Undecided, decide, minimal_cover
 from wfverify.core.evaluate import AbsentVariable, evaluate
-from wfverify.core.expr import Opaque
+from wfverify.core.expr import And, Arith, Cmp, In, IsType, Matches, Not, Opaque, Or, Var
 from wfverify.core.model import State, StateKind, Workflow
 
 __all__ = [
@@ -73,11 +83,45 @@ def contains_opaque(node: Any) -> bool:
     """True when a condition holds a part the model cannot express."""
     if node is None or isinstance(node, Opaque):
         return True
-    for attr in ("items",):
-        if hasattr(node, attr):
-            return any(contains_opaque(i) for i in getattr(node, attr))
-    if hasattr(node, "item") and not hasattr(node, "values"):
+    if isinstance(node, (And, Or)):
+        return any(contains_opaque(i) for i in node.items)
+    if isinstance(node, Not):
         return contains_opaque(node.item)
+    if isinstance(node, (Cmp, Arith)):
+        return contains_opaque(node.left) or contains_opaque(node.right)
+    if isinstance(node, In):
+        return contains_opaque(node.item)
+    return False
+
+
+def _products(node: Any) -> list[Arith]:
+    """Products of two non-constant values (non-linear arithmetic)."""
+    if isinstance(node, Arith):
+        inner = _products(node.left) + _products(node.right)
+        constant = any(not isinstance(side, (Var, Arith, Opaque)) for side in (node.left, node.right))
+        return inner + ([node] if node.op == "*" and not constant else [])
+    if isinstance(node, (And, Or)):
+        return [p for item in node.items for p in _products(item)]
+    if isinstance(node, Not):
+        return _products(node.item)
+    if isinstance(node, Cmp):
+        return _products(node.left) + _products(node.right)
+    if isinstance(node, In):
+        return _products(node.item)
+    return []
+
+
+def _has_arithmetic(node: Any) -> bool:
+    if isinstance(node, Arith):
+        return True
+    if isinstance(node, (And, Or)):
+        return any(_has_arithmetic(i) for i in node.items)
+    if isinstance(node, Not):
+        return _has_arithmetic(node.item)
+    if isinstance(node, Cmp):
+        return _has_arithmetic(node.left) or _has_arithmetic(node.right)
+    if isinstance(node, In):
+        return _has_arithmetic(node.item)
     return False
 
 
@@ -109,28 +153,102 @@ def _replay(conditions: list[Any], data: dict[str, Any], upto: int) -> tuple[str
 
 
 def analyze_choice(workflow: Workflow, state: State, rlimit: int = DEFAULT_RLIMIT) -> ChoiceReport:
-    """Answer the three questions for one choice state."""
+    """Answer the three questions for one choice state: without a solver when the rules allow."""
+    from wfverify.analysis.absent import present_at
+
+    began = time.perf_counter()
+    present = set(present_at(workflow).get(state.name, ()))
+    conds = [rule.condition for rule in state.choices]
+    report = _decided(state, conds, dict(workflow.inputs), present)
+    if report is None:
+        report = _solved(state, conds, dict(workflow.inputs), present, rlimit)
+    report.seconds = time.perf_counter() - began
+    return report
+
+
+def _decided(
+    state: State, conds: list[Any], inputs: dict[str, str], present: set[tuple[str, ...]]
+) -> ChoiceReport | None:
+    """The solver-free answer, or None when the rules need the solver."""
+    try:
+        decision = decide(conds, inputs, present)
+    except Undecided:
+        return None
+    report = ChoiceReport(state.name)
+    if state.default is None:
+        report.exhaustive = "violated" if decision.fall_through is not None else "proven"
+        report.witness = decision.fall_through
+    if decision.opaque:
+        return _opaque_report(state, conds, decision, report)
+    for i, data in sorted(decision.absent_reads.items()):
+        report.absent_reads.append(AbsentRead(i, _absent_fields(conds[i], data), data))
+    report.dead = [DeadRule(d.index, d.shadowed_by, d.sample if d.shadowed_by else None) for d in decision.dead]
+    return report
+
+
+def _opaque_report(state: State, conds: list[Any], decision: Any, report: ChoiceReport) -> ChoiceReport:
+    """Rules with opaque conditions: "proven" and "never taken" hold for any truth of them;
+    an input that falls through or fails is no witness (the opaque part decided it)."""
+    if report.exhaustive == "violated":
+        report.exhaustive, report.witness = "unknown", None
+        report.unknown.append(f"{state.name}: depends on a condition the checker cannot model")
+    for i in sorted(decision.absent_reads):
+        report.unknown.append(f"{state.name} rule {i}: may read an absent variable (opaque conditions)")
+    for d in decision.dead:
+        vague = any(contains_opaque(c) for c in conds[: d.index + 1])
+        sample = None if vague or not d.shadowed_by else d.sample
+        report.dead.append(DeadRule(d.index, d.shadowed_by, sample))
+    return report
+
+
+def _solved(
+    state: State,
+    conds: list[Any],
+    inputs: dict[str, str],
+    present: set[tuple[str, ...]],
+    rlimit: int,
+    doubles: bool | None = None,
+) -> ChoiceReport:
+    """Z3's answer, in a context of its own (deterministic whatever ran before).
+
+    ``doubles``: numbers as IEEE doubles (default: only when the rules do arithmetic)."""
     import z3
 
     from wfverify.analysis.smt.encode import Encoder
 
-    began = time.perf_counter()
     report = ChoiceReport(state.name)
-    from wfverify.analysis.dataflow import present_at
-
-    enc = Encoder(dict(workflow.inputs), present=set(present_at(workflow).get(state.name, ())))
-    conds = [rule.condition for rule in state.choices]
-    encoded = [enc.condition(c) for c in conds]
-    opaque = any(contains_opaque(c) for c in conds)
-    passes = [z3.BoolVal(True)]
-    for value, fails in encoded:
-        passes.append(z3.And(passes[-1], z3.Not(value), z3.Not(fails)))
-
-    _fall_through(z3, enc, state, conds, passes[-1], opaque, rlimit, report)
-    _absent_reads(z3, enc, conds, encoded, passes, opaque, rlimit, report)
-    _dead_rules(z3, enc, conds, encoded, rlimit, report)
-    report.seconds = time.perf_counter() - began
+    products = [p for i, c in enumerate(conds) for p in _products(c)]
+    if products:
+        report.exhaustive = "unknown" if state.default is None else "n/a"
+        report.unknown.append(f"{state.name}: non-linear arithmetic ({_show(products[0])}) is beyond the checker")
+        return report
+    saved = z3.z3._main_ctx
+    z3.z3._main_ctx = z3.Context()
+    try:
+        if doubles is None:
+            doubles = any(_has_arithmetic(c) for c in conds)
+        enc = Encoder(inputs, present=present, doubles=doubles)
+        encoded = [enc.condition(c) for c in conds]
+        opaque = any(contains_opaque(c) for c in conds)
+        passes = [z3.BoolVal(True)]
+        for value, fails in encoded:
+            passes.append(z3.And(passes[-1], z3.Not(value), z3.Not(fails)))
+        _fall_through(z3, enc, state, conds, passes[-1], opaque, rlimit, report)
+        _absent_reads(z3, enc, conds, encoded, passes, opaque, rlimit, report)
+        _dead_rules(z3, enc, conds, encoded, rlimit, report)
+    finally:
+        z3.z3._main_ctx = saved
     return report
+
+
+def _show(node: Any) -> str:
+    if isinstance(node, Var):
+        return node.dotted
+    if isinstance(node, Arith):
+        return f"{_show(node.left)} {node.op} {_show(node.right)}"
+    if isinstance(node, Opaque):
+        return node.text
+    return repr(getattr(node, "value", node))
 
 
 def _fall_through(
@@ -168,10 +286,8 @@ def _absent_reads(
     rlimit: int,
     report: ChoiceReport,
 ) -> None:
-    if not any(_fails_possible(c) for c in conds):
-        return
     for i, (_, fails) in enumerate(encoded):
-        if not _fails_possible(conds[i]):
+        if not _may_fail(conds[i]):
             continue
         solver = _solver(z3, enc, rlimit)
         solver.add(passes[i], fails)
@@ -181,12 +297,15 @@ def _absent_reads(
         elif result == "sat" and not opaque:
             witness = enc.witness(solver.model())
             if _replay(conds, witness, i + 1) == ("fail", i):
-                absent = sorted(".".join(p) for p in _failing_vars(conds[i]) if _absent(witness, p))
-                report.absent_reads.append(AbsentRead(i, tuple(absent), witness))
+                report.absent_reads.append(AbsentRead(i, _absent_fields(conds[i], witness), witness))
             else:
                 report.unknown.append(f"{report.state} rule {i}: the solver's input did not replay")
         elif result == "sat":
             report.unknown.append(f"{report.state} rule {i}: may read an absent variable (opaque conditions)")
+
+
+def _absent_fields(cond: Any, witness: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(sorted(".".join(p) for p in _failing_vars(cond) if _absent(witness, p)))
 
 
 def reads_absent_failing(node: Any) -> bool:
@@ -194,12 +313,24 @@ def reads_absent_failing(node: Any) -> bool:
     return bool(_failing_vars(node))
 
 
-_fails_possible = reads_absent_failing
+def _may_fail(node: Any) -> bool:
+    """An absent read may fail it: an ASL variable, or a value the model cannot read."""
+    return reads_absent_failing(node) or _opaque_operand(node)
+
+
+def _opaque_operand(node: Any) -> bool:
+    if isinstance(node, (And, Or)):
+        return any(_opaque_operand(i) for i in node.items)
+    if isinstance(node, Not):
+        return _opaque_operand(node.item)
+    if isinstance(node, (Cmp, Arith)):
+        return any(isinstance(s, Opaque) or _opaque_operand(s) for s in (node.left, node.right))
+    if isinstance(node, In):
+        return isinstance(node.item, Opaque) or _opaque_operand(node.item)
+    return False
 
 
 def _failing_vars(node: Any) -> set[tuple[str, ...]]:
-    from wfverify.core.expr import Var
-
     out: set[tuple[str, ...]] = set()
     stack = [node]
     while stack:
@@ -207,12 +338,16 @@ def _failing_vars(node: Any) -> set[tuple[str, ...]]:
         if isinstance(n, Var):
             if n.absent_fails:
                 out.add(n.path)
-            continue
-        for attr in ("left", "right", "item", "var"):
-            if hasattr(n, attr) and type(n).__name__ != "Exists":
-                stack.append(getattr(n, attr))
-        if hasattr(n, "items"):
+        elif isinstance(n, (And, Or)):
             stack.extend(n.items)
+        elif isinstance(n, Not):
+            stack.append(n.item)
+        elif isinstance(n, (Cmp, Arith)):
+            stack += [n.left, n.right]
+        elif isinstance(n, In):
+            stack.append(n.item)
+        elif isinstance(n, (IsType, Matches)):
+            stack.append(n.var)
     return out
 
 
@@ -246,36 +381,32 @@ def _dead_rules(z3: Any, enc: Any, conds: list[Any], encoded: list[Any], rlimit:
             report.unknown.append(f"{report.state} rule {i}: solver gave up ({solver.reason_unknown()})")
         else:
             sample = enc.witness(solver.model())
-            core = _minimal_core(z3, solver, marks[:i], take)
-            if any(contains_opaque(conds[j]) for j in (i, *core)):
+            core = _solver_cover(z3, solver, take, marks[:i])
+            if any(contains_opaque(c) for c in conds[: i + 1]):
                 report.dead.append(DeadRule(i, core))
-            elif _sample_replays(conds, i, core, sample):
+            elif _sample_replays(conds, i, sample):
                 report.dead.append(DeadRule(i, core, sample))
             else:
                 report.unknown.append(f"{report.state} rule {i}: the solver's sample input did not replay")
 
 
-def _sample_replays(conds: list[Any], i: int, core: tuple[int, ...], sample: dict[str, Any]) -> bool:
-    """The sample satisfies rule i alone, and evaluation in order stops at a shadowing rule."""
+def _solver_cover(z3: Any, solver: Any, take: Any, marks: list[Any]) -> tuple[int, ...]:
+    """The canonical minimal set of earlier rules that take every input of ``take``."""
+
+    def covers(keep: set[int]) -> bool:
+        return _check(z3, solver, take, *[marks[k] for k in sorted(keep)]) == "unsat"
+
+    return minimal_cover(len(marks), covers)
+
+
+def _sample_replays(conds: list[Any], i: int, sample: dict[str, Any]) -> bool:
+    """The sample satisfies rule i alone, and evaluation in order stops at an earlier rule."""
     try:
         if not evaluate(conds[i], sample):
             return False
     except AbsentVariable:
         return False
-    outcome, index = _replay(conds, sample, i)
-    return outcome in ("match", "fail") and index in core
-
-
-def _minimal_core(z3: Any, solver: Any, marks: list[Any], take: Any) -> tuple[int, ...]:
-    """Shrink the unsat core to a minimal set of earlier rules (deletion, bounded by the core size)."""
-    _check(z3, solver, take, *marks)
-    names = {str(m): j for j, m in enumerate(marks)}
-    core = sorted({names[str(c)] for c in solver.unsat_core() if str(c) in names})
-    for j in list(core):
-        trial = [marks[k] for k in core if k != j]
-        if _check(z3, solver, take, *trial) == "unsat":
-            core.remove(j)
-    return tuple(core)
+    return _replay(conds, sample, i)[0] in ("match", "fail")
 
 
 def analyze_workflow(workflow: Workflow, rlimit: int = DEFAULT_RLIMIT) -> dict[str, ChoiceReport]:

@@ -74,10 +74,16 @@ class Encoder:
         limits: dict[tuple[str, ...], int] | None = None,
         invariant: set[tuple[str, ...]] | None = None,
         present: set[tuple[str, ...]] | None = None,
+        doubles: bool = False,
     ) -> None:
         import z3
 
+        from wfverify.analysis.smt.numbers import Doubles, Reals
+
         self.z3 = z3
+        #: reals (exact for comparisons of doubles) or IEEE doubles (for arithmetic)
+        self.numbers: Reals | Doubles = Doubles(z3) if doubles else Reals(z3)
+        self.opaque_values: dict[str, Val] = {}
         self.inputs = {tuple(k.split(".")): v for k, v in (inputs or {}).items()}
         #: paths certainly present (written by earlier states; wfverify.analysis.dataflow), of unknown type
         self.present = set(present or ())
@@ -101,7 +107,7 @@ class Encoder:
         tag = z3.Int(f"{name}#tag")
         val = Val(
             tag,
-            z3.Real(f"{name}#num"),
+            self.numbers.const(f"{name}#num"),
             z3.String(f"{name}#str"),
             z3.Bool(f"{name}#bool"),
             z3.Int(f"{name}#ts"),
@@ -120,10 +126,9 @@ class Encoder:
             parent = self.var(path[:-1])
             self._domain.append(z3.Implies(tag != TAGS["absent"], parent.tag == TAGS["object"]))
         declared = self.inputs.get(path)
+        self._domain += self.numbers.domain(val.num, declared == "int")
         if declared in _DECLARED:
             self._domain.append(tag == TAGS[_DECLARED[declared]])
-            if declared == "int":
-                self._domain.append(z3.IsInt(val.num))
         if path in self.present:
             self._domain.append(tag != TAGS["absent"])
         if any(p[: len(path)] == path and len(p) > len(path) for p in self.present):
@@ -208,10 +213,12 @@ class Encoder:
             return Val(v.tag, v.num, v.s, v.b, v.ts, v.is_ts, fails)
         if isinstance(node, Lit):
             return self._literal(node.value)
+        if isinstance(node, Opaque):
+            return self._opaque_value(node.text)
         if isinstance(node, Arith):
             a, b = self.value(node.left), self.value(node.right)
             ok = z3.And(a.tag == TAGS["number"], b.tag == TAGS["number"])
-            num = {"+": a.num + b.num, "-": a.num - b.num, "*": a.num * b.num}[node.op]
+            num = self.numbers.arith(node.op, a.num, b.num)
             return Val(
                 z3.If(ok, TAGS["number"], TAGS["undefined"]),
                 num,
@@ -222,17 +229,37 @@ class Encoder:
                 z3.Or(a.fails, b.fails),
             )
         value, fails = self.condition(node)
-        return Val(
-            z3.IntVal(TAGS["boolean"]), z3.RealVal(0), z3.StringVal(""), value, z3.IntVal(0), z3.BoolVal(False), fails
-        )
+        zero = self.numbers.literal(0)
+        return Val(z3.IntVal(TAGS["boolean"]), zero, z3.StringVal(""), value, z3.IntVal(0), z3.BoolVal(False), fails)
+
+    def _opaque_value(self, text: str) -> Val:
+        """A value the model cannot read (``$$`` context, ``$var``, ``$[0]``): any JSON value,
+        possibly failing to read; equal texts are the same value."""
+        if text not in self.opaque_values:
+            z3 = self.z3
+            name = f"?value:{text}"
+            tag = z3.Int(f"{name}#tag")
+            num = self.numbers.const(f"{name}#num")
+            self._domain += [tag >= 0, tag <= 5, *self.numbers.domain(num, False)]
+            self.opaque_values[text] = Val(
+                tag,
+                num,
+                z3.String(f"{name}#str"),
+                z3.Bool(f"{name}#bool"),
+                z3.Int(f"{name}#ts"),
+                z3.Bool(f"{name}#is_ts"),
+                z3.Bool(f"{name}#fails"),
+            )
+        return self.opaque_values[text]
 
     def _literal(self, value: Any) -> Val:
         z3 = self.z3
-        tag, num, s, b, ts = "null", 0, "", False, None
+        tag, s, b, ts = "null", "", False, None
+        num: int | float = 0
         if isinstance(value, bool):
             tag, b = "boolean", value
         elif isinstance(value, (int, float)):
-            tag, num = "number", Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+            tag, num = "number", value
         elif isinstance(value, str):
             tag, s, ts = "string", value, parse_timestamp(value)
             self._literals.add(value)
@@ -240,7 +267,7 @@ class Encoder:
             tag = "object"
         return Val(
             z3.IntVal(TAGS[tag]),
-            z3.RealVal(num),
+            self.numbers.literal(num),
             _str(z3, s),
             z3.BoolVal(b),
             z3.IntVal(ts or 0),
@@ -314,7 +341,7 @@ class Encoder:
         }[op]
         if kind == "timestamp":
             return z3.And(a.is_ts, b.is_ts, rel(a.ts, b.ts))
-        by_type = {"number": rel(a.num, b.num), "string": self._str_rel(op, a.s, b.s)}
+        by_type = {"number": self.numbers.relation(op, a.num, b.num), "string": self._str_rel(op, a.s, b.s)}
         if op in ("==", "!="):
             by_type["boolean"] = rel(a.b, b.b)
             by_type["null"] = z3.BoolVal(op == "==")
@@ -408,8 +435,7 @@ class Encoder:
         if tag == TAGS["boolean"]:
             return z3.is_true(model.eval(v.b, model_completion=True))
         if tag == TAGS["number"]:
-            frac = model.eval(v.num, model_completion=True).as_fraction()
-            return int(frac) if frac.denominator == 1 else float(frac)
+            return self.numbers.render(model, v.num)
         if tag == TAGS["string"]:
             text = _decode(model.eval(v.s, model_completion=True).as_string())
             if z3.is_true(model.eval(v.is_ts, model_completion=True)):

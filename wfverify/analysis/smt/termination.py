@@ -156,25 +156,57 @@ def _literals(node: Any) -> list[Any]:
     return []
 
 
-def _limit_form(node: Expr | None, counter: tuple[str, ...], reach: float) -> Expr | None:
+def _constants(node: Any, consts: dict[tuple[str, ...], float]) -> Any:
+    """A numeric operand with each loop constant replaced by its value."""
+    if isinstance(node, Var) and node.path in consts:
+        return Lit(consts[node.path])
+    if isinstance(node, Arith):
+        return Arith(node.op, _constants(node.left, consts), _constants(node.right, consts))
+    return node
+
+
+def _limit_form(
+    node: Expr | None, counter: tuple[str, ...], reach: float, consts: dict[tuple[str, ...], float]
+) -> Expr | None:
     """The condition with each comparison on the counter made safe for the limit encoding."""
     if isinstance(node, (And, Or)):
-        items = tuple(_limit_form(i, counter, reach) for i in node.items)
+        items = tuple(_limit_form(i, counter, reach, consts) for i in node.items)
         return type(node)(tuple(Opaque(f"?{i!r}") if i is None else i for i in items))
     if isinstance(node, Not):
-        inner = _limit_form(node.item, counter, reach)
+        inner = _limit_form(node.item, counter, reach, consts)
         return Not(inner) if inner is not None else None
     if isinstance(node, Opaque):
         converted = _jsonata_cmp(node.text, counter)
-        return _limit_form(converted, counter, reach) if converted is not None else node
+        return _limit_form(converted, counter, reach, consts) if converted is not None else node
     if not isinstance(node, Cmp) or counter not in variables(node) or node.type not in (None, "number"):
         return node
+    node = Cmp(node.op, _constants(node.left, consts), _constants(node.right, consts), node.type)
     lits = _literals(node.left) + _literals(node.right)
     if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in lits):
         return Lit(False)  # a number never compares true with a string, boolean or null
     if variables(node) != {counter} or any(abs(v) >= reach for v in lits):
         return Opaque(f"?limit {node!r}")  # other data, or a bound doubles may never reach: unknown
     return node
+
+
+def _loop_constants(workflow: Workflow, members: set[str], counter: tuple[str, ...]) -> dict[tuple[str, ...], float]:
+    """Variables the loop's choices compare the counter with that hold one known number throughout the loop."""
+    from wfverify.analysis.counters import constant_on_entry
+
+    read = {
+        path
+        for n in members
+        for r in workflow.states[n].choices
+        if r.condition is not None
+        for path in variables(r.condition)
+        if path != counter
+    }
+    out = {}
+    for path in sorted(read):
+        value = constant_on_entry(workflow, ".".join(path), members)
+        if value is not None:
+            out[path] = value
+    return out
 
 
 def _eventual_edges(
@@ -186,6 +218,7 @@ def _eventual_edges(
 
     counter = tuple(var.split("."))
     reach = _min_step(workflow, members, var) * _DOUBLE_REACH
+    consts = _loop_constants(workflow, members, counter)
     kept: dict[str, list[str]] = {}
     for name in members:
         state = workflow.states[name]
@@ -194,7 +227,7 @@ def _eventual_edges(
             kept[name] = [m for m, _ in edges]
             continue
         enc = Encoder(trusted_inputs(workflow), limits={counter: direction})
-        encoded = [enc.condition(_limit_form(r.condition, counter, reach)) for r in state.choices]
+        encoded = [enc.condition(_limit_form(r.condition, counter, reach, consts)) for r in state.choices]
         passes = [z3.BoolVal(True)]
         for value, fails in encoded:
             passes.append(z3.And(passes[-1], z3.Not(value), z3.Not(fails)))

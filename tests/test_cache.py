@@ -1,0 +1,92 @@
+"""The result cache and deterministic output: cached, parallel and single runs print the same bytes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from wfverify.api import Options, auto_jobs, check_paths
+from wfverify.cache import ResultCache
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+GAPPY = (
+    "workflow: gap\nstart: route\ninput: {amount: number, tier: string}\nstates:\n  route:\n    type: choice\n"
+    "    choices:\n      - {when: \"amount < 100 and tier == 'gold'\", next: ok}\n"
+    "      - {when: 'amount > 100', next: ok}\n      - {when: 'amount > 1000', next: ok}\n  ok: {type: succeed}\n"
+)
+
+
+def _run(cwd: Path, *args: str) -> bytes:
+    command = [sys.executable, "-m", "wfverify", "check", *args, "--format", "text", "--show-proofs"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WFVERIFY_")}
+    return subprocess.run(command, cwd=cwd, capture_output=True, env=env, timeout=300).stdout
+
+
+def _project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(CORPUS / "choices", project / "flows")
+    (project / "flows" / "gap.wf.yaml").write_text(GAPPY)
+    return project
+
+
+def test_cold_warm_parallel_and_single_file_runs_print_the_same_bytes(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    cold = _run(project, "flows")
+    assert (project / ".wfverify_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
+    entries = sorted((project / ".wfverify_cache" / "results").glob("*.json"))
+    assert len(entries) == len(list((project / "flows").glob("*.wf.yaml")))
+    warm = _run(project, "flows")
+    parallel = _run(project, "flows", "--jobs", "2", "--no-cache")
+    assert cold == warm == parallel
+    assert b"gap.wf.yaml" in cold and b'input {"amount": 0, "tier": ""}' in cold
+    alone = _run(project, "flows/gap.wf.yaml", "--no-cache")
+    lines = [line for line in cold.splitlines() if line.startswith(b"flows/gap.wf.yaml")]
+    assert [line for line in alone.splitlines() if line.startswith(b"flows/gap.wf.yaml")] == lines
+
+
+def test_a_corrupt_entry_is_ignored_and_rewritten(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    first = _run(project, "flows/gap.wf.yaml")
+    (entry,) = (project / ".wfverify_cache" / "results").glob("*.json")
+    entry.write_text('{"$class": "FileResult", "fields": {"path": ')
+    assert _run(project, "flows/gap.wf.yaml") == first
+    assert entry.read_text().startswith('{"$class":"FileResult"')
+
+
+def test_an_edited_file_or_sidecar_is_checked_again(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    flow = project / "flows" / "gap.wf.yaml"
+    before = check_paths([str(flow)], Options(cache_dir=project / "cache"))
+    flow.write_text(GAPPY.replace("amount > 1000", "amount > 10"))
+    after = check_paths([str(flow)], Options(cache_dir=project / "cache"))
+    assert [f.message for f in before.findings] != [f.message for f in after.findings]
+    assert len(list((project / "cache" / "results").glob("*.json"))) == 2
+
+
+def test_the_configuration_is_part_of_the_key(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path, "salt-a")
+    other = ResultCache(tmp_path, "salt-b")
+    assert cache.key("f.wf.yaml", b"x", None) != other.key("f.wf.yaml", b"x", None)
+    assert cache.key("f.wf.yaml", b"x", None) != cache.key("f.wf.yaml", b"x", b"")
+    assert cache.key("f.wf.yaml", b"x", None) != cache.key("g.wf.yaml", b"x", None)
+
+
+def test_the_cache_stays_bounded(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    check_paths([str(project / "flows")], Options(cache_dir=project / "cache"))
+    cache = ResultCache(project / "cache", "another-configuration", max_entries=3)
+    result = check_paths([str(project / "flows" / "gap.wf.yaml")], Options()).files[0]
+    cache.put("k" * 64, result)
+    cache.close()
+    assert len(list((project / "cache" / "results").glob("*.json"))) == 3
+    assert cache.get("k" * 64) == result
+
+
+def test_jobs_auto_starts_processes_only_for_large_runs() -> None:
+    assert auto_jobs(170, cpus=8) == 1
+    assert auto_jobs(1000, cpus=2) == 2
+    assert auto_jobs(1000, cpus=8) == 3

@@ -1,0 +1,95 @@
+"""Issue 12, choices: doubles as the engine computes them, values the model cannot read, non-linear rules.
+
+Each case is a claim that used to be wrong (a false ``proven``, a dead rule
+that is live, an internal error) and now has the right verdict.
+"""
+
+from __future__ import annotations
+
+import json
+
+from test_smt_choices import choice
+
+from wfverify.analysis.smt.choices import analyze_choice
+from wfverify.core.evaluate import evaluate
+from wfverify.core.expr import And, Arith, Cmp, Lit, Var
+from wfverify.testing import check_text
+
+X = Var(("x",))
+
+
+def test_one_plus_a_huge_double_is_the_same_double() -> None:
+    """``x + 1 == x`` holds for x = 1e16 in doubles (never in the reals): the rule is live."""
+    wf, state = choice([Cmp("==", Arith("+", X, Lit(1)), X), Cmp(">", X, Lit(0))], {"x": "number"}, "done")
+    report = analyze_choice(wf, state)
+    assert report.dead == [] and report.unknown == []
+    assert evaluate(state.choices[0].condition, {"x": 1e16}) is True
+
+
+def test_point_one_plus_point_two_is_not_point_three() -> None:
+    never = And((Cmp("==", X, Lit(0.1)), Cmp("==", Arith("+", X, Lit(0.2)), Lit(0.3))))
+    always = And((Cmp("==", X, Lit(0.1)), Cmp("==", Arith("+", X, Lit(0.2)), Lit(0.30000000000000004))))
+    wf, state = choice([never, always], {"x": "number"}, "done")
+    report = analyze_choice(wf, state)
+    assert [(d.index, d.shadowed_by) for d in report.dead] == [(0, ())]
+
+
+def test_integers_beyond_53_bits_compare_as_doubles() -> None:
+    wf, state = choice([Cmp("==", X, Lit(10000000000000001)), Cmp("==", X, Lit(1e16))], {"x": "number"}, "done")
+    report = analyze_choice(wf, state)
+    assert [(d.index, d.shadowed_by) for d in report.dead] == [(1, (0,))]
+
+
+def test_no_double_between_adjacent_doubles() -> None:
+    """``x > 1`` and ``x < 1.0000000000000002`` leave no double: the split is exhaustive."""
+    rules = [Cmp("<=", X, Lit(1)), Cmp(">=", X, Lit(1.0000000000000002))]
+    wf, state = choice(rules, {"x": "number"})
+    assert analyze_choice(wf, state).exhaustive == "proven"
+
+
+def test_non_linear_rule_is_unknown_with_the_reason() -> None:
+    wf, state = choice([Cmp("<", Arith("*", X, X), Lit(2))], {"x": "number"})
+    report = analyze_choice(wf, state)
+    assert report.exhaustive == "unknown"
+    assert report.unknown == ["C: non-linear arithmetic (x * x) is beyond the checker"]
+
+
+def test_non_linear_native_file_keeps_its_proof() -> None:
+    text = (
+        "workflow: nl\nstart: c\ninput: {x: number}\nstates:\n  c:\n    type: choice\n"
+        "    choices:\n      - {when: 'x * x < 2', next: a}\n  a: {type: succeed}\n"
+    )
+    result = check_text(text)
+    verdicts = {p.property: p.verdict.value for p in result.proofs}
+    assert verdicts["choice-exhaustiveness"] == "unknown"
+    assert [f.rule for f in result.findings if f.rule == "internal-error"] == []
+
+
+def _asl(rules: list[dict[str, object]]) -> str:
+    return json.dumps(
+        {"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": rules}, "Met": {"Type": "Succeed"}}}
+    )
+
+
+def test_a_variable_reference_is_not_assumed_boolean() -> None:
+    """``"Variable": "$flag"`` may hold a string: true/false rules do not cover every input."""
+    rules = [
+        {"Variable": "$flag", "BooleanEquals": True, "Next": "Met"},
+        {"Variable": "$flag", "BooleanEquals": False, "Next": "Met"},
+    ]
+    result = check_text(_asl(rules), "flag.asl.json", select=["missing-default"])
+    verdicts = {p.property: p.verdict.value for p in result.proofs}
+    assert verdicts["choice-exhaustiveness"] == "violated"
+    assert [f.witness for f in result.findings] == [{"$flag": None}]
+
+
+def test_context_object_operand_does_not_make_a_rule_dead() -> None:
+    rules = [{"Variable": "$.votes", "NumericGreaterThanEqualsPath": "$$.Execution.Input.quorum", "Next": "Met"}]
+    result = check_text(_asl(rules), "quorum.asl.json", select=["unreachable-choice-rule"])
+    assert result.findings == []
+
+
+def test_array_root_variable_does_not_make_a_rule_dead() -> None:
+    rules = [{"Variable": "$[0].isValidImage", "BooleanEquals": True, "Next": "Met"}]
+    result = check_text(_asl(rules), "thumb.asl.json", select=["unreachable-choice-rule"])
+    assert result.findings == []

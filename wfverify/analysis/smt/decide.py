@@ -1,0 +1,424 @@
+"""Choice questions decided exactly without a solver, for the common shapes.
+
+Most choice rules compare one variable with constants: ``status ==
+'DONE'``, ``total >= 100``, ``IsPresent``, ``IsNumeric``. For such rules the
+truth of every comparison depends only on which *class* each variable's value
+falls in: absent; one class per JSON type the rules mention (and one shared
+class for every type they do not mention, since all comparisons are false
+there); each string constant and "any other string"; each number constant and
+each gap between consecutive constants. One representative per class is a
+finite set of inputs, and the reference evaluator
+(:func:`wfverify.core.evaluate.evaluate`) run on every combination answers the
+three questions of :mod:`wfverify.analysis.smt.choices` exactly, with the
+evaluator's own semantics (IEEE doubles, ``States.Runtime`` on an absent read,
+short-circuit ``And``/``Or``).
+
+Numbers are doubles: a gap between two constants is represented only when a
+double lies strictly inside it (``x > 1`` and ``x < 1.0000000000000002``
+leave none), so the answers are those of the service's engine.
+
+Representatives are ordered (absent, null, false, true, numbers by magnitude
+with 0 first, strings, objects) and combinations are tried in that order, so
+the first witness found is the smallest one: canonical, whatever else is in
+the run. A ``StringMatches`` pattern without ``*`` is one string; one with
+``*`` (one per variable) adds strings that
+match it and strings that do not, enough of each that one differs from every
+constant. An opaque condition (JSONata beyond the model) is an unknown
+boolean, shared by equal texts, and every truth value of it is tried (the
+answers then name no input). Anything else (two variables compared,
+arithmetic, timestamps, string ordering, opaque values) raises
+:class:`Undecided` and the caller asks Z3.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal
+from typing import Any
+
+from wfverify.core.evaluate import AbsentVariable, evaluate, json_type, to_double, wildcard_regex
+from wfverify.core.expr import And, Cmp, Exists, Expr, In, IsType, Lit, Matches, Not, Opaque, Or, Var
+
+__all__ = ["MAX_INPUTS", "Decision", "DeadInfo", "Undecided", "decide"]
+
+#: Beyond this many representative inputs the solver is cheaper.
+MAX_INPUTS = 1024
+#: Opaque conditions tried in every combination of truth values, at most.
+MAX_OPAQUE = 4
+_MAX = sys.float_info.max
+_ABSENT = object()
+_TAG_ORDER = ("null", "boolean", "number", "string", "object")
+_DECLARED = {"int": "number", "number": "number", "string": "string", "bool": "boolean"}
+_CANONICAL: dict[str, Any] = {"null": None, "boolean": False, "number": 0, "string": "", "object": {}}
+
+
+class Undecided(Exception):
+    """The rules hold a shape this procedure does not cover; the solver decides."""
+
+
+@dataclass
+class _Mentions:
+    """What the rules ask of one variable."""
+
+    tags: set[str] = field(default_factory=set)
+    numbers: set[float] = field(default_factory=set)
+    strings: set[str] = field(default_factory=set)
+    patterns: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class DeadInfo:
+    index: int
+    shadowed_by: tuple[int, ...]
+    sample: dict[str, Any] | None
+
+
+@dataclass
+class Decision:
+    """The answers: a fall-through input, absent reads per rule, never-taken rules."""
+
+    fall_through: dict[str, Any] | None = None
+    absent_reads: dict[int, dict[str, Any]] = field(default_factory=dict)
+    dead: list[DeadInfo] = field(default_factory=list)
+    #: the rules hold opaque conditions: inputs found are not witnesses
+    opaque: bool = False
+
+
+def decide(
+    conditions: list[Expr], inputs: dict[str, str], present: set[tuple[str, ...]], limit: int = MAX_INPUTS
+) -> Decision:
+    """Answer the choice questions over every representative input (raises :class:`Undecided`)."""
+    mentions: dict[tuple[str, ...], _Mentions] = {}
+    for cond in conditions:
+        _collect(cond, mentions)
+    nested = {tuple(k.split(".")) for k in inputs} | present
+    declared = {tuple(k.split(".")): _DECLARED[v] for k, v in inputs.items() if v in _DECLARED}
+    ints = {tuple(k.split(".")) for k, v in inputs.items() if v == "int"}
+    paths = sorted(mentions)
+    if () in mentions:
+        raise Undecided("the whole input compared")
+    reps = [_representatives(p, mentions[p], declared, nested, present, p in ints, paths) for p in paths]
+    texts = sorted(_opaque_texts(conditions))
+    if len(texts) > MAX_OPAQUE:
+        raise Undecided("too many opaque conditions")
+    data = []
+    for one in _inputs(paths, reps, declared):
+        data.append(one)
+        if len(data) << len(texts) > limit:
+            raise Undecided("too many combinations")
+    variants = [[_substitute(c, dict(zip(texts, truth))) for c in conditions] for truth in _truths(len(texts))]
+    decision = _answer([(variant, one) for variant in variants for one in data], len(conditions))
+    decision.opaque = bool(texts)
+    return decision
+
+
+def _truths(count: int) -> Iterator[tuple[bool, ...]]:
+    for bits in range(1 << count):
+        yield tuple(bool(bits >> (count - 1 - k) & 1) for k in range(count))
+
+
+def _opaque_texts(conditions: list[Expr]) -> set[str]:
+    out: set[str] = set()
+    stack: list[Any] = list(conditions)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Opaque):
+            out.add(node.text)
+        elif isinstance(node, (And, Or)):
+            stack += list(node.items)
+        elif isinstance(node, Not):
+            stack.append(node.item)
+    return out
+
+
+def _substitute(node: Expr, truth: dict[str, bool]) -> Expr:
+    """The condition with each opaque part replaced by the truth value it is given."""
+    if not truth:
+        return node
+    if isinstance(node, Opaque):
+        return Lit(truth[node.text])
+    if isinstance(node, And):
+        return And(tuple(_substitute(i, truth) for i in node.items))
+    if isinstance(node, Or):
+        return Or(tuple(_substitute(i, truth) for i in node.items))
+    if isinstance(node, Not):
+        return Not(_substitute(node.item, truth))
+    return node
+
+
+# -- what the rules mention ----------------------------------------------------
+def _collect(node: Expr, out: dict[tuple[str, ...], _Mentions]) -> None:
+    if isinstance(node, (And, Or)):
+        for item in node.items:
+            _collect(item, out)
+    elif isinstance(node, Not):
+        _collect(node.item, out)
+    elif isinstance(node, (Lit, Opaque)):
+        return
+    elif isinstance(node, Matches):
+        seen = out.setdefault(node.var.path, _Mentions())
+        seen.tags.add("string")
+        if _instantiate(node.pattern, "") == _instantiate(node.pattern, "*"):  # no wildcard: one string
+            seen.strings.add(_instantiate(node.pattern, ""))
+        else:
+            seen.patterns.add(node.pattern)
+        if len(seen.patterns) > 1:
+            raise Undecided("two wildcards on one variable")
+    elif isinstance(node, Var):
+        out.setdefault(node.path, _Mentions()).tags.add("boolean")
+    elif isinstance(node, Exists):
+        out.setdefault(node.var.path, _Mentions())
+    elif isinstance(node, IsType) and node.type != "timestamp":
+        out.setdefault(node.var.path, _Mentions()).tags.add(node.type)
+    elif isinstance(node, In) and isinstance(node.item, Var):
+        seen = out.setdefault(node.item.path, _Mentions())
+        for lit in node.values:
+            _mention(seen, lit.value)
+    elif isinstance(node, Cmp) and node.type != "timestamp":
+        _collect_comparison(node, out)
+    else:
+        raise Undecided(type(node).__name__)
+
+
+def _collect_comparison(node: Cmp, out: dict[tuple[str, ...], _Mentions]) -> None:
+    if isinstance(node.left, Var) and isinstance(node.right, Lit):
+        var, lit = node.left, node.right
+    elif isinstance(node.left, Lit) and isinstance(node.right, Var):
+        var, lit = node.right, node.left
+    elif isinstance(node.left, Lit) and isinstance(node.right, Lit):
+        return
+    else:
+        raise Undecided("comparison of two values")
+    seen = out.setdefault(var.path, _Mentions())
+    kind = json_type(lit.value)
+    if kind not in _TAG_ORDER[:4] or (node.type is not None and node.type != kind):
+        return  # never true: the evaluator wants both sides of the pinned type
+    if kind == "string" and node.op not in ("==", "!="):
+        raise Undecided("string ordering")
+    _mention(seen, lit.value)
+
+
+def _mention(seen: _Mentions, value: Any) -> None:
+    kind = json_type(value)
+    if kind not in _TAG_ORDER[:4]:
+        raise Undecided("literal of type " + kind)
+    seen.tags.add(kind)
+    if kind == "number":
+        seen.numbers.add(to_double(value))
+    elif kind == "string":
+        seen.strings.add(value)
+
+
+# -- representatives ---------------------------------------------------------------
+def _representatives(
+    path: tuple[str, ...],
+    seen: _Mentions,
+    declared: dict[tuple[str, ...], str],
+    nested: set[tuple[str, ...]],
+    present: set[tuple[str, ...]],
+    integral: bool,
+    paths: list[tuple[str, ...]],
+) -> list[Any]:
+    """One value per class of the variable, smallest first, within what is known of it.
+
+    ``nested``: paths declared or known present; one below ``path`` makes it an object."""
+    below = [p for p in nested if len(p) > len(path) and p[: len(path)] == path]
+    wanted = declared.get(path)
+    allowed = {"object"} if below else ({wanted} if wanted else set(_TAG_ORDER))
+    if wanted and below:
+        allowed = set()  # a declared scalar with declared fields below: no input at all
+    out: list[Any] = [] if (wanted or below or path in present) else [_ABSENT]
+    spare = [t for t in _TAG_ORDER if t in allowed and t not in seen.tags]
+    for tag in _TAG_ORDER:
+        if tag not in allowed:
+            continue
+        if tag in seen.tags:
+            out += _of_type(tag, seen, integral)
+        elif spare and tag == spare[0]:
+            out.append(_CANONICAL[tag])
+    has_fields = any(len(p) > len(path) and p[: len(path)] == path for p in paths)
+    if has_fields and "object" in allowed and not any(isinstance(v, dict) for v in out):
+        out.append({})
+    return out
+
+
+def _of_type(tag: str, seen: _Mentions, integral: bool) -> list[Any]:
+    if tag == "null":
+        return [None]
+    if tag == "boolean":
+        return [False, True]
+    if tag == "string":
+        other = next(s for s in _spare_strings() if s not in seen.strings)
+        extra = _wildcard_strings(next(iter(seen.patterns)), len(seen.strings)) if seen.patterns else []
+        return sorted({*seen.strings, other, *extra}, key=lambda s: (len(s), s))
+    if tag == "number":
+        return [_json_number(v) for v in _numbers(sorted(seen.numbers), integral)]
+    return [{}]
+
+
+def _wildcard_strings(pattern: str, constants: int) -> list[str]:
+    """Strings that match ``pattern`` and strings that do not, ``constants + 1`` of each kind
+    (when there are that many): one of each kind differs from every constant."""
+    literal = "".join(ch for ch in _instantiate(pattern, ""))
+    filler = next(c for c in "xyzqwXYZQW#~" if c not in pattern)
+    matching = [_instantiate(pattern, filler * k) for k in range(constants + 1)]
+    others = [filler * k for k in range(1, constants + 2)]
+    regex = wildcard_regex(pattern)
+    return [s for s in {*matching, *others, literal} if s in matching or not _fullmatch(regex, s)]
+
+
+def _fullmatch(regex: str, text: str) -> bool:
+    import re
+
+    return re.fullmatch(regex, text, re.S) is not None
+
+
+def _instantiate(pattern: str, filler: str) -> str:
+    """The pattern's text with every unescaped ``*`` replaced by ``filler``."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern[i] == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i + 1])
+            i += 2
+            continue
+        out.append(filler if pattern[i] == "*" else pattern[i])
+        i += 1
+    return "".join(out)
+
+
+def _spare_strings() -> Iterator[str]:
+    yield ""
+    n = 0
+    while True:
+        yield from ("a", "b", "c") if n == 0 else (f"a{n}",)
+        n += 1
+
+
+def _numbers(constants: list[float], integral: bool) -> list[float]:
+    """Each finite constant and one double inside each gap between them (when there is one)."""
+    points = [c for c in constants if math.isfinite(c) and (not integral or c.is_integer())]
+    bounds = [-math.inf, *[c for c in constants if not math.isnan(c)], math.inf]
+    gaps = [_pick(lo, hi, integral) for lo, hi in zip(bounds, bounds[1:]) if lo < hi]
+    values = {*points, *[g for g in gaps if g is not None]}
+    return sorted(values, key=lambda v: (abs(v), v < 0))
+
+
+def _pick(lo: float, hi: float, integral: bool) -> float | None:
+    """The simplest finite double strictly between ``lo`` and ``hi``: 0, else the integer or
+    the shortest decimal nearest zero; None when no double (integer) lies there."""
+    low = math.nextafter(lo, math.inf) if lo != -math.inf else -_MAX
+    high = math.nextafter(hi, -math.inf) if hi != math.inf else _MAX
+    if low > high:
+        return None
+    if low <= 0 <= high:
+        return 0.0
+    if high < 0:
+        mirrored = _pick_positive(-high, -low, integral)
+        return None if mirrored is None else -mirrored
+    return _pick_positive(low, high, integral)
+
+
+def _pick_positive(low: float, high: float, integral: bool) -> float | None:
+    whole = float(math.ceil(low))
+    if whole <= high:
+        return whole
+    if integral:
+        return None
+    exact = Decimal(low)
+    for digits in range(1, 20):
+        candidate = float(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_CEILING))
+        if low <= candidate <= high:
+            return candidate
+    return low
+
+
+def _json_number(value: float) -> int | float:
+    return int(value) if value.is_integer() and abs(value) <= 2**53 else value
+
+
+# -- inputs ----------------------------------------------------------------------
+def _inputs(
+    paths: list[tuple[str, ...]],
+    reps: list[list[Any]],
+    declared: dict[tuple[str, ...], str],
+) -> Iterator[dict[str, Any]]:
+    """Every consistent combination, smallest first: a field is present only inside an object."""
+    blocked = [any(path[:k] in declared for k in range(1, len(path))) for path in paths]
+    parents = [[j for j in range(i) if paths[i][: len(paths[j])] == paths[j]] for i in range(len(paths))]
+    chosen: list[Any] = [None] * len(paths)
+
+    def walk(i: int) -> Iterator[dict[str, Any]]:
+        if i == len(paths):
+            yield _build(paths, chosen)
+            return
+        for value in reps[i]:
+            if value is not _ABSENT and (blocked[i] or any(not isinstance(chosen[j], dict) for j in parents[i])):
+                continue
+            chosen[i] = value
+            yield from walk(i + 1)
+
+    return walk(0)
+
+
+def _build(paths: list[tuple[str, ...]], chosen: list[Any]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for path, value in zip(paths, chosen):
+        if value is _ABSENT:
+            continue
+        cursor = data
+        for key in path[:-1]:
+            cursor = cursor.setdefault(key, {})
+        cursor[path[-1]] = {} if isinstance(value, dict) else value
+    return data
+
+
+# -- answers ---------------------------------------------------------------------
+def _status(cond: Expr, data: dict[str, Any]) -> str:
+    """``take``, ``pass`` or ``fail`` (an absent read) for one rule on one input."""
+    try:
+        return "take" if evaluate(cond, data) else "pass"
+    except AbsentVariable:
+        return "fail"
+
+
+def _answer(cases: list[tuple[list[Expr], dict[str, Any]]], count: int) -> Decision:
+    """The answers over every case (the rules, with opaque parts decided, and an input)."""
+    decision = Decision()
+    taken: set[int] = set()
+    for conditions, data in cases:
+        for i, cond in enumerate(conditions):
+            status = _status(cond, data)
+            if status == "take":
+                taken.add(i)
+                break
+            if status == "fail":
+                decision.absent_reads.setdefault(i, data)
+                break
+        else:
+            if decision.fall_through is None:
+                decision.fall_through = data
+    for i in range(count):
+        if i not in taken:
+            decision.dead.append(_dead(cases, i))
+    return decision
+
+
+def _dead(cases: list[tuple[list[Expr], dict[str, Any]]], i: int) -> DeadInfo:
+    """Why rule ``i`` is never taken: alone unsatisfiable, or the earlier rules that take its inputs."""
+    accepted = [(conds, data) for conds, data in cases if _status(conds[i], data) == "take"]
+    if not accepted:
+        return DeadInfo(i, (), None)
+    firing = [{j for j in range(i) if _status(conds[j], data) != "pass"} for conds, data in accepted]
+    return DeadInfo(i, minimal_cover(i, lambda keep: all(f & keep for f in firing)), accepted[0][1])
+
+
+def minimal_cover(i: int, covers: Any) -> tuple[int, ...]:
+    """Rules ``0..i-1`` less each one in turn while the rest still cover (canonical minimal set)."""
+    keep = set(range(i))
+    for j in range(i):
+        if covers(keep - {j}):
+            keep.discard(j)
+    return tuple(sorted(keep))
