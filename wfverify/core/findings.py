@@ -74,12 +74,16 @@ class Finding:
     #: Set by a rule that wants a severity other than its default for this one finding
     #: (a deadlock whose every wait has a timeout is a warning).
     severity_override: Severity | None = None
+    #: The state machine a finding belongs to, when it is embedded in a template
+    #: (CloudFormation logical id, ``aws_sfn_state_machine.NAME``, Serverless key).
+    definition: str | None = None
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.path, self.line or 0, self.column or 0, self.rule, self.message)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {"path": self.path, "definition": self.definition} if self.definition else {}
+        return out | {
             "path": self.path,
             "rule": self.rule,
             "code": self.code,
@@ -107,9 +111,11 @@ class Proof:
     witness: Any = None
     path: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    definition: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        out = {
+        out: dict[str, Any] = {"path": self.path, "definition": self.definition} if self.definition else {}
+        out |= {
             "path": self.path,
             "property": self.property,
             "verdict": self.verdict.value,

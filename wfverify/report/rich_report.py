@@ -36,7 +36,8 @@ def render(report: Any, registry: Any, stream: IO[str], options: dict[str, Any])
     for result in report.files:
         if not result.findings:
             continue
-        console.print(Text(shorten_left(result.path, console.width), style="bold underline"))
+        header = f"{result.path}#{result.definition}" if result.definition else result.path
+        console.print(Text(shorten_left(header, console.width), style="bold underline"))
         console.print(_findings_grid(result, show_source))
         console.print()
     if not quiet:
@@ -77,7 +78,7 @@ def _proofs(console: Console, report: Any, show_all: bool) -> None:
     shown = [p for p in report.proofs if show_all or p.verdict in (Verdict.VIOLATED, Verdict.UNKNOWN)]
     by_path: dict[str, list[Any]] = {}
     for p in shown:
-        by_path.setdefault(p.path, []).append(p)
+        by_path.setdefault(f"{p.path}#{p.definition}" if p.definition else p.path, []).append(p)
     if by_path:
         console.print(Text("Proofs", style="bold"))
     for path, proofs in by_path.items():

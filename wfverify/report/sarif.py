@@ -109,6 +109,9 @@ def as_sarif(
             # rule, file, state and message: stable when lines move (the baseline uses the same)
             "partialFingerprints": {"wfverify/v1": fingerprint(f)},
         }
+        if f.definition:  # the state machine inside a template, as a logical location
+            result["properties"]["definition"] = f.definition
+            result["locations"][0]["logicalLocations"] = [{"name": f.definition, "kind": "module"}]
         if f.rule in index:
             result["ruleIndex"] = index[f.rule]
         if f.related:
@@ -136,7 +139,10 @@ def as_sarif(
                     }
                 },
                 "results": results,
-                "artifacts": [{"location": {"uri": r.path.replace("\\", "/")}} for r in report.files],
+                "artifacts": [
+                    {"location": {"uri": uri}}
+                    for uri in dict.fromkeys(r.path.replace("\\", "/") for r in report.files)  # a template: once
+                ],
                 "columnKind": "unicodeCodePoints",
                 "properties": {"proofs": [p.to_json() for p in report.proofs]},
             }
