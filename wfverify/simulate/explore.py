@@ -37,7 +37,8 @@ from wfverify.simulate.engine import Run
 from wfverify.simulate.environment import Environment, Outcome
 from wfverify.simulate.explore_inputs import Inputs, candidate_inputs
 from wfverify.simulate.explore_por import ample
-from wfverify.simulate.explore_result import Exploration, Finding, stuck_kind, summarize
+from wfverify.simulate.explore_result import Exploration, Finding, summarize
+from wfverify.simulate.explore_waits import deadlock_detail, stuck_kind
 from wfverify.simulate.saga_monitor import SagaMonitor
 
 __all__ = ["Bounds", "Exploration", "explore"]
@@ -285,11 +286,11 @@ def _dfs(search: _Search, env: Environment) -> None:
             continue
         moves = _moves(run)
         if not moves:
-            search.report("deadlock-freedom", _deadlock_detail(run), env, node, stuck_kind(run))
+            search.report("deadlock-freedom", deadlock_detail(run), env, node, stuck_kind(run))
             continue
         if "timeout-storm" not in search.found and sum(h.status == "blocked" for h in run.holders) > 1:
             if stuck_kind(run) == "cycle":  # holders wait on each other, every wait with a timeout
-                detail = _deadlock_detail(run).replace("no holder can move", "a timeout storm")
+                detail = deadlock_detail(run).replace("no holder can move", "a timeout storm")
                 search.report("timeout-storm", detail, env, node, "cycle")
         _count(search, node.entered, +1)
         on_stack[key] = len(stack)
@@ -335,9 +336,3 @@ def _ended(search: _Search, run: Run, monitor: SagaMonitor, node: _Node, env: En
     if problem:
         search.report("saga", problem, env, node)
     return True
-
-
-def _deadlock_detail(run: Run) -> str:
-    waits = [f"{h.name} at {h.state}" for h in run.holders if h.status == "blocked"]
-    held = ", ".join(f"{lock} by {owner}" for lock, owner in sorted(run.owner_of.items()))
-    return f"no holder can move ({'; '.join(waits) or 'nobody runnable'}; held: {held or 'nothing'})"

@@ -17,10 +17,11 @@ from wfverify.core.findings import PROOF_PROPERTIES, Verdict
 from wfverify.core.model import StateKind, Workflow
 from wfverify.simulate.engine import Run
 from wfverify.simulate.environment import Environment, Outcome
+from wfverify.simulate.explore_waits import stuck_kind
 from wfverify.simulate.saga_monitor import saga_on_trace
 from wfverify.simulate.trace import Trace, TraceStatus
 
-__all__ = ["Exploration", "Finding", "PropertyResult", "stuck_kind", "summarize"]
+__all__ = ["Exploration", "Finding", "PropertyResult", "summarize"]
 
 _CYCLE_STEPS = 60  # a non-terminating witness goes round its cycle until at least this many steps
 
@@ -189,29 +190,3 @@ def summarize(
                 "timeout-storm", Verdict.VIOLATED, found["timeout-storm"].message, env, trace, "cycle"
             )
     return Exploration(results, configurations, time.monotonic() - started, bounds_reached, notes, cpu, storm)
-
-
-def stuck_kind(run: Run) -> str:
-    """``cycle``: holders wait for each other (a lock's owner, or a Parallel/Map for its children);
-    ``reacquire``: a holder waits for a lock it holds itself; ``leak``: for a lock whose holder ended."""
-    by_name = {h.name: h for h in run.holders}
-    waits: dict[str, set[str]] = {}
-    for h in run.holders:
-        if h.status == "blocked":
-            lock = run.lock_name(h, run.w.states[h.state].acquire[h.acquired_here].lock)
-            waits[h.name] = {run.owner_of.get(lock, "")}
-        elif h.status == "waiting":
-            waits[h.name] = {c.name for c in h.children if c.status.live}
-    kinds: set[str] = set()
-    for start in waits:
-        seen, frontier = set(), set(waits[start])
-        while frontier:
-            nxt = frontier.pop()
-            if nxt == start:
-                kinds.add("reacquire" if waits[start] == {start} else "cycle")
-                break
-            if nxt in seen or nxt not in by_name:
-                continue
-            seen.add(nxt)
-            frontier |= waits.get(nxt, set())
-    return "cycle" if "cycle" in kinds else "reacquire" if kinds else "leak"
