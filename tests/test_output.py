@@ -94,6 +94,18 @@ def test_argument_errors_name_the_right_help() -> None:
     assert top.returncode == 2 and top.stderr.endswith("(see 'wfverify --help')\n")
     sub = run("check", "--format", "xml", str(CLEAN))
     assert sub.stderr.endswith("(see 'wfverify check --help')\n") and "wfverify wfverify" not in sub.stderr
+    stray = run("check", "--bogus", str(CLEAN))
+    assert stray.returncode == 2 and stray.stdout == ""
+    assert stray.stderr == "wfverify: error: unrecognized arguments: --bogus (see 'wfverify check --help')\n"
+    assert run("--bogus").stderr == "wfverify: error: unrecognized arguments: --bogus (see 'wfverify --help')\n"
+
+
+def test_explain_suggests_the_rule_meant() -> None:
+    typo = run("explain", "unreachable-stat")
+    assert typo.returncode == 2 and typo.stderr == (
+        "wfverify: error: no rule named 'unreachable-stat'; did you mean 'unreachable-state'? (see 'wfverify rules')\n"
+    )
+    assert run("explain", "zzzzz").stderr == "wfverify: error: no rule named 'zzzzz' (see 'wfverify rules')\n"
 
 
 def _report() -> Report:
@@ -138,6 +150,32 @@ def test_rich_report_at_80_and_160_columns() -> None:
         if width == 80:
             assert lines[start + 1][:column].strip() == "" and lines[start + 1][column] != " "
         assert '3 │     "Orphan": {"Type": "Pass"},' in text
+
+
+def test_rich_source_snippets_never_wrap_so_the_caret_stays_under_its_column() -> None:
+    from wfverify.report.rich_report import render
+
+    source = '      "Parameters": {"FunctionName": "${RefundFunctionArn}", "Payload.$": "$.payment[?(@.s == 1)"},'
+    column = source.index('"$.payment') + 1
+    f = Finding(
+        "bad path",
+        rule="invalid-path",
+        code="WF004",
+        severity=Severity.ERROR,
+        path="a.asl.json",
+        line=16,
+        column=column,
+    )
+    report = Report([FileResult("a.asl.json", "asl", 2, [f], [], lines={16: source})])
+    for width in (60, 80, 160):
+        out = io.StringIO()
+        render(report, None, out, {"width": width})
+        lines = out.getvalue().splitlines()
+        code = next(i for i, line in enumerate(lines) if "16 │ " in line)
+        assert lines[code + 1].rstrip().endswith("^"), width  # the marker line follows the one source line
+        caret = lines[code + 1].rstrip().index("^")
+        assert lines[code][caret:].startswith('"$.payment'), (width, lines[code], lines[code + 1])
+        assert all(len(line) <= width for line in lines), width
 
 
 def test_rich_report_does_not_dim_whole_findings() -> None:

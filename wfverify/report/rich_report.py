@@ -31,7 +31,7 @@ def render(report: Any, registry: Any, stream: IO[str], options: dict[str, Any])
         if not result.findings:
             continue
         console.print(Text(shorten_left(result.path, console.width), style="bold underline"))
-        console.print(_findings_grid(result, show_source))
+        console.print(_findings_grid(result, show_source, console.width))
         console.print()
     if not quiet:
         _proofs(console, report, options.get("show_proofs", False))
@@ -40,8 +40,12 @@ def render(report: Any, registry: Any, stream: IO[str], options: dict[str, Any])
     console.print(Text(summary_line(report, options), style=style))
 
 
-def _findings_grid(result: Any, show_source: bool) -> Table:
+def _findings_grid(result: Any, show_source: bool, width: int = 120) -> Table:
     grid = Table.grid(padding=(0, 1))
+    # the snippet column's width: a source line must not wrap, or the caret would point elsewhere
+    position = max(len(f"{f.line or 1}:{f.column or 1}") for f in result.findings)
+    severity = max(len(f.severity.value) for f in result.findings)
+    code_width = width - position - severity - 2
     grid.add_column(no_wrap=True, justify="right")
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
@@ -54,8 +58,9 @@ def _findings_grid(result: Any, show_source: bool) -> Table:
         grid.add_row(f"{f.line or 1}:{f.column or 1}", Text(f.severity.value, style=_STYLE[f.severity]), body)
         text = result.lines.get(f.line or 0) if f.path == result.path else None
         if show_source and text is not None and text.strip():
-            gutter, source, marker = snippet(text, f.line or 1, f.column or 1)
-            code = Text(f"{gutter} │ ", style="dim")
+            gutter = str(f.line or 1)
+            _, source, marker = snippet(text, f.line or 1, f.column or 1, max(code_width - len(gutter) - 9, 20))
+            code = Text(f"{gutter} │ ", style="dim", no_wrap=True, overflow="crop")
             code.append(source)
             code.append(f"\n{' ' * len(gutter)} │ ", style="dim")
             code.append(marker, style=_STYLE[f.severity])
