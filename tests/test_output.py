@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -222,3 +225,35 @@ def test_sarif_help_uri_and_fingerprints_stable_across_lines() -> None:
     assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in shifted["runs"][0]["results"]][
         0
     ] == 12
+
+
+def test_a_syntax_error_shows_the_line_it_points_at(tmp_path: Path) -> None:
+    flow = tmp_path / "bad.asl.json"
+    flow.write_text('{\n  "StartAt": "A",\n  "States": {"A": {"Type": "Pass", "End": true},}\n}\n')
+    out = run("check", str(flow), "--format", "text").stdout.splitlines()
+    assert out[0] == f"{flow}:3:49: error syntax-error [WF001] JSON: Expecting property name enclosed in double quotes"
+    assert out[1] == '  3 |   "States": {"A": {"Type": "Pass", "End": true},}'
+    assert out[2] == "    | " + " " * 48 + "^"  # under the "}" that should have been a name
+    binary = tmp_path / "bin.asl.json"
+    binary.write_bytes(b"\x00\x01\x02{")
+    lines = run("check", str(binary), "--format", "text").stdout.splitlines()
+    assert lines[0].endswith("binary file (NUL bytes): not a JSON or YAML workflow") and not lines[1].startswith(" ")
+
+
+def test_rich_rules_table_keeps_names_whole_at_80_and_160_columns() -> None:
+    for width in (80, 160):
+        env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": str(width)}
+        out = subprocess.run(
+            [sys.executable, "-m", "wfverify", "rules", "--format", "rich"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        ).stdout
+        lines = out.splitlines()
+        assert all(len(line) <= width for line in lines), width
+        row = next(line for line in lines if "WF504" in line)
+        assert "│ unprotected-compensation │" in row  # whole, on the rule's first line
+        groups = [line for line in lines if "groups: sagas" in line] if width == 80 else []
+        assert bool(groups) == (width == 80)
+        assert ("┃ groups" in out) == (width == 160)

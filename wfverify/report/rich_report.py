@@ -100,12 +100,23 @@ def _proofs(console: Console, report: Any, show_all: bool) -> None:
 
 
 def render_rules(registry: Any) -> None:
+    console = Console()
+    narrow = console.width < 110  # then the groups go under the summary, which keeps a readable width
     table = Table(title="wfverify rules")
-    for col in ("code", "name", "severity", "groups", "summary"):
-        table.add_column(col, overflow="fold")
+    for col in ("code", "name", "severity"):  # names are what people type: never cut in two
+        table.add_column(col, no_wrap=True)
+    if not narrow:
+        table.add_column("groups")
+    table.add_column("summary", ratio=1)
     for r in registry.rules:
-        table.add_row(r.code, r.name, Text(r.severity.value, style=_STYLE[r.severity]), ", ".join(r.groups), r.summary)
-    Console().print(table)
+        groups = ", ".join(r.groups)
+        cells: list[Any] = [r.code, r.name, Text(r.severity.value, style=_STYLE[r.severity])]
+        if narrow:
+            cells.append(Text.assemble(r.summary, (f"\ngroups: {groups}", "dim")))
+        else:
+            cells += [groups, r.summary]
+        table.add_row(*cells)
+    console.print(table)
 
 
 def render_page(rule: Any) -> None:
