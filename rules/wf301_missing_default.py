@@ -32,6 +32,24 @@ states:
   large: {type: succeed}
 ```
 
+In Amazon States Language:
+```json
+{
+  "StartAt": "BuyOrSell",
+  "States": {
+    "BuyOrSell": {
+      "Type": "Choice",
+      "Choices": [
+        {"Variable": "$.recommendation", "StringEquals": "buy", "Next": "Buy"},
+        {"Variable": "$.recommendation", "StringEquals": "sell", "Next": "Sell"}
+      ]
+    },
+    "Buy": {"Type": "Succeed"},
+    "Sell": {"Type": "Succeed"}
+  }
+}
+```
+
 ## Use instead
 ```yaml
 workflow: pricing
@@ -47,6 +65,26 @@ states:
   large: {type: succeed}
 ```
 
+In Amazon States Language, a `Default` routes every other value:
+```json
+{
+  "StartAt": "BuyOrSell",
+  "States": {
+    "BuyOrSell": {
+      "Type": "Choice",
+      "Choices": [
+        {"Variable": "$.recommendation", "StringEquals": "buy", "Next": "Buy"},
+        {"Variable": "$.recommendation", "StringEquals": "sell", "Next": "Sell"}
+      ],
+      "Default": "Hold"
+    },
+    "Buy": {"Type": "Succeed"},
+    "Sell": {"Type": "Succeed"},
+    "Hold": {"Type": "Succeed"}
+  }
+}
+```
+
 ## References
 - AWS Step Functions, "Choice workflow state" (rules, `Default`, `IsPresent` guards).
 """
@@ -55,9 +93,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from typing import Any
 
 from wfverify.core.findings import Finding, Proof, Verdict
-from wfverify.core.model import StateKind, Workflow
+from wfverify.core.model import Dialect, State, StateKind, Workflow
 from wfverify.core.rule import NoOptions, rule
 
 
@@ -82,19 +121,44 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
     for state in choices:
         report = reports[state.name]
         unknown += report.unknown
-        if report.exhaustive == "violated":
+        witness = _reachable_witness(workflow, state, report.witness) if report.exhaustive == "violated" else None
+        if report.exhaustive == "violated" and witness is None:
+            unknown.append(f"{state.name}: the inputs found contradict what earlier Choice rules established")
+        elif witness is not None:
             violated.append(state.name)
-            first_witness = first_witness or {"state": state.name, "input": report.witness}
+            first_witness = first_witness or {"state": state.name, "input": witness}
             yield Finding(
-                f"choice '{state.name}' has no default and input {_json(report.witness)} matches none of its rules",
+                _message(workflow, state, witness),
                 pointer=state.field_pointer("choices"),
                 state=state.name,
-                witness=report.witness,
+                witness=witness,
             )
         for read in report.absent_reads:
             violated.append(state.name)
             first_witness = first_witness or {"state": state.name, "input": read.witness}
     yield _proof(len(choices), violated, unknown, first_witness, seconds)
+
+
+def _reachable_witness(workflow: Workflow, state: State, witness: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The solver's input, if it can reach the Choice given earlier Choices' conditions (repaired if need be)."""
+    if witness is None:
+        return None
+    from wfverify.analysis.dataflow import facts_at
+    from wfverify.analysis.pathcond import consistent_witness
+
+    facts = facts_at(workflow).get(state.name)
+    if facts is None or not facts.assumed:
+        return witness
+    return consistent_witness(facts.assumed, [r.condition for r in state.choices], witness)
+
+
+def _message(workflow: Workflow, state: State, witness: dict[str, Any]) -> str:
+    if workflow.dialect is Dialect.ASL:
+        return (
+            f"Choice '{state.name}' has no Default and input {_json(witness)} matches none of its rules: "
+            "the execution fails with States.NoChoiceMatched; add a Default or a rule for it"
+        )
+    return f"choice '{state.name}' has no default and input {_json(witness)} matches none of its rules"
 
 
 def _proof(count: int, violated: list[str], unknown: list[str], witness: object, seconds: float) -> Proof:

@@ -111,7 +111,7 @@ class Options:
     report_unknown_payload_reads: bool = False
 
 
-@rule(code="WF303", name="absent-field", severity="info", groups=("choices", "data"), options=Options)
+@rule(code="WF303", name="absent-field", severity="info", groups=("choices", "data"), options=Options, proof=True)
 def check(workflow: Workflow, options: Options) -> Iterator[Finding]:
     yield from _choice_reads(workflow)
     yield from _payload_reads(workflow, options.report_unknown_payload_reads)
@@ -121,14 +121,15 @@ def _choice_reads(workflow: Workflow) -> Iterator[Finding]:
     choices = [s for s in workflow.iter_states() if s.kind is StateKind.CHOICE and s.choices]
     if not choices:
         return
-    from wfverify.analysis.dataflow import facts_at
+    from wfverify.analysis.dataflow import input_facts
     from wfverify.analysis.smt.choices import analyze_workflow
 
-    reports, facts = analyze_workflow(workflow), facts_at(workflow)
+    reports = analyze_workflow(workflow)
     for state in choices:
+        here = input_facts(workflow, state)
         for read in reports[state.name].absent_reads:
             condition = state.choices[read.index].condition
-            verdict = _judge_fields(facts.get(state.name), condition, read.fields)
+            verdict = _judge_fields(here, condition, read.fields)
             if verdict is None:
                 continue
             field, reason, known = verdict

@@ -6,10 +6,11 @@ each operation requires. The service name is the SDK client name (`sfn`,
 `eventbridge`, `redshiftdata`...), the action the operation in camelCase
 (`getObject`), the parameters PascalCase (`Bucket`, `Key`).
 
-Reported as an error only when certain: a name botocore does not know but
-that is a near miss of one it knows (a typo), a missing required parameter. A
-name botocore does not know at all is `info` (the service may be retired from,
-or newer than, the installed botocore). A `${Placeholder}` resource, parameters given as
+Reported as an error only when certain: an action the service's model does
+not have but that is a near miss of one it has (a typo), a missing required
+parameter. An action botocore does not know at all, or a service name it does
+not know, is `info` (retired from, or newer than, the installed botocore, or a
+client name wfverify does not map). A `${Placeholder}` resource, parameters given as
 a whole (`"Parameters.$": "$.request"`), or a JSONata `Arguments` string are
 not judged, and without botocore installed the rule is silent.
 

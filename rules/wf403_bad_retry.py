@@ -1,12 +1,13 @@
 """A retry policy that cannot work as written.
 
 Reported as errors: a backoff rate below 1 (delays would shrink), a maximum
-delay below the first interval, negative attempts or intervals; an ASL
-`ErrorEquals` naming a `States.` error that does not exist (`States.TaskFailedId`:
-the service never raises it, so the retrier or catcher never fires), with the
-name it most likely meant; and retries whose total backoff alone cannot fit in
-the workflow's timeout. Reported as a warning: a total backoff above
-`max_total_backoff` (one day by default), whatever the timeout. The total is
+delay below the first interval, negative attempts or intervals, and retries
+whose total backoff alone cannot fit in the workflow's timeout. Reported as
+warnings: an ASL `ErrorEquals` naming a `States.` error that does not exist
+(`States.TaskFailedId`: the service accepts the definition but never raises that
+error, so the retrier or catcher never fires), with the name it most likely
+meant; and a total backoff above `max_total_backoff` (one day by default),
+whatever the timeout. The total is
 the sum over the attempts of `IntervalSeconds x BackoffRate^i`, each capped by
 `MaxDelaySeconds`; with `"JitterStrategy": "FULL"` the expected total (half) is
 used. (ASL `TimeoutSeconds` on a state bounds each attempt, not the retries.)
@@ -109,6 +110,7 @@ def _unknown_names(state: State, raised: set[str]) -> Iterator[Finding]:
                 f"raises, so this {what} never fires{hint}",
                 f"{pointer}/ErrorEquals/{j}",
                 state=state.name,
+                severity_override=Severity.WARNING,  # deployable; the run only loses this retrier
             )
 
 

@@ -3,8 +3,9 @@
 On files that state saga facts (native, or ASL with a sidecar): a task that
 changes the outside world (`side_effects` is true by default) and is not
 itself a compensation step, with no `compensate`, while some step after it
-(a task, Parallel or Map that can raise, or a `fail` state) can still fail
-the execution. Mark read-only tasks `side_effects: false`.
+(a task, Parallel or Map that can raise, a `fail` state, an `event` that
+times out with no `on_timeout`, a choice that may match no rule) can still
+fail the execution. Mark read-only tasks `side_effects: false`.
 
 ## Why is this bad?
 When the later step fails, the effect of this task stays: the reservation
@@ -42,12 +43,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from wfverify.analysis.failures import can_fail
 from wfverify.analysis.graph import successors_in_scope
 from wfverify.core.findings import Finding
 from wfverify.core.model import StateKind, TransitionKind, Workflow
 from wfverify.core.rule import NoOptions, rule
-
-_RISKY = (StateKind.TASK, StateKind.PARALLEL, StateKind.MAP, StateKind.FAIL)
 
 
 def _after_success(workflow: Workflow, name: str) -> list[str]:
@@ -68,7 +68,8 @@ def _after_success(workflow: Workflow, name: str) -> list[str]:
 
 
 def _later_can_fail(workflow: Workflow, name: str) -> bool:
-    """Some step after ``name`` completes (a task, Parallel, Map or fail state) can fail the execution."""
+    """Some step after ``name`` completes can fail the execution: a task, Parallel, Map or fail state,
+    an event that times out with no ``on_timeout``, a choice that may match no rule."""
     seen: set[str] = set()
     frontier = _after_success(workflow, name)
     while frontier:
@@ -77,7 +78,7 @@ def _later_can_fail(workflow: Workflow, name: str) -> bool:
             continue
         seen.add(current)
         state = workflow.states[current]
-        if state.kind in _RISKY and not state.compensation:
+        if not state.compensation and can_fail(workflow, state):
             return True
         frontier += successors_in_scope(workflow, current) + (_after_success(workflow, current) if state.end else [])
     return False

@@ -1,7 +1,9 @@
 """A failure path ends without compensating a completed task.
 
 The saga analysis (`wfverify.analysis.saga`) follows every way an execution can fail
-(each task error, each catcher, a failing Parallel or Map, uncaught errors)
+(each task error, each catcher, a failing Parallel or Map, uncaught errors,
+an `event` timeout without `on_timeout`, a choice that matches no rule, a
+compensation step that itself fails with nothing to catch it)
 and tracks the tasks with `compensate` that completed and the compensations
 that ran. When a path reaches a `fail` state, or ends with an uncaught error,
 while a completed task was never compensated, it is reported with the path as
@@ -62,6 +64,11 @@ from wfverify.core.findings import Finding, Proof, Verdict
 from wfverify.core.model import Workflow
 from wfverify.core.rule import NoOptions, rule
 
+_WHY = {
+    "Timeout": "its event timeout runs out with no on_timeout",
+    "NoChoiceMatched": "no choice rule matches and there is no default",
+}
+
 
 @rule(code="WF502", name="uncompensated-path", severity="error", groups=("sagas", "proofs"))
 def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
@@ -84,10 +91,14 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
     found = [v for v in report.violations if v.kind == "uncompensated"]
     for v in found:
         end = workflow.states[v.state]
-        how = f"reaches fail state '{v.state}'" if end.kind.value == "fail" else f"fails in '{v.state}' uncaught"
+        how = (
+            f"reaches fail state '{v.state}'"
+            if end.kind.value == "fail"
+            else f"fails in '{v.state}' ({_WHY.get(v.witness.failure_error or '', 'an error')}, uncaught)"
+        )
         yield Finding(
             f"a failure path {how} without compensating {', '.join(v.missing)}: "
-            f"{' -> '.join(v.witness['path'])}; route it through the compensation(s) first",
+            f"{' -> '.join(v.witness.path)}; route it through the compensation(s) first",
             end.pointer,
             state=v.state,
             witness=v.witness,

@@ -58,7 +58,7 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
         step = workflow.states[v.state]
         yield Finding(
             f"compensation '{v.state}' runs while {', '.join(v.missing)}, completed later, is not yet "
-            f"compensated: {' -> '.join(v.witness['path'])}; undo the later work first",
+            f"compensated: {' -> '.join(v.witness.path)}; undo the later work first",
             step.pointer,
             state=v.state,
             witness=v.witness,

@@ -1,12 +1,17 @@
 """A reachable deadlock over locks (witness: the schedule); a warning when every wait has a timeout.
 
-Holders are the branches of a Parallel state, two iterations of a Map (unless
-`max_concurrency: 1`), and two executions of the workflow when it is
-`concurrent: true`. A lock-order graph rules most files out without a
-solver; when it has a cycle, Z3 searches the interleavings for a moment where
-a set of holders each wait for a lock another one holds (`wfverify.analysis.locks`).
-Locks named by data (`account:{item.from}`) are symbolic, and the witness
-gives the data that deadlocks. This rule also gives the `deadlock-freedom`
+Holders are the branches of a Parallel state (at any nesting level), the
+iterations of a Map (unless `max_concurrency: 1`), the executions of the
+workflow when it is `concurrent: true`, and a body that holds a lock around a
+Parallel or Map: its branches and iterations that wait for that lock wait
+forever. A lock-order graph over every holder (names that data could make
+equal, `account:42` and `account:{acct}`, count as one lock) proves most
+files for any number of holders; when it has a cycle, Z3 searches the
+interleavings for a moment where a set of holders each wait for a lock
+another one holds (`wfverify.analysis.locks`), and the witness gives the
+schedule and the data that deadlocks. Where the search cannot cover every
+holder count (Map iterations, concurrent executions) the proof says
+`unknown`, never `proven`. This rule also gives the `deadlock-freedom`
 proof of the file; files that state no lock facts get `n/a`.
 
 ## Why is this bad?
@@ -61,11 +66,12 @@ from wfverify.core.findings import Finding, Proof, Severity, Verdict
 from wfverify.core.model import Workflow
 from wfverify.core.rule import NoOptions, rule
 
-_VERDICTS = {
-    "proven": Verdict.PROVEN,
-    "violated": Verdict.VIOLATED,
-    "unknown": Verdict.UNKNOWN,
-    "n/a": Verdict.NOT_APPLICABLE,
+_VERBS = {
+    "acquire": "takes",
+    "release": "releases",
+    "timeout": "times out on",
+    "block": "waits for",
+    "join": "waits at",
 }
 
 
@@ -78,17 +84,17 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
     from wfverify.analysis.locks.solver import check_deadlock
 
     result = check_deadlock(lock_facts(workflow))
-    yield Proof("deadlock-freedom", _VERDICTS[result.verdict], result.detail, result.seconds, result.witness)
-    if result.verdict != "violated" or result.witness is None:
+    yield Proof("deadlock-freedom", result.verdict, result.detail, result.seconds, result.witness)
+    if result.verdict is not Verdict.VIOLATED or result.witness is None:
         return
-    first = next(s for s in result.witness["schedule"] if s["action"] == "block")
-    verbs = {"acquire": "takes", "release": "releases", "block": "waits for"}
-    steps = "; ".join(f"{s['holder']} {verbs[s['action']]} {s['lock']}" for s in result.witness["schedule"])
+    first = min((s for s in result.witness.steps if s.action == "block"), key=lambda s: s.pointer)
+    steps = "; ".join(f"{s.holder} {_VERBS[s.action]} {s.lock or s.state}" for s in result.witness.steps)
     kind = "timeout storm: every wait times out instead" if result.timeouts_only else "deadlock"
     yield Finding(
-        f"{kind}: {result.detail}: {steps}; take the locks in one global order everywhere",
-        first["pointer"],
-        state=first["state"],
+        f"{kind}: {result.detail}: {steps}; take the locks in one global order everywhere, and never "
+        "inside a Parallel or Map a lock held around it",
+        first.pointer,
+        state=first.state,
         witness=result.witness,
         severity_override=Severity.WARNING if result.timeouts_only else None,
     )

@@ -1,7 +1,10 @@
 """A holder acquires a lock it already holds.
 
 Locks are not reentrant: a branch, iteration or execution that acquires a
-lock it already holds waits for itself forever.
+lock it already holds waits for itself forever. Data-named locks count when
+their names can be the same string (`account:{item.from}` then
+`account:{item.to}`: a transfer to the same account); the message gives the
+data.
 
 ## Why is this bad?
 The execution hangs at that state on every run that takes this path.
@@ -32,6 +35,7 @@ from collections.abc import Iterator
 from wfverify.core.findings import Finding
 from wfverify.core.model import Workflow
 from wfverify.core.rule import NoOptions, rule
+from wfverify.core.witness import PathWitness
 
 
 @rule(code="WF603", name="lock-reacquire", severity="error", groups=("locks",))
@@ -41,11 +45,22 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
     from wfverify.analysis.locks.facts import lock_facts
 
     for p in lock_facts(workflow).problems:
-        if p.kind == "reacquire":
+        if p.kind == "reacquire" and p.held != p.lock:
+            values = ", ".join(f"{k} = {v!r}" for k, v in p.data)
+            yield Finding(
+                f"state '{p.state}' acquires lock '{p.lock}' while its holder holds '{p.held}' "
+                f"({' -> '.join(p.path)}): both name the same lock when {values or 'the data says so'}, and "
+                "locks are not reentrant, so it then waits for itself forever; make sure the names differ, "
+                "or take the lock once",
+                p.pointer,
+                state=p.state,
+                witness=PathWitness(p.path),
+            )
+        elif p.kind == "reacquire":
             yield Finding(
                 f"state '{p.state}' acquires lock '{p.lock}', which its holder already holds after "
                 f"{' -> '.join(p.path[:-1])}: locks are not reentrant, so it waits for itself forever",
                 p.pointer,
                 state=p.state,
-                witness=list(p.path),
+                witness=PathWitness(p.path),
             )

@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from wfverify.core.findings import Finding
 from wfverify.core.model import Workflow
 from wfverify.core.rule import NoOptions, rule
+from wfverify.core.witness import PathWitness
 
 
 @rule(code="WF604", name="release-unheld", severity="error", groups=("locks",))
@@ -50,5 +51,5 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
                 f"{' -> '.join(p.path)}; acquire it on every path first, or release it only where held",
                 p.pointer,
                 state=p.state,
-                witness=list(p.path),
+                witness=PathWitness(p.path),
             )

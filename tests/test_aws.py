@@ -11,6 +11,8 @@ import pytest
 from wfverify.analysis import aws
 from wfverify.analysis.aws import Presence, lookup, request_problems, response_of, status_values
 from wfverify.analysis.dataflow import facts_at, status_values_at
+from wfverify.core.findings import Finding
+from wfverify.core.rule import Rule
 from wfverify.testing import workflow_from_text
 
 POLLY = "arn:aws:states:::aws-sdk:polly:getSpeechSynthesisTask"
@@ -80,12 +82,14 @@ def test_request_problems_only_when_certain() -> None:
     (typo,) = request_problems("arn:aws:states:::aws-sdk:sfn:startExecutoin", {})
     assert typo.certain and "did you mean startExecution" in typo.message
     assert request_problems("arn:aws:states:::lambda:invoke", {}) == []  # optimized: not judged
+    (service,) = request_problems("arn:aws:states:::aws-sdk:dynamodbb:getItem", {})
+    assert not service.certain and "did you mean dynamodb" in service.message
 
 
 def test_without_botocore_everything_falls_back_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
     from wfverify.analysis.aws import models
 
-    for cached in (models._loader, models._services, models.service_model, models._by_client_name):
+    for cached in (models._loader, models._services, models.service_model):
         cached.cache_clear()
     monkeypatch.setitem(sys.modules, "botocore.loaders", None)
     try:
@@ -94,7 +98,7 @@ def test_without_botocore_everything_falls_back_quietly(monkeypatch: pytest.Monk
         assert status_values(POLLY, "$.SynthesisTask.TaskStatus") is None
         assert request_problems("arn:aws:states:::aws-sdk:s3:getObject", {}) == []
     finally:
-        for cached in (models._loader, models._services, models.service_model, models._by_client_name):
+        for cached in (models._loader, models._services, models.service_model):
             cached.cache_clear()
 
 
@@ -111,3 +115,28 @@ def test_botocore_is_imported_only_for_files_with_aws_integrations(tmp_path: obj
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "True"]
+
+
+def test_payload_reads_of_unknown_data_are_reported_only_when_asked() -> None:
+    from wfverify.testing import registry
+
+    text = json.dumps(
+        {
+            "StartAt": "Call",
+            "States": {
+                "Call": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::sns:publish",
+                    "Parameters": {"TopicArn": "arn", "Message.$": "$.message"},
+                    "End": True,
+                }
+            },
+        }
+    )
+    w = workflow_from_text(text, "x.asl.json")
+    rule = registry().get("absent-field")
+    assert isinstance(rule, Rule)
+    assert list(rule.check(w, rule.options())) == []
+    (finding,) = rule.check(w, rule.options(report_unknown_payload_reads=True))
+    assert isinstance(finding, Finding)
+    assert finding.pointer == "/States/Call/Parameters/Message.$" and "may be absent" in finding.message

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from wfverify.analysis.absent import present_at
 from wfverify.analysis.dataflow import facts_at
 from wfverify.testing import check_text, workflow_from_text
 
 
-def _asl(states: dict, start: str = "A") -> str:
+def _asl(states: dict[str, Any], start: str = "A") -> str:
     return json.dumps({"StartAt": start, "States": states})
 
 

@@ -79,10 +79,10 @@ def test_saga_verdicts_agree_with_failure_injection(name: str) -> None:
 def test_saga_witnesses_replay_in_the_simulator(name: str) -> None:
     workflow = workflow_from_text((CORPUS / "sagas" / name).read_text(), name)
     for violation in analyze(workflow).violations:
-        steps = violation.witness["steps"]
-        failing = next(s["state"] for s in steps if "caught" in s["message"] or "uncaught" in s["message"])
+        steps = violation.witness.steps
+        failing = next(s.state for s in steps if "caught" in s.message or "uncaught" in s.message)
         trace = simulate(workflow, Environment(outcomes={failing: [Outcome(error="Injected")]}))
-        assert trace.entered[: len(violation.witness["path"])] == violation.witness["path"]
+        assert trace.entered[: len(list(violation.witness.path))] == list(violation.witness.path)
         assert saga_on_trace(workflow, trace) is not None
 
 
@@ -99,20 +99,11 @@ def test_deadlock_verdicts_agree_with_schedules(path: Path) -> None:
 
 def _witness_environment(workflow, witness: dict) -> Environment:  # noqa: ANN001
     """A deadlock witness as simulator picks: holder names map to the simulator's ``state[index]`` holders."""
-    import re
-
     from wfverify.core.expr import Var
     from wfverify.core.model import StateKind
+    from wfverify.core.witness import LockSchedule
 
-    def sim_name(holder: str) -> str:
-        m = re.fullmatch(r"(.+) (branch|iteration) (\d+)", holder)
-        assert m, holder
-        index = int(m.group(3)) - (1 if m.group(2) == "iteration" else 0)
-        return f"{m.group(1)}[{index}]"
-
-    picks: list = ["main"]
-    for step in witness["schedule"]:
-        picks.append(sim_name(step["holder"]))
+    picks: list = LockSchedule.from_json(witness).simulator_picks()
     data: dict = {}
     for state in workflow.iter_states():
         if state.kind is StateKind.MAP and isinstance(state.items, Var):
@@ -129,5 +120,5 @@ def _witness_environment(workflow, witness: dict) -> Environment:  # noqa: ANN00
 def test_deadlock_witnesses_replay_in_the_simulator(name: str) -> None:
     workflow = workflow_from_text((CORPUS / "locks" / name).read_text(), name)
     result = check_deadlock(lock_facts(workflow))
-    trace = simulate(workflow, _witness_environment(workflow, result.witness))
+    trace = simulate(workflow, _witness_environment(workflow, result.witness.to_json()))
     assert trace.status == "deadlocked", trace.trail

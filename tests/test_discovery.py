@@ -126,8 +126,9 @@ def test_serverless_workflow_is_not_offered() -> None:
 def test_template_discovery_plugs_in_a_sniffer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from wfverify import discovery
 
-    monkeypatch.setattr(discovery, "_SNIFFERS", list(discovery._SNIFFERS))
     _tree(tmp_path, {"infra/main.tf": 'resource "aws_sfn_state_machine" "m" {}\n', "infra/other.tf": "locals {}\n"})
+    assert _found(tmp_path) == ["infra/main.tf"]  # wfverify's own template sniffer is registered
+    monkeypatch.setattr(discovery, "_SNIFFERS", list(discovery._SNIFFERS[:1]))  # the plain state machine one only
     with pytest.raises(NoFilesFound):
         _found(tmp_path)
     discovery.register_sniffer(

@@ -32,9 +32,21 @@ def _is_state_machine(path: Path) -> bool:
     )
 
 
+def _declares_state_machine(path: Path) -> bool:
+    """A template (SAM/CloudFormation/Terraform/Serverless) that declares a state machine: checked as a template."""
+    text = path.read_bytes()
+    if path.suffix == ".tf":
+        return b'"aws_sfn_state_machine"' in text
+    return b"AWS::StepFunctions::StateMachine" in text or b"AWS::Serverless::StateMachine" in text
+
+
 def test_content_discovery_matches_a_full_parse_on_real_files() -> None:
     found = {Path(d).resolve() for d, _ in find_files([str(REAL)], FileFilter(root=str(REAL))).targets}
-    candidates = [p for p in REAL.rglob("*") if p.is_file() and p.suffix.lower() in (".json", ".yaml", ".yml")]
+    every = [p for p in REAL.rglob("*") if p.is_file() and p.suffix.lower() in (".json", ".yaml", ".yml", ".tf")]
+    templates = {p.resolve() for p in every if _declares_state_machine(p)}
+    assert templates - found == set()  # every template that declares a state machine is found
+    found -= templates
+    candidates = [p for p in every if p.suffix.lower() != ".tf"]
     by_content = {p.resolve() for p in candidates if _is_state_machine(p)}
     by_name = {p.resolve() for p in candidates if p.name.lower().endswith(WORKFLOW_SUFFIXES)}
     assert by_content - found == set()  # nothing missed

@@ -240,13 +240,118 @@ def test_explore_command_prints_a_witness_that_simulate_replays(tmp_path: Path) 
 
 
 _KNOWN_FALSE_PROOFS = [
-    (PARENT_HOLDS, "deadlock-freedom"),
     (COUNTER_ON_FAILURE, "termination"),
+]
+#: False proofs of issue 12 that the static analyses no longer give (helper 'sound').
+_CLOSED_FALSE_PROOFS = [
+    (PARENT_HOLDS, "deadlock-freedom"),
     (EVENT_TIMEOUT_SAGA, "saga"),
     (NO_CHOICE_SAGA, "saga"),
     (CONSTANT_ALIASES_TEMPLATE, "deadlock-freedom"),
     (CONCURRENT_NESTED, "deadlock-freedom"),
 ]
+
+
+TEMPLATES_ALIAS = """
+workflow: alias2
+start: fan
+states:
+  fan:
+    type: parallel
+    branches:
+      - start: one
+        states:
+          one: {type: task, action: a, acquire: ["res-{r}", "other"], release: ["res-{r}", "other"], end: true}
+      - start: two
+        states:
+          two: {type: task, action: b, acquire: [other, "res-eu-{z}"], release: [other, "res-eu-{z}"], end: true}
+    next: done
+  done: {type: succeed}
+"""
+
+MAP_RING = """
+workflow: ring
+start: transfer_all
+states:
+  transfer_all:
+    type: map
+    items: transfers
+    iterator:
+      start: move
+      states:
+        move:
+          type: task
+          action: money.move
+          acquire: ["acct:{item.from}", "acct:{item.to}"]
+          release: ["acct:{item.from}", "acct:{item.to}"]
+          end: true
+    next: done
+  done: {type: succeed}
+"""
+
+COMPENSATION_FAILS_UNCAUGHT = """
+workflow: s3
+start: charge
+states:
+  charge: {type: task, action: pay, compensate: refund, catch: [{errors: ["*"], next: failed}], next: ship}
+  ship: {type: task, action: ship, side_effects: false, catch: [{errors: ["*"], next: refund}], next: done}
+  refund: {type: task, action: unpay, compensation: true, idempotent: true, next: failed}
+  done: {type: succeed}
+  failed: {type: fail, error: Failed}
+"""
+
+STRING_BOUND = """
+workflow: t2
+start: init
+states:
+  init: {type: pass, set: {n: 0}, next: check}
+  check:
+    type: choice
+    choices: [{when: "n >= '5'", next: done}]
+    default: bump
+  bump: {type: pass, set: {n: "n + 1"}, next: check}
+  done: {type: succeed}
+"""
+
+
+def test_two_templates_that_can_spell_the_same_name_alias() -> None:
+    env = _violated(TEMPLATES_ALIAS, "deadlock-freedom")
+    assert env.input["r"] == "eu-" + env.input["z"]
+
+
+def test_map_iterations_that_lock_each_others_accounts_deadlock() -> None:
+    env = _violated(MAP_RING, "deadlock-freedom")
+    items = env.input["transfers"]
+    assert len(items) >= 2 and {(i["from"], i["to"]) for i in items} >= {("a", "b"), ("b", "a")}
+
+
+def test_a_compensation_that_fails_uncaught_breaks_the_saga() -> None:
+    env = _violated(COMPENSATION_FAILS_UNCAUGHT, "saga")
+    assert [o.error is not None for o in env.outcomes["refund"]] == [True]
+
+
+def test_a_loop_no_finite_exploration_can_refute_stays_unknown() -> None:
+    """``n >= '5'`` is always false (a number against a string): the run never ends, but every
+    configuration is new (n grows), so the explorer can only say which bound it reached."""
+    got = explore(workflow_from_text(STRING_BOUND), Bounds(loop_iterations=50)).properties["termination"]
+    assert got.verdict is Verdict.UNKNOWN and "loop iterations (50 entries of" in got.detail
+
+
+_KNOWN_FALSE_PROOFS += [
+    (TEMPLATES_ALIAS, "deadlock-freedom"),
+    (COMPENSATION_FAILS_UNCAUGHT, "saga"),
+    (STRING_BOUND, "termination"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "prop"), _CLOSED_FALSE_PROOFS, ids=[f"{p}-{i}" for i, (_, p) in enumerate(_CLOSED_FALSE_PROOFS)]
+)
+def test_closed_false_proofs_stay_closed(text: str, prop: str) -> None:
+    from wfverify.testing import check_text
+
+    verdicts = {p.property: p.verdict for p in check_text(text).proofs}
+    assert verdicts[prop] in (Verdict.VIOLATED, Verdict.UNKNOWN)
 
 
 @pytest.mark.xfail(reason="static proofs being fixed by other helpers (issue 12)", strict=False)
@@ -260,13 +365,25 @@ def test_static_proofs_are_not_proven_where_the_explorer_refutes(text: str, prop
     assert verdicts[prop] in (Verdict.VIOLATED, Verdict.UNKNOWN)
 
 
+def test_a_condition_on_the_whole_input_is_explored_without_crashing() -> None:
+    text = json.dumps(
+        {
+            "StartAt": "C",
+            "States": {
+                "C": {"Type": "Choice", "Choices": [{"Variable": "$", "IsPresent": True, "Next": "D"}], "Default": "D"},
+                "D": {"Type": "Succeed"},
+            },
+        }
+    )
+    result = explore(workflow_from_text(text, "whole.asl.json"))
+    assert "a condition reads the whole input" in result.properties["termination"].detail
+
+
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
 #: Corpus verdicts the explorer refutes today (static analyses being fixed by other helpers, issue 12).
 KNOWN_CORPUS_DISAGREEMENTS = {
-    # `choices: []` matches nothing: NoChoiceMatched after issue_invoice completed, and no compensation runs
-    ("rules/invoice-retry.wf.yaml", "saga"),
     ("rules/invoice-retry.wf.yaml", "choice-exhaustiveness"),
 }
 

@@ -162,3 +162,140 @@ def test_simulator_agrees_with_moto(name: str, definition: dict, payload: dict, 
     assert ours.status == theirs["status"], (ours.entered, ours.error, theirs)
     assert Counter(ours.entered) == Counter(theirs["entered"])
     assert ours.entered[0] == theirs["entered"][0] and ours.entered[-1] == theirs["entered"][-1]
+
+
+MANY_RUNNER = r"""
+import json, sys, time
+import boto3
+from moto import mock_aws
+cases = json.loads(sys.argv[1])
+with mock_aws(config={"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}):
+    sfn = boto3.client("stepfunctions", region_name="us-east-1")
+    out = []
+    for i, (definition, payload) in enumerate(cases):
+        arn = sfn.create_state_machine(name=f"m{i}", definition=json.dumps(definition),
+                                       roleArn="arn:aws:iam::123456789012:role/r")["stateMachineArn"]
+        run = sfn.start_execution(stateMachineArn=arn, input=json.dumps(payload))["executionArn"]
+        for _ in range(500):
+            described = sfn.describe_execution(executionArn=run)
+            if described["status"] != "RUNNING":
+                break
+            time.sleep(0.01)
+        output = json.loads(described["output"]) if described.get("output") else None
+        out.append({"status": described["status"].lower(), "output": output,
+                    "error": described.get("error"), "cause": described.get("cause")})
+    print(json.dumps(out))
+"""
+
+PAYLOAD = {"n": 7, "a": [1, 2, 3, 4, 5, 6, 7, 8, 9], "dup": [1, 2, 2, 3, 1], "obj": {"x": 1}, "obj2": {"y": 2}}
+INTRINSICS = {
+    "format.$": "States.Format('x{}y', $.n)",
+    "json.$": "States.StringToJson('{\"a\":1}')",
+    "str.$": "States.JsonToString($.obj)",
+    "arr.$": "States.Array(1, 'b')",
+    "part.$": "States.ArrayPartition($.a, 4)",
+    "contains.$": "States.ArrayContains($.a, 5)",
+    "range.$": "States.ArrayRange(1, 9, 2)",
+    "item.$": "States.ArrayGetItem($.a, 5)",
+    "len.$": "States.ArrayLength($.a)",
+    "uniq.$": "States.ArrayUnique($.dup)",
+    "b64.$": "States.Base64Encode('Data to encode')",
+    "unb64.$": "States.Base64Decode('RGF0YSB0byBlbmNvZGU=')",
+    "hash.$": "States.Hash('input data', 'SHA-1')",
+    "merge.$": "States.JsonMerge($.obj, $.obj2, false)",
+    "add.$": "States.MathAdd($.n, -3)",
+    "split.$": "States.StringSplit('a,b,,c', ',')",
+    "input.$": "$$.Execution.Input.n",
+    "rnd.$": "States.MathRandom(1, 5)",
+    "uuid.$": "States.UUID()",
+}
+FAIL_PATHS = {
+    "StartAt": "F",
+    "States": {"F": {"Type": "Fail", "ErrorPath": "$.code", "CausePath": "States.Format('because {}', $.n)"}},
+}
+DATA_CASES = [
+    # (name, definition, payload, moto_differs: what moto does where it departs from the AWS guide)
+    (
+        "intrinsics",
+        {"StartAt": "I", "States": {"I": {"Type": "Pass", "Parameters": INTRINSICS, "End": True}}},
+        PAYLOAD,
+        None,
+    ),
+    (
+        "map-legacy-parameters",
+        {
+            "StartAt": "M",
+            "States": {
+                "M": {
+                    "Type": "Map",
+                    "ItemsPath": "$.dup",
+                    "MaxConcurrency": 1,
+                    "Parameters": {"i.$": "$$.Map.Item.Index", "v.$": "$$.Map.Item.Value", "n.$": "$.n"},
+                    "Iterator": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}},
+                    "End": True,
+                }
+            },
+        },
+        PAYLOAD,
+        None,
+    ),
+    ("fail-paths", FAIL_PATHS, {**PAYLOAD, "code": "E42"}, None),
+    (
+        "absent-parameter-path",
+        {"StartAt": "T", "States": {"T": {"Type": "Pass", "Parameters": {"v.$": "$.missing"}, "End": True}}},
+        PAYLOAD,
+        None,
+    ),
+    (
+        "variables-in-paths",
+        {
+            "StartAt": "A",
+            "States": {
+                "A": {"Type": "Pass", "Assign": {"limit": 3}, "Next": "B"},
+                "B": {
+                    "Type": "Pass",
+                    "Parameters": {"limit.$": "$limit", "sum.$": "States.MathAdd($limit, $.n)"},
+                    "End": True,
+                },
+            },
+        },
+        PAYLOAD,
+        # The AWS guide on variables: "$limit" reads a variable in Parameters and intrinsics; moto fails inside.
+        {"status": "failed", "error": "States.Runtime", "ours": {"limit": 3, "sum": 10}},
+    ),
+    # The AWS guide: \{ and \} in a States.Format template stand for literal braces; moto fails on them.
+    (
+        "format-escapes",
+        {
+            "StartAt": "I",
+            "States": {"I": {"Type": "Pass", "Parameters": {"f.$": "States.Format('\\{{}\\}', $.n)"}, "End": True}},
+        },
+        PAYLOAD,
+        {"status": "failed", "error": "States.Runtime", "ours": {"f": "{7}"}},
+    ),
+]
+
+
+def test_data_flow_agrees_with_moto() -> None:
+    """Intrinsics, the context object, Map Parameters, Fail paths and variables: outputs and errors."""
+    cases = [[definition, payload] for _, definition, payload, _ in DATA_CASES]
+    done = subprocess.run(
+        [sys.executable, "-c", MANY_RUNNER, json.dumps(cases)], capture_output=True, text=True, timeout=900
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    theirs_all = json.loads(done.stdout.strip().splitlines()[-1])
+    for (name, definition, payload, moto_differs), theirs in zip(DATA_CASES, theirs_all, strict=True):
+        ours = simulate(workflow_from_text(json.dumps(definition), f"{name}.asl.json"), Environment(input=payload))
+        if moto_differs is not None:
+            assert (theirs["status"], theirs["error"]) == (moto_differs["status"], moto_differs["error"]), name
+            assert ours.status == "succeeded" and ours.output == moto_differs["ours"], name  # the guide's behaviour
+            continue
+        assert (ours.status.value, ours.error) == (theirs["status"], theirs["error"]), (name, ours.cause, theirs)
+        if ours.status == "succeeded":
+            mine, other = dict(ours.output) if isinstance(ours.output, dict) else ours.output, theirs["output"]
+            if name == "intrinsics":  # random values: equal in kind, not in value
+                assert 1 <= mine.pop("rnd") <= 5 and 1 <= other.pop("rnd") <= 5
+                assert len(mine.pop("uuid")) == len(other.pop("uuid")) == 36
+            assert mine == other, name
+        elif name == "fail-paths":
+            assert ours.cause == theirs["cause"] == "because 7"

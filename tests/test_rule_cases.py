@@ -40,6 +40,8 @@ def test_rule_case(rule: str, case: dict) -> None:
             assert f.code == want["code"]
         if "pointer" in want:
             assert f.pointer == want["pointer"]
+        if "severity" in want:
+            assert f.severity.value == want["severity"]
         if "witness" in want:
             assert f.witness == want["witness"]
         if "shadowed_by" in want:

@@ -21,6 +21,8 @@ def _example(rule_: object, section: str) -> tuple[str, str] | None:
 
 
 def _name_for(lang: str, text: str) -> str:
+    if "AWS::" in text:  # a template's state machines, checked as a template
+        return "template.json" if lang == "json" else "template.yaml"
     if lang == "json":
         return "example.asl.json" if '"StartAt"' in text or '"States"' in text else "example.wf.json"
     return "example.asl.yaml" if re.search(r"^StartAt:", text, re.M) else "example.wf.yaml"

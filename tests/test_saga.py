@@ -46,15 +46,15 @@ def test_every_witness_is_a_path_of_the_graph() -> None:
     for path in sorted(SAGAS.glob("*.wf.yaml")) + [SAGAS / "hotel-booking.asl.json"]:
         workflow = _load(path.name)
         for v in analyze(workflow).violations:
-            states = v.witness["path"]
+            states = v.witness.path
             assert states[0] == workflow.start
             for a, b in zip(states, states[1:]):
                 targets = {t.target for t in workflow.states[a].transitions}
                 assert b in targets, f"{path.name}: {a} -> {b} is no transition"
-            catch_steps = [s for s in v.witness["steps"] if "caught" in s["message"]]
+            catch_steps = [s for s in v.witness.steps if "caught" in s.message]
             for step in catch_steps:
-                assert any(t.kind is TransitionKind.CATCH for t in workflow.states[step["state"]].transitions)
-            assert set(v.missing) <= set(v.witness["completed"]) | {n for s in v.witness["path"] for n in [s]}
+                assert any(t.kind is TransitionKind.CATCH for t in workflow.states[step.state].transitions)
+            assert set(v.missing) <= set(v.witness.completed) | {n for s in v.witness.path for n in [s]}
 
 
 def test_asl_without_sidecar_is_not_applicable() -> None:

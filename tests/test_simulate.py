@@ -161,3 +161,33 @@ def test_jsonata_states_variables_and_conditions() -> None:
     item["Item"]["tier"]["S"] = "silver"
     plain = simulate(flow, Environment(input={"customerId": "c1"}, outcomes={"LookUpCustomer": [Outcome(result=item)]}))
     assert plain.entered[2] == "StandardGreeting" and plain.output["Message"] == "Hello Ada"
+
+
+def test_the_environment_fuzz_prints_replays_the_failure_exactly(tmp_path: Path) -> None:
+    """What ``fuzz`` prints, saved as a file, gives ``simulate --outcomes`` the very same run."""
+    flow = CORPUS / "sagas" / "travel-booking-forgot-hotel.wf.yaml"
+    cli = [sys.executable, "-m", "wfverify"]
+    found = subprocess.run([*cli, "fuzz", str(flow), "--format", "json"], capture_output=True, text=True, timeout=300)
+    assert found.returncode == 1, found.stdout + found.stderr
+    report = json.loads(found.stdout)
+    (tmp_path / "env.json").write_text(json.dumps(report["environment"]))
+    replay = subprocess.run(
+        [*cli, "simulate", str(flow), "--outcomes", str(tmp_path / "env.json"), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    again = json.loads(replay.stdout)
+    for key in ("status", "error", "cause", "entered", "trail"):
+        assert again[key] == report["trace"][key], key
+
+
+def test_simulate_outcomes_uses_the_files_input(tmp_path: Path) -> None:
+    flow = CORPUS / "choices" / "shipping-route.wf.yaml"
+    env = tmp_path / "env.json"
+    env.write_text(json.dumps({"input": {"parcel": {"domestic": True, "weight": 5}}, "max_steps": 50}))
+    cli = [sys.executable, "-m", "wfverify", "simulate", str(flow), "--outcomes", str(env), "--format", "json"]
+    from_file = json.loads(subprocess.run(cli, capture_output=True, text=True, timeout=300).stdout)
+    replaced = json.loads(subprocess.run([*cli, "--input", "{}"], capture_output=True, text=True, timeout=300).stdout)
+    assert (from_file["status"], from_file["entered"]) == ("succeeded", ["route", "courier", "shipped"])
+    assert (replaced["status"], replaced["error"]) == ("failed", "NoChoiceMatched")

@@ -167,7 +167,12 @@ def check_paths(
     """
     registry = registry or load_registry()
     cache = _open_cache(options, registry)
-    targets = list(discover(paths, options.files))
+    given = list(paths)
+    found = list(discover(given, options.files))
+    embedded, referenced = _check_templates(found, given, registry, options, progress)
+    # a file that a template references is checked as part of that template's state machine
+    standalone = [t[0] not in embedded and (t[1] is None or t[1].resolve() not in referenced) for t in found]
+    targets = [t for t, alone in zip(found, standalone) if alone]
     results: list[FileResult | None] = [None] * len(targets)
     todo = []
     for index, (display, path) in enumerate(targets):
@@ -184,7 +189,54 @@ def check_paths(
             cache.put(key, result)
     if cache is not None:
         cache.close()
-    return Report([r for r in results if r is not None])
+    return Report(_merge(found, standalone, [r for r in results if r is not None], embedded))
+
+
+def _check_templates(
+    targets: list[tuple[str, Path | None]],
+    given: list[str],
+    registry: Registry,
+    options: Options,
+    progress: Callable[[str], None] | None,
+) -> tuple[dict[str, list[FileResult]], set[Path]]:
+    """Templates among the targets (SAM, CloudFormation, CDK, Terraform, Serverless): results per state machine."""
+    from wfverify.embedded import check_template, root_for, template_kind
+
+    out: dict[str, list[FileResult]] = {}
+    referenced: set[Path] = set()
+    for display, path in targets:
+        kind = template_kind(display, path) if path is not None else None
+        if kind is None or path is None:
+            continue
+        if progress:
+            progress(display)
+        typed = _typed_options(registry, options)
+        out[display], files = check_template(
+            display, path, kind, root_for(path, given), registry, options.selection, options.load, typed
+        )
+        referenced |= files
+    return out, referenced
+
+
+def _merge(
+    found: list[tuple[str, Path | None]],
+    standalone: list[bool],
+    results: list[FileResult],
+    embedded: dict[str, list[FileResult]],
+) -> list[FileResult]:
+    """Standalone files and templates' state machines in the order the targets were found."""
+    if not embedded:
+        return results
+    alone = iter(results)
+    out: list[FileResult] = []
+    for (display, _), is_alone in zip(found, standalone):
+        if is_alone:
+            result = next(alone, None)
+            if result is not None:
+                out.append(result)
+        else:
+            out.extend(embedded.get(display, []))
+    return out
 
 
 def _run(todo: list[Any], registry: Registry, options: Options, progress: Callable[[str], None] | None) -> Any:

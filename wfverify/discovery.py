@@ -156,6 +156,18 @@ def register_sniffer(sniffer: Sniffer) -> None:
         _SNIFFERS.append(sniffer)
 
 
+def _is_template(path: Path, head: bytes) -> bool:
+    """A template that declares a state machine (SAM, CloudFormation, CDK, Terraform, Serverless)."""
+    from wfverify.load.templates import sniff
+
+    return sniff(path, head)
+
+
+register_sniffer(
+    Sniffer("templates declaring a state machine", (".yaml", ".yml", ".json", ".template", ".tf"), _is_template)
+)
+
+
 def sniffers() -> tuple[Sniffer, ...]:
     return tuple(_SNIFFERS)
 

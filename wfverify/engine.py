@@ -18,6 +18,7 @@ from wfverify.core.findings import Finding, Proof, Severity
 from wfverify.core.registry import Registry
 from wfverify.core.results import FileResult
 from wfverify.core.rule import Rule
+from wfverify.core.witness import witness_json
 from wfverify.load import LoadResult
 from wfverify.load.source import directives_in
 
@@ -38,29 +39,34 @@ class Selection:
     proofs: bool = True
     debug: bool = False
 
-    def enabled(self, registry: Registry, path: str) -> set[str]:
-        """Names of the rules that run on ``path``."""
+    def enabled(self, registry: Registry, path: str, definition: str | None = None) -> set[str]:
+        """Names of the rules that run on ``path`` (``path#definition`` for a state machine in a template)."""
         if self.select:
             names = {r.name for token in self.select for r in registry.matching(token)}
         else:
             names = {r.name for r in registry.rules}
-        names -= self.ignored(registry, path)
+        names -= self.ignored(registry, path, definition)
         if not self.proofs:
             names -= {r.name for r in registry.rules if r.proof}
         return names
 
-    def ignored(self, registry: Registry, path: str) -> set[str]:
-        """Names of the rules ``ignore`` and ``per_file_ignores`` turn off for ``path``."""
-        tokens = list(self.ignore) + path_ignores(self.per_file_ignores, self.root, path)
+    def ignored(self, registry: Registry, path: str, definition: str | None = None) -> set[str]:
+        """Names of the rules ``ignore`` and ``per_file_ignores`` turn off for ``path`` (and ``path#definition``)."""
+        tokens = list(self.ignore) + path_ignores(self.per_file_ignores, self.root, path, definition)
         return {r.name for token in tokens for r in registry.matching(token)}
 
 
 def run_rules(
-    path: str, loaded: LoadResult, registry: Registry, selection: Selection, rule_options: dict[str, Any] | None = None
+    path: str,
+    loaded: LoadResult,
+    registry: Registry,
+    selection: Selection,
+    rule_options: dict[str, Any] | None = None,
+    definition: str | None = None,
 ) -> FileResult:
-    """Everything wfverify says about one loaded file."""
+    """Everything wfverify says about one loaded file (or one state machine of a template: ``definition``)."""
     started = time.perf_counter()
-    enabled = selection.enabled(registry, path)
+    enabled = selection.enabled(registry, path, definition)
     raw: list[Finding] = list(loaded.findings)
     proofs: list[Proof] = []
     workflow = loaded.workflow
@@ -71,15 +77,18 @@ def run_rules(
                 _run_one(rule, workflow, options, raw, proofs, selection.debug)
     findings = [_stamp(f, registry, selection, path) for f in raw]
     findings = [f for f in findings if f.rule in enabled]
-    findings = _silence(findings, loaded, registry, (enabled, selection.ignored(registry, path)), path)
+    findings = _silence(findings, loaded, registry, (enabled, selection.ignored(registry, path, definition)), path)
     findings = [_locate(f, loaded) for f in findings]
+    if definition:
+        findings = [replace(f, definition=definition) for f in findings]
     findings.sort(key=Finding.sort_key)
-    proofs = [replace(p, path=path) for p in proofs] if selection.proofs else []
+    proofs = [replace(p, path=path, definition=definition) for p in proofs] if selection.proofs else []
     proofs.sort(key=lambda p: p.property)
     states = len(workflow.states) if workflow is not None else 0
     positions = _witness_positions(findings, loaded)
     lines = _source_lines(findings, loaded, path)
-    return FileResult(path, loaded.dialect, states, findings, proofs, time.perf_counter() - started, positions, lines)
+    elapsed = time.perf_counter() - started
+    return FileResult(path, loaded.dialect, states, findings, proofs, elapsed, positions, lines, definition)
 
 
 def _source_lines(findings: list[Finding], loaded: LoadResult, path: str) -> dict[int, str]:
@@ -96,7 +105,7 @@ def _witness_positions(findings: list[Finding], loaded: LoadResult) -> dict[str,
         return {}
     names: set[str] = set()
     for f in findings:
-        stack = [f.witness]
+        stack = [witness_json(f.witness)]
         while stack:
             item = stack.pop()
             if isinstance(item, str) and item in workflow.states:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from wfverify.analysis.dataflow import Facts, facts_at, input_root, simple_keys
+from wfverify.analysis.dataflow import Facts, facts_at, input_facts, simple_keys
 from wfverify.core.expr import variables
 from wfverify.core.model import State, StateKind, Workflow
 
@@ -124,26 +124,24 @@ def judge(workflow: Workflow, state: State, read: Read) -> Judgement:
         if ref is None:
             return Judgement("maybe", "the task's result is not modelled", origin_unknown=True)
         return _by_shape(ref, read.keys)
-    facts = facts_at(workflow).get(state.name)
+    facts = input_facts(workflow, state)
     if facts is None:
-        return Judgement("present", "state not reached")
-    root = input_root(state)
-    if root is None:
-        return Judgement("present", "InputPath not modelled")
-    return classify(facts, root + read.keys)
+        return Judgement("present", "state not reached, or InputPath not modelled")
+    return classify(facts, read.keys)
 
 
 def present_at(workflow: Workflow) -> dict[str, frozenset[Path]]:
     """state name -> paths certainly present on entry: written, checked, or always in an AWS response.
 
-    For a Choice this includes the variables its rules read that a guard or a
+    For a Choice this includes the variables its rules read (after its InputPath) that a guard or a
     response shape proves present, so the choice proofs see them as present.
     """
 
     def compute() -> dict[str, frozenset[Path]]:
         out = {}
-        for name, facts in facts_at(workflow).items():
+        for name in facts_at(workflow):
             state = workflow.states[name]
+            facts = input_facts(workflow, state) or Facts()
             extra: set[Path] = set()
             if state.kind is StateKind.CHOICE:
                 for rule in state.choices:

@@ -31,10 +31,10 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from wfverify.core.expr import And, Cmp, Exists, IsType, Matches, Not, Or, Var, variables
+from wfverify.core.expr import And, Cmp, Exists, IsType, Matches, Not, Opaque, Or, Var, variables
 from wfverify.core.model import State, StateKind, TransitionKind, Workflow
 
-__all__ = ["Facts", "facts_at", "input_root", "status_values_at"]
+__all__ = ["Facts", "facts_at", "input_facts", "input_root", "status_values_at"]
 
 Path = tuple[str, ...]
 
@@ -46,12 +46,19 @@ class Facts:
     present: frozenset[Path] = frozenset()
     guarded: frozenset[Path] = frozenset()
     typed: frozenset[tuple[Path, Any]] = frozenset()  # (path, aws ShapeRef)
+    #: Choice conditions known to hold (the rule taken, the earlier rules not taken), while their data is unchanged.
+    assumed: frozenset[Any] = frozenset()
 
     def meet(self, other: Facts) -> Facts:
-        return Facts(self.present & other.present, self.guarded & other.guarded, self.typed & other.typed)
+        return Facts(
+            self.present & other.present,
+            self.guarded & other.guarded,
+            self.typed & other.typed,
+            self.assumed & other.assumed,
+        )
 
     def add(self, present: frozenset[Path] = frozenset(), guarded: frozenset[Path] = frozenset()) -> Facts:
-        return Facts(self.present | present, self.guarded | guarded, self.typed)
+        return Facts(self.present | present, self.guarded | guarded, self.typed, self.assumed)
 
     def variables_only(self) -> Facts:
         return Facts(_vars(self.present), _vars(self.guarded))
@@ -104,7 +111,10 @@ def _write(facts: Facts, keeps: bool, writes: tuple[Path, ...]) -> Facts:
     present = frozenset(p for p in base.present if not any(_under(p, t) and len(p) > len(t) for t in targets))
     typed = frozenset((p, r) for p, r in base.typed if not any(_under(p, t) or _under(t, p) for t in targets))
     guarded = frozenset(g for g in base.guarded if not any(_under(g, t) for t in targets))
-    return Facts(present | frozenset(writes), guarded, typed)
+    assumed = frozenset(
+        a for a in base.assumed if not any(_under(v, t) or _under(t, v) for v in variables(a) for t in targets)
+    )
+    return Facts(present | frozenset(writes), guarded, typed, assumed)
 
 
 def _after(state: State, facts: Facts) -> Facts:
@@ -115,7 +125,7 @@ def _after(state: State, facts: Facts) -> Facts:
 
         ref = response_of(state.action)
         if ref is not None:
-            out = Facts(out.present, out.guarded, out.typed | {(state.result_at, ref)})
+            out = Facts(out.present, out.guarded, out.typed | {(state.result_at, ref)}, out.assumed)
     return _reroot(out, state.output_root) if state.output_root is not None else out
 
 
@@ -154,10 +164,26 @@ def _choice_edge(state: State, facts: Facts, index: int | None) -> Facts:
     rules = [r.condition for r in state.choices]
     upto = len(rules) if index is None else index
     read = frozenset().union(*(_evaluated(c) for c in rules[:upto]))
-    if index is None:
-        return facts.add(read)
-    present, guarded = _when_true(rules[index])
-    return facts.add(read | present, guarded)
+    held = {Not(c) for c in rules[:upto] if _modelled(c)}
+    if index is not None and _modelled(rules[index]):
+        held.add(rules[index])
+    present, guarded = _when_true(rules[index]) if index is not None else (frozenset(), frozenset())
+    out = facts.add(read | present, guarded)
+    return Facts(out.present, out.guarded, out.typed, out.assumed | held)
+
+
+def _modelled(node: Any) -> bool:
+    """A condition made only of comparisons and tests on plain ``$.`` paths (no JSONata, no ``$$``)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n is None or isinstance(n, Opaque):
+            return False
+        if isinstance(n, (And, Or)):
+            stack.extend(n.items)
+        elif isinstance(n, Not):
+            stack.append(n.item)
+    return all(p and not p[0].startswith("$") for p in variables(node))
 
 
 def input_root(state: State) -> Path | None:
@@ -195,6 +221,15 @@ def _body_entry(owner: State, facts: Facts) -> Facts:
         return Facts(frozenset((k,) for k in owner.body_input) | _vars(facts.present), _vars(facts.guarded))
     root = input_root(owner)
     return _reroot(facts, root) if root is not None else facts.variables_only()
+
+
+def input_facts(workflow: Workflow, state: State) -> Facts | None:
+    """Facts of a state's effective input (after its ``InputPath``); ``None`` when not reached or not simple."""
+    facts = facts_at(workflow).get(state.name)
+    root = input_root(state)
+    if facts is None or root is None:
+        return None
+    return _reroot(facts, root) if root else facts
 
 
 def facts_at(workflow: Workflow) -> dict[str, Facts]:
@@ -254,7 +289,7 @@ def status_values_at(workflow: Workflow, state: str, path: Path) -> frozenset[st
     ``None`` when the data there is not known to be an AWS response or the field is no enum.
     For a polling loop: which statuses of ``getJobRun``... the Choice must route out.
     """
-    facts = facts_at(workflow).get(state)
+    facts = input_facts(workflow, workflow.states[state]) if state in workflow.states else None
     found = facts.shape_at(path) if facts is not None else None
     if found is None:
         return None

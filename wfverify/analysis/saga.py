@@ -21,11 +21,14 @@ and BFS makes it a shortest one.
 Modelling choices (documented for users in docs/sagas.md):
 * every task, Parallel and Map may fail, with any error its catchers name or
   one they do not; choices may take any rule or the default (data is opaque);
+* failures that are not a task's error are failure paths too
+  (:mod:`wfverify.analysis.failures`): an ``event`` whose ``timeout`` runs out
+  with no ``on_timeout`` (``Timeout``), a choice without a default whose rules
+  are not proven exhaustive (``NoChoiceMatched``), and a compensation step that
+  fails with nothing to catch it (its own work and everything below it on the
+  stack stay undone; a catcher hands over to a dead-letter step);
 * a failed Parallel/Map may have completed any of its branches' compensable
   tasks, so all of them count as completed (extra compensation is allowed);
-* compensation steps are assumed to succeed here; their own failure handling
-  is what ``unprotected-compensation`` checks;
-* no-choice-matched failures are ``missing-default``'s business, not this one's.
 """
 
 from __future__ import annotations
@@ -35,7 +38,9 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from wfverify.core.model import ALL_ERRORS, State, StateKind, TransitionKind, Workflow
+from wfverify.analysis.failures import can_fail, catches_all, parallel_completes
+from wfverify.core.model import State, StateKind, TransitionKind, Workflow
+from wfverify.core.witness import SagaTrace, TraceStep
 
 __all__ = ["SagaReport", "Violation", "analyze", "compensable_tasks"]
 
@@ -48,7 +53,7 @@ class Violation:
     kind: str  # "uncompensated" or "order"
     state: str  # where it shows: the fail state / failing task, or the out-of-order compensation
     missing: tuple[str, ...]  # tasks left uncompensated (uncompensated) or still above (order)
-    witness: dict
+    witness: SagaTrace
 
 
 @dataclass
@@ -108,12 +113,26 @@ def _compensate(workflow: Workflow, pending: Pending, step: str) -> tuple[Pendin
     return tuple(g for g in rest if g), above or None
 
 
-def _can_fail(state: State) -> bool:
-    return state.kind in (StateKind.TASK, StateKind.PARALLEL, StateKind.MAP) and not state.compensation
+def _error_of(state: State) -> str:
+    """The error a failure path ends with, as the witness names it."""
+    if state.kind is StateKind.FAIL:
+        return state.error or "uncaught"
+    if state.kind is StateKind.EVENT and not state.compensation:
+        return "Timeout"
+    if state.kind is StateKind.CHOICE:
+        return "NoChoiceMatched"
+    return "uncaught"
 
 
-def _catches_all(state: State) -> bool:
-    return any(ALL_ERRORS in c.errors for c in state.catch)
+def _failure_name(state: State) -> str:
+    """How an uncaught failure of this state reads in a witness."""
+    if state.compensation:
+        return "the compensation failed with an uncaught error"
+    if state.kind is StateKind.EVENT:
+        return "no event came before the timeout (Timeout), uncaught"
+    if state.kind is StateKind.CHOICE:
+        return "no choice rule matched (NoChoiceMatched), uncaught"
+    return "failed with an uncaught error"
 
 
 @dataclass
@@ -121,7 +140,9 @@ class _Search:
     workflow: Workflow
     parent: dict[_Config, tuple[_Config | None, str]] = field(default_factory=dict)
 
-    def witness(self, config: _Config, last: str, failure: dict, missing: tuple[str, ...]) -> dict:
+    def witness(
+        self, config: _Config, last: str, failure: tuple[str, str | None], missing: tuple[str, ...]
+    ) -> SagaTrace:
         """The path from the start to ``config`` with what happened at each state, then ``last``."""
         chain: list[tuple[_Config, str]] = []
         node: _Config | None = config
@@ -130,28 +151,35 @@ class _Search:
             chain.append((node, note))
             node = prev
         chain.reverse()
-        steps, completed, compensated = [], [], []
+        steps: list[TraceStep] = []
+        completed: list[str] = []
+        compensated: list[str] = []
         for (cfg, _), (_, note) in zip(chain, chain[1:]):
             if not note:
                 continue
-            steps.append({"state": cfg.state, "pointer": self.workflow.states[cfg.state].pointer, "message": note})
+            steps.append(TraceStep(cfg.state, self.workflow.states[cfg.state].pointer, note))
             if note == "completed" and self.workflow.states[cfg.state].compensate:
                 completed.append(cfg.state)
             if note == "compensation ran":
                 compensated.append(cfg.state)
-        steps.append({"state": config.state, "pointer": self.workflow.states[config.state].pointer, "message": last})
-        return {
-            "path": [cfg.state for cfg, _ in chain],
-            "failure": failure,
-            "completed": completed,
-            "compensations_run": compensated,
-            "missing": list(missing),
-            "steps": steps,
-        }
+        steps.append(TraceStep(config.state, self.workflow.states[config.state].pointer, last))
+        return SagaTrace(
+            tuple(cfg.state for cfg, _ in chain),
+            failure[0],
+            failure[1],
+            tuple(completed),
+            tuple(compensated),
+            tuple(missing),
+            tuple(steps),
+        )
 
 
-def _successors(workflow: Workflow, cfg: _Config) -> Iterator[tuple[str | None, Pending, bool, str, str]]:
-    """(next state or None for an end, pending, dead_lettered, note on leaving, end kind) per outcome."""
+def _successors(
+    workflow: Workflow, cfg: _Config, before: Pending
+) -> Iterator[tuple[str | None, Pending, bool, str, str]]:
+    """(next state or None for an end, pending, dead_lettered, note on leaving, end kind) per outcome.
+
+    ``before``: the pending work before this state ran (a compensation that fails undid nothing)."""
     state = workflow.states[cfg.state]
     pending, dl = cfg.pending, cfg.dead_lettered
     ok = pending
@@ -159,24 +187,25 @@ def _successors(workflow: Workflow, cfg: _Config) -> Iterator[tuple[str | None, 
         ok = _push(pending, _in_bodies(workflow, state.name))
     elif state.compensate and not state.compensation:
         ok = _push(pending, frozenset({state.name}))
+    completes = parallel_completes(workflow, state)  # a Parallel with a branch that always fails never goes on
     for t in state.transitions:
         if t.target not in workflow.states or workflow.states[t.target].scope != state.scope:
             continue
         if t.kind is TransitionKind.CATCH:
             if state.compensation:
-                yield t.target, pending, True, f"compensation failed; {t.target} takes over (dead letter)", ""
+                yield t.target, before, True, f"compensation failed; {t.target} takes over (dead letter)", ""
                 continue
             after = _push(pending, _in_bodies(workflow, state.name)) if state.kind != StateKind.TASK else pending
             yield t.target, after, dl, f"failed with {'/'.join(t.errors)}, caught", ""
-        else:
+        elif completes:
             yield t.target, ok, dl, "", ""
-    if state.end:
+    if state.end and completes:
         yield None, ok, dl, "", "success"
     if state.kind is StateKind.FAIL:
         yield None, pending, dl, f"failed with {state.error or 'an error'}", "failure"
-    elif _can_fail(state) and not _catches_all(state):
+    elif can_fail(workflow, state) and not catches_all(state):
         after = _push(pending, _in_bodies(workflow, state.name)) if state.kind != StateKind.TASK else pending
-        yield None, after, dl, "failed with an uncaught error", "failure"
+        yield None, before if state.compensation else after, dl, _failure_name(state), "failure"
 
 
 def analyze(workflow: Workflow) -> SagaReport:
@@ -215,13 +244,13 @@ def _analyze(workflow: Workflow) -> SagaReport:
                             cfg,
                             f"compensation {state.name} ran while {', '.join(above)} (completed later) was not yet "
                             "compensated",
-                            {"state": state.name, "error": None},
+                            (state.name, None),
                             missing,
                         ),
                     )
                 )
         current = _Config(cfg.state, pending, cfg.dead_lettered)
-        for target, after, dl, note, end in _successors(workflow, current):
+        for target, after, dl, note, end in _successors(workflow, current, cfg.pending):
             if target is None:
                 if end == "failure" and after and not dl:
                     missing = tuple(sorted(n for g in after for n in g))
@@ -236,10 +265,7 @@ def _analyze(workflow: Workflow) -> SagaReport:
                                 search.witness(
                                     cfg,
                                     note + f"; never compensated: {', '.join(missing)}",
-                                    {
-                                        "state": state.name,
-                                        "error": state.error if state.kind is StateKind.FAIL else "uncaught",
-                                    },
+                                    (state.name, _error_of(state)),
                                     missing,
                                 ),
                             )

@@ -32,6 +32,7 @@ code 2.
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import functools
 import tomllib
 from collections.abc import Iterable
@@ -274,8 +275,12 @@ def _check_rule_options(rule: Any, values: dict[str, Any], where: str) -> None:
         raise ConfigError(f"{where}: [rules.{rule.name}]: {exc}") from None
 
 
-def path_ignores(per_file_ignores: dict[str, tuple[str, ...]], root: str | None, path: str) -> list[str]:
-    """Rule keys that ``[per-file-ignores]`` turns off for ``path`` (patterns relative to ``root``)."""
+def path_ignores(
+    per_file_ignores: dict[str, tuple[str, ...]], root: str | None, path: str, definition: str | None = None
+) -> list[str]:
+    """Rule keys that ``[per-file-ignores]`` turns off for ``path`` (patterns relative to ``root``).
+
+    ``PATTERN#NAME`` reaches only the state machine ``NAME`` (a glob) of a template."""
     if not per_file_ignores or path == "-":
         return []
     base = Path(root or ".").resolve()
@@ -285,7 +290,10 @@ def path_ignores(per_file_ignores: dict[str, tuple[str, ...]], root: str | None,
         return []  # outside the configuration's folder: its patterns do not reach it
     out: list[str] = []
     for pattern, keys in per_file_ignores.items():
-        if _spec(pattern).match_file(rel):
+        files, hashed, machine = pattern.partition("#")
+        if hashed and (definition is None or not fnmatch.fnmatchcase(definition, machine)):
+            continue
+        if _spec(files).match_file(rel):
             out.extend(keys)
     return out
 

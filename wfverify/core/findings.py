@@ -31,6 +31,9 @@ class Verdict(str, enum.Enum):
     UNKNOWN = "unknown"
     NOT_APPLICABLE = "n/a"
 
+    def __str__(self) -> str:
+        return self.value
+
 
 #: The proof properties the JSON contract names.
 PROOF_PROPERTIES = ("choice-exhaustiveness", "termination", "saga", "deadlock-freedom")
@@ -71,12 +74,16 @@ class Finding:
     #: Set by a rule that wants a severity other than its default for this one finding
     #: (a deadlock whose every wait has a timeout is a warning).
     severity_override: Severity | None = None
+    #: The state machine a finding belongs to, when it is embedded in a template
+    #: (CloudFormation logical id, ``aws_sfn_state_machine.NAME``, Serverless key).
+    definition: str | None = None
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.path, self.line or 0, self.column or 0, self.rule, self.message)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {"path": self.path, "definition": self.definition} if self.definition else {}
+        return out | {
             "path": self.path,
             "rule": self.rule,
             "code": self.code,
@@ -86,7 +93,7 @@ class Finding:
             "column": self.column,
             "pointer": self.pointer,
             "state": self.state,
-            "witness": self.witness,
+            "witness": _witness_json(self.witness),
             "related": [
                 {"pointer": r.pointer, "message": r.message, "line": r.line, "column": r.column} for r in self.related
             ],
@@ -104,9 +111,11 @@ class Proof:
     witness: Any = None
     path: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    definition: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        out = {
+        out: dict[str, Any] = {"path": self.path, "definition": self.definition} if self.definition else {}
+        out |= {
             "path": self.path,
             "property": self.property,
             "verdict": self.verdict.value,
@@ -114,5 +123,11 @@ class Proof:
             "seconds": round(self.seconds, 4),
         }
         if self.witness is not None:
-            out["witness"] = self.witness
+            out["witness"] = _witness_json(self.witness)
         return out
+
+
+def _witness_json(witness: Any) -> Any:
+    """Typed witnesses (:mod:`wfverify.core.witness`) carry their JSON form; plain JSON passes through."""
+    to_json = getattr(witness, "to_json", None)
+    return to_json() if callable(to_json) else witness

@@ -26,6 +26,8 @@ class FileResult:
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
     #: The source lines findings point at (line number -> text), for snippets under each finding.
     lines: dict[int, str] = field(default_factory=dict)
+    #: The state machine's name when it is embedded in a template (see Finding.definition).
+    definition: str | None = None
 
 
 @dataclass

@@ -12,6 +12,7 @@ spelling and how one state becomes a model state.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
@@ -19,7 +20,16 @@ from wfverify.core.findings import Finding
 from wfverify.core.model import Workflow
 from wfverify.load.source import DEFAULT_MAX_BYTES, Document, SourceProblem, read_document
 
-__all__ = ["Builder", "DIALECT_MODULES", "LoadOptions", "LoadResult", "detect_dialect", "load_bytes", "SIDECAR_SUFFIX"]
+__all__ = [
+    "Builder",
+    "DIALECT_MODULES",
+    "LoadOptions",
+    "LoadResult",
+    "detect_dialect",
+    "load_bytes",
+    "load_document",
+    "SIDECAR_SUFFIX",
+]
 
 SIDECAR_SUFFIX = ".wfverify.yaml"
 
@@ -69,6 +79,20 @@ def load_bytes(
 ) -> LoadResult:
     """Load one file's content. ``sidecar`` is the raw annotation file and its name, if any."""
     doc, problems = read_document(raw, name, options.max_bytes)
+    reader = (lambda findings: _read_sidecar(sidecar, findings)) if sidecar else None
+    return load_document(doc, problems, options, reader)
+
+
+def load_document(
+    doc: Document | None,
+    problems: list[SourceProblem],
+    options: LoadOptions = LoadOptions(),
+    sidecar: Callable[[list[Finding]], Any] | None = None,
+) -> LoadResult:
+    """Model a document already read (a file, or a definition taken out of a template).
+
+    ``sidecar`` parses the annotations when called, its problems going to the list it is given.
+    """
     findings = [
         Finding(p.message, p.pointer, rule=p.rule, line=p.line, column=p.column)
         for p in problems
@@ -99,7 +123,7 @@ def load_bytes(
             )
         )
         return LoadResult(doc, None, dialect, findings)
-    side = _read_sidecar(sidecar, findings) if sidecar else None
+    side = sidecar(findings) if sidecar else None
     workflow, built = builder(doc, options, duplicates, side)
     findings.extend(built)
     return LoadResult(doc, workflow, dialect, findings)

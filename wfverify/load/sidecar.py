@@ -22,7 +22,7 @@ from wfverify.core.findings import Finding
 from wfverify.core.model import Acquire
 from wfverify.load.source import Document, read_document
 
-__all__ = ["Sidecar", "StateAnnotations", "parse_sidecar"]
+__all__ = ["Sidecar", "StateAnnotations", "parse_sidecar", "sidecar_from_document"]
 
 _TYPES = {"int", "number", "string", "bool"}
 _STATE_FIELDS = {
@@ -78,6 +78,11 @@ def parse_sidecar(raw: bytes, path: str, findings: list[Finding]) -> Sidecar | N
         )
     if doc is None:
         return None
+    return sidecar_from_document(doc, path, findings)
+
+
+def sidecar_from_document(doc: Document, path: str, findings: list[Finding]) -> Sidecar | None:
+    """The annotations in a document already read (a whole sidecar, or one entry of a template's)."""
     data = doc.data
 
     def bad(message: str, pointer: str) -> None:

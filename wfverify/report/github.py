@@ -22,4 +22,5 @@ def render(report: Any, registry: Any, stream: IO[str], options: dict[str, Any])
         props = (
             f"file={_property(f.path)},line={f.line or 1},col={f.column or 1},title={_property(f'{f.rule} [{f.code}]')}"
         )
-        stream.write(f"::{_COMMAND[f.severity]} {props}::{_data(f.message)}\n")
+        machine = f"{f.definition}: " if f.definition else ""
+        stream.write(f"::{_COMMAND[f.severity]} {props}::{_data(machine + f.message)}\n")

@@ -9,10 +9,18 @@ from wfverify.core.findings import Severity
 from wfverify.core.results import Report
 
 
+def _file(result: Any) -> dict[str, Any]:
+    """One entry per checked file, or per state machine of a template (with its ``definition``)."""
+    entry: dict[str, Any] = {"path": result.path}
+    if result.definition:
+        entry["definition"] = result.definition
+    return entry | {"dialect": result.dialect, "states": result.states}
+
+
 def as_dict(report: Report) -> dict[str, Any]:
     return {
         "version": 1,
-        "files": [{"path": r.path, "dialect": r.dialect, "states": r.states} for r in report.files],
+        "files": [_file(r) for r in report.files],
         "findings": [f.to_json() for f in report.findings],
         "proofs": [p.to_json() for p in report.proofs],
         "summary": {

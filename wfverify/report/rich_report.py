@@ -16,11 +16,17 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
-from wfverify.core.findings import Severity
+from wfverify.core.findings import Severity, Verdict
+from wfverify.core.witness import LockSchedule, SagaTrace, as_witness
 from wfverify.report.common import proofs_line, shorten_left, snippet, summary_line
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-_VERDICT = {"proven": "green", "violated": "bold red", "unknown": "yellow", "n/a": "dim"}
+_VERDICT = {
+    Verdict.PROVEN: "green",
+    Verdict.VIOLATED: "bold red",
+    Verdict.UNKNOWN: "yellow",
+    Verdict.NOT_APPLICABLE: "dim",
+}
 
 
 def render(report: Any, registry: Any, stream: IO[str], options: dict[str, Any]) -> None:
@@ -30,7 +36,8 @@ def render(report: Any, registry: Any, stream: IO[str], options: dict[str, Any])
     for result in report.files:
         if not result.findings:
             continue
-        console.print(Text(shorten_left(result.path, console.width), style="bold underline"))
+        header = f"{result.path}#{result.definition}" if result.definition else result.path
+        console.print(Text(shorten_left(header, console.width), style="bold underline"))
         console.print(_findings_grid(result, show_source, console.width))
         console.print()
     if not quiet:
@@ -73,10 +80,10 @@ def _findings_grid(result: Any, show_source: bool, width: int = 120) -> Table:
 
 def _proofs(console: Console, report: Any, show_all: bool) -> None:
     """Verdicts grouped by file: one short header per file, then property, verdict and detail rows."""
-    shown = [p for p in report.proofs if show_all or p.verdict.value in ("violated", "unknown")]
+    shown = [p for p in report.proofs if show_all or p.verdict in (Verdict.VIOLATED, Verdict.UNKNOWN)]
     by_path: dict[str, list[Any]] = {}
     for p in shown:
-        by_path.setdefault(p.path, []).append(p)
+        by_path.setdefault(f"{p.path}#{p.definition}" if p.definition else p.path, []).append(p)
     if by_path:
         console.print(Text("Proofs", style="bold"))
     for path, proofs in by_path.items():
@@ -89,7 +96,7 @@ def _proofs(console: Console, report: Any, show_all: bool) -> None:
         if wide:
             grid.add_column(no_wrap=True, justify="right", style="dim")
         for p in proofs:
-            cells: list[Any] = [f"  {p.property}", Text(p.verdict.value, style=_VERDICT[p.verdict.value]), p.detail]
+            cells: list[Any] = [f"  {p.property}", Text(p.verdict.value, style=_VERDICT[p.verdict]), p.detail]
             if wide:
                 cells.append(f"{p.seconds:.3f}s")
             grid.add_row(*cells)
@@ -126,11 +133,11 @@ def render_page(rule: Any) -> None:
 
 
 def render_witness(finding: Any) -> Any:
-    """A renderable for a finding's witness: swimlanes for lock schedules, a timeline for paths."""
-    w = finding.witness
-    if isinstance(w, dict) and isinstance(w.get("schedule"), list) and isinstance(w.get("holders"), dict):
+    """A renderable for a finding's witness: swimlanes for lock schedules, a timeline for saga traces."""
+    w = as_witness(finding.witness)
+    if isinstance(w, LockSchedule):
         return _swimlanes(w)
-    if isinstance(w, dict) and isinstance(w.get("steps"), list):
+    if isinstance(w, SagaTrace):
         return _timeline(w)
     return None
 
@@ -140,37 +147,37 @@ def _plain(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
 
 
-def _swimlanes(w: dict[str, Any]) -> Any:
-    holders = list(w["holders"])
+def _swimlanes(w: LockSchedule) -> Any:
+    holders = list(w.holders)
     table = Table(title="schedule", title_justify="left", show_lines=False, padding=(0, 1))
     table.add_column("#", justify="right", style="dim")
     for h in holders:
         table.add_column(h, overflow="fold")
-    for step in w["schedule"]:
+    for step in w.steps:
         cells: list[Any] = [""] * len(holders)
-        text = f"{step['action']} {step['lock']}"
-        style = "bold red" if step["action"] == "block" else ("green" if step["action"] == "acquire" else "")
-        cells[holders.index(step["holder"])] = Text(
-            ("⛔ waits for " + step["lock"]) if step["action"] == "block" else text, style=style
+        text = f"{step.action} {step.lock}" if step.lock else step.message or f"{step.action} {step.state}"
+        style = "bold red" if step.action == "block" else ("green" if step.action == "acquire" else "")
+        cells[holders.index(step.holder)] = Text(
+            ("⛔ waits for " + step.lock) if step.action == "block" else text, style=style
         )
-        table.add_row(str(step["step"]), *cells)
-    if not w.get("data"):
+        table.add_row(str(step.step), *cells)
+    if not w.data:
         return table
     data = Text("data: ", style="dim")
-    data.append("; ".join(f"{k} = {_plain(v)}" for k, v in w["data"].items()))
+    data.append("; ".join(f"{k} = {_plain(dict(v))}" for k, v in w.data.items()))
     return Group(table, data)
 
 
-def _timeline(w: dict[str, Any]) -> Any:
+def _timeline(w: SagaTrace) -> Any:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
-    for i, step in enumerate(w["steps"]):
-        message = step.get("message", "")
+    for i, step in enumerate(w.steps):
+        message = step.message
         style = "red" if "fail" in message or "never" in message else ("green" if "compensation" in message else "")
-        line = Text(f"{step.get('state', '')}: ", style="bold")
+        line = Text(f"{step.state}: ", style="bold")
         line.append(message, style=style)
         grid.add_row(f"{i + 1}.", line)
-    if w.get("missing"):
-        grid.add_row("", Text(f"missing compensation for: {', '.join(w['missing'])}", style="bold red"))
+    if w.missing:
+        grid.add_row("", Text(f"missing compensation for: {', '.join(w.missing)}", style="bold red"))
     return grid

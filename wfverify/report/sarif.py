@@ -1,9 +1,9 @@
 """SARIF 2.1.0: one run, the rules with their help text, results with locations and code flows.
 
-A witness that is a path (a list of state names, or ``{"steps": [...]}``)
-becomes one ``codeFlow`` with one ``threadFlow``; a schedule with
-``{"holders": {name: [steps]}}`` becomes one ``threadFlow`` per holder, so
-code-scanning UIs can walk a counterexample step by step.
+A witness (:mod:`wfverify.core.witness`) that is a path or a saga trace
+becomes one ``codeFlow`` with one ``threadFlow``; a lock schedule becomes one
+``threadFlow`` per holder, so code-scanning UIs can walk a counterexample step
+by step.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import json
 from typing import IO, Any
 
 from wfverify.core.findings import Severity
+from wfverify.core.witness import LockSchedule, PathWitness, SagaTrace, as_witness, witness_json
 
 __all__ = ["as_sarif", "render"]
 
@@ -64,32 +65,24 @@ def _location(path: str, line: int | None, column: int | None, message: str | No
     return loc
 
 
-def _steps_of(witness: Any) -> dict[str, list[Any]] | None:
-    """Holder name -> steps, for the witness shapes rules produce."""
-    if isinstance(witness, dict) and isinstance(witness.get("holders"), dict):
-        return {str(k): list(v) for k, v in witness["holders"].items() if isinstance(v, list)}
-    if isinstance(witness, dict) and isinstance(witness.get("steps"), list):
-        return {"main": witness["steps"]}
-    if isinstance(witness, list) and witness and all(isinstance(s, (str, dict)) for s in witness):
-        return {"main": witness}
-    return None
+def _thread_flows(witness: Any) -> dict[str, list[tuple[str, str]]]:
+    """Holder name -> (state, message) steps, for the typed witness classes."""
+    w = as_witness(witness)
+    if isinstance(w, LockSchedule):
+        return {h: [(s.state, s.message or s.action) for s in steps] for h, steps in w.holders.items()}
+    if isinstance(w, SagaTrace):
+        return {"main": [(s.state, s.message or s.state) for s in w.steps]}
+    if isinstance(w, PathWitness):
+        return {"main": [(name, name) for name in w.states]}
+    return {}
 
 
 def _code_flows(finding: Any, states: dict[str, tuple[int, int]]) -> list[dict[str, Any]]:
-    holders = _steps_of(finding.witness)
-    if not holders:
-        return []
     threads = []
-    for holder, steps in holders.items():
+    for holder, steps in _thread_flows(finding.witness).items():
         locations = []
-        for step in steps:
-            name = step if isinstance(step, str) else step.get("state", "")
-            text = name if isinstance(step, str) else step.get("message") or step.get("action") or name
-            line, column = (
-                (step.get("line"), step.get("column"))
-                if isinstance(step, dict) and step.get("line")
-                else states.get(name, (finding.line, finding.column))
-            )
+        for name, text in steps:
+            line, column = states.get(name, (finding.line, finding.column))
             locations.append({"location": _location(finding.path, line, column, f"{holder}: {text}")})
         if locations:
             threads.append({"id": holder, "locations": locations})
@@ -116,6 +109,9 @@ def as_sarif(
             # rule, file, state and message: stable when lines move (the baseline uses the same)
             "partialFingerprints": {"wfverify/v1": fingerprint(f)},
         }
+        if f.definition:  # the state machine inside a template, as a logical location
+            result["properties"]["definition"] = f.definition
+            result["locations"][0]["logicalLocations"] = [{"name": f.definition, "kind": "module"}]
         if f.rule in index:
             result["ruleIndex"] = index[f.rule]
         if f.related:
@@ -126,7 +122,7 @@ def as_sarif(
         if flows:
             result["codeFlows"] = flows
         if f.witness is not None:
-            result["properties"]["witness"] = f.witness
+            result["properties"]["witness"] = witness_json(f.witness)
         results.append(result)
     return {
         "$schema": SCHEMA,
@@ -143,7 +139,10 @@ def as_sarif(
                     }
                 },
                 "results": results,
-                "artifacts": [{"location": {"uri": r.path.replace("\\", "/")}} for r in report.files],
+                "artifacts": [
+                    {"location": {"uri": uri}}
+                    for uri in dict.fromkeys(r.path.replace("\\", "/") for r in report.files)  # a template: once
+                ],
                 "columnKind": "unicodeCodePoints",
                 "properties": {"proofs": [p.to_json() for p in report.proofs]},
             }

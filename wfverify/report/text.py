@@ -20,8 +20,9 @@ def render(report: Report, registry: Any, stream: IO[str], options: dict[str, An
     show_source = options.get("show_source", True) and not quiet
     for result in report.files:
         for f in result.findings:
+            machine = f"{f.definition}: " if f.definition else ""  # the state machine inside a template
             stream.write(
-                f"{f.path}:{f.line or 1}:{f.column or 1}: {f.severity.value} {f.rule} [{f.code}] {f.message}\n"
+                f"{f.path}:{f.line or 1}:{f.column or 1}: {f.severity.value} {f.rule} [{f.code}] {machine}{f.message}\n"
             )
             text = result.lines.get(f.line or 0) if f.path == result.path else None
             if show_source and text is not None and text.strip():
@@ -37,7 +38,8 @@ def _proofs(report: Report, stream: IO[str], show_all: bool) -> None:
     for p in report.proofs:
         if show_all or p.verdict.value in ("violated", "unknown"):
             if p.verdict.value != "n/a" or show_all:
-                stream.write(f"{p.path}: proof {p.property}: {p.verdict.value} ({p.detail})\n")
+                where = f"{p.path}#{p.definition}" if p.definition else p.path
+                stream.write(f"{where}: proof {p.property}: {p.verdict.value} ({p.detail})\n")
     line = proofs_line(report)
     if line:
         stream.write(line + ("" if show_all else " (--show-proofs lists them)") + "\n")

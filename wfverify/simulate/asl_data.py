@@ -12,11 +12,11 @@ trail says why, so a simulation never pretends to know a value it does not.
 from __future__ import annotations
 
 import copy
-import json
 import re
 from typing import Any
 
 from wfverify.core.model import Catcher, State, Workflow
+from wfverify.simulate.asl_intrinsics import Random
 
 __all__ = ["AslData", "resolve"]
 
@@ -72,6 +72,8 @@ class AslData:
         self.w = workflow
         self.doc = workflow.source.data if workflow.source is not None else {}
         self.variables: dict[str, Any] = {}  # Assign: workflow variables, run-wide
+        self.execution_input: Any = {}  # $$.Execution.Input
+        self.random = Random()  # MathRandom and UUID, deterministic per run
 
     # -- JSONata (QueryLanguage: JSONata), evaluated with jsonata-python --------------
     def jsonata_mode(self, state: State) -> bool:
@@ -118,13 +120,42 @@ class AslData:
             node = node[int(key)] if isinstance(node, list) else node[key]
         return node if isinstance(node, dict) else {}
 
-    def context(self, state: State) -> dict[str, Any]:
-        return {
-            "Execution": {"Id": "arn:aws:states:local:0:execution:sim:1", "Input": {}},
-            "State": {"Name": state.name},
-            "StateMachine": {"Id": "sim"},
+    def context(self, state: State, item: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The context object (``$$``) with the fields the AWS guide documents; times are the simulator's."""
+        machine = "arn:aws:states:us-east-1:123456789012:stateMachine:simulated"
+        out: dict[str, Any] = {
+            "Execution": {
+                "Id": "arn:aws:states:us-east-1:123456789012:execution:simulated:run-1",
+                "Input": self.execution_input,
+                "Name": "run-1",
+                "RoleArn": "arn:aws:iam::123456789012:role/simulated",
+                "StartTime": "1970-01-01T00:00:00.000Z",
+                "RedriveCount": 0,
+            },
+            "State": {"EnteredTime": "1970-01-01T00:00:00.000Z", "Name": state.name, "RetryCount": 0},
+            "StateMachine": {"Id": machine, "Name": "simulated"},
             "Task": {"Token": "token-1"},
         }
+        if item is not None:
+            out["Map"] = {"Item": item}
+        return out
+
+    def lookup(self, path: str, data: Any, context: dict[str, Any]) -> Any:
+        """A path argument: ``$$...`` the context object, ``$name...`` a variable set by Assign, ``$...`` data."""
+        m = re.match(r"\$([A-Za-z_][A-Za-z0-9_]*)", path)
+        if m:
+            if m.group(1) not in self.variables:
+                raise KeyError(f"variable ${m.group(1)} is not set")
+            return resolve("$" + path[m.end() :], self.variables[m.group(1)])
+        return resolve(path, data, context)
+
+    def evaluate(self, text: str, data: Any, context: dict[str, Any]) -> Any:
+        """A ``.$`` field's value: an intrinsic function or a path."""
+        if text.startswith("States."):
+            from wfverify.simulate.asl_intrinsics import evaluate_intrinsic
+
+            return evaluate_intrinsic(text, lambda p: self.lookup(p, data, context), self.random)
+        return self.lookup(text, data, context)
 
     def _path(self, raw: dict[str, Any], key: str, data: Any, default: str = "$") -> Any:
         path = raw.get(key, default)
@@ -133,22 +164,24 @@ class AslData:
         return resolve(path, data)
 
     def template(self, value: Any, data: Any, state: State) -> Any:
+        return self.template_in(value, data, self.context(state))
+
+    def template_in(self, value: Any, data: Any, context: dict[str, Any]) -> Any:
+        """A payload template: every ``key.$`` field evaluated (a path or an intrinsic), the rest as written."""
         if isinstance(value, dict):
             out = {}
             for key, item in value.items():
                 if key.endswith(".$") and isinstance(item, str):
-                    out[key[:-2]] = self.dynamic(item, data, state)
+                    out[key[:-2]] = self.evaluate(item, data, context)
                 else:
-                    out[key] = self.template(item, data, state)
+                    out[key] = self.template_in(item, data, context)
             return out
         if isinstance(value, list):
-            return [self.template(v, data, state) for v in value]
+            return [self.template_in(v, data, context) for v in value]
         return value
 
     def dynamic(self, text: str, data: Any, state: State) -> Any:
-        if text.startswith("States."):
-            return _intrinsic(text, lambda p: resolve(p, data, self.context(state)))
-        return resolve(text, data, self.context(state))
+        return self.evaluate(text, data, self.context(state))
 
     def effective_input(self, state: State, data: Any) -> Any:
         raw = self.raw(state)
@@ -202,11 +235,11 @@ class AslData:
 
     def iteration_input(self, state: State, data: Any, item: Any, index: int) -> Any:
         raw = self.raw(state)
-        selector = raw.get("ItemSelector") or raw.get("Parameters")
+        selector = raw.get("ItemSelector", raw.get("Parameters"))  # legacy Parameters apply per item too
         if selector is None:
             return item
-        context = {**self.context(state), "Map": {"Item": {"Value": item, "Index": index}}}
-        return _template_with_context(self, selector, data, state, context)
+        context = self.context(state, {"Value": item, "Index": index})
+        return self.template_in(selector, self._path(raw, "InputPath", data), context)
 
     def fail_output(self, state: State, data: Any) -> tuple[str, str | None]:
         """A Fail state's error and cause: ``Error``/``Cause``, or read by ``ErrorPath``/``CausePath``."""
@@ -229,66 +262,3 @@ class AslData:
         result = {"Error": error, "Cause": cause or ""}
         path = spec.get("ResultPath", "$")
         return data if path is None else _write(data, path, result)
-
-
-def _template_with_context(asl: AslData, value: Any, data: Any, state: State, context: dict[str, Any]) -> Any:
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if key.endswith(".$") and isinstance(item, str):
-                out[key[:-2]] = (
-                    _intrinsic(item, lambda p: resolve(p, data, context))
-                    if item.startswith("States.")
-                    else resolve(item, data, context)
-                )
-            else:
-                out[key] = _template_with_context(asl, item, data, state, context)
-        return out
-    if isinstance(value, list):
-        return [_template_with_context(asl, v, data, state, context) for v in value]
-    return value
-
-
-def _args(text: str) -> list[str]:
-    from wfverify.load.asl_paths import _split_args
-
-    return _split_args(text) or []
-
-
-def _intrinsic(text: str, lookup: Any) -> Any:
-    m = re.fullmatch(r"States\.([A-Za-z0-9]+)\((.*)\)", text, re.S)
-    if not m:
-        raise Unsupported(text)
-    name, args = m.group(1), [_argument(a, lookup) for a in _args(m.group(2))]
-    if name == "MathAdd":
-        return args[0] + args[1]
-    if name == "Format":
-        template, rest = args[0], iter(args[1:])
-        return re.sub(r"\{\}", lambda _: str(next(rest)), template)
-    if name == "Array":
-        return list(args)
-    if name == "ArrayLength":
-        return len(args[0])
-    if name == "ArrayGetItem":
-        return args[0][int(args[1])]
-    if name == "ArrayContains":
-        return args[1] in args[0]
-    if name == "JsonToString":
-        return json.dumps(args[0], separators=(",", ":"))
-    if name == "StringToJson":
-        return json.loads(args[0])
-    if name == "UUID":
-        return "00000000-0000-4000-8000-000000000000"  # deterministic: runs must be reproducible
-    if name == "ArrayRange":
-        return list(range(int(args[0]), int(args[1]) + 1, int(args[2])))
-    raise Unsupported(text)
-
-
-def _argument(text: str, lookup: Any) -> Any:
-    if text.startswith("$"):
-        return lookup(text)
-    if text.startswith("States."):
-        return _intrinsic(text, lookup)
-    if text.startswith("'"):
-        return text[1:-1].replace("\\'", "'")
-    return json.loads(text)

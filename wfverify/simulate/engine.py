@@ -115,6 +115,7 @@ class Run(Locking):
     # -- the loop -----------------------------------------------------------
     def start(self) -> None:
         """Start every execution: one, or ``env.executions`` of a workflow that runs concurrently."""
+        self.sem.begin(self.env.input)
         for k in range(max(1, self.env.executions)):
             label = "main" if k == 0 else f"main#{k + 1}"
             self.roots.append(self.spawn(None, "", copy.deepcopy(self.env.input_of(k)), label, "start"))

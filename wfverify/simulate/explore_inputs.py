@@ -218,11 +218,11 @@ def candidate_inputs(workflow: Workflow, max_inputs: int, max_items: int) -> Inp
     constants, beyond = _constants(workflow)
     domains: dict[tuple[str, ...], list[Any]] = {}
     for path in sorted(set(constants) | {tuple(k.split(".")) for k in workflow.inputs}):
-        if path[0].startswith("$") or path[0] == "item":
+        if not path or path[0].startswith("$") or path[0] == "item":
             continue
         domains[path] = _values_for(workflow.inputs.get(".".join(path)), constants.get(path, set()))
     for path, values in _lock_values(workflow).items():
-        if path[0] != "item":
+        if path and path[0] != "item":
             typed = _typed(workflow.inputs.get(".".join(path)), values)
             domains[path] = list(dict.fromkeys([*domains.get(path, []), *typed]))
     sources = _map_sources(workflow)
@@ -231,7 +231,7 @@ def candidate_inputs(workflow: Workflow, max_inputs: int, max_items: int) -> Inp
         if path:
             domains[path] = _item_lists({f: locks.get(("item", *f), ["a", "b"]) for f in fields}, max_items)
     read = set(constants) | set(sources)
-    reasons = beyond + _rewritten(workflow, read)
+    reasons = beyond + _rewritten(workflow, read) + (["a condition reads the whole input"] if () in read else [])
     keys = sorted(domains)
     total = math.prod(len(domains[k]) for k in keys)
     values = [

@@ -6,7 +6,9 @@ reverse order of completion, unless a compensation's catcher handed the
 rollback over to people (a dead-letter step). The monitor keeps, per
 execution, the completed compensable tasks not compensated yet; the explorer
 puts :meth:`SagaMonitor.key` into its configuration hash, since two runs at
-the same place with different pending compensations are not equivalent.
+the same place with different pending compensations are not equivalent. A
+task stays pending until its compensation *completes*: a compensation that
+fails with nobody to catch it has not undone anything.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ class SagaMonitor:
             if source.name in pending:
                 pending.remove(source.name)
             pending.append(source.name)
+        if source is not None and source.compensation and why == "next":  # a compensation completed
+            pending = [n for n in pending if self.w.states[n].compensate != source.name]
         if target is not None and target.name in self.dead_letters and why.startswith("catch"):
             if source is not None and source.compensation:
                 self.handed_over.add(execution)
@@ -52,8 +56,6 @@ class SagaMonitor:
                     f"compensation {target.name} ran while {pending[-1]} (completed later) was not compensated"
                 )
                 return
-            for n in undone:
-                pending.remove(n)
         self.pending[execution] = tuple(pending)
 
     def broken(self, failed: dict[str, str | None]) -> str | None:

@@ -40,6 +40,7 @@ class Semantics(Protocol):
     def catch_output(self, state: State, catcher: Catcher, data: Any, error: str, cause: str | None) -> Any: ...
     def fail_output(self, state: State, data: Any) -> tuple[str, str | None]: ...
     def clone(self) -> Semantics: ...
+    def begin(self, execution_input: Any) -> None: ...
 
 
 class NativeSemantics:
@@ -94,6 +95,9 @@ class NativeSemantics:
     def clone(self) -> NativeSemantics:
         return self  # no state of its own
 
+    def begin(self, execution_input: Any) -> None:
+        return None
+
 
 class AslSemantics:
     """Amazon States Language: InputPath/Parameters/ResultSelector/ResultPath/OutputPath, Assign, JSONata."""
@@ -147,11 +151,16 @@ class AslSemantics:
     def fail_output(self, state: State, data: Any) -> tuple[str, str | None]:
         return self.data.fail_output(state, data)
 
+    def begin(self, execution_input: Any) -> None:
+        """The execution starts: ``$$.Execution.Input`` is its input."""
+        self.data.execution_input = copy.deepcopy(execution_input)
+
     def clone(self) -> AslSemantics:
         """A copy with its own workflow variables (``Assign``), sharing the document."""
         copied = copy.copy(self)
         copied.data = copy.copy(self.data)
         copied.data.variables = dict(self.data.variables)
+        copied.data.random = copy.copy(self.data.random)
         return copied
 
 

@@ -35,6 +35,9 @@ __all__ = [
 ]
 
 
+_HTTP_METADATA = frozenset({"SdkHttpMetadata", "SdkResponseMetadata"})
+
+
 def _operation(integration: Integration) -> Any:
     from wfverify.analysis.aws import models
 
@@ -60,8 +63,8 @@ def response_of(resource: str | None) -> Any:
     if op is None or op.output_shape is None:
         return None
     optimized = operation_of(integration)
-    if optimized is None:
-        return ShapeRef(op.service_model.service_name, op.output_shape.name)
+    if optimized is None:  # HTTP metadata is not modelled: reading it is never called impossible
+        return ShapeRef(op.service_model.service_name, op.output_shape.name, extra=_HTTP_METADATA)
     return ShapeRef(op.service_model.service_name, op.output_shape.name, always=optimized.always, extra=optimized.extra)
 
 
@@ -116,8 +119,10 @@ def request_problems(resource: str | None, parameters: Any) -> list[Problem]:
     if integration is None or not integration.sdk or not models.available():
         return []
     folder, near = models.resolve_service(integration.service)
-    if folder is None:
-        return [_unknown(f"no AWS SDK service is named '{integration.service}'", near)]
+    if folder is None:  # the SDK client names are not all known here: never certain
+        hint = f" (did you mean {', '.join(near)}?)" if near else ""
+        message = f"botocore {models.botocore_version()} knows no AWS SDK service '{integration.service}'{hint}"
+        return [Problem(message + "; retired, newer, or misspelt?", certain=False)]
     op, near = models.operation(folder, integration.action)
     if op is None:
         return [_unknown(f"AWS SDK service '{integration.service}' has no action '{integration.action}'", near)]

@@ -21,7 +21,6 @@ from __future__ import annotations
 import difflib
 import functools
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 __all__ = [
@@ -87,45 +86,9 @@ def service_model(name: str) -> Any:
     return ServiceModel(loader.load_service_model(name, "service-2"), name)
 
 
-def _client_names(service_id: str) -> set[str]:
-    plain = service_id.lower().replace(" ", "").replace("-", "")
-    return {plain, plain.removesuffix("service")}
-
-
-@functools.cache
-def _by_client_name() -> dict[str, str]:
-    """Every service's SDK client names -> botocore folder name.
-
-    Reads only the head of each service's newest model, where ``metadata.serviceId`` is
-    (parsing every whole model took seconds: the biggest cost of a run, docs/performance.md)."""
-    out: dict[str, str] = {}
-    for folder in _services():
-        for name in _client_names(_service_id(folder) or folder):
-            out.setdefault(name, folder)
-    return out
-
-
-def _service_id(folder: str) -> str | None:
-    import gzip
-    import re
-
-    import botocore
-
-    base = Path(botocore.__file__).parent / "data" / folder
-    models = sorted(base.glob("*/service-2.json*"))
-    if not models:
-        model = service_model(folder)
-        return str(model.metadata.get("serviceId", folder)) if model is not None else None
-    newest = models[-1]
-    opener: Any = gzip.open if newest.suffix == ".gz" else open
-    with opener(newest, "rb") as fh:
-        head = fh.read(8192)
-    found = re.search(rb'"serviceId"\s*:\s*"([^"]+)"', head)
-    return found.group(1).decode() if found else None
-
-
-#: SDK client names whose botocore folder differs beyond dashes (the common ones; others are found by a
-#: scan of every model's ``serviceId``, which takes seconds and is done only for a name not found here).
+#: SDK client names whose botocore folder differs beyond dashes. A name found neither here nor as a folder
+#: is "not known" rather than "wrong": reading every model's ``serviceId`` to be sure would cost seconds
+#: and hundreds of megabytes per process.
 _CLIENT_FOLDERS = {
     "sfn": "stepfunctions",
     "eventbridge": "events",
@@ -152,10 +115,7 @@ def resolve_service(name: str) -> tuple[str | None, list[str]]:
     folder = _CLIENT_FOLDERS.get(name) or folders.get(name)
     if folder in _services():
         return folder, []
-    table = _by_client_name()
-    if name in table:
-        return table[name], []
-    return None, difflib.get_close_matches(name, sorted(table), n=3, cutoff=0.75)
+    return None, difflib.get_close_matches(name, sorted(set(folders) | set(_CLIENT_FOLDERS)), n=3, cutoff=0.75)
 
 
 def operation(service: str, action: str) -> tuple[Any, list[str]]:

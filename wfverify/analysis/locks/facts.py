@@ -1,27 +1,35 @@
-"""Lock facts per holder: the acquire/release events along each holder's paths.
+"""Lock facts per body: the acquire/release events along each path of every scope.
 
-A *holder* runs concurrently with others and owns locks: each branch of a
-Parallel state, two iterations of a Map (unless ``max_concurrency`` is 1), and,
-when the workflow is ``concurrent``, two executions of the root body. Paths are
-enumerated depth-first over transitions, catchers included (a failing state
-still releases what it lists in ``release``), visiting each state at most
-:data:`LOOP_BOUND` times per path and keeping at most :data:`MAX_PATHS` paths
-per holder; past either bound the facts are marked ``truncated`` and proofs
-say ``unknown``.
+Every scope (the root, each Parallel branch, each Map iterator) is a state
+machine of its own; its paths are enumerated depth-first over every outcome a
+state can have: success, each catcher, an uncaught failure (a task, Parallel
+or Map error, an ``event`` timeout without ``on_timeout``, a choice that
+matches no rule, see :mod:`wfverify.analysis.failures`), a retried attempt,
+and, for an ``acquire`` with a timeout, ``LockTimeout``: the state then holds
+nothing of its own list (the event is a ``timeout``, not an ``acquire``) and
+goes on through the catcher that names the error. A Parallel or Map state
+appears on its path as a ``fork`` event: its bodies run there, while the
+scope still holds what it holds. Each state is visited at most
+:data:`LOOP_BOUND` times per path and at most :data:`MAX_PATHS` paths are kept
+per scope; past either bound the facts are ``truncated`` and proofs say
+``unknown``.
 
 Along the way the single-holder problems are recorded: a lock still held when
-the holder ends (leak), a lock acquired while already held (reacquire), and a
-release of a lock not held (release-unheld).
+the body ends, an uncaught error included (leak); a lock acquired while the
+same holder holds it, or holds a data-named lock that may be the same one
+(reacquire); a release of a lock not held (release-unheld).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from wfverify.analysis.failures import can_fail, catches_all, first_catcher
 from wfverify.analysis.graph import exits_scope
-from wfverify.core.model import Scope, StateKind, Workflow
+from wfverify.analysis.locks.names import common_name, placeholder_values
+from wfverify.core.model import Scope, State, StateKind, TransitionKind, Workflow
 
-__all__ = ["Event", "Holder", "LockFacts", "lock_facts", "LOOP_BOUND", "MAX_PATHS"]
+__all__ = ["Event", "LockFacts", "Path", "Problem", "lock_facts", "LOOP_BOUND", "MAX_PATHS"]
 
 LOOP_BOUND = 2
 MAX_PATHS = 64
@@ -29,11 +37,14 @@ MAX_PATHS = 64
 
 @dataclass(frozen=True)
 class Event:
-    action: str  # "acquire" | "release"
-    lock: str  # the lock name as written (may hold {EXPR} placeholders)
+    action: str  # "acquire" | "release" | "timeout" (an acquire that gave up) | "fork" (a Parallel/Map runs)
+    lock: str  # the lock name as written (may hold {EXPR} placeholders); "" for a fork
     state: str
     pointer: str
     timeout: float | None = None
+
+
+Path = tuple[Event, ...]
 
 
 @dataclass(frozen=True)
@@ -43,22 +54,20 @@ class Problem:
     pointer: str
     lock: str
     path: tuple[str, ...]
-
-
-@dataclass
-class Holder:
-    name: str
-    scope: str
-    copy: int  # 0 or 1: which symbolic iteration/execution (placeholders differ per copy)
-    paths: list[tuple[Event, ...]] = field(default_factory=list)
-    truncated: bool = False
+    held: str = ""  # reacquire: the held lock it is (or may be) the same as
+    data: tuple[tuple[str, str], ...] = ()  # reacquire of a data-named lock: values that make them one
+    uncaught: bool = False  # leak: the body ends with an uncaught error
 
 
 @dataclass
 class LockFacts:
-    holders: list[Holder] = field(default_factory=list)
+    workflow: Workflow | None = None
+    scopes: dict[str, list[Path]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     truncated: bool = False
+
+    def paths(self, scope: str) -> list[Path]:
+        return self.scopes.get(scope, [])
 
 
 def lock_facts(workflow: Workflow) -> LockFacts:
@@ -66,86 +75,147 @@ def lock_facts(workflow: Workflow) -> LockFacts:
 
 
 def _compute(workflow: Workflow) -> LockFacts:
-    facts = LockFacts()
+    facts = LockFacts(workflow)
     if not any(s.acquire or s.release for s in workflow.iter_states()):
         return facts
-    seen_problems: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     for scope in workflow.scopes.values():
-        paths, truncated = _paths(workflow, scope, facts, seen_problems)
-        facts.truncated |= truncated
-        owner = workflow.states.get(scope.owner) if scope.owner else None
-        if scope.owner is None:
-            copies = 2 if workflow.concurrent else 1
-            label = "execution"
-        elif owner is not None and owner.kind is StateKind.MAP:
-            copies = 1 if owner.max_concurrency == 1 else 2
-            label = f"{scope.owner} iteration"
-        else:
-            copies = 1
-            label = f"{scope.owner} branch {scope.id.rsplit('/', 1)[-1]}"
-        for copy in range(copies):
-            name = f"{label} {copy + 1}" if copies > 1 else label
-            facts.holders.append(Holder(name, scope.id, copy, paths, truncated))
+        walker = _Walker(workflow, scope, facts, seen)
+        facts.scopes[scope.id] = walker.run()
+        facts.truncated |= walker.truncated
     return facts
 
 
-def _state_events(workflow: Workflow, name: str) -> tuple[list[Event], list[Event]]:
-    state = workflow.states[name]
-    acquires = [Event("acquire", a.lock, name, a.pointer, a.timeout) for a in state.acquire]
-    releases = [Event("release", lock, name, state.field_pointer("release")) for lock in state.release]
-    return acquires, releases
+@dataclass
+class _Walker:
+    workflow: Workflow
+    scope: Scope
+    facts: LockFacts
+    seen: set[tuple[str, str, str]]
+    truncated: bool = False
+    out: list[Path] = field(default_factory=list)
 
-
-def _paths(
-    workflow: Workflow, scope: Scope, facts: LockFacts, seen: set[tuple[str, str, str]]
-) -> tuple[list[tuple[Event, ...]], bool]:
-    """Every event sequence from the scope's start to one of its ends (bounded)."""
-    if scope.start not in workflow.states:
-        return [], False
-    out: list[tuple[Event, ...]] = []
-    truncated = False
-    # stack items: (state, events so far, held locks, visit counts, states so far)
-    stack = [(scope.start, (), (), {}, ())]
-    while stack:
-        name, events, held, visits, trail = stack.pop()
-        if visits.get(name, 0) >= LOOP_BOUND:
-            truncated = True
-            continue
-        visits = {**visits, name: visits.get(name, 0) + 1}
-        trail = (*trail, name)
-        acquires, releases = _state_events(workflow, name)
-        held_now = list(held)
-        for e in acquires:
-            if e.lock in held_now:  # blocks forever; reported, and not counted twice afterwards
-                _note(facts, seen, Problem("reacquire", name, e.pointer, e.lock, trail))
-                continue
-            held_now.append(e.lock)
-        after = list(held_now)
-        for e in releases:
-            if e.lock in after:
-                after.remove(e.lock)
-            else:
-                _note(facts, seen, Problem("unheld", name, e.pointer, e.lock, trail))
-        evs = (*events, *acquires, *releases)
-        state = workflow.states[name]
-        nexts = [
-            t for t in state.transitions if t.target in workflow.states and workflow.states[t.target].scope == scope.id
+    def run(self) -> list[Path]:
+        if self.scope.start not in self.workflow.states:
+            return []
+        stack: list[tuple[str, Path, tuple[str, ...], dict[str, int], tuple[str, ...]]] = [
+            (self.scope.start, (), (), {}, ())
         ]
-        if exits_scope(state) or not nexts:
-            if after:
-                _note(facts, seen, Problem("leak", name, state.pointer, after[0], trail))
-            if len(out) >= MAX_PATHS:
-                truncated = True
+        while stack:
+            name, events, held, visits, trail = stack.pop()
+            if visits.get(name, 0) >= LOOP_BOUND:
+                self.truncated = True
                 continue
-            out.append(evs)
-            continue
-        for t in reversed(nexts):
-            stack.append((t.target, evs, tuple(after), visits, trail))
-    return out, truncated
+            visits = {**visits, name: visits.get(name, 0) + 1}
+            trail = (*trail, name)
+            for target, evs, after, failed in self._outcomes(self.workflow.states[name], events, held, trail):
+                if target is None:
+                    self._end(name, evs, after, trail, failed)
+                else:
+                    stack.append((target, evs, after, visits, trail))
+        return self.out
+
+    def _outcomes(
+        self, state: State, events: Path, held: tuple[str, ...], trail: tuple[str, ...]
+    ) -> list[tuple[str | None, Path, tuple[str, ...], bool]]:
+        """(next state or None for the end of the body, events, held after, ended by an error) per outcome."""
+        out: list[tuple[str | None, Path, tuple[str, ...], bool]] = []
+        for acq in state.acquire:
+            if acq.timeout is not None:  # LockTimeout: nothing of this state is taken
+                gave_up = (
+                    *events,
+                    Event("timeout", acq.lock, state.name, _in_document(state, acq.pointer), acq.timeout),
+                )
+                catcher = first_catcher(state, "LockTimeout")
+                out.append((self._in_scope(catcher.next) if catcher else None, gave_up, held, catcher is None))
+        evs, after = self._attempt(state, events, held, trail)
+        if state.retry and set(after) - set(held):  # a retried attempt takes what the first one kept again
+            again, kept = self._attempt(state, evs, after, trail)
+            out += self._after_attempt(state, again, kept)
+        out += self._after_attempt(state, evs, after)
+        return [o for o in out if o[0] != ""]
+
+    def _attempt(
+        self, state: State, events: Path, held: tuple[str, ...], trail: tuple[str, ...]
+    ) -> tuple[Path, tuple[str, ...]]:
+        """One try of the state: its acquires, its bodies (a fork), its releases."""
+        now = list(held)
+        evs = list(events)
+        for acq in state.acquire:
+            pointer = _in_document(state, acq.pointer)
+            evs.append(Event("acquire", acq.lock, state.name, pointer, acq.timeout))
+            if self._reacquires(state, acq.lock, pointer, now, trail):
+                continue
+            now.append(acq.lock)
+        if state.kind in (StateKind.PARALLEL, StateKind.MAP):
+            evs.append(Event("fork", "", state.name, state.pointer))
+        for lock in state.release:
+            evs.append(Event("release", lock, state.name, state.field_pointer("release")))
+            if lock in now:
+                now.remove(lock)
+            else:
+                self._note(Problem("unheld", state.name, state.field_pointer("release"), lock, trail))
+        return tuple(evs), tuple(now)
+
+    def _after_attempt(
+        self, state: State, evs: Path, after: tuple[str, ...]
+    ) -> list[tuple[str | None, Path, tuple[str, ...], bool]]:
+        out: list[tuple[str | None, Path, tuple[str, ...], bool]] = []
+        for t in state.transitions:
+            target = self._in_scope(t.target)
+            if target:
+                out.append((target, evs, after, t.kind is TransitionKind.CATCH))
+        if exits_scope(state) or not out:
+            out.append((None, evs, after, state.kind is StateKind.FAIL))
+        elif can_fail(self.workflow, state) and not catches_all(state) and state.kind is not StateKind.FAIL:
+            out.append((None, evs, after, True))
+        return out
+
+    def _in_scope(self, target: str) -> str:
+        state = self.workflow.states.get(target)
+        return target if state is not None and state.scope == self.scope.id else ""
+
+    def _reacquires(self, state: State, lock: str, pointer: str, held: list[str], trail: tuple[str, ...]) -> bool:
+        """Record a lock taken while the same holder holds it (or a data-named lock that may be it)."""
+        if lock in held:
+            self._note(Problem("reacquire", state.name, pointer, lock, trail, held=lock))
+            return True
+        for other in held:
+            data = _same_data(other, lock)
+            if data is not None:
+                self._note(Problem("reacquire", state.name, pointer, lock, trail, held=other, data=data))
+        return False
+
+    def _end(self, name: str, evs: Path, after: tuple[str, ...], trail: tuple[str, ...], failed: bool) -> None:
+        state = self.workflow.states[name]
+        if after:
+            self._note(Problem("leak", name, state.pointer, after[0], trail, uncaught=failed))
+        if len(self.out) >= MAX_PATHS:
+            self.truncated = True
+            return
+        if evs not in self.out:
+            self.out.append(evs)
+
+    def _note(self, problem: Problem) -> None:
+        key = (problem.kind, problem.state, problem.lock)
+        if key not in self.seen:
+            self.seen.add(key)
+            self.facts.problems.append(problem)
 
 
-def _note(facts: LockFacts, seen: set[tuple[str, str, str]], problem: Problem) -> None:
-    key = (problem.kind, problem.state, problem.lock)
-    if key not in seen:
-        seen.add(key)
-        facts.problems.append(problem)
+def _in_document(state: State, pointer: str) -> str:
+    """The acquire's own place when it is in the workflow file; the state's when a sidecar states it."""
+    return pointer if pointer.startswith(state.pointer + "/") else state.pointer
+
+
+def _same_data(held: str, lock: str) -> tuple[tuple[str, str], ...] | None:
+    """Placeholder values (one value per expression) that make two names of one holder the same lock."""
+    name = common_name(held, lock)
+    if name is None:
+        return None
+    first, second = placeholder_values(held, name), placeholder_values(lock, name)
+    if first is None or second is None:
+        return None
+    if any(second.get(k, v) != v for k, v in first.items()):
+        return None
+    return tuple(sorted({**first, **second}.items()))

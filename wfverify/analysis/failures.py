@@ -1,0 +1,103 @@
+"""Which states can fail, and with which error: shared by the lock and saga analyses.
+
+Failures are not only a task's error. Per the native format page (and ASL):
+a task, Parallel or Map can fail with any error; an ``event`` whose
+``timeout`` runs out with no ``on_timeout`` fails with ``Timeout``; a
+``choice`` without a default fails with ``NoChoiceMatched`` unless its rules
+are proven exhaustive; an ``acquire`` with a timeout fails with
+``LockTimeout``; a ``fail`` state always fails. Data is opaque to these
+analyses, so every failure a state *can* have is a path.
+"""
+
+from __future__ import annotations
+
+from wfverify.core.findings import Verdict
+from wfverify.core.model import ALL_ERRORS, Catcher, State, StateKind, TransitionKind, Workflow
+
+__all__ = [
+    "can_fail",
+    "can_succeed",
+    "catches_all",
+    "first_catcher",
+    "lock_timeout_possible",
+    "parallel_completes",
+]
+
+
+def can_fail(workflow: Workflow, state: State) -> bool:
+    """The state can end in an error (caught or not), the ``fail`` state included."""
+    if state.kind in (StateKind.TASK, StateKind.PARALLEL, StateKind.MAP, StateKind.FAIL):
+        return True
+    if state.kind is StateKind.EVENT:
+        return state.timeout is not None and state.on_timeout is None
+    if state.kind is StateKind.CHOICE:
+        return state.default is None and not _exhaustive(workflow, state)
+    return lock_timeout_possible(state)
+
+
+def lock_timeout_possible(state: State) -> bool:
+    return any(a.timeout is not None for a in state.acquire)
+
+
+def catches_all(state: State) -> bool:
+    return any(ALL_ERRORS in c.errors for c in state.catch)
+
+
+def first_catcher(state: State, error: str) -> Catcher | None:
+    """The catcher that handles ``error`` (``States.X`` and ``X`` name the same predefined error)."""
+    short = error.removeprefix("States.")
+    for c in state.catch:
+        if ALL_ERRORS in c.errors or error in c.errors or short in c.errors or f"States.{short}" in c.errors:
+            return c
+    return None
+
+
+def _exhaustive(workflow: Workflow, state: State) -> bool:
+    """The choice's rules are proven to cover every input (so it never fails with NoChoiceMatched).
+
+    Uses the choice reports that ``missing-default`` computes, once per workflow."""
+    from wfverify.analysis.smt.choices import analyze_workflow
+
+    try:
+        report = analyze_workflow(workflow).get(state.name)
+    except Exception:  # an encoding the solver cannot take: the choice may fall through
+        return False
+    verdict = getattr(report, "exhaustive", None)
+    return str(getattr(verdict, "value", verdict)) == Verdict.PROVEN.value
+
+
+def can_succeed(workflow: Workflow, scope_id: str) -> bool:
+    """Some run of the body ends normally (``end`` or ``succeed``), catchers included, ignoring locks.
+
+    A Parallel completes only when every branch can; a Map may have no items, so it always can. A body
+    that cannot succeed fails every time: it cancels its sibling branches, and its owner never goes on.
+    """
+    return workflow.memo(f"failures.succeeds.{scope_id}", lambda: _can_succeed(workflow, scope_id, frozenset()))
+
+
+def _can_succeed(workflow: Workflow, scope_id: str, outer: frozenset[str]) -> bool:
+    scope = workflow.scopes[scope_id]
+    if scope_id in outer or scope.start not in workflow.states:
+        return False
+    seen: set[str] = set()
+    pending = [scope.start]
+    while pending:
+        name = pending.pop()
+        state = workflow.states.get(name)
+        if name in seen or state is None or state.scope != scope_id:
+            continue
+        seen.add(name)
+        completes = state.kind is not StateKind.PARALLEL or all(
+            _can_succeed(workflow, b, outer | {scope_id}) for b in state.branches
+        )
+        if completes and (state.kind is StateKind.SUCCEED or (state.end and state.kind is not StateKind.FAIL)):
+            return True
+        for t in state.transitions:
+            if completes or t.kind is TransitionKind.CATCH:
+                pending.append(t.target)
+    return False
+
+
+def parallel_completes(workflow: Workflow, state: State) -> bool:
+    """A Parallel state can complete (every branch can succeed); other states are not concerned."""
+    return state.kind is not StateKind.PARALLEL or all(can_succeed(workflow, b) for b in state.branches)
