@@ -13,6 +13,7 @@ from test_smt_choices import choice
 from wfverify.analysis.smt.choices import analyze_choice
 from wfverify.core.evaluate import evaluate
 from wfverify.core.expr import And, Arith, Cmp, Lit, Var
+from wfverify.core.model import ChoiceRule, Dialect, Scope, State, StateKind, Workflow
 from wfverify.testing import check_text
 
 X = Var(("x",))
@@ -93,3 +94,23 @@ def test_array_root_variable_does_not_make_a_rule_dead() -> None:
     rules = [{"Variable": "$[0].isValidImage", "BooleanEquals": True, "Next": "Met"}]
     result = check_text(_asl(rules), "thumb.asl.json", select=["unreachable-choice-rule"])
     assert result.findings == []
+
+
+def test_declared_input_types_do_not_hold_for_a_map_item() -> None:
+    """Inside a Map iterator the Choice reads the item: a declared ``x: number`` says nothing of it."""
+    x = Var(("x",), absent_fails=True)
+    rules = (
+        ChoiceRule(Cmp("<", x, Lit(0), "number"), "done", "/r0"),
+        ChoiceRule(Cmp(">=", x, Lit(0), "number"), "done", "/r1"),
+    )
+    inner = "/States/M/ItemProcessor"
+    states = {
+        "M": State("M", StateKind.MAP, "/States/M", "", branches=(inner,), end=True),
+        "C": State("C", StateKind.CHOICE, f"{inner}/States/C", inner, choices=rules),
+        "done": State("done", StateKind.SUCCEED, f"{inner}/States/done", inner),
+    }
+    scopes = {"": Scope("", "M", ("M",)), inner: Scope(inner, "C", ("C", "done"), owner="M", kind="iterator")}
+    wf = Workflow("t", Dialect.ASL, states, scopes, inputs={"x": "number"})
+    report = analyze_choice(wf, states["C"])
+    assert report.exhaustive == "violated"
+    assert [(r.index, r.fields, r.witness) for r in report.absent_reads] == [(0, ("x",), {})]

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from test_smt_choices import choice
 
 from wfverify.analysis.smt.choices import _decided, _replay, _solved
-from wfverify.analysis.smt.decide import _pick
+from wfverify.analysis.smt.values import pick as _pick
 from wfverify.core.expr import And, Cmp, Exists, In, IsType, Lit, Matches, Not, Opaque, Or, Var
 
 NAMES = [("a",), ("b",), ("o",), ("o", "x")]
@@ -40,6 +40,7 @@ def leaves(asl: bool) -> st.SearchStrategy[Any]:
             st.sampled_from([None, "number", "boolean"]),
         ),
         st.builds(Cmp, st.sampled_from(["==", "!="]), var, st.builds(Lit, LITERALS), st.sampled_from([None, "string"])),
+        st.builds(Cmp, st.sampled_from(["==", "!=", "<", ">="]), var, var, st.sampled_from([None, "number", "string"])),
         st.builds(Exists, var),
         st.builds(IsType, var, st.sampled_from(["null", "number", "string", "boolean"]), st.booleans()),
         st.builds(In, var, st.lists(st.builds(Lit, LITERALS), min_size=1, max_size=3).map(tuple)),

@@ -259,6 +259,14 @@ def _lock_ids(
 
 
 def _solve(group: list[Thread], paths: list[Path], timeouts: bool, gave_up: list[str]) -> DeadlockResult | None:
+    """In a Z3 context of its own, so the schedule found does not depend on earlier queries."""
+    from wfverify.analysis.smt import fresh_context
+
+    with fresh_context():
+        return _solve_here(group, paths, timeouts, gave_up)
+
+
+def _solve_here(group: list[Thread], paths: list[Path], timeouts: bool, gave_up: list[str]) -> DeadlockResult | None:
     import z3
 
     solver = z3.Solver()

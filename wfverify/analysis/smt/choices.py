@@ -35,11 +35,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from wfverify.analysis.smt import DEFAULT_RLIMIT
+from wfverify.analysis.smt import DEFAULT_RLIMIT, fresh_context
 from wfverify.analysis.smt.decide import Undecided, decide, minimal_cover
 from wfverify.core.evaluate import AbsentVariable, evaluate
 from wfverify.core.expr import And, Arith, Cmp, In, IsType, Matches, Not, Opaque, Or, Var
-from wfverify.core.model import State, StateKind, Workflow
+from wfverify.core.model import Dialect, State, StateKind, Workflow
 
 __all__ = [
     "ChoiceReport",
@@ -159,11 +159,25 @@ def analyze_choice(workflow: Workflow, state: State, rlimit: int = DEFAULT_RLIMI
     began = time.perf_counter()
     present = set(present_at(workflow).get(state.name, ()))
     conds = [rule.condition for rule in state.choices]
-    report = _decided(state, conds, dict(workflow.inputs), present)
+    inputs = {} if _sees_an_item(workflow, state) else dict(workflow.inputs)
+    report = _decided(state, conds, inputs, present)
     if report is None:
-        report = _solved(state, conds, dict(workflow.inputs), present, rlimit)
+        report = _solved(state, conds, inputs, present, rlimit)
     report.seconds = time.perf_counter() - began
     return report
+
+
+def _sees_an_item(workflow: Workflow, state: State) -> bool:
+    """An ASL state inside a Map iterator reads the item, not the execution input that the
+    declared input types describe."""
+    if workflow.dialect is not Dialect.ASL:
+        return False
+    scope = workflow.scope_of(state.name)
+    while scope.kind != "root" and scope.owner is not None:
+        if scope.kind == "iterator":
+            return True
+        scope = workflow.scope_of(scope.owner)
+    return False
 
 
 def _decided(
@@ -222,9 +236,7 @@ def _solved(
         report.exhaustive = "unknown" if state.default is None else "n/a"
         report.unknown.append(f"{state.name}: non-linear arithmetic ({_show(products[0])}) is beyond the checker")
         return report
-    saved = z3.z3._main_ctx
-    z3.z3._main_ctx = z3.Context()
-    try:
+    with fresh_context():
         if doubles is None:
             doubles = any(_has_arithmetic(c) for c in conds)
         enc = Encoder(inputs, present=present, doubles=doubles)
@@ -236,8 +248,6 @@ def _solved(
         _fall_through(z3, enc, state, conds, passes[-1], opaque, rlimit, report)
         _absent_reads(z3, enc, conds, encoded, passes, opaque, rlimit, report)
         _dead_rules(z3, enc, conds, encoded, rlimit, report)
-    finally:
-        z3.z3._main_ctx = saved
     return report
 
 

@@ -21,25 +21,27 @@ Representatives are ordered (absent, null, false, true, numbers by magnitude
 with 0 first, strings, objects) and combinations are tried in that order, so
 the first witness found is the smallest one: canonical, whatever else is in
 the run. A ``StringMatches`` pattern without ``*`` is one string; one with
-``*`` (one per variable) adds strings that
-match it and strings that do not, enough of each that one differs from every
-constant. An opaque condition (JSONata beyond the model) is an unknown
+``*`` (one per variable) adds strings that match it and strings that do not,
+enough of each that one differs from every constant. Variables compared with
+each other (``*Path`` rules: equality in any type, order of numbers) share
+one pool: all their constants, and in each gap and among other strings as
+many values as there are variables, so every order among them has a
+representative. An opaque condition (JSONata beyond the model) is an unknown
 boolean, shared by equal texts, and every truth value of it is tried (the
-answers then name no input). Anything else (two variables compared,
-arithmetic, timestamps, string ordering, opaque values) raises
-:class:`Undecided` and the caller asks Z3.
+answers then name no input). Anything else (arithmetic, timestamps, string
+ordering, values the model cannot read) raises :class:`Undecided` and the
+caller asks Z3.
 """
 
 from __future__ import annotations
 
-import math
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
-from wfverify.core.evaluate import AbsentVariable, evaluate, json_type, to_double, wildcard_regex
+from wfverify.analysis.smt.values import instantiate, json_number, numbers, spare_strings, wildcard_strings
+from wfverify.core.evaluate import AbsentVariable, evaluate, json_type, to_double
 from wfverify.core.expr import And, Cmp, Exists, Expr, In, IsType, Lit, Matches, Not, Opaque, Or, Var
 
 __all__ = ["MAX_INPUTS", "Decision", "DeadInfo", "Undecided", "decide"]
@@ -67,6 +69,9 @@ class _Mentions:
     numbers: set[float] = field(default_factory=set)
     strings: set[str] = field(default_factory=set)
     patterns: set[str] = field(default_factory=set)
+    #: variables it is compared with (``*Path`` rules), and how many of them share its values
+    linked: set[tuple[str, ...]] = field(default_factory=set)
+    copies: int = 1
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,7 @@ def decide(
     paths = sorted(mentions)
     if () in mentions:
         raise Undecided("the whole input compared")
+    _share(mentions, ints)
     reps = [_representatives(p, mentions[p], declared, nested, present, p in ints, paths) for p in paths]
     texts = sorted(_opaque_texts(conditions))
     if len(texts) > MAX_OPAQUE:
@@ -161,8 +167,8 @@ def _collect(node: Expr, out: dict[tuple[str, ...], _Mentions]) -> None:
     elif isinstance(node, Matches):
         seen = out.setdefault(node.var.path, _Mentions())
         seen.tags.add("string")
-        if _instantiate(node.pattern, "") == _instantiate(node.pattern, "*"):  # no wildcard: one string
-            seen.strings.add(_instantiate(node.pattern, ""))
+        if instantiate(node.pattern, "") == instantiate(node.pattern, "*"):  # no wildcard: one string
+            seen.strings.add(instantiate(node.pattern, ""))
         else:
             seen.patterns.add(node.pattern)
         if len(seen.patterns) > 1:
@@ -190,8 +196,11 @@ def _collect_comparison(node: Cmp, out: dict[tuple[str, ...], _Mentions]) -> Non
         var, lit = node.right, node.left
     elif isinstance(node.left, Lit) and isinstance(node.right, Lit):
         return
+    elif isinstance(node.left, Var) and isinstance(node.right, Var):
+        _collect_link(node, node.left.path, node.right.path, out)
+        return
     else:
-        raise Undecided("comparison of two values")
+        raise Undecided("comparison with a value the model cannot read")
     seen = out.setdefault(var.path, _Mentions())
     kind = json_type(lit.value)
     if kind not in _TAG_ORDER[:4] or (node.type is not None and node.type != kind):
@@ -199,6 +208,41 @@ def _collect_comparison(node: Cmp, out: dict[tuple[str, ...], _Mentions]) -> Non
     if kind == "string" and node.op not in ("==", "!="):
         raise Undecided("string ordering")
     _mention(seen, lit.value)
+
+
+def _collect_link(node: Cmp, left: tuple[str, ...], right: tuple[str, ...], out: dict[Any, _Mentions]) -> None:
+    """Two variables compared: equal or not in any type, ordered only as numbers."""
+    if node.op not in ("==", "!=") and node.type != "number":
+        raise Undecided("ordering of two values other than numbers")
+    kinds = {node.type} if node.type else {"null", "boolean", "number", "string"}
+    for one, other in ((left, right), (right, left)):
+        seen = out.setdefault(one, _Mentions())
+        seen.tags |= kinds
+        seen.linked.add(other)
+
+
+def _share(mentions: dict[tuple[str, ...], _Mentions], ints: set[tuple[str, ...]]) -> None:
+    """Variables compared with each other draw from one pool: every constant any of them is
+    compared with, and as many values in each gap as there are variables in the group, so
+    that every order among them and the constants has a representative."""
+    done: set[tuple[str, ...]] = set()
+    for path in sorted(mentions):
+        if path in done or not mentions[path].linked:
+            continue
+        group, todo = {path}, [path]
+        while todo:
+            for other in mentions[todo.pop()].linked - group:
+                group.add(other)
+                todo.append(other)
+        done |= group
+        members = [mentions[p] for p in group]
+        if group & ints or any(m.patterns for m in members):
+            raise Undecided("compared variables with integer types or wildcards")
+        numbers = set().union(*(m.numbers for m in members))
+        strings = set().union(*(m.strings for m in members))
+        tags = set().union(*(m.tags for m in members))
+        for m in members:
+            m.numbers, m.strings, m.tags, m.copies = set(numbers), set(strings), set(tags), len(group)
 
 
 def _mention(seen: _Mentions, value: Any) -> None:
@@ -251,92 +295,13 @@ def _of_type(tag: str, seen: _Mentions, integral: bool) -> list[Any]:
     if tag == "boolean":
         return [False, True]
     if tag == "string":
-        other = next(s for s in _spare_strings() if s not in seen.strings)
-        extra = _wildcard_strings(next(iter(seen.patterns)), len(seen.strings)) if seen.patterns else []
-        return sorted({*seen.strings, other, *extra}, key=lambda s: (len(s), s))
+        spare = (s for s in spare_strings() if s not in seen.strings)
+        others = [next(spare) for _ in range(seen.copies)]
+        extra = wildcard_strings(next(iter(seen.patterns)), len(seen.strings)) if seen.patterns else []
+        return sorted({*seen.strings, *others, *extra}, key=lambda s: (len(s), s))
     if tag == "number":
-        return [_json_number(v) for v in _numbers(sorted(seen.numbers), integral)]
+        return [json_number(v) for v in numbers(sorted(seen.numbers), integral, seen.copies)]
     return [{}]
-
-
-def _wildcard_strings(pattern: str, constants: int) -> list[str]:
-    """Strings that match ``pattern`` and strings that do not, ``constants + 1`` of each kind
-    (when there are that many): one of each kind differs from every constant."""
-    literal = "".join(ch for ch in _instantiate(pattern, ""))
-    filler = next(c for c in "xyzqwXYZQW#~" if c not in pattern)
-    matching = [_instantiate(pattern, filler * k) for k in range(constants + 1)]
-    others = [filler * k for k in range(1, constants + 2)]
-    regex = wildcard_regex(pattern)
-    return [s for s in {*matching, *others, literal} if s in matching or not _fullmatch(regex, s)]
-
-
-def _fullmatch(regex: str, text: str) -> bool:
-    import re
-
-    return re.fullmatch(regex, text, re.S) is not None
-
-
-def _instantiate(pattern: str, filler: str) -> str:
-    """The pattern's text with every unescaped ``*`` replaced by ``filler``."""
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern[i] == "\\" and i + 1 < len(pattern):
-            out.append(pattern[i + 1])
-            i += 2
-            continue
-        out.append(filler if pattern[i] == "*" else pattern[i])
-        i += 1
-    return "".join(out)
-
-
-def _spare_strings() -> Iterator[str]:
-    yield ""
-    n = 0
-    while True:
-        yield from ("a", "b", "c") if n == 0 else (f"a{n}",)
-        n += 1
-
-
-def _numbers(constants: list[float], integral: bool) -> list[float]:
-    """Each finite constant and one double inside each gap between them (when there is one)."""
-    points = [c for c in constants if math.isfinite(c) and (not integral or c.is_integer())]
-    bounds = [-math.inf, *[c for c in constants if not math.isnan(c)], math.inf]
-    gaps = [_pick(lo, hi, integral) for lo, hi in zip(bounds, bounds[1:]) if lo < hi]
-    values = {*points, *[g for g in gaps if g is not None]}
-    return sorted(values, key=lambda v: (abs(v), v < 0))
-
-
-def _pick(lo: float, hi: float, integral: bool) -> float | None:
-    """The simplest finite double strictly between ``lo`` and ``hi``: 0, else the integer or
-    the shortest decimal nearest zero; None when no double (integer) lies there."""
-    low = math.nextafter(lo, math.inf) if lo != -math.inf else -_MAX
-    high = math.nextafter(hi, -math.inf) if hi != math.inf else _MAX
-    if low > high:
-        return None
-    if low <= 0 <= high:
-        return 0.0
-    if high < 0:
-        mirrored = _pick_positive(-high, -low, integral)
-        return None if mirrored is None else -mirrored
-    return _pick_positive(low, high, integral)
-
-
-def _pick_positive(low: float, high: float, integral: bool) -> float | None:
-    whole = float(math.ceil(low))
-    if whole <= high:
-        return whole
-    if integral:
-        return None
-    exact = Decimal(low)
-    for digits in range(1, 20):
-        candidate = float(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_CEILING))
-        if low <= candidate <= high:
-            return candidate
-    return low
-
-
-def _json_number(value: float) -> int | float:
-    return int(value) if value.is_integer() and abs(value) <= 2**53 else value
 
 
 # -- inputs ----------------------------------------------------------------------

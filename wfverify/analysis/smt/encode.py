@@ -284,7 +284,8 @@ class Encoder:
             return self._fresh_bool("unknown"), false
         if isinstance(node, And) or isinstance(node, Or):
             pairs = [self.condition(item) for item in node.items]
-            fails, guard = [], []
+            fails: list[Any] = []
+            guard: list[Any] = []
             for value, fail in pairs:  # item k is evaluated only when the earlier ones did not decide
                 fails.append(z3.And(*guard, fail) if guard else fail)
                 guard.append(value if isinstance(node, And) else z3.Not(value))
@@ -331,22 +332,28 @@ class Encoder:
     def compare(self, op: str, kind: str | None, a: Val, b: Val) -> Any:
         """``a op b`` under the typing rule ``kind`` (None: same JSON type)."""
         z3 = self.z3
-        rel = {
-            "<": lambda x, y: x < y,
-            "<=": lambda x, y: x <= y,
-            ">": lambda x, y: x > y,
-            ">=": lambda x, y: x >= y,
-            "==": lambda x, y: x == y,
-            "!=": lambda x, y: x != y,
-        }[op]
+        rel = self._relation
         if kind == "timestamp":
-            return z3.And(a.is_ts, b.is_ts, rel(a.ts, b.ts))
+            return z3.And(a.is_ts, b.is_ts, rel(op, a.ts, b.ts))
         by_type = {"number": self.numbers.relation(op, a.num, b.num), "string": self._str_rel(op, a.s, b.s)}
         if op in ("==", "!="):
-            by_type["boolean"] = rel(a.b, b.b)
+            by_type["boolean"] = rel(op, a.b, b.b)
             by_type["null"] = z3.BoolVal(op == "==")
         allowed = [kind] if kind else list(by_type)
         return z3.Or(*[z3.And(a.tag == TAGS[t], b.tag == TAGS[t], by_type[t]) for t in allowed if t in by_type])
+
+    @staticmethod
+    def _relation(op: str, x: Any, y: Any) -> Any:
+        """``x op y`` on Z3 integers or booleans."""
+        if op == "==":
+            return x == y
+        if op == "!=":
+            return x != y
+        if op == "<":
+            return x < y
+        if op == "<=":
+            return x <= y
+        return x > y if op == ">" else x >= y
 
     def _str_rel(self, op: str, x: Any, y: Any) -> Any:
         return {
