@@ -110,6 +110,10 @@ def _readme_precommit_config() -> str:
 def test_readme_precommit_snippet_works_as_written(tmp_path: Path) -> None:
     config = _readme_precommit_config()
     assert "example.invalid" not in config and "../" not in config
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    (local,) = yaml.safe_load(config)["repos"][0]["hooks"]
+    assert local["types_or"] == hooks[0]["types_or"]  # the snippet offers what the published hook offers
+    assert local["entry"] == hooks[0]["entry"]
     work = tmp_path / "work"
     work.mkdir()
     _git(work, "init", "-q")
@@ -134,3 +138,11 @@ def test_readme_precommit_snippet_works_as_written(tmp_path: Path) -> None:
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "flows/broken.json:1:" in bad.stdout and "unknown-target" in bad.stdout
     assert "notes.yaml" not in bad.stdout and "package.json" not in bad.stdout
+    (work / "flows" / "broken.json").unlink()
+    (work / "main.tf").write_text(
+        'resource "aws_sfn_state_machine" "m" {\n  definition = <<EOF\n'
+        '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nowhere"}}}\nEOF\n}\n'
+    )
+    _git(work, "add", "-A")
+    terraform = subprocess.run(command, cwd=work, capture_output=True, text=True, env=env, timeout=300)
+    assert terraform.returncode == 1 and "main.tf:3:" in terraform.stdout and "unknown-target" in terraform.stdout

@@ -65,3 +65,29 @@ def test_rules_listing_shows_groups() -> None:
     lines = run("rules", "--format", "text").stdout.splitlines()
     row = next(line for line in lines if " unbounded-loop " in line).split()
     assert row[:4] == ["WF203", "unbounded-loop", "warning", "graph,termination,proofs"]
+
+
+def test_bad_outcomes_input_and_bounds_are_usage_errors_naming_the_option(tmp_path: Path) -> None:
+    flow = str(CORPUS / "sagas" / "travel-booking-forgot-hotel.wf.yaml")
+    env = tmp_path / "env.json"
+    for text, why in (
+        ("[]", "not an environment (the top level is list); expected {"),
+        ('{"outcomes": {"confirm": 5}}', "not an environment ("),
+        ("{bad", "not valid JSON: Expecting property name"),
+    ):
+        env.write_text(text)
+        result = run("simulate", flow, "--outcomes", str(env))
+        assert result.returncode == 2 and result.stdout == "", text
+        assert result.stderr.startswith(f"wfverify: error: --outcomes {env}: {why}"), result.stderr
+        assert "internal error" not in result.stderr
+    missing = run("simulate", flow, "--outcomes", str(tmp_path / "none.json"))
+    assert missing.returncode == 2 and missing.stderr.startswith(
+        f"wfverify: error: --outcomes {tmp_path / 'none.json'}: "
+    )
+    bad_input = run("simulate", flow, "--input", "{x")
+    assert bad_input.returncode == 2 and bad_input.stderr.startswith("wfverify: error: --input: not valid JSON: ")
+    for command, option in (("fuzz", "--examples"), ("fuzz", "--max-steps"), ("simulate", "--max-steps")):
+        zero = run(command, flow, option, "0")
+        assert zero.returncode == 2 and zero.stderr == (
+            f"wfverify: error: argument {option}: must be at least 1, not 0 (see 'wfverify {command} --help')\n"
+        )

@@ -68,6 +68,20 @@ def test_config_mistakes_are_errors_with_a_did_you_mean(table: dict, message: st
             "ignore: no rule, group or code prefix 'missing-timout'; did you mean 'missing-timeout'?",
         ),
         ({"rules": {"bad-retyr": {}}}, "[rules]: no rule 'bad-retyr'; did you mean 'bad-retry'?"),
+        (
+            {"rules": {"bad-retry": {"check-total-backof": False}}},
+            "[rules.bad-retry]: unknown option 'check-total-backof'; did you mean 'check-total-backoff'?",
+        ),
+        (
+            {"rules": {"bad-retry": {"zzz": 1}}},
+            "[rules.bad-retry]: unknown option 'zzz' (it has check-total-backoff, max-total-backoff)",
+        ),
+        ({"rules": {"dead-end": {"x": 1}}}, "[rules.dead-end]: unknown option 'x' (it has none)"),
+        ({"rules": {"syntax-error": {"x": 1}}}, "[rules.syntax-error]: this rule takes no options"),
+        (
+            {"rules": {"bad-retry": {"check-total-backoff": 3}}},
+            '[rules.bad-retry]: option "check-total-backoff" of rule "bad-retry" must be bool, not int',
+        ),
     ],
 )
 def test_unknown_rule_names_in_config_are_errors(table: dict, message: str) -> None:
@@ -99,3 +113,14 @@ def test_show_config_prints_the_settings_in_effect(tmp_path: Path) -> None:
     assert 'fail-on = "warning"' in lines
     assert any(line.startswith("exclude = [") and line.endswith('"gen/"]') for line in lines)
     assert lines[-2:] == ["[severity]", 'unbounded-loop = "error"']
+
+
+def test_a_pyproject_that_is_not_toml_is_an_error_not_the_defaults(tmp_path: Path) -> None:
+    (tmp_path / "f.wf.yaml").write_text(BROKEN.read_text())
+    (tmp_path / "pyproject.toml").write_text('[tool.wfverify\nignore = ["unknown-target"]\n')
+    result = run("check", "f.wf.yaml", cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("wfverify: error: ") and "pyproject.toml: not valid TOML: " in result.stderr
+    # a broken pyproject.toml that does not mention wfverify is not ours to judge
+    (tmp_path / "pyproject.toml").write_text('[project\nname = "x"\n')
+    assert run("check", "f.wf.yaml", cwd=tmp_path).returncode == 1

@@ -9,6 +9,7 @@ import pytest
 
 from tests.test_cli import run
 from wfverify.discovery import FileFilter, NoFilesFound, find_files, is_state_machine
+from wfverify.testing import check_text
 
 ASL = '{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}'
 NATIVE = "workflow: w\nstart: a\nstates:\n  a: {type: succeed}\n"
@@ -115,6 +116,11 @@ def test_serverless_workflow_is_not_offered() -> None:
     help_text = run("check", "--help").stdout
     for text in (hooks, help_text):
         assert ".sw." not in text and "sw)" not in text and "serverless-workflow" not in text.lower()
+    # nor hinted at: a mapping of no known dialect is not told that `specVersion` would do
+    (finding,) = check_text('{"name": "pkg"}', "package.json").findings
+    assert finding.rule == "unknown-dialect" and finding.message.startswith(
+        "not a workflow definition wfverify knows: found a mapping without 'workflow' or 'States'; expected"
+    )
 
 
 def test_template_discovery_plugs_in_a_sniffer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -118,3 +118,11 @@ def test_graph_marks_follow_the_configuration(tmp_path) -> None:  # type: ignore
     (tmp_path / ".wfverify.toml").write_text('ignore = ["unreachable-state"]\n')
     quiet = run("graph", str(flow)).stdout
     assert "unreachable" not in quiet.replace("classDef unreachable", "")
+
+
+def test_a_rule_firing_twice_on_a_state_is_one_line_of_its_label() -> None:
+    text = run("graph", str(CORPUS / "choices" / "loyalty-discount.wf.yaml"), "--format", "dot").stdout
+    (line,) = [x for x in text.splitlines() if x.startswith("  s0 [")]
+    assert line.count("WF302 unreachable-choice-rule") == 1
+    mermaid = run("graph", str(CORPUS / "choices" / "loyalty-discount.wf.yaml")).stdout
+    assert mermaid.count("⚠ WF302 unreachable-choice-rule") == 1

@@ -168,3 +168,16 @@ def test_top_level_errors_keep_the_file_readable() -> None:
     loaded = load_text("workflow: x\nstart: a\nstates: []\n", "x.wf.yaml")
     assert loaded.workflow is None
     assert [(f.rule, f.pointer) for f in loaded.findings] == [("schema-violation", "/states")]
+
+
+def test_a_missing_required_field_is_reported_once() -> None:
+    from wfverify.load import LoadOptions
+
+    asl = '{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}'
+    result = check_text(asl, "flow.asl.json", options=LoadOptions(dialect="native"))
+    missing = sorted(f.message for f in result.findings if "lacks the required field" in f.message)
+    assert missing == [
+        "the workflow lacks the required field 'start'",
+        "the workflow lacks the required field 'states'",
+        "the workflow lacks the required field 'workflow'",
+    ]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -94,6 +97,18 @@ def test_argument_errors_name_the_right_help() -> None:
     assert top.returncode == 2 and top.stderr.endswith("(see 'wfverify --help')\n")
     sub = run("check", "--format", "xml", str(CLEAN))
     assert sub.stderr.endswith("(see 'wfverify check --help')\n") and "wfverify wfverify" not in sub.stderr
+    stray = run("check", "--bogus", str(CLEAN))
+    assert stray.returncode == 2 and stray.stdout == ""
+    assert stray.stderr == "wfverify: error: unrecognized arguments: --bogus (see 'wfverify check --help')\n"
+    assert run("--bogus").stderr == "wfverify: error: unrecognized arguments: --bogus (see 'wfverify --help')\n"
+
+
+def test_explain_suggests_the_rule_meant() -> None:
+    typo = run("explain", "unreachable-stat")
+    assert typo.returncode == 2 and typo.stderr == (
+        "wfverify: error: no rule named 'unreachable-stat'; did you mean 'unreachable-state'? (see 'wfverify rules')\n"
+    )
+    assert run("explain", "zzzzz").stderr == "wfverify: error: no rule named 'zzzzz' (see 'wfverify rules')\n"
 
 
 def _report() -> Report:
@@ -140,6 +155,32 @@ def test_rich_report_at_80_and_160_columns() -> None:
         assert '3 │     "Orphan": {"Type": "Pass"},' in text
 
 
+def test_rich_source_snippets_never_wrap_so_the_caret_stays_under_its_column() -> None:
+    from wfverify.report.rich_report import render
+
+    source = '      "Parameters": {"FunctionName": "${RefundFunctionArn}", "Payload.$": "$.payment[?(@.s == 1)"},'
+    column = source.index('"$.payment') + 1
+    f = Finding(
+        "bad path",
+        rule="invalid-path",
+        code="WF004",
+        severity=Severity.ERROR,
+        path="a.asl.json",
+        line=16,
+        column=column,
+    )
+    report = Report([FileResult("a.asl.json", "asl", 2, [f], [], lines={16: source})])
+    for width in (60, 80, 160):
+        out = io.StringIO()
+        render(report, None, out, {"width": width})
+        lines = out.getvalue().splitlines()
+        code = next(i for i, line in enumerate(lines) if "16 │ " in line)
+        assert lines[code + 1].rstrip().endswith("^"), width  # the marker line follows the one source line
+        caret = lines[code + 1].rstrip().index("^")
+        assert lines[code][caret:].startswith('"$.payment'), (width, lines[code], lines[code + 1])
+        assert all(len(line) <= width for line in lines), width
+
+
 def test_rich_report_does_not_dim_whole_findings() -> None:
     from rich.console import Console
 
@@ -184,3 +225,35 @@ def test_sarif_help_uri_and_fingerprints_stable_across_lines() -> None:
     assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in shifted["runs"][0]["results"]][
         0
     ] == 12
+
+
+def test_a_syntax_error_shows_the_line_it_points_at(tmp_path: Path) -> None:
+    flow = tmp_path / "bad.asl.json"
+    flow.write_text('{\n  "StartAt": "A",\n  "States": {"A": {"Type": "Pass", "End": true},}\n}\n')
+    out = run("check", str(flow), "--format", "text").stdout.splitlines()
+    assert out[0] == f"{flow}:3:49: error syntax-error [WF001] JSON: Expecting property name enclosed in double quotes"
+    assert out[1] == '  3 |   "States": {"A": {"Type": "Pass", "End": true},}'
+    assert out[2] == "    | " + " " * 48 + "^"  # under the "}" that should have been a name
+    binary = tmp_path / "bin.asl.json"
+    binary.write_bytes(b"\x00\x01\x02{")
+    lines = run("check", str(binary), "--format", "text").stdout.splitlines()
+    assert lines[0].endswith("binary file (NUL bytes): not a JSON or YAML workflow") and not lines[1].startswith(" ")
+
+
+def test_rich_rules_table_keeps_names_whole_at_80_and_160_columns() -> None:
+    for width in (80, 160):
+        env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": str(width)}
+        out = subprocess.run(
+            [sys.executable, "-m", "wfverify", "rules", "--format", "rich"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        ).stdout
+        lines = out.splitlines()
+        assert all(len(line) <= width for line in lines), width
+        row = next(line for line in lines if "WF504" in line)
+        assert re.search(r"│ unprotected-compensation +│", row), row  # whole, on the rule's first line
+        groups = [line for line in lines if "groups: sagas" in line] if width == 80 else []
+        assert bool(groups) == (width == 80)
+        assert ("┃ groups" in out) == (width == 160)

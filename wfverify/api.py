@@ -83,7 +83,21 @@ def _check_bytes(
         )
     else:
         loaded = load_bytes(raw, display, options.load, (side, display + SIDECAR_SUFFIX) if side is not None else None)
-    return run_rules(display, loaded, registry, options.selection, _typed_options(registry, options))
+    result = run_rules(display, loaded, registry, options.selection, _typed_options(registry, options))
+    if raw is not None and loaded.document is None and not result.lines:
+        result.lines = _unparsed_lines(raw, result.findings)
+    return result
+
+
+def _unparsed_lines(raw: bytes, findings: list[Finding]) -> dict[int, str]:
+    """The lines a syntax error points at, from text that did not parse: where a snippet helps most."""
+    from wfverify.load.source import decode
+
+    text, _ = decode(raw) if b"\x00" not in raw[:8192] or raw[:2] in (b"\xff\xfe", b"\xfe\xff") else (None, None)
+    if text is None:
+        return {}
+    lines = text.splitlines()
+    return {f.line: lines[f.line - 1] for f in findings if f.line and 0 < f.line <= len(lines)}
 
 
 def check_one(display: str, path: Path | None, registry: Registry, options: Options) -> FileResult:

@@ -36,7 +36,7 @@ files searched in directories: *.asl.json|yaml|yml, *.wf.json|yaml|yml, and any
   JSON/YAML file whose top level is a state machine (StartAt and States, or workflow)
 config: [tool.wfverify] in the nearest pyproject.toml, or .wfverify.toml (see --show-config)
 silence one finding: '# wfverify: ignore[RULE]' on the state's line (YAML),
-  or "Comment": "wfverify: ignore[RULE]" in the state (JSON)
+  or "Comment" (ASL) / "comment" (native): "wfverify: ignore[RULE]" in the state (JSON)
 exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or internal error,
   or no workflow file found in the paths given
 """

@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-V", "--version", action="version", version=f"wfverify {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser.set_defaults(commands=sub.choices)  # so that a stray argument is blamed on its command
     from wfverify.cli.check import add_check_command
 
     add_check_command(sub)
@@ -104,7 +105,11 @@ def _explain(args: argparse.Namespace) -> int:
     registry = load_registry()
     rule = registry.get(args.rule)
     if rule is None:
-        raise api.UsageError(f"no rule named {args.rule!r} (see 'wfverify rules')")
+        from wfverify.core.config import did_you_mean
+
+        names = [r.name for r in registry.rules] + [r.code for r in registry.rules]
+        hint = did_you_mean(args.rule, names)
+        raise api.UsageError(f"no rule named {args.rule!r}{hint} (see 'wfverify rules')")
     if sys.stdout.isatty():
         from wfverify.report.rich_report import render_page
 
@@ -153,7 +158,10 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        parser_of_command = args.commands.get(args.command, parser) if args.command else parser
+        parser_of_command.error(f"unrecognized arguments: {' '.join(extra)}")
     if not args.command:
         parser.print_help()
         return 2

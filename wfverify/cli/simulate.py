@@ -26,7 +26,7 @@ def add_sim_commands(sub: Any) -> None:
     )
     sim.add_argument("--outcomes", metavar="FILE", help="an environment file (JSON), as printed by 'wfverify fuzz'")
     sim.add_argument(
-        "--max-steps", type=int, metavar="N", help="step bound (default: the --outcomes file's, else 1000)"
+        "--max-steps", type=positive, metavar="N", help="step bound (default: the --outcomes file's, else 1000)"
     )
     sim.add_argument("--format", choices=["rich", "text", "json"], help="output format")
     fz = sub.add_parser(
@@ -37,10 +37,52 @@ def add_sim_commands(sub: Any) -> None:
         "proof calls exhaustive. Exit 1 when a property breaks.",
     )
     fz.add_argument("file", metavar="FILE")
-    fz.add_argument("--examples", type=int, default=200, metavar="N", help="environments to try (default 200)")
+    fz.add_argument("--examples", type=positive, default=200, metavar="N", help="environments to try (default 200)")
     fz.add_argument("--seed", type=int, metavar="S", help="random seed (default: derandomized, reproducible)")
-    fz.add_argument("--max-steps", type=int, default=500, metavar="N", help="step bound per run (default 500)")
+    fz.add_argument("--max-steps", type=positive, default=500, metavar="N", help="step bound per run (default 500)")
     fz.add_argument("--format", choices=["text", "json"], default="text", help="output format")
+
+
+def positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (a bound of 0 runs nothing and proves nothing)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _environment(args: argparse.Namespace) -> Any:
+    """The run's environment from --outcomes and --input, or a usage error naming the option at fault."""
+    from wfverify.api import UsageError
+    from wfverify.simulate import Environment
+
+    env = Environment()
+    if args.outcomes:
+        try:
+            data = json.loads(Path(args.outcomes).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise UsageError(f"--outcomes {args.outcomes}: {exc.strerror or exc}") from None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise UsageError(f"--outcomes {args.outcomes}: not valid JSON: {exc}") from None
+        try:
+            if not isinstance(data, dict):
+                raise TypeError(f"the top level is {type(data).__name__}")
+            env = Environment.from_json(data)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            raise UsageError(
+                f"--outcomes {args.outcomes}: not an environment ({exc}); expected "
+                '{"input": ..., "outcomes": {STATE: [{"error": E} | {"result": R}]}, "events": {STATE: [EVENT]}, '
+                '"schedule": [...], "max_steps": N}, as fuzz and explore print it'
+            ) from None
+    if args.input is not None:
+        try:
+            env.input = json.loads(args.input)
+        except ValueError as exc:
+            raise UsageError(f"--input: not valid JSON: {exc}") from None
+    return env
 
 
 def load_workflow(path: str) -> Any:
@@ -63,16 +105,10 @@ def load_workflow(path: str) -> Any:
 
 
 def simulate_command(args: argparse.Namespace) -> int:
-    from wfverify.api import UsageError
-    from wfverify.simulate import Environment, simulate
+    from wfverify.simulate import simulate
 
     workflow = load_workflow(args.file)
-    try:
-        env = Environment.from_json(json.loads(Path(args.outcomes).read_text())) if args.outcomes else Environment()
-        if args.input is not None:
-            env.input = json.loads(args.input)
-    except (ValueError, OSError) as exc:
-        raise UsageError(f"--input/--outcomes: {exc}") from None
+    env = _environment(args)
     if args.max_steps is not None:
         env.max_steps = args.max_steps
     trace = simulate(workflow, env)

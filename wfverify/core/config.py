@@ -36,7 +36,7 @@ import fnmatch
 import functools
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -113,13 +113,25 @@ def find_config(start: Path) -> Path | None:
         if own.is_file():
             return own
         project = folder / "pyproject.toml"
-        if project.is_file():
-            try:
-                if "wfverify" in tomllib.loads(project.read_text(encoding="utf-8")).get("tool", {}):
-                    return project
-            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-                continue
+        if project.is_file() and _declares_wfverify(project):
+            return project
     return None
+
+
+def _declares_wfverify(project: Path) -> bool:
+    """True when ``pyproject.toml`` has a ``[tool.wfverify]`` table.
+
+    A file that is not valid TOML but mentions the table is loaded anyway, so
+    that the user sees the parse error instead of a run with the defaults.
+    """
+    try:
+        text = project.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    try:
+        return "wfverify" in tomllib.loads(text).get("tool", {})
+    except tomllib.TOMLDecodeError:
+        return "tool.wfverify" in text
 
 
 def load_config(path: Path) -> Config:
@@ -241,8 +253,26 @@ def validate_names(config: Config, registry: Any) -> None:
     for pattern, tokens in config.per_file_ignores.items():
         for token in tokens:
             check(token, f"[per-file-ignores] {pattern!r}")
-    for name in config.rules:
+    for name, values in config.rules.items():
         check(name, "[rules]", exact=True)
+        _check_rule_options(registry.get(name), values, where)
+
+
+def _check_rule_options(rule: Any, values: dict[str, Any], where: str) -> None:
+    """``[rules.NAME]`` holds options the rule has, of the right types."""
+    options = getattr(rule, "options", None)
+    if not isinstance(options, type) or not is_dataclass(options) or not hasattr(rule, "make_options"):
+        raise ConfigError(f"{where}: [rules.{rule.name}]: this rule takes no options")
+    known = [f.name.replace("_", "-") for f in fields(options)]
+    for key in values:
+        if key.replace("_", "-") not in known:
+            choices = f" (it has {', '.join(known)})" if known else " (it has none)"
+            hint = did_you_mean(key, known) or choices
+            raise ConfigError(f"{where}: [rules.{rule.name}]: unknown option {key!r}{hint}")
+    try:
+        rule.make_options(values)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: [rules.{rule.name}]: {exc}") from None
 
 
 def path_ignores(

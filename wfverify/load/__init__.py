@@ -103,11 +103,7 @@ def load_document(
         return LoadResult(None, None, None, findings)
     dialect = options.dialect or detect_dialect(doc.data)
     if dialect is None:
-        what = (
-            type(doc.data).__name__
-            if not isinstance(doc.data, dict)
-            else "a mapping without 'workflow', 'States' or 'specVersion'"
-        )
+        what = type(doc.data).__name__ if not isinstance(doc.data, dict) else "a mapping without 'workflow' or 'States'"
         findings.append(
             Finding(
                 f"not a workflow definition wfverify knows: found {what}; expected Amazon States Language "

@@ -79,9 +79,14 @@ def schema_findings(
     state type to its accepted fields, so an unknown field's message lists them.
     """
     out: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
     for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))):
         for leaf in _leaves(error):
-            out.extend(_one(leaf, prefix, what, known))
+            for finding in _one(leaf, prefix, what, known):
+                # one violation can reach us through several schema branches: say it once
+                if (finding.message, finding.pointer) not in seen:
+                    seen.add((finding.message, finding.pointer))
+                    out.append(finding)
     return out
 
 

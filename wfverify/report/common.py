@@ -14,19 +14,19 @@ __all__ = ["proof_tally", "proofs_line", "rule_counts", "shorten_left", "snippet
 SNIPPET_WIDTH = 100
 
 
-def snippet(text: str, line: int, column: int) -> tuple[str, str, str]:
+def snippet(text: str, line: int, column: int, width: int = SNIPPET_WIDTH) -> tuple[str, str, str]:
     """(gutter, source, marker): the line as written and a caret under the column.
 
-    Tabs become spaces so the caret lines up; a long line is cut to a window
-    around the column, with ``...`` where text was left out.
+    Tabs become spaces so the caret lines up; a line longer than ``width`` is
+    cut to a window of ``width`` characters around the column, with ``...``
+    (up to 6 more characters) where text was left out.
     """
     source = text.expandtabs(4)
     col = len(text[: max(column - 1, 0)].expandtabs(4))
-    if len(source) > SNIPPET_WIDTH:
-        start = max(0, min(col - SNIPPET_WIDTH // 2, len(source) - SNIPPET_WIDTH))
-        cut = source[start : start + SNIPPET_WIDTH]
+    if len(source) > width:
+        start = max(0, min(col - width // 2, len(source) - width))
         prefix = "..." if start else ""
-        source = prefix + cut + ("..." if start + SNIPPET_WIDTH < len(text.expandtabs(4)) else "")
+        source = prefix + source[start : start + width] + ("..." if start + width < len(source) else "")
         col = col - start + len(prefix)
     return str(line), source, " " * col + "^"
 

@@ -79,7 +79,9 @@ def view(workflow: Workflow, findings: Iterable[Finding]) -> GraphView:
         node = ids.get(f.state or "")
         if node is None:
             continue
-        notes.setdefault(node, []).append(f"{f.code} {f.rule}")
+        note = f"{f.code} {f.rule}"
+        if note not in notes.setdefault(node, []):  # two findings of one rule on a state: one line
+            notes[node].append(note)
         if f.rule == "unreachable-state":
             classes[node] = "unreachable"
         else:

@@ -38,7 +38,7 @@ def render(report: Any, registry: Any, stream: IO[str], options: dict[str, Any])
             continue
         header = f"{result.path}#{result.definition}" if result.definition else result.path
         console.print(Text(shorten_left(header, console.width), style="bold underline"))
-        console.print(_findings_grid(result, show_source))
+        console.print(_findings_grid(result, show_source, console.width))
         console.print()
     if not quiet:
         _proofs(console, report, options.get("show_proofs", False))
@@ -47,8 +47,12 @@ def render(report: Any, registry: Any, stream: IO[str], options: dict[str, Any])
     console.print(Text(summary_line(report, options), style=style))
 
 
-def _findings_grid(result: Any, show_source: bool) -> Table:
+def _findings_grid(result: Any, show_source: bool, width: int = 120) -> Table:
     grid = Table.grid(padding=(0, 1))
+    # the snippet column's width: a source line must not wrap, or the caret would point elsewhere
+    position = max(len(f"{f.line or 1}:{f.column or 1}") for f in result.findings)
+    severity = max(len(f.severity.value) for f in result.findings)
+    code_width = width - position - severity - 2
     grid.add_column(no_wrap=True, justify="right")
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
@@ -61,8 +65,9 @@ def _findings_grid(result: Any, show_source: bool) -> Table:
         grid.add_row(f"{f.line or 1}:{f.column or 1}", Text(f.severity.value, style=_STYLE[f.severity]), body)
         text = result.lines.get(f.line or 0) if f.path == result.path else None
         if show_source and text is not None and text.strip():
-            gutter, source, marker = snippet(text, f.line or 1, f.column or 1)
-            code = Text(f"{gutter} │ ", style="dim")
+            gutter = str(f.line or 1)
+            _, source, marker = snippet(text, f.line or 1, f.column or 1, max(code_width - len(gutter) - 9, 20))
+            code = Text(f"{gutter} │ ", style="dim", no_wrap=True, overflow="crop")
             code.append(source)
             code.append(f"\n{' ' * len(gutter)} │ ", style="dim")
             code.append(marker, style=_STYLE[f.severity])
@@ -102,12 +107,23 @@ def _proofs(console: Console, report: Any, show_all: bool) -> None:
 
 
 def render_rules(registry: Any) -> None:
+    console = Console()
+    narrow = console.width < 110  # then the groups go under the summary, which keeps a readable width
     table = Table(title="wfverify rules")
-    for col in ("code", "name", "severity", "groups", "summary"):
-        table.add_column(col, overflow="fold")
+    for col in ("code", "name", "severity"):  # names are what people type: never cut in two
+        table.add_column(col, no_wrap=True)
+    if not narrow:
+        table.add_column("groups")
+    table.add_column("summary", ratio=1)
     for r in registry.rules:
-        table.add_row(r.code, r.name, Text(r.severity.value, style=_STYLE[r.severity]), ", ".join(r.groups), r.summary)
-    Console().print(table)
+        groups = ", ".join(r.groups)
+        cells: list[Any] = [r.code, r.name, Text(r.severity.value, style=_STYLE[r.severity])]
+        if narrow:
+            cells.append(Text.assemble(r.summary, (f"\ngroups: {groups}", "dim")))
+        else:
+            cells += [groups, r.summary]
+        table.add_row(*cells)
+    console.print(table)
 
 
 def render_page(rule: Any) -> None:
