@@ -354,7 +354,6 @@ def test_closed_false_proofs_stay_closed(text: str, prop: str) -> None:
     assert verdicts[prop] in (Verdict.VIOLATED, Verdict.UNKNOWN)
 
 
-@pytest.mark.xfail(reason="static proofs being fixed by other helpers (issue 12)", strict=False)
 @pytest.mark.parametrize(
     ("text", "prop"), _KNOWN_FALSE_PROOFS, ids=[f"{p}-{i}" for i, (_, p) in enumerate(_KNOWN_FALSE_PROOFS)]
 )

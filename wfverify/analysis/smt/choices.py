@@ -40,7 +40,7 @@ from wfverify.analysis.smt.decide import Undecided, decide, minimal_cover
 from wfverify.core.evaluate import AbsentVariable, evaluate
 from wfverify.core.expr import And, Arith, Cmp, In, IsType, Matches, Not, Opaque, Or, Var
 from wfverify.core.findings import Verdict
-from wfverify.core.model import Dialect, State, StateKind, Workflow
+from wfverify.core.model import State, StateKind, Workflow
 
 __all__ = [
     "ChoiceReport",
@@ -156,29 +156,17 @@ def _replay(conditions: list[Any], data: dict[str, Any], upto: int) -> tuple[str
 def analyze_choice(workflow: Workflow, state: State, rlimit: int = DEFAULT_RLIMIT) -> ChoiceReport:
     """Answer the three questions for one choice state: without a solver when the rules allow."""
     from wfverify.analysis.absent import present_at
+    from wfverify.analysis.declared import declared_types_at
 
     began = time.perf_counter()
     present = set(present_at(workflow).get(state.name, ()))
     conds = [rule.condition for rule in state.choices]
-    inputs = {} if _sees_an_item(workflow, state) else dict(workflow.inputs)
+    inputs = declared_types_at(workflow, state)
     report = _decided(state, conds, inputs, present)
     if report is None:
         report = _solved(state, conds, inputs, present, rlimit)
     report.seconds = time.perf_counter() - began
     return report
-
-
-def _sees_an_item(workflow: Workflow, state: State) -> bool:
-    """An ASL state inside a Map iterator reads the item, not the execution input that the
-    declared input types describe."""
-    if workflow.dialect is not Dialect.ASL:
-        return False
-    scope = workflow.scope_of(state.name)
-    while scope.kind != "root" and scope.owner is not None:
-        if scope.kind == "iterator":
-            return True
-        scope = workflow.scope_of(scope.owner)
-    return False
 
 
 def _decided(
