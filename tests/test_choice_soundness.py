@@ -114,3 +114,14 @@ def test_declared_input_types_do_not_hold_for_a_map_item() -> None:
     report = analyze_choice(wf, states["C"])
     assert report.exhaustive == "violated"
     assert [(r.index, r.fields, r.witness) for r in report.absent_reads] == [(0, ("x",), {})]
+
+
+def test_a_choice_on_the_whole_input_gives_a_witness_not_an_internal_error() -> None:
+    from wfverify.testing import check_text
+
+    text = """{"StartAt": "C", "States": {
+      "C": {"Type": "Choice", "Choices": [{"Variable": "$", "BooleanEquals": true, "Next": "D"}]},
+      "D": {"Type": "Succeed"}}}"""
+    report = check_text(text, name="whole.asl.json")
+    assert [f.rule for f in report.findings] == ["missing-default"]
+    assert report.findings[0].witness == {"$": None}

@@ -425,6 +425,12 @@ class Encoder:
             tag = model.eval(v.tag, model_completion=True).as_long()
             if tag == TAGS["absent"]:
                 continue
+            if not path:  # the rules compare the whole input ("Variable": "$")
+                whole = self._render(model, v, tag)
+                if not isinstance(whole, dict):
+                    return {"$": whole}  # a non-object input, named the way the rules spell it
+                out.update(whole)
+                continue
             parent = out
             for key in path[:-1]:
                 nxt = parent.get(key)
