@@ -109,8 +109,15 @@ def _json(data: object) -> str:
 @rule(code="WF301", name="missing-default", severity="warning", groups=("choices", "proofs"), proof=True)
 def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
     choices = [s for s in workflow.iter_states() if s.kind is StateKind.CHOICE and s.choices]
+    # A choice with no rules and no default routes no input at all (dead-end reports the finding).
+    empty = sorted(s.name for s in workflow.iter_states() if s.kind is StateKind.CHOICE and not s.choices)
+    empty = [name for name in empty if workflow.states[name].default is None]
     if not choices:
-        yield Proof("choice-exhaustiveness", Verdict.NOT_APPLICABLE, "no choice states")
+        if empty:
+            detail = f"{', '.join(empty)}: no rules and no default, so every input falls through"
+            yield Proof("choice-exhaustiveness", Verdict.VIOLATED, detail, 0.0, {"state": empty[0], "input": {}})
+        else:
+            yield Proof("choice-exhaustiveness", Verdict.NOT_APPLICABLE, "no choice states")
         return
     from wfverify.analysis.smt.choices import analyze_workflow
 
@@ -136,6 +143,8 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
         for read in report.absent_reads:
             violated.append(state.name)
             first_witness = first_witness or {"state": state.name, "input": read.witness}
+    violated += empty
+    first_witness = first_witness or ({"state": empty[0], "input": {}} if empty else None)
     yield _proof(len(choices), violated, unknown, first_witness, seconds)
 
 

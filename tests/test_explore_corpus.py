@@ -17,7 +17,6 @@ CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 KNOWN_CORPUS_DISAGREEMENTS = {
     # `choices: []` matches nothing: NoChoiceMatched after issue_invoice completed, and no compensation runs
     ("rules/invoice-retry.wf.yaml", "saga"),
-    ("rules/invoice-retry.wf.yaml", "choice-exhaustiveness"),
 }
 
 
