@@ -9,7 +9,19 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("z3", "hypothesis", "rich", "networkx", "jsonschema", "botocore", "boto3", "cfnlint", "hcl2", "moto")
+HEAVY = (
+    "z3",
+    "hypothesis",
+    "rich",
+    "networkx",
+    "jsonschema",
+    "botocore",
+    "boto3",
+    "cfnlint",
+    "hcl2",
+    "moto",
+    "wfverify.simulate.engine",
+)
 
 PROBE = """
 import sys

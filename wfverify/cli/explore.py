@@ -14,7 +14,7 @@ __all__ = ["add_explore_command", "explore_command"]
 
 
 def add_explore_command(sub: Any) -> None:
-    from wfverify.simulate.explore import Bounds
+    from wfverify.simulate.bounds import Bounds
 
     defaults = Bounds()
     ex = sub.add_parser(

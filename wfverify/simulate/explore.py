@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.core.model import StateKind, Workflow
+from wfverify.simulate.bounds import Bounds
 from wfverify.simulate.engine import Run
 from wfverify.simulate.environment import Environment, Outcome
 from wfverify.simulate.explore_inputs import Inputs, candidate_inputs
@@ -44,19 +45,6 @@ from wfverify.simulate.saga_monitor import SagaMonitor
 __all__ = ["Bounds", "Exploration", "explore"]
 
 UNNAMED_ERROR = "wfverify.UnnamedError"
-
-
-@dataclass(frozen=True)
-class Bounds:
-    """How far the explorer goes; reaching one makes a would-be ``proven`` an ``unknown`` naming it."""
-
-    configurations: int = 50_000  # distinct configurations explored, all inputs together
-    steps: int = 300  # moves in one run
-    loop_iterations: int = 12  # entries of one state in one run
-    executions: int = 2  # concurrent executions of a ``concurrent: true`` workflow with locks
-    map_items: int = 3  # length of Map item lists drawn from the input
-    inputs: int = 64  # inputs (or input tuples, one per execution) tried
-    seconds: float | None = None  # wall-clock budget
 
 
 @dataclass
