@@ -14,26 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_locks_soundness import PARENT_HOLDS
 from wfverify.core.findings import Verdict
 from wfverify.simulate import simulate
 from wfverify.simulate.environment import Environment
 from wfverify.simulate.explore import Bounds, explore
 from wfverify.simulate.saga_monitor import saga_on_trace
 from wfverify.testing import workflow_from_text
-
-PARENT_HOLDS = """
-workflow: r1
-start: hold
-states:
-  hold: {type: task, action: a, acquire: [L], next: fan}
-  fan:
-    type: parallel
-    branches:
-      - {start: use, states: {use: {type: task, action: b, acquire: [L], release: [L], end: true}}}
-    next: drop
-  drop: {type: task, action: c, release: [L], next: done}
-  done: {type: succeed}
-"""
 
 COUNTER_ON_FAILURE = """
 workflow: t1

@@ -189,22 +189,9 @@ def test_no_false_proof_and_every_violation_replays(asl: bool, prop: str) -> Non
 
 def test_the_harness_catches_a_false_proof() -> None:
     """The comparison itself can fail: the issue's parent-holds case is a refuted static n/a or proven."""
-    case = Generated(
-        "r1.wf.yaml",
-        """
-workflow: r1
-start: hold
-states:
-  hold: {type: task, action: a, acquire: [L], next: fan}
-  fan:
-    type: parallel
-    branches:
-      - {start: use, states: {use: {type: task, action: b, acquire: [L], release: [L], end: true}}}
-    next: drop
-  drop: {type: task, action: c, release: [L], next: done}
-  done: {type: succeed}
-""",
-    )
+    from tests.test_locks_soundness import PARENT_HOLDS
+
+    case = Generated("r1.wf.yaml", PARENT_HOLDS)
     static = {p.property: p.verdict for p in check_text(case.text, case.name).proofs}
     found = compare(case)
     if static["deadlock-freedom"] is Verdict.VIOLATED:
