@@ -246,9 +246,12 @@ class Run(Locking):
         self.finish(h, state)
 
     def finish(self, h: Holder, state: State) -> None:
+        """Leave a completed state: to ``next``, or end the holder (a trail entry either way, so that monitors
+        see a compensable task complete even when it ends its branch)."""
         if state.next:
             self.move(h, state.next, "next")
         else:
+            self.move(h, None, "end")
             self.end(h, DONE)
 
     def choose(self, h: Holder, state: State) -> None:

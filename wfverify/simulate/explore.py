@@ -288,14 +288,7 @@ def _dfs(search: _Search, env: Environment) -> None:
 
 
 def _copy_monitor(monitor: SagaMonitor) -> SagaMonitor:
-    copied = SagaMonitor.__new__(SagaMonitor)
-    copied.w, copied.dead_letters = monitor.w, monitor.dead_letters
-    copied.pending, copied.handed_over, copied.problems = (
-        dict(monitor.pending),
-        set(monitor.handed_over),
-        dict(monitor.problems),
-    )
-    return copied
+    return monitor.copy()
 
 
 def _count(search: _Search, entered: tuple[str, ...], delta: int) -> None:

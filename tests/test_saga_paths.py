@@ -1,0 +1,205 @@
+"""Saga failure paths that no run takes (issue 12): static verdicts that the explorer reproduces.
+
+Each class of false ``violated`` that the soundness harness found has a minimal
+workflow here whose static verdict and explorer verdict are both pinned, and a
+neighbour with one change that makes the violation real, so that the fix can
+never turn a true violation into a proof.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from wfverify.core.findings import Verdict
+from wfverify.simulate import Environment, Outcome, Run
+from wfverify.simulate.explore import Bounds, explore
+from wfverify.testing import check_text, workflow_from_text
+
+TAIL = """
+  refund:
+    type: task
+    action: unpay
+    compensation: true
+    idempotent: true
+    retry: [{max_attempts: 2}]
+    catch: [{errors: ["*"], next: failed}]
+    next: failed
+  done: {type: succeed}
+  failed: {type: fail, error: Failed}
+"""
+
+# A lock the execution holds: acquiring it again waits forever, so `ship` never fails.
+REACQUIRE = """
+workflow: reacquire
+start: charge
+states:
+  charge: {type: task, action: pay, acquire: [L], compensate: refund, next: ship}
+  ship: {type: task, action: ship, acquire: [L], release: [L], next: done}
+"""
+# ... with a timeout it can only fail with LockTimeout, which is caught and compensated.
+REACQUIRE_TIMEOUT = """
+workflow: reacquire-timeout
+start: charge
+states:
+  charge: {type: task, action: pay, acquire: [L], compensate: refund, next: ship}
+  ship:
+    type: task
+    action: ship
+    acquire: [{lock: L, timeout: 5s}]
+    release: [L]
+    catch: [{errors: [LockTimeout], next: refund}]
+    next: done
+"""
+# A retried task that keeps its lock waits for it forever on the retry: every error it retries goes nowhere.
+RETRY_KEEPS_LOCK = """
+workflow: retry-keeps-lock
+start: charge
+states:
+  charge: {type: task, action: pay, compensate: refund, next: ship}
+  ship: {type: task, action: ship, idempotent: true, acquire: [M], retry: [{errors: ["*"], max_attempts: 2}], next: drop}
+  drop: {type: task, action: drop, side_effects: false, release: [M], catch: [{errors: ["*"], next: refund}], next: done}
+"""
+# A task's error is raised after its locks are taken: the catcher's way still holds them.
+CAUGHT_KEEPS_LOCK = """
+workflow: caught-keeps-lock
+start: check
+states:
+  check: {type: task, action: check, side_effects: false, acquire: [L], catch: [{errors: [E1], next: charge}], next: charge}
+  charge: {type: task, action: pay, acquire: [{lock: L, timeout: 3s}], compensate: refund, next: wait}
+  wait: {type: wait, duration: 1s, next: failed}
+"""
+# The same condition on unchanged data: `s == 'A'` cannot be false at `first` and true at `second`.
+CORRELATED_CHOICES = """
+workflow: correlated-choices
+start: charge
+states:
+  charge: {type: task, action: pay, compensate: refund, next: first}
+  first:
+    type: choice
+    choices: [{when: "s == 'A'", next: done}]
+    default: second
+  second:
+    type: choice
+    choices: [{when: "s == 'A'", next: failed}]
+    default: done
+"""
+# A Parallel whose branches cannot fail never takes its catcher.
+QUIET_PARALLEL = """
+workflow: quiet-parallel
+start: charge
+states:
+  charge: {type: task, action: pay, compensate: refund, next: fan}
+  fan:
+    type: parallel
+    branches:
+      - start: note
+        states:
+          note: {type: pass, set: {n: "n + 1"}, end: true}
+          never: {type: fail, error: Never}
+    catch: [{errors: ["*"], next: failed}]
+    next: done
+"""
+
+CASES = {
+    "reacquire": (REACQUIRE, ("ship", "acquire: [L], release: [L]", "acquire: [K], release: [K]")),
+    "reacquire-timeout": (REACQUIRE_TIMEOUT, ("charge", "acquire: [L],", "")),
+    "retry-keeps-lock": (RETRY_KEEPS_LOCK, ("ship", "acquire: [M], retry", "acquire: [M], release: [M], retry")),
+    "caught-keeps-lock": (CAUGHT_KEEPS_LOCK, ("check", "acquire: [L],", "")),
+    "correlated-choices": (CORRELATED_CHOICES, ("second", "default: second", "default: flip")),
+    "quiet-parallel": (QUIET_PARALLEL, ("fan", "note: {type: pass, set:", "note: {type: task, action: x, set:")),
+}
+FLIP = "\n  flip: {type: pass, set: {s: \"'A'\"}, next: second}\n"
+
+
+def _verdicts(text: str) -> tuple[Verdict, Verdict]:
+    name = "case.wf.yaml"
+    static = {p.property: p.verdict for p in check_text(text, name).proofs}["saga"]
+    found = explore(workflow_from_text(text, name), Bounds(configurations=20_000, seconds=20.0))
+    return static, found.properties["saga"].verdict
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_path_no_run_takes_is_no_violation(name: str) -> None:
+    text = CASES[name][0] + TAIL
+    assert _verdicts(text) == (Verdict.PROVEN, Verdict.PROVEN)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_one_change_makes_the_violation_real(name: str) -> None:
+    """Soundness: the neighbour where the path is possible stays violated, and the explorer shows it."""
+    text, (_, old, new) = CASES[name][0] + TAIL, CASES[name][1]
+    assert old in text
+    changed = text.replace(old, new) + (FLIP if name == "correlated-choices" else "")
+    assert _verdicts(changed) == (Verdict.VIOLATED, Verdict.VIOLATED)
+
+
+def test_the_witness_names_the_real_path() -> None:
+    text = CASES["correlated-choices"][0].replace("default: second", "default: flip") + TAIL + FLIP
+    proof = {p.property: p for p in check_text(text, "case.wf.yaml").proofs}["saga"]
+    assert proof.witness.path == ("charge", "first", "flip", "second", "failed")
+
+
+def test_a_compensable_task_that_ends_its_branch_is_pending() -> None:
+    """The saga monitor sees a task complete on its branch's ``end`` (the trail records it)."""
+    text = (
+        """
+workflow: end-in-branch
+start: fan
+states:
+  fan:
+    type: parallel
+    branches:
+      - {start: charge, states: {charge: {type: task, action: pay, compensate: refund, end: true}}}
+    next: check
+  check: {type: task, action: check, side_effects: false, next: done}
+"""
+        + TAIL
+    )
+    workflow = workflow_from_text(text, "case.wf.yaml")
+    env = Environment(outcomes={"check": [Outcome(error="Boom")]})
+    trace = Run(workflow, env).run()
+    assert [(t["from"], t["why"]) for t in trace.trail if t["why"] == "end"] == [("charge", "end")]
+    assert explore(workflow).properties["saga"].verdict is Verdict.VIOLATED
+
+
+HANDOVER = 'catch: [{errors: ["*"], next: dead_letter}]'
+
+
+def _fan_order(d_catch: str, chain: tuple[str, str, str]) -> str:
+    """Two concurrent compensable branches, then ``c`` (compensable) and ``d``; compensations run along ``chain``."""
+    comps = "".join(
+        f"  {name}: {{type: task, action: undo, compensation: true, idempotent: true, {HANDOVER}, next: {nxt}}}\n"
+        for name, nxt in zip(chain, (*chain[1:], "failed"))
+    )
+    return f"""
+workflow: fan-order
+start: fan
+states:
+  fan:
+    type: parallel
+    branches:
+      - {{start: a, states: {{a: {{type: task, action: a, compensate: undo_a, end: true}}}}}}
+      - {{start: b, states: {{b: {{type: task, action: b, compensate: undo_b, end: true}}}}}}
+    catch: [{{errors: ["*"], next: {chain[1]}}}]
+    next: c
+  c: {{type: task, action: c, compensate: undo_c, catch: [{{errors: ["*"], next: {chain[1]}}}], next: d}}
+  d: {{type: task, action: d, side_effects: false, catch: [{{errors: ["*"], next: {d_catch}}}], next: done}}
+{comps}  dead_letter: {{type: task, action: ops, side_effects: false, next: failed}}
+  done: {{type: succeed}}
+  failed: {{type: fail, error: Failed}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("d_catch", "chain", "expected"),
+    [
+        ("undo_c", ("undo_c", "undo_a", "undo_b"), Verdict.PROVEN),
+        ("undo_c", ("undo_c", "undo_b", "undo_a"), Verdict.PROVEN),  # concurrent work: either order
+        ("undo_a", ("undo_c", "undo_a", "undo_b"), Verdict.VIOLATED),  # c completed later, still pending
+    ],
+)
+def test_the_monitor_groups_concurrent_completions(
+    d_catch: str, chain: tuple[str, str, str], expected: Verdict
+) -> None:
+    """Branch tasks that end their branch now count, and (as statically) in either order among themselves."""
+    assert _verdicts(_fan_order(d_catch, chain)) == (expected, expected)
