@@ -100,12 +100,22 @@ states:
     next: done
 """
 
+# An event without a timeout waits for its events: nothing runs out, so it never fails with Timeout.
+EVENT_WITHOUT_TIMEOUT = """
+workflow: event-without-timeout
+start: charge
+states:
+  charge: {type: task, action: pay, compensate: refund, next: hold}
+  hold: {type: event, on: [{event: Go, next: done}]}
+"""
+
 CASES = {
     "reacquire": (REACQUIRE, ("ship", "acquire: [L], release: [L]", "acquire: [K], release: [K]")),
     "reacquire-timeout": (REACQUIRE_TIMEOUT, ("charge", "acquire: [L],", "")),
     "retry-keeps-lock": (RETRY_KEEPS_LOCK, ("ship", "acquire: [M], retry", "acquire: [M], release: [M], retry")),
     "caught-keeps-lock": (CAUGHT_KEEPS_LOCK, ("check", "acquire: [L],", "")),
     "correlated-choices": (CORRELATED_CHOICES, ("second", "default: second", "default: flip")),
+    "event-without-timeout": (EVENT_WITHOUT_TIMEOUT, ("hold", "next: done}]}", "next: done}], timeout: 1h}")),
     "quiet-parallel": (QUIET_PARALLEL, ("fan", "note: {type: pass, set:", "note: {type: task, action: x, set:")),
 }
 FLIP = "\n  flip: {type: pass, set: {s: \"'A'\"}, next: second}\n"
@@ -203,3 +213,41 @@ def test_the_monitor_groups_concurrent_completions(
 ) -> None:
     """Branch tasks that end their branch now count, and (as statically) in either order among themselves."""
     assert _verdicts(_fan_order(d_catch, chain)) == (expected, expected)
+
+
+ASL = """{
+  "StartAt": "Charge",
+  "States": {
+    "Charge": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:pay", "ResultPath": null,
+               "Next": "Ship"},
+    "Ship": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:ship", "ResultPath": null,
+             "End": true},
+    "Refund": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:unpay", "ResultPath": null,
+               "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 2}],
+               "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Failed"}], "Next": "Failed"},
+    "Failed": {"Type": "Fail", "Error": "Failed"}
+  }
+}"""
+ASL_SIDECAR = """
+states:
+  Charge: {acquire: ["account:{acct}"], compensate: Refund}
+  Ship: {acquire: ["account:{acct}"], release: ["account:{acct}"]}
+  Refund: {compensation: true, idempotent: true}
+"""
+
+
+@pytest.mark.parametrize(
+    ("sidecar", "expected"),
+    [
+        (ASL_SIDECAR, Verdict.PROVEN),  # Ship waits forever for the lock Charge kept (its data unchanged)
+        (
+            ASL_SIDECAR.replace("compensate: Refund}", 'compensate: Refund, release: ["account:{acct}"]}'),
+            Verdict.VIOLATED,
+        ),
+    ],
+)
+def test_a_data_named_lock_the_execution_holds_in_asl(sidecar: str, expected: Verdict) -> None:
+    name = "case.asl.json"
+    static = {p.property: p.verdict for p in check_text(ASL, name, sidecar=sidecar).proofs}["saga"]
+    found = explore(workflow_from_text(ASL, name, sidecar), Bounds(configurations=20_000, seconds=20.0))
+    assert (static, found.properties["saga"].verdict) == (expected, expected)
