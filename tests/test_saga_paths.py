@@ -251,3 +251,31 @@ def test_a_data_named_lock_the_execution_holds_in_asl(sidecar: str, expected: Ve
     static = {p.property: p.verdict for p in check_text(ASL, name, sidecar=sidecar).proofs}["saga"]
     found = explore(workflow_from_text(ASL, name, sidecar), Bounds(configurations=20_000, seconds=20.0))
     assert (static, found.properties["saga"].verdict) == (expected, expected)
+
+
+RUNTIME_ASL = """{"StartAt": "Charge", "States": {
+ "Charge": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:pay", "ResultPath": null,
+            "Next": "Ship"},
+ "Ship": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:ship",
+          "Parameters": {"x.$": "$.missing"}, "ResultPath": null,
+          "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 2}], "Next": "Drop"},
+ "Drop": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:drop", "ResultPath": null,
+          "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Refund"}], "End": true},
+ "Refund": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:unpay", "ResultPath": null,
+            "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 2}],
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Failed"}], "Next": "Failed"},
+ "Failed": {"Type": "Fail", "Error": "Failed"}}}"""
+RUNTIME_SIDECAR = """
+states:
+  Charge: {compensate: Refund}
+  Ship: {acquire: [M], idempotent: true}
+  Drop: {release: [M], side_effects: false}
+  Refund: {compensation: true, idempotent: true}
+"""
+
+
+def test_a_retry_stopped_by_its_lock_still_reads_data_on_the_first_attempt() -> None:
+    """Soundness: the retry of ``Ship`` waits forever, but its first attempt may fail with States.Runtime."""
+    proof = {p.property: p for p in check_text(RUNTIME_ASL, "case.asl.json", sidecar=RUNTIME_SIDECAR).proofs}["saga"]
+    assert proof.verdict is Verdict.UNKNOWN
+    assert proof.detail.startswith("'Ship' reads data that may be absent: States.Runtime")

@@ -20,7 +20,8 @@ and BFS makes it a shortest one.
 
 Modelling choices (documented for users on the uncompensated-path rule page, docs/rules.md):
 * every task, Parallel and Map may fail, with any error its catchers name or
-  one they do not; choices may take any rule or the default (data is opaque);
+  one they do not; choices may take any rule or the default (data is opaque),
+  unless the path already took a contradicting rule on the same unchanged data;
 * failures that are not a task's error are failure paths too
   (:mod:`wfverify.analysis.failures`): an ``event`` whose ``timeout`` runs out
   with no ``on_timeout`` (``Timeout``), a choice without a default whose rules
@@ -246,11 +247,12 @@ def _failures(
     if limits is not None:
         if limits.uncaught:
             yield None, left, dl, _failure_name(state), "failure", facts
-        return  # a state stopped by a lock reads no data
-    no_rule = state.kind is not StateKind.CHOICE or after_choice(workflow, state, None, facts) is not None
-    if can_fail(workflow, state) and not catches_all(state) and no_rule:
-        yield None, left, dl, _failure_name(state), "failure", facts
-    if runtime_possible(workflow, state):  # States.Runtime on data that may be absent: nothing catches it
+    else:
+        no_rule = state.kind is not StateKind.CHOICE or after_choice(workflow, state, None, facts) is not None
+        if can_fail(workflow, state) and not catches_all(state) and no_rule:
+            yield None, left, dl, _failure_name(state), "failure", facts
+    reads = limits is None or limits.success  # a state stopped at its acquire reads no data
+    if reads and runtime_possible(workflow, state):  # States.Runtime on data that may be absent: nothing catches it
         yield None, left, dl, "States.Runtime on absent data", "runtime", facts
 
 
