@@ -26,9 +26,10 @@ import hashlib
 import json
 import os
 import tempfile
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
+
+from wfverify.core.stamps import botocore_module, stamp
 
 __all__ = ["Operation", "ServiceIndex", "Shape", "compact", "index_folder", "load_listing", "load_service"]
 
@@ -143,16 +144,12 @@ def index_folder() -> Path | None:
     setting = os.environ.get("WFVERIFY_AWS_CACHE")
     if setting == "" or os.environ.get("AWS_DATA_PATH") or (Path.home() / ".aws" / "models").exists():
         return None
-    spec = find_spec("botocore")
-    if spec is None or spec.origin is None:
+    module = botocore_module()
+    if module is None:
         return None
-    try:
-        stat = os.stat(spec.origin)
-    except OSError:
-        return None
-    stamp = f"{_FORMAT}:{spec.origin}:{stat.st_size}:{stat.st_mtime_ns}"
+    key = f"{_FORMAT}:{module}:{stamp(module)}"
     base = Path(setting) if setting else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wfverify"
-    return (base if setting else base / "aws") / hashlib.sha256(stamp.encode()).hexdigest()[:20]
+    return (base if setting else base / "aws") / hashlib.sha256(key.encode()).hexdigest()[:20]
 
 
 def _read(path: Path) -> Any:
