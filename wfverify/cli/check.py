@@ -13,7 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any
+
+TYPE_CHECKING = False  # typing's import is a start-up cost the checks of a replayed run avoid
+if TYPE_CHECKING:
+    from typing import IO, Any
 
 __all__ = ["add_check_command", "check_command"]
 
