@@ -269,6 +269,9 @@ def _check(args: argparse.Namespace, paths: list[str], from_file: Any, config: A
     from wfverify.core.registry import load_registry
 
     registry = load_registry()
+    from wfverify.cli.main import started_up
+
+    started_up()
     validate_names(from_file, registry)
     _check_tokens(registry, _tokens(args.select) + _tokens(args.ignore))
     if args.show_config:
