@@ -109,6 +109,20 @@ states:
   hold: {type: event, on: [{event: Go, next: done}]}
 """
 
+# A failed Parallel whose only compensable task is the last step of its only branch completed nothing.
+LAST_STEP_OF_ONLY_BRANCH = """
+workflow: last-step-of-only-branch
+start: fan
+states:
+  fan:
+    type: parallel
+    branches:
+      - start: charge
+        states:
+          charge: {type: task, action: pay, compensate: refund, end: true}
+    next: done
+"""
+
 CASES = {
     "reacquire": (REACQUIRE, ("ship", "acquire: [L], release: [L]", "acquire: [K], release: [K]")),
     "reacquire-timeout": (REACQUIRE_TIMEOUT, ("charge", "acquire: [L],", "")),
@@ -116,6 +130,14 @@ CASES = {
     "caught-keeps-lock": (CAUGHT_KEEPS_LOCK, ("check", "acquire: [L],", "")),
     "correlated-choices": (CORRELATED_CHOICES, ("second", "default: second", "default: flip")),
     "event-without-timeout": (EVENT_WITHOUT_TIMEOUT, ("hold", "next: done}]}", "next: done}], timeout: 1h}")),
+    "last-step-of-only-branch": (
+        LAST_STEP_OF_ONLY_BRANCH,
+        (
+            "fan",
+            "    next: done",
+            "      - {start: check, states: {check: {type: task, action: c, end: true}}}\n    next: done",
+        ),
+    ),
     "quiet-parallel": (QUIET_PARALLEL, ("fan", "note: {type: pass, set:", "note: {type: task, action: x, set:")),
 }
 FLIP = "\n  flip: {type: pass, set: {s: \"'A'\"}, next: second}\n"
@@ -279,3 +301,31 @@ def test_a_retry_stopped_by_its_lock_still_reads_data_on_the_first_attempt() -> 
     proof = {p.property: p for p in check_text(RUNTIME_ASL, "case.asl.json", sidecar=RUNTIME_SIDECAR).proofs}["saga"]
     assert proof.verdict is Verdict.UNKNOWN
     assert proof.detail.startswith("'Ship' reads data that may be absent: States.Runtime")
+
+
+CANCELLED_ITERATION = """
+workflow: cancelled-iteration
+start: fan
+states:
+  fan:
+    type: parallel
+    branches:
+      - start: each
+        states:
+          each:
+            type: map
+            items: items
+            iterator: {start: charge, states: {charge: {type: task, action: pay, compensate: refund, end: true}}}
+            end: true
+      - start: check
+        states:
+          check: {type: task, action: check, side_effects: false, end: true}
+    catch: [{errors: ["*"], next: refund}]
+    next: done
+"""
+
+
+def test_a_failed_parallel_stops_the_map_iterations_inside_it() -> None:
+    """The explorer: when ``check`` fails, ``fan`` goes to ``refund`` and the iterations of ``each`` stop
+    with it (before the fix, an iteration went on and completed ``charge`` after the rollback)."""
+    assert _verdicts(CANCELLED_ITERATION + TAIL) == (Verdict.PROVEN, Verdict.PROVEN)

@@ -18,6 +18,7 @@ __all__ = [
     "can_fail",
     "can_succeed",
     "catches_all",
+    "done_when_failing",
     "first_catcher",
     "lock_timeout_possible",
     "parallel_completes",
@@ -104,9 +105,13 @@ def body_may_fail(workflow: Workflow, scope_id: str) -> bool:
 
 
 def _body_may_fail(workflow: Workflow, scope_id: str) -> bool:
-    scope = workflow.scopes[scope_id]
+    return _may_fail_from(workflow, scope_id, [workflow.scopes[scope_id].start])
+
+
+def _may_fail_from(workflow: Workflow, scope_id: str, starts: list[str]) -> bool:
+    """Some state reachable from ``starts`` in the body may end the body with an error."""
     seen: set[str] = set()
-    pending = [scope.start]
+    pending = list(starts)
     while pending:
         name = pending.pop()
         state = workflow.states.get(name)
@@ -121,6 +126,37 @@ def _body_may_fail(workflow: Workflow, scope_id: str) -> bool:
             return True
         pending += [t.target for t in state.transitions]
     return False
+
+
+def done_when_failing(workflow: Workflow, owner: State, tasks: frozenset[str]) -> frozenset[str]:
+    """Which of ``tasks`` (in the bodies of a Parallel/Map ``owner``) may have completed when ``owner`` fails.
+
+    A task may, unless every way the owner can fail comes before the task completes: no sibling
+    branch can fail, nothing after the task (or after the Parallel around it) in its body can fail,
+    and no Map runs it (another iteration may fail after this one completed)."""
+    return frozenset(t for t in tasks if _done_when_failing(workflow, owner, workflow.states[t]))
+
+
+def _done_when_failing(workflow: Workflow, owner: State, task: State) -> bool:
+    if _io_may_fail(workflow, owner) or (workflow.dialect is Dialect.ASL and _reads_maybe_absent(workflow, owner)):
+        return True  # the owner's own output processing fails after every branch completed
+    node = task
+    while True:
+        after = [t.target for t in node.transitions if t.kind is not TransitionKind.CATCH]
+        if _may_fail_from(workflow, node.scope, after):
+            return True
+        around = workflow.states.get(workflow.scopes[node.scope].owner or "")
+        if around is None or around.kind is not StateKind.PARALLEL:
+            return True  # a Map (or a body this walk does not know)
+        if any(b != node.scope and body_may_fail(workflow, b) for b in around.branches):
+            return True
+        if around.name == owner.name:
+            return False
+        if _io_may_fail(workflow, around) or (
+            workflow.dialect is Dialect.ASL and _reads_maybe_absent(workflow, around)
+        ):
+            return True
+        node = around
 
 
 def lock_timeout_possible(state: State) -> bool:

@@ -39,8 +39,9 @@ Modelling choices (documented for users on the uncompensated-path rule page, doc
   unchanged since), which removes only outcomes no run has: a state that
   acquires a lock its own execution holds waits forever or fails with
   ``LockTimeout``, and a rule that contradicts an earlier one is not taken;
-* a failed Parallel/Map may have completed any of its branches' compensable
-  tasks, so all of them count as completed (extra compensation is allowed);
+* a failed Parallel/Map may have completed its branches' compensable tasks
+  (extra compensation is allowed), all of them but those that complete only
+  after every way it can fail (a single branch whose task is its last step);
 """
 
 from __future__ import annotations
@@ -50,7 +51,13 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from wfverify.analysis.failures import can_fail, catches_all, parallel_completes, runtime_possible
+from wfverify.analysis.failures import (
+    can_fail,
+    catches_all,
+    done_when_failing,
+    parallel_completes,
+    runtime_possible,
+)
 from wfverify.analysis.saga_facts import Outcomes, PathFacts, after_choice, caught, completed, outcomes
 from wfverify.core.model import State, StateKind, Transition, TransitionKind, Workflow
 from wfverify.core.witness import SagaTrace, TraceStep
@@ -203,7 +210,9 @@ def _successors(
         ok = _push(pending, _in_bodies(workflow, state.name))
     elif state.compensate and not state.compensation:
         ok = _push(pending, frozenset({state.name}))
-    failed = _push(pending, _in_bodies(workflow, state.name)) if state.kind != StateKind.TASK else pending
+    failed = pending
+    if state.kind in (StateKind.PARALLEL, StateKind.MAP):  # what its branches may have completed before it failed
+        failed = _push(pending, done_when_failing(workflow, state, _in_bodies(workflow, state.name)))
     limits = outcomes(state, facts)  # a lock the execution holds may stop the state or its retry
     completes = parallel_completes(workflow, state) and (limits is None or limits.success)
     errs = can_fail(workflow, state) or runtime_possible(workflow, state)  # a Parallel of passes never fails

@@ -322,8 +322,7 @@ class Run(Locking):
             return
         if status == FAILED:
             for sibling in owner.children:
-                if sibling.status.live:
-                    sibling.status = CANCELLED
+                _cancel(sibling)
             owner.status = RUNNING
             owner.children, owner.queue = [], []
             self.error(owner, h.error or "BranchFailed", h.cause)
@@ -372,6 +371,14 @@ class Run(Locking):
         self.trace.record(owner.name, owner.state, owner.state, "join")
         self.release(owner, state)
         self.finish(owner, state)
+
+
+def _cancel(h: Holder) -> None:
+    """A failed sibling takes the Parallel/Map state down: this holder and everything it runs stop."""
+    if h.status.live:
+        h.status = CANCELLED
+        for child in h.children:
+            _cancel(child)
 
 
 def _matches(names: tuple[str, ...], error: str, all_takes_runtime: bool) -> bool:
