@@ -241,9 +241,11 @@ def check_command(args: argparse.Namespace) -> int:
     config = effective_config(args, from_file)
     fmt = args.format or ("rich" if sys.stdout.isatty() and not args.output_file else "text")
     cache_dir = _cache_dir(args, config)
+    if cache_dir is None:
+        return _check(args, paths, from_file, config, fmt, None)
     from wfverify.cli import rerun
 
-    if cache_dir is None or not rerun.eligible(args, paths, fmt):
+    if not rerun.eligible(args, paths, fmt):
         return _check(args, paths, from_file, config, fmt, None)
     from wfverify.discovery import find_files
 
