@@ -271,7 +271,7 @@ def _check(args: argparse.Namespace, paths: list[str], from_file: Any, config: A
     from wfverify.core.registry import load_registry
 
     registry = load_registry()
-    from wfverify.cli.main import started_up
+    from wfverify.cli.collector import started_up
 
     started_up()
     validate_names(from_file, registry)
