@@ -123,6 +123,24 @@ states:
     next: done
 """
 
+# A Map whose iterations always fail completes only when it has no items: then `charge` never ran.
+MAP_THAT_ALWAYS_FAILS = """
+workflow: map-that-always-fails
+start: each
+states:
+  each:
+    type: map
+    items: items
+    iterator:
+      start: charge
+      states:
+        charge: {type: task, action: pay, compensate: refund, next: stop}
+        stop: {type: fail, error: Stop}
+    catch: [{errors: ["*"], next: refund}]
+    next: ship
+  ship: {type: task, action: ship, next: done}
+"""
+
 CASES = {
     "reacquire": (REACQUIRE, ("ship", "acquire: [L], release: [L]", "acquire: [K], release: [K]")),
     "reacquire-timeout": (REACQUIRE_TIMEOUT, ("charge", "acquire: [L],", "")),
@@ -138,6 +156,7 @@ CASES = {
             "      - {start: check, states: {check: {type: task, action: c, end: true}}}\n    next: done",
         ),
     ),
+    "map-that-always-fails": (MAP_THAT_ALWAYS_FAILS, ("each", "next: stop}", "end: true}")),
     "quiet-parallel": (QUIET_PARALLEL, ("fan", "note: {type: pass, set:", "note: {type: task, action: x, set:")),
 }
 FLIP = "\n  flip: {type: pass, set: {s: \"'A'\"}, next: second}\n"

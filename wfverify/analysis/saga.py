@@ -33,7 +33,8 @@ Modelling choices (documented for users on the uncompensated-path rule page, doc
   producer knows, so such a path makes the proof ``unknown`` (``runtime_risk``),
   not ``violated``;
 * a Parallel with a branch that fails on every run never completes, and one
-  whose branches cannot fail never takes its catchers;
+  whose branches cannot fail never takes its catchers; a Map whose iterations
+  fail on every run completes only without items, having completed nothing;
 * each configuration carries :class:`~wfverify.analysis.saga_facts.PathFacts`
   (the locks its execution certainly holds, the choice rules it took on data
   unchanged since), which removes only outcomes no run has: a state that
@@ -53,6 +54,7 @@ from dataclasses import dataclass, field
 
 from wfverify.analysis.failures import (
     can_fail,
+    can_succeed,
     catches_all,
     done_when_failing,
     parallel_completes,
@@ -113,6 +115,11 @@ def _in_bodies(workflow: Workflow, owner: str) -> frozenset[str]:
                     found.add(name)
                 stack.append(name)
     return frozenset(found)
+
+
+def _iterations_can_end(workflow: Workflow, state: State) -> bool:
+    """A Map whose iterations all fail completes only when it has no items: then it completed no work."""
+    return all(can_succeed(workflow, body) for body in state.branches)
 
 
 def _push(pending: Pending, tasks: frozenset[str]) -> Pending:
@@ -206,7 +213,7 @@ def _successors(
     state = workflow.states[cfg.state]
     pending, dl, facts = cfg.pending, cfg.dead_lettered, cfg.facts
     ok = pending
-    if state.kind in (StateKind.PARALLEL, StateKind.MAP):
+    if state.kind is StateKind.PARALLEL or (state.kind is StateKind.MAP and _iterations_can_end(workflow, state)):
         ok = _push(pending, _in_bodies(workflow, state.name))
     elif state.compensate and not state.compensation:
         ok = _push(pending, frozenset({state.name}))
