@@ -141,6 +141,61 @@ states:
   ship: {type: task, action: ship, next: done}
 """
 
+# A branch is its own lock holder: `ship` acquires the lock its branch took at `hold`, so it waits forever.
+REACQUIRE_IN_BRANCH = """
+workflow: reacquire-in-branch
+start: charge
+states:
+  charge: {type: task, action: pay, compensate: refund, next: fan}
+  fan:
+    type: parallel
+    branches:
+      - start: hold
+        states:
+          hold: {type: task, action: hold, side_effects: false, acquire: [L], catch: [{errors: ["*"], next: ship}], next: ship}
+          ship: {type: task, action: ship, side_effects: false, acquire: [L], end: true}
+    next: done
+"""
+# A finished nested branch keeps the lock it never released: `ship` after the nested Parallel waits forever.
+LEAKED_BY_NESTED_BRANCH = """
+workflow: leaked-by-nested-branch
+start: charge
+states:
+  charge: {type: task, action: pay, compensate: refund, next: fan}
+  fan:
+    type: parallel
+    branches:
+      - start: grab
+        states:
+          grab:
+            type: parallel
+            branches:
+              - start: take
+                states:
+                  take: {type: task, action: take, side_effects: false, acquire: [L], catch: [{errors: ["*"], next: kept}], next: kept}
+                  kept: {type: pass, end: true}
+            next: ship
+          ship: {type: task, action: ship, side_effects: false, acquire: [L], end: true}
+    next: done
+"""
+
+# ... also at the root: after `grab` completed, its finished branch still holds L.
+LEAKED_BY_BRANCH = """
+workflow: leaked-by-branch
+start: charge
+states:
+  charge: {type: task, action: pay, compensate: refund, next: grab}
+  grab:
+    type: parallel
+    branches:
+      - start: take
+        states:
+          take: {type: task, action: take, side_effects: false, acquire: [L], catch: [{errors: ["*"], next: kept}], next: kept}
+          kept: {type: pass, end: true}
+    next: ship
+  ship: {type: task, action: ship, side_effects: false, acquire: [L], next: done}
+"""
+
 CASES = {
     "reacquire": (REACQUIRE, ("ship", "acquire: [L], release: [L]", "acquire: [K], release: [K]")),
     "reacquire-timeout": (REACQUIRE_TIMEOUT, ("charge", "acquire: [L],", "")),
@@ -157,6 +212,9 @@ CASES = {
         ),
     ),
     "map-that-always-fails": (MAP_THAT_ALWAYS_FAILS, ("each", "next: stop}", "end: true}")),
+    "reacquire-in-branch": (REACQUIRE_IN_BRANCH, ("ship", "acquire: [L], end", "acquire: [K], end")),
+    "leaked-by-nested-branch": (LEAKED_BY_NESTED_BRANCH, ("ship", "acquire: [L], end", "acquire: [K], end")),
+    "leaked-by-branch": (LEAKED_BY_BRANCH, ("ship", "acquire: [L], next: done", "acquire: [K], next: done")),
     "quiet-parallel": (QUIET_PARALLEL, ("fan", "note: {type: pass, set:", "note: {type: task, action: x, set:")),
 }
 FLIP = "\n  flip: {type: pass, set: {s: \"'A'\"}, next: second}\n"

@@ -11,10 +11,17 @@ analyses, so every failure a state *can* have is a path.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
+from wfverify.analysis.saga_facts import PathFacts, after_choice, caught, completed, outcomes
 from wfverify.core.findings import Verdict
-from wfverify.core.model import ALL_ERRORS, Catcher, Dialect, State, StateKind, TransitionKind, Workflow
+from wfverify.core.model import ALL_ERRORS, Catcher, Dialect, State, StateKind, Transition, TransitionKind, Workflow
 
 __all__ = [
+    "BodyEnds",
+    "after_completion",
+    "body_ends",
+    "leaked_locks",
     "can_fail",
     "can_succeed",
     "catches_all",
@@ -105,7 +112,9 @@ def body_may_fail(workflow: Workflow, scope_id: str) -> bool:
 
 
 def _body_may_fail(workflow: Workflow, scope_id: str) -> bool:
-    return _may_fail_from(workflow, scope_id, [workflow.scopes[scope_id].start])
+    """Locks followed (:func:`body_ends`): a state that can only wait forever for a lock
+    its own branch holds does not fail."""
+    return body_ends(workflow, scope_id).may_fail
 
 
 def _may_fail_from(workflow: Workflow, scope_id: str, starts: list[str]) -> bool:
@@ -224,3 +233,98 @@ def _can_succeed(workflow: Workflow, scope_id: str, outer: frozenset[str]) -> bo
 def parallel_completes(workflow: Workflow, state: State) -> bool:
     """A Parallel state can complete (every branch can succeed); other states are not concerned."""
     return state.kind is not StateKind.PARALLEL or all(can_succeed(workflow, b) for b in state.branches)
+
+
+# -- bodies, their own locks followed ---------------------------------------------
+# Whether a Parallel branch can fail, and which locks it leaves held, following the locks its holder takes.
+#
+# Each Parallel branch and Map iteration is its own *holder* (native format page,
+# "Locks"): a lock it took and did not release stays held by it, and only it can
+# release it; when it finishes, what it still holds stays held for good. So, along
+# one path of a body, the locks that body took itself (constant names, or templates
+# on data unchanged since) are certainly held, and a later acquire of one of them
+# waits forever or fails with ``LockTimeout`` (:func:`saga_facts.outcomes`). A body
+# whose only failing states can only wait forever does not fail.
+#
+# The walk explores ``(state, facts)`` of the body, starting from no facts (a
+# subset of what is held: facts only remove outcomes no run has). A nested
+# Parallel that completed leaves behind, for good, the constant lock names each of
+# its branches holds on every way it ends normally (:func:`leaked_locks`).
+
+
+MAX_BODY_CONFIGURATIONS = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class BodyEnds:
+    may_fail: bool  # some run of the body ends in an error
+    #: constant lock names held on every normal end of the body (empty when it has none, or unknown)
+    held_at_end: frozenset[str]
+
+
+def body_ends(workflow: Workflow, scope_id: str) -> BodyEnds:
+    """How a body can end, its own locks followed (memoized per body)."""
+    return workflow.memo(f"failures.body_ends.{scope_id}", lambda: _walk(workflow, scope_id))
+
+
+def leaked_locks(workflow: Workflow, state: State) -> frozenset[str]:
+    """Constant lock names a completed Parallel's branches certainly left held (none for a Map: it may have
+    no items; templates read the branch's data, not the data after the Parallel)."""
+    if state.kind is not StateKind.PARALLEL:
+        return frozenset()
+    found: set[str] = set()
+    for branch in state.branches:
+        found |= body_ends(workflow, branch).held_at_end
+    return frozenset(found)
+
+
+def after_completion(workflow: Workflow, state: State, facts: PathFacts) -> PathFacts:
+    """Facts after the state completed normally, locks leaked by a Parallel's finished branches included."""
+    out = completed(workflow, state, facts)
+    leaked = leaked_locks(workflow, state)
+    return replace(out, held=out.held | leaked) if leaked else out
+
+
+def _walk(workflow: Workflow, scope_id: str) -> BodyEnds:
+    scope = workflow.scopes[scope_id]
+    seen: set[tuple[str, PathFacts]] = set()
+    pending = [(scope.start, PathFacts())]
+    ends: list[frozenset[str]] = []
+    while pending:
+        name, facts = pending.pop()
+        state = workflow.states.get(name)
+        if (name, facts) in seen:
+            continue
+        if state is None or state.scope != scope_id or len(seen) > MAX_BODY_CONFIGURATIONS:
+            return BodyEnds(True, frozenset())  # out of the body (the engine fails there), or too large
+        seen.add((name, facts))
+        if state.kind is StateKind.FAIL:
+            return BodyEnds(True, frozenset())
+        limits = outcomes(state, facts)
+        if (limits is None or limits.success) and runtime_possible(workflow, state):
+            return BodyEnds(True, frozenset())
+        errs = can_fail(workflow, state)
+        if (limits is not None and limits.uncaught) or (limits is None and errs and not catches_all(state)):
+            return BodyEnds(True, frozenset())
+        completes = parallel_completes(workflow, state) and (limits is None or limits.success)
+        for t in state.transitions:
+            if t.kind is TransitionKind.CATCH:
+                if errs and (limits is None or t.index in limits.catchers):
+                    pending.append((t.target, caught(workflow, state, t.index, facts)))
+            elif completes:
+                after = _taken_in_body(workflow, state, t, facts)
+                if after is not None:
+                    pending.append((t.target, after))
+        if completes and (state.end or state.kind is StateKind.SUCCEED):
+            ends.append(_constant(after_completion(workflow, state, facts).held))
+    return BodyEnds(False, frozenset.intersection(*ends) if ends else frozenset())
+
+
+def _taken_in_body(workflow: Workflow, state: State, t: Transition, facts: PathFacts) -> PathFacts | None:
+    if state.kind is StateKind.CHOICE and t.kind in (TransitionKind.CHOICE, TransitionKind.DEFAULT):
+        return after_choice(workflow, state, t.index if t.kind is TransitionKind.CHOICE else None, facts)
+    return after_completion(workflow, state, facts)
+
+
+def _constant(names: frozenset[str]) -> frozenset[str]:
+    return frozenset(n for n in names if "{" not in n)

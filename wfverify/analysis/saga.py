@@ -53,6 +53,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from wfverify.analysis.failures import (
+    after_completion,
     can_fail,
     can_succeed,
     catches_all,
@@ -60,7 +61,7 @@ from wfverify.analysis.failures import (
     parallel_completes,
     runtime_possible,
 )
-from wfverify.analysis.saga_facts import Outcomes, PathFacts, after_choice, caught, completed, outcomes
+from wfverify.analysis.saga_facts import Outcomes, PathFacts, after_choice, caught, outcomes
 from wfverify.core.model import State, StateKind, Transition, TransitionKind, Workflow
 from wfverify.core.witness import SagaTrace, TraceStep
 
@@ -247,7 +248,7 @@ def _taken(workflow: Workflow, state: State, t: Transition, facts: PathFacts) ->
     """Facts on a normal way out; ``None`` when a choice rule contradicts what the path established."""
     if state.kind is StateKind.CHOICE and t.kind in (TransitionKind.CHOICE, TransitionKind.DEFAULT):
         return after_choice(workflow, state, t.index if t.kind is TransitionKind.CHOICE else None, facts)
-    return completed(workflow, state, facts)
+    return after_completion(workflow, state, facts)
 
 
 def _failures(
