@@ -406,3 +406,60 @@ def test_a_failed_parallel_stops_the_map_iterations_inside_it() -> None:
     """The explorer: when ``check`` fails, ``fan`` goes to ``refund`` and the iterations of ``each`` stop
     with it (before the fix, an iteration went on and completed ``charge`` after the rollback)."""
     assert _verdicts(CANCELLED_ITERATION + TAIL) == (Verdict.PROVEN, Verdict.PROVEN)
+
+
+# Nested Maps in Amazon States Language: the inner `ItemsPath: $.items` reads the outer item, so the explorer's
+# outer items carry an `items` list (before, the inner Map always failed there and `Charge` never ran).
+NESTED_MAPS_ASL = """{"StartAt": "Outer", "States": {
+ "Outer": {"Type": "Map", "ItemsPath": "$.items", "ResultPath": null,
+   "ItemProcessor": {"StartAt": "Inner", "States": {
+     "Inner": {"Type": "Map", "ItemsPath": "$.items", "ResultPath": null,
+       "ItemProcessor": {"StartAt": "Charge", "States": {
+         "Charge": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:pay",
+                    "ResultPath": null, "End": true}}},
+       "End": true}}},
+   "Next": "Ship"},
+ "Ship": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:ship", "ResultPath": null,
+          "End": true},
+ "Refund": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:unpay", "ResultPath": null,
+   "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 2}],
+   "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Failed"}], "Next": "Failed"},
+ "Failed": {"Type": "Fail", "Error": "Failed"}}}"""
+NESTED_MAPS_SIDECAR = """
+input:
+  items: list
+states:
+  Charge: {compensate: Refund}
+  Refund: {compensation: true, idempotent: true}
+"""
+
+
+CATCH_REFUND = '"Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Refund"}], '
+
+
+@pytest.mark.parametrize(
+    ("edits", "expected"),
+    [
+        (
+            (),
+            (Verdict.VIOLATED, Verdict.VIOLATED),
+        ),  # Ship (or Outer) fails after an inner iteration charged: nothing refunds
+        (
+            (
+                (' "End": true},\n "Refund"', f' {CATCH_REFUND}"End": true}},\n "Refund"'),
+                ('"Next": "Ship"', CATCH_REFUND + '"Next": "Ship"'),
+            ),
+            (Verdict.UNKNOWN, Verdict.UNKNOWN),  # caught; an inner `items` may be absent: States.Runtime
+        ),
+    ],
+)
+def test_nested_asl_maps_iterate_the_outer_items_field(
+    edits: tuple[tuple[str, str], ...], expected: tuple[Verdict, Verdict]
+) -> None:
+    name, text = "case.asl.json", NESTED_MAPS_ASL
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    static = {p.property: p.verdict for p in check_text(text, name, sidecar=NESTED_MAPS_SIDECAR).proofs}["saga"]
+    found = explore(workflow_from_text(text, name, NESTED_MAPS_SIDECAR), Bounds(configurations=20_000, seconds=20.0))
+    assert (static, found.properties["saga"].verdict) == expected

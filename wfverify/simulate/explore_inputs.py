@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.core.expr import Cmp, Exists, In, IsType, Lit, Var, variables
-from wfverify.core.model import Dialect, StateKind, Workflow
+from wfverify.core.model import Dialect, State, StateKind, Workflow
 
 __all__ = ["Inputs", "candidate_inputs"]
 
@@ -150,33 +150,76 @@ def _lock_values(workflow: Workflow) -> dict[tuple[str, ...], list[Any]]:
     return out
 
 
-def _map_sources(workflow: Workflow) -> dict[tuple[str, ...], set[tuple[str, ...]]]:
-    """Paths of Map items read from the input, and the item fields their iterators read."""
-    out: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+def _map_sources(workflow: Workflow) -> dict[tuple[str, ...], dict[tuple[str, ...], Any]]:
+    """Paths of Map items read from the input, and the item fields their iterators read: a field is a lock
+    name's placeholder or a choice's variable (values: ``None``), or a nested Map's items (values: its fields)."""
+    nested = {
+        inner
+        for s in workflow.iter_states()
+        if s.kind is StateKind.MAP
+        for inner in _inner_maps(workflow, s)
+        if _item_field(workflow, s, workflow.states[inner]) is not None
+    }
+    out: dict[tuple[str, ...], dict[tuple[str, ...], Any]] = {}
     for s in workflow.iter_states():
-        if s.kind is not StateKind.MAP:
-            continue
-        if isinstance(s.items, Var):
-            path = s.items.path
-        elif workflow.dialect is Dialect.ASL and workflow.source is not None:
-            raw = _raw(workflow, s.pointer)
-            text = raw.get("ItemsPath", "$") if isinstance(raw, dict) else "$"
-            if not isinstance(text, str) or not re.fullmatch(r"\$(\.[A-Za-z0-9_]+)*", text):
-                continue
-            path = tuple(text.split(".")[1:])
-        else:
-            continue
-        fields: set[tuple[str, ...]] = set()
-        for scope in workflow.children(s.name):
-            for name in scope.states:
-                inner = workflow.states[name]
-                for a in inner.acquire:
-                    fields |= {tuple(p.strip().split("."))[1:] for p in _PLACEHOLDER.findall(a.lock)}
-                for rule in inner.choices:
-                    if rule.condition is not None:
-                        fields |= {v[1:] for v in variables(rule.condition) if v[:1] == ("item",)}
-        out[path] = {f for f in fields if f} or {("id",)}
+        path = _items_path(workflow, s) if s.kind is StateKind.MAP and s.name not in nested else None
+        if path is not None:
+            out[path] = _item_fields(workflow, s)
     return out
+
+
+def _items_path(workflow: Workflow, s: State) -> tuple[str, ...] | None:
+    if isinstance(s.items, Var):
+        return s.items.path
+    if workflow.dialect is Dialect.ASL and workflow.source is not None:
+        raw = _raw(workflow, s.pointer)
+        text = raw.get("ItemsPath", "$") if isinstance(raw, dict) else "$"
+        if isinstance(text, str) and re.fullmatch(r"\$(\.[A-Za-z0-9_]+)*", text):
+            return tuple(text.split(".")[1:])
+    return None
+
+
+def _inner_maps(workflow: Workflow, s: State) -> list[str]:
+    """Maps directly inside the bodies of Map ``s`` (not inside a deeper Map)."""
+    found: list[str] = []
+    for scope in workflow.children(s.name):
+        for name in scope.states:
+            inner = workflow.states[name]
+            if inner.kind is StateKind.MAP:
+                found.append(name)
+            elif inner.kind is StateKind.PARALLEL:
+                found += _inner_maps(workflow, inner)
+    return found
+
+
+def _item_field(workflow: Workflow, outer: State, inner: State) -> tuple[str, ...] | None:
+    """The field of the outer item that a nested Map iterates over: its items path read from the item (in
+    Amazon States Language when the outer Map passes the item unchanged)."""
+    path = _items_path(workflow, inner)
+    if path is None:
+        return None
+    if workflow.dialect is Dialect.ASL:
+        raw = _raw(workflow, outer.pointer)
+        passes = isinstance(raw, dict) and not any(k in raw for k in ("ItemSelector", "Parameters"))
+        return path if passes and path else None
+    return path[1:] if path[:1] == ("item",) and len(path) > 1 else None
+
+
+def _item_fields(workflow: Workflow, s: State) -> dict[tuple[str, ...], Any]:
+    fields: dict[tuple[str, ...], Any] = {}
+    for scope in workflow.children(s.name):
+        for name in scope.states:
+            inner = workflow.states[name]
+            for a in inner.acquire:
+                fields |= {tuple(p.strip().split("."))[1:]: None for p in _PLACEHOLDER.findall(a.lock)}
+            for rule in inner.choices:
+                if rule.condition is not None:
+                    fields |= {v[1:]: None for v in variables(rule.condition) if v[:1] == ("item",)}
+    for name in _inner_maps(workflow, s):
+        field_path = _item_field(workflow, s, workflow.states[name])
+        if field_path is not None:
+            fields[field_path] = _item_fields(workflow, workflow.states[name])
+    return {f: v for f, v in fields.items() if f} or {("id",): None}
 
 
 def _raw(workflow: Workflow, pointer: str) -> Any:
@@ -196,6 +239,18 @@ def _item_lists(fields: dict[tuple[str, ...], list[Any]], max_items: int) -> lis
         for combo in itertools.product(range(len(shapes)), repeat=length):
             lists.append([_nest({k: v for k, v in shapes[i].items()}) for i in combo])
     return lists
+
+
+def _field_values(
+    fields: dict[tuple[str, ...], Any], locks: dict[tuple[str, ...], list[Any]], max_items: int
+) -> dict[tuple[str, ...], list[Any]]:
+    """Values each item field takes: lock-aliasing values, or lists of items for a nested Map."""
+    return {
+        f: _item_lists(_field_values(sub, locks, max_items), max_items)
+        if sub is not None
+        else locks.get(("item", *f), ["a", "b"])
+        for f, sub in fields.items()
+    }
 
 
 def _nest(flat: dict[tuple[str, ...], Any]) -> dict[str, Any]:
@@ -229,7 +284,7 @@ def candidate_inputs(workflow: Workflow, max_inputs: int, max_items: int) -> Inp
     locks = _lock_values(workflow)
     for path, fields in sources.items():
         if path:
-            domains[path] = _item_lists({f: locks.get(("item", *f), ["a", "b"]) for f in fields}, max_items)
+            domains[path] = _item_lists(_field_values(fields, locks, max_items), max_items)
     read = set(constants) | set(sources)
     reasons = beyond + _rewritten(workflow, read) + (["a condition reads the whole input"] if () in read else [])
     keys = sorted(domains)
