@@ -93,9 +93,15 @@ class Decision:
 
 
 def decide(
-    conditions: list[Expr], inputs: dict[str, str], present: set[tuple[str, ...]], limit: int = MAX_INPUTS
+    conditions: list[Expr],
+    inputs: dict[str, str],
+    present: set[tuple[str, ...]],
+    limit: int = MAX_INPUTS,
+    values: dict[tuple[str, ...], tuple[Any, ...]] | None = None,
 ) -> Decision:
-    """Answer the choice questions over every representative input (raises :class:`Undecided`)."""
+    """Answer the choice questions over every representative input (raises :class:`Undecided`);
+    ``values``: paths known to hold one of a few scalars (set before the Choice) take only those."""
+    values = values or {}
     mentions: dict[tuple[str, ...], _Mentions] = {}
     for cond in conditions:
         _collect(cond, mentions)
@@ -106,12 +112,17 @@ def decide(
     if () in mentions:
         raise Undecided("the whole input compared")
     _share(mentions, ints)
-    reps = [_representatives(p, mentions[p], declared, nested, present, p in ints, paths) for p in paths]
+    reps = [
+        list(values[p])
+        if p in values
+        else _representatives(p, mentions[p], declared, nested, present, p in ints, paths)
+        for p in paths
+    ]
     texts = sorted(_opaque_texts(conditions))
     if len(texts) > MAX_OPAQUE:
         raise Undecided("too many opaque conditions")
     data = []
-    for one in _inputs(paths, reps, declared):
+    for one in _inputs(paths, reps, {**declared, **{p: "scalar" for p in values}}):
         data.append(one)
         if len(data) << len(texts) > limit:
             raise Undecided("too many combinations")

@@ -1,0 +1,290 @@
+"""Values certainly set before a state is entered: native ``set``, ASL ``Assign`` and Pass ``Result``.
+
+A Choice right after ``mark: {type: pass, set: {flag: "true"}}`` reads
+``flag == true`` whatever the execution input was; treating ``flag`` as free
+input makes ``missing-default`` report inputs (``flag: null``) that can never
+reach the Choice. This must-analysis carries, per state, the values a path
+certainly has on entry: a small set of scalars (null, booleans, finite
+numbers, strings) that holds on *every* way in. Paths meet as in
+:mod:`wfverify.analysis.dataflow`: a path known on only some ways in is free,
+and the value sets of the others are united (more than :data:`MAX_VALUES`
+values: free). A fixpoint per scope covers loops (a counter that grows in a
+loop ends up free).
+
+It is deliberately conservative, because a wrong fact turns into a wrong
+``proven``:
+
+* native: ``set`` takes effect on a task's or pass state's success, every
+  right-hand side evaluated (with :func:`wfverify.core.evaluate.value_of`,
+  the simulator's own semantics: IEEE doubles, ``null`` for an undefined
+  value) on the data *before* the state, for every combination of the
+  known values it reads; a variable it reads that is not known makes the
+  target free. A catcher's way out keeps the data as it was before the
+  failed state (the simulator and the format page: ``set`` runs only on
+  success), less anything its nested bodies assign;
+* ASL: workflow variables (``$name``) follow ``Assign`` of literals or of
+  another known variable on the normal way out; ``Assign`` in a Choice rule
+  or a Catch, or of anything else, makes the variable free. Data paths are
+  known only from a Pass ``Result``/``Parameters`` literal and survive only
+  Choice, Wait, Succeed and Fail states without ``InputPath``/``OutputPath``;
+  every other state (Task, Pass, Parallel, Map, catchers) may rewrite data in
+  ways the model does not follow, so data facts die there;
+* a Parallel or Map makes free everything its nested bodies assign; a
+  branch starts from its owner's facts (native; ASL: variables only, none in a
+  Distributed Map), a native Map iteration without the ``item`` it is given.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import deque
+from typing import Any
+
+from wfverify.core.evaluate import UNDEFINED, value_of
+from wfverify.core.expr import Lit, Var, variables
+from wfverify.core.model import Dialect, State, StateKind, Transition, TransitionKind, Workflow
+
+__all__ = ["MAX_VALUES", "Known", "known_at", "known_before_choice"]
+
+Path = tuple[str, ...]
+#: A scalar with the kind of its Python type (so that ``1``, ``1.0`` and ``True`` stay apart in sets).
+Value = tuple[str, Any]
+Known = dict[Path, frozenset[Value]]
+
+#: A path with more possible values than this is free.
+MAX_VALUES = 8
+#: Combinations of known values tried for one right-hand side, at most.
+_MAX_COMBINATIONS = 16
+_STILL = (StateKind.CHOICE, StateKind.WAIT, StateKind.SUCCEED, StateKind.FAIL)
+
+
+def known_at(workflow: Workflow) -> dict[str, Known]:
+    """state name -> the values known on entry (memoized per workflow)."""
+    return workflow.memo("known.values", lambda: _compute(workflow))
+
+
+def known_before_choice(workflow: Workflow, state: State) -> dict[Path, tuple[Any, ...]]:
+    """The values known in the data a Choice's rules read (after its ``InputPath``), each set sorted."""
+    facts = known_at(workflow).get(state.name, {})
+    if workflow.dialect is Dialect.ASL:
+        from wfverify.analysis.dataflow import input_root
+
+        root = input_root(state)
+        if root is None:
+            facts = _variables_only(facts)
+        elif root:
+            facts = _reroot(facts, root)
+    return {path: tuple(sorted((v for _, v in values), key=_order)) for path, values in facts.items()}
+
+
+def _order(value: Any) -> tuple[int, float, bool, str]:
+    """Canonical order of scalars: null, false, true, numbers by magnitude (0 first), strings."""
+    if value is None:
+        return (0, 0.0, False, "")
+    if isinstance(value, bool):
+        return (1, float(value), False, "")
+    if isinstance(value, (int, float)):
+        return (2, abs(float(value)), value < 0, repr(value))
+    return (3, float(len(value)), False, str(value))
+
+
+def _value(value: Any) -> Value | None:
+    """The tagged scalar, or None for what is not followed (objects, arrays, non-finite numbers)."""
+    if value is None or isinstance(value, (bool, str)):
+        return (type(value).__name__, value)
+    if isinstance(value, (int, float)):
+        return (type(value).__name__, value) if math.isfinite(value) else None
+    return None
+
+
+def _is_variable(path: Path) -> bool:
+    return bool(path) and path[0].startswith("$")
+
+
+def _variables_only(facts: Known) -> Known:
+    return {p: v for p, v in facts.items() if _is_variable(p)}
+
+
+def _reroot(facts: Known, root: Path) -> Known:
+    n = len(root)
+    out = _variables_only(facts)
+    out.update({p[n:]: v for p, v in facts.items() if p[:n] == root and len(p) > n and not _is_variable(p)})
+    return out
+
+
+def _kill(facts: Known, written: set[Path] | frozenset[Path]) -> Known:
+    """Facts that no write touches: not the path itself, a parent of it or a part of it."""
+    return {p: v for p, v in facts.items() if not any(p[: len(w)] == w or w[: len(p)] == p for w in written)}
+
+
+def _meet(a: Known, b: Known) -> Known:
+    out: Known = {}
+    for path in a.keys() & b.keys():
+        values = a[path] | b[path]
+        if len(values) <= MAX_VALUES:
+            out[path] = values
+    return out
+
+
+# -- right-hand sides ---------------------------------------------------------------
+def _determined(path: Path, facts: Known) -> bool:
+    """The value at ``path`` is fixed by the facts: known, or below a known scalar (absent)."""
+    return any(path[:k] in facts for k in range(1, len(path) + 1))
+
+
+def _data(choice: dict[Path, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for path, value in choice.items():
+        cursor = data
+        for key in path[:-1]:
+            cursor = cursor.setdefault(key, {})
+        cursor[path[-1]] = value
+    return data
+
+
+def _outcomes(expr: Any, facts: Known, undefined_is_null: bool) -> frozenset[Value] | None:
+    """Every value ``expr`` takes over the known values it reads; None when not all are known."""
+    if expr is None:
+        return None
+    read = sorted(variables(expr))
+    if not all(_determined(p, facts) for p in read):
+        return None
+    sources = sorted({p[:k] for p in read for k in range(1, len(p) + 1) if p[:k] in facts})
+    pools = [sorted(facts[p], key=repr) for p in sources]
+    if math.prod(len(pool) for pool in pools) > _MAX_COMBINATIONS:
+        return None
+    out: set[Value] = set()
+    for combination in itertools.product(*pools):
+        try:
+            result = value_of(expr, _data({p: v for p, (_, v) in zip(sources, combination)}))
+        except Exception:  # the simulator fails the state: its success edge never carries this case
+            continue
+        if result is UNDEFINED:
+            if not undefined_is_null:
+                return None
+            result = None
+        tagged = _value(result)
+        if tagged is None:
+            return None
+        out.add(tagged)
+    return frozenset(out) if out and len(out) <= MAX_VALUES else None
+
+
+def _generated(state: State, facts: Known, asl: bool) -> Known:
+    """What the state's own assignments set on its normal way out (each target set once)."""
+    targets = [tuple(a.variable.split(".")) for a in state.assignments]
+    out: Known = {}
+    for a, target in zip(state.assignments, targets):
+        if a.via or sum(1 for t in targets if t[: len(target)] == target or target[: len(t)] == t) > 1:
+            continue
+        if asl and not _asl_followed(state, a.expr, target):
+            continue
+        values = _outcomes(a.expr, facts, undefined_is_null=not asl)
+        if values is not None:
+            out[target] = values
+    return out
+
+
+def _asl_followed(state: State, expr: Any, target: Path) -> bool:
+    """ASL: a literal, or a variable copied into a variable; data only from a Pass literal."""
+    if _is_variable(target):
+        return isinstance(expr, Lit) or (isinstance(expr, Var) and _is_variable(expr.path))
+    return state.kind is StateKind.PASS and isinstance(expr, Lit)
+
+
+# -- transfer along one transition ----------------------------------------------------
+def _nested_writes(workflow: Workflow, state: State) -> set[Path]:
+    """Every path the nested bodies of ``state`` (at any depth) assign or write."""
+    out: set[Path] = set()
+    todo = list(state.branches)
+    while todo:
+        scope = workflow.scopes.get(todo.pop())
+        for name in scope.states if scope else ():
+            inner = workflow.states[name]
+            out |= _own_writes(inner)
+            todo += inner.branches
+    return out
+
+
+def _own_writes(state: State) -> set[Path]:
+    out = set(state.writes) | {tuple(a.variable.split(".")) for a in state.assignments}
+    for c in state.catch:
+        out |= set(c.writes)
+    return out
+
+
+def _native_edge(state: State, t: Transition, facts: Known, inner: set[Path]) -> Known:
+    """A catcher gets the data as it was before the failed state (its ``set`` never ran)."""
+    if t.kind is TransitionKind.CATCH:
+        return _kill(facts, inner | {w for c in state.catch for w in c.writes})
+    out = _kill(facts, _own_writes(state) | inner)
+    if state.kind in (StateKind.TASK, StateKind.PASS):
+        out.update(_generated(state, facts, asl=False))
+    return out
+
+
+def _asl_edge(state: State, t: Transition, facts: Known, inner: set[Path]) -> Known:
+    from wfverify.analysis.dataflow import input_root
+
+    written = {w for w in _own_writes(state) if _is_variable(w)} | inner
+    out = _kill(facts, written)
+    data_kept = state.kind in _STILL and state.keeps_input and input_root(state) == ()
+    if t.kind is TransitionKind.CATCH or not data_kept:
+        out = _variables_only(out)
+    if t.kind is TransitionKind.CATCH:
+        return out
+    if state.output_root is not None:
+        out = _reroot(out, state.output_root)
+    made = _generated(state, facts, asl=True)
+    if state.output_root is not None:
+        made = {**_variables_only(made), **_reroot(made, state.output_root)}
+    out = _kill(out, set(made))
+    out.update(made)
+    return out
+
+
+def _edges(workflow: Workflow, state: State, facts: Known) -> list[tuple[str, Known]]:
+    inner = _nested_writes(workflow, state)
+    asl = workflow.dialect is Dialect.ASL
+    return [
+        (t.target, _asl_edge(state, t, facts, inner) if asl else _native_edge(state, t, facts, inner))
+        for t in state.transitions
+    ]
+
+
+def _body_start(workflow: Workflow, owner: State, facts: Known, kind: str, distributed: bool) -> Known:
+    if workflow.dialect is Dialect.ASL:
+        return {} if distributed else _variables_only(facts)
+    return _kill(facts, {("item",)}) if kind == "iterator" else dict(facts)
+
+
+def _compute(workflow: Workflow) -> dict[str, Known]:
+    facts: dict[str, Known] = {}
+    for scope in sorted(workflow.scopes.values(), key=lambda s: len(s.id)):
+        if scope.start not in workflow.states:
+            continue
+        start: Known = {}
+        if scope.owner is not None:
+            if scope.owner not in facts:
+                continue
+            owner = workflow.states[scope.owner]
+            start = _body_start(workflow, owner, facts[scope.owner], scope.kind, scope.distributed)
+        entry: dict[str, Known | None] = {n: None for n in scope.states}
+        entry[scope.start] = start
+        queue = deque([scope.start])
+        while queue:
+            name = queue.popleft()
+            here = entry.get(name)
+            if here is None:
+                continue
+            for target, out in _edges(workflow, workflow.states[name], here):
+                if target not in entry:
+                    continue
+                old = entry[target]
+                new = out if old is None else _meet(old, out)
+                if new != old:
+                    entry[target] = new
+                    queue.append(target)
+        facts.update({n: f for n, f in entry.items() if f is not None})
+    return facts
