@@ -187,6 +187,37 @@ CASES: dict[str, tuple[str, str, dict[str, Any] | None]] = {
         "proven",
         None,
     ),
+    "assign-strings-before.asl.json": (
+        json.dumps(
+            {
+                "StartAt": "Mark",
+                "States": {
+                    "Mark": {
+                        "Type": "Pass",
+                        "Assign": {"mode": "fast"},
+                        "Result": {"status": "OK"},
+                        "ResultPath": "$.r",
+                        "Next": "Route",
+                    },
+                    "Route": {
+                        "Type": "Choice",
+                        "Choices": [
+                            {
+                                "And": [
+                                    {"Variable": "$mode", "StringEquals": "fast"},
+                                    {"Variable": "$.r.status", "StringEquals": "OK"},
+                                ],
+                                "Next": "Done",
+                            }
+                        ],
+                    },
+                    "Done": {"Type": "Succeed"},
+                },
+            }
+        ),
+        "proven",
+        None,
+    ),
     "assign-skipped-by-catch.asl.json": (
         json.dumps(
             {
@@ -306,6 +337,32 @@ def test_a_rule_dead_only_because_of_the_set_value_is_not_reported_unreachable()
     result = check_text(text)
     assert [p.verdict for p in result.proofs if p.property == "choice-exhaustiveness"] == [Verdict.PROVEN]
     assert not [f for f in result.findings if f.rule in ("unreachable-choice-rule", "missing-default")]
+
+
+def _several_values(condition: str) -> str:
+    return _native(
+        _PICK
+        + f"""  fast: {{type: pass, set: {{x: 1}}, next: route}}
+  slow: {{type: pass, set: {{x: 2}}, next: route}}
+  route:
+    type: choice
+    choices: [{{when: "{condition} and y > 0", next: done}}, {{when: "y <= 0", next: done}}]
+  done: {{type: succeed}}
+""",
+        extra="input: {y: number}\n",
+    )
+
+
+def test_the_solver_takes_several_known_values_as_the_only_ones() -> None:
+    """Arithmetic sends the rules to Z3: x is 1 or 2 (a membership constraint), y is free."""
+    proven = check_text(_several_values("x + 1 >= 2"))
+    assert [p.verdict for p in proven.proofs if p.property == "choice-exhaustiveness"] == [Verdict.PROVEN]
+    text = _several_values("x + 1 > 2")
+    violated = next(p for p in check_text(text).proofs if p.property == "choice-exhaustiveness")
+    assert violated.verdict is Verdict.VIOLATED
+    assert isinstance(violated.witness, dict) and violated.witness["input"]["x"] == 1
+    assert violated.witness["input"]["y"] > 0
+    assert _choice_misses(workflow_from_text(text), "route", violated.witness["input"])
 
 
 def _known(text: str, name: str = "t.wf.yaml", state: str = "route") -> dict[tuple[str, ...], tuple[Any, ...]]:

@@ -244,8 +244,7 @@ def _asl_edge(state: State, t: Transition, facts: Known, inner: set[Path]) -> Kn
     return out
 
 
-def _edges(workflow: Workflow, state: State, facts: Known) -> list[tuple[str, Known]]:
-    inner = _nested_writes(workflow, state)
+def _edges(workflow: Workflow, state: State, facts: Known, inner: set[Path]) -> list[tuple[str, Known]]:
     asl = workflow.dialect is Dialect.ASL
     return [
         (t.target, _asl_edge(state, t, facts, inner) if asl else _native_edge(state, t, facts, inner))
@@ -270,6 +269,7 @@ def _compute(workflow: Workflow) -> dict[str, Known]:
                 continue
             owner = workflow.states[scope.owner]
             start = _body_start(workflow, owner, facts[scope.owner], scope.kind, scope.distributed)
+        inner = {n: _nested_writes(workflow, workflow.states[n]) for n in scope.states if n in workflow.states}
         entry: dict[str, Known | None] = {n: None for n in scope.states}
         entry[scope.start] = start
         queue = deque([scope.start])
@@ -278,7 +278,7 @@ def _compute(workflow: Workflow) -> dict[str, Known]:
             here = entry.get(name)
             if here is None:
                 continue
-            for target, out in _edges(workflow, workflow.states[name], here):
+            for target, out in _edges(workflow, workflow.states[name], here, inner[name]):
                 if target not in entry:
                     continue
                 old = entry[target]
