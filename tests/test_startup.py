@@ -21,6 +21,8 @@ HEAVY = (
     "hcl2",
     "moto",
     "wfverify.simulate.engine",
+    "importlib.metadata",
+    "pathspec",
 )
 
 PROBE = """
