@@ -100,7 +100,35 @@ CASES: dict[str, tuple[str, str, dict[str, Any] | None]] = {
             start="init",
         ),
         "violated",
-        {"n": None},
+        {"n": -1},  # n took more than MAX_VALUES values: only "an integer" is left
+    ),
+    "counter-loop.wf.yaml": (
+        _native(
+            """  init: {type: pass, set: {n: 0}, next: check}
+  check:
+    type: choice
+    choices: [{when: "n < 3", next: work}, {when: "n >= 3", next: done}]
+  work: {type: task, action: svc.work, side_effects: false, set: {n: "n + 1"}, next: check}
+  done: {type: succeed}
+""",
+            start="init",
+        ),
+        "proven",
+        None,
+    ),
+    "counter-by-halves.wf.yaml": (
+        _native(
+            """  init: {type: pass, set: {n: 0}, next: check}
+  check:
+    type: choice
+    choices: [{when: "n <= 2", next: work}, {when: "n >= 3", next: done}]
+  work: {type: task, action: svc.work, side_effects: false, set: {n: "n + 0.5"}, next: check}
+  done: {type: succeed}
+""",
+            start="init",
+        ),
+        "violated",
+        {"n": 2.1},
     ),
     "catcher-skips-the-set.wf.yaml": (
         _native(
@@ -374,10 +402,19 @@ def test_values_meet_where_paths_join_and_a_growing_counter_becomes_free() -> No
     two = CASES["two-values-one-routed.wf.yaml"][0]
     assert _known(two) == {("mode",): ("a", "b")}
     loop = CASES["loop-changes-the-value.wf.yaml"][0]
-    assert _known(loop) == {}
-    workflow = workflow_from_text(loop)
-    assert known_at(workflow)["bump"] == {}  # n took more than MAX_VALUES values around the loop
+    assert _known(loop) == {("n",): "int"}  # more than MAX_VALUES values around the loop: an integer
     assert MAX_VALUES == 8
+    fractions = CASES["counter-by-halves.wf.yaml"][0]
+    assert _known(fractions, state="check") == {("n",): "number"}
+    text = _native(
+        """  init: {type: pass, set: {n: 1}, next: route}
+  route: {type: choice, choices: [{when: "n < 0", next: done}], default: bump}
+  bump: {type: pass, set: {n: "n * 2"}, next: route}
+  done: {type: succeed}
+""",
+        start="init",
+    )
+    assert known_at(workflow_from_text(text))["bump"] == {}  # a product may overflow: not even a number
 
 
 def test_a_map_iteration_is_given_its_item_and_keeps_the_rest() -> None:

@@ -29,6 +29,7 @@ It is deliberately conservative, because a wrong fact turns into a wrong
   Choice, Wait, Succeed and Fail states without ``InputPath``/``OutputPath``;
   every other state (Task, Pass, Parallel, Map, catchers) may rewrite data in
   ways the model does not follow, so data facts die there;
+* the execution starts with the declared input types (numbers, booleans);
 * a Parallel or Map makes free everything its nested bodies assign; a
   branch starts from its owner's facts (native; ASL: variables only, none in a
   Distributed Map), a native Map iteration without the ``item`` it is given.
@@ -42,7 +43,7 @@ from collections import deque
 from typing import Any
 
 from wfverify.core.evaluate import UNDEFINED, value_of
-from wfverify.core.expr import Lit, Var, variables
+from wfverify.core.expr import Arith, Lit, Var, variables
 from wfverify.core.model import Dialect, State, StateKind, Transition, TransitionKind, Workflow
 
 __all__ = ["MAX_VALUES", "Known", "known_at", "known_before_choice"]
@@ -50,7 +51,9 @@ __all__ = ["MAX_VALUES", "Known", "known_at", "known_before_choice"]
 Path = tuple[str, ...]
 #: A scalar with the kind of its Python type (so that ``1``, ``1.0`` and ``True`` stay apart in sets).
 Value = tuple[str, Any]
-Known = dict[Path, frozenset[Value]]
+#: A few possible values, or only a type: ``int`` (integer-valued) or ``number`` (any finite double).
+Fact = frozenset[Value] | str
+Known = dict[Path, Fact]
 
 #: A path with more possible values than this is free.
 MAX_VALUES = 8
@@ -64,8 +67,8 @@ def known_at(workflow: Workflow) -> dict[str, Known]:
     return workflow.memo("known.values", lambda: _compute(workflow))
 
 
-def known_before_choice(workflow: Workflow, state: State) -> dict[Path, tuple[Any, ...]]:
-    """The values known in the data a Choice's rules read (after its ``InputPath``), each set sorted."""
+def known_before_choice(workflow: Workflow, state: State) -> dict[Path, tuple[Any, ...] | str]:
+    """The values (each set sorted) or types known in the data a Choice's rules read (after its ``InputPath``)."""
     facts = known_at(workflow).get(state.name, {})
     if workflow.dialect is Dialect.ASL:
         from wfverify.analysis.dataflow import input_root
@@ -75,7 +78,10 @@ def known_before_choice(workflow: Workflow, state: State) -> dict[Path, tuple[An
             facts = _variables_only(facts)
         elif root:
             facts = _reroot(facts, root)
-    return {path: tuple(sorted((v for _, v in values), key=_order)) for path, values in facts.items()}
+    return {
+        path: fact if isinstance(fact, str) else tuple(sorted((v for _, v in fact), key=_order))
+        for path, fact in facts.items()
+    }
 
 
 def _order(value: Any) -> tuple[int, float, bool, str]:
@@ -121,16 +127,38 @@ def _kill(facts: Known, written: set[Path] | frozenset[Path]) -> Known:
 def _meet(a: Known, b: Known) -> Known:
     out: Known = {}
     for path in a.keys() & b.keys():
-        values = a[path] | b[path]
-        if len(values) <= MAX_VALUES:
-            out[path] = values
+        joined = _join(a[path], b[path])
+        if joined is not None:
+            out[path] = joined
     return out
+
+
+def _join(a: Fact, b: Fact) -> Fact | None:
+    """Either fact: the union of the values while few, else the type both have (or nothing)."""
+    if isinstance(a, frozenset) and isinstance(b, frozenset):
+        values = a | b
+        return values if len(values) <= MAX_VALUES else _type_of(values)
+    return _wider(_type_of(a), _type_of(b))
+
+
+def _type_of(fact: Fact) -> str | None:
+    if isinstance(fact, str):
+        return fact
+    if not fact or not all(kind in ("int", "float") for kind, _ in fact):
+        return None
+    return "int" if all(float(v).is_integer() for _, v in fact) else "number"
+
+
+def _wider(a: str | None, b: str | None) -> str | None:
+    if a is None or b is None:
+        return None
+    return a if a == b else "number"
 
 
 # -- right-hand sides ---------------------------------------------------------------
 def _determined(path: Path, facts: Known) -> bool:
-    """The value at ``path`` is fixed by the facts: known, or below a known scalar (absent)."""
-    return any(path[:k] in facts for k in range(1, len(path) + 1))
+    """The value at ``path`` is one of a few known: known, or below a known scalar (absent)."""
+    return any(isinstance(facts.get(path[:k]), frozenset) for k in range(1, len(path) + 1))
 
 
 def _data(choice: dict[Path, Any]) -> dict[str, Any]:
@@ -150,7 +178,7 @@ def _outcomes(expr: Any, facts: Known, undefined_is_null: bool) -> frozenset[Val
     read = sorted(variables(expr))
     if not all(_determined(p, facts) for p in read):
         return None
-    sources = sorted({p[:k] for p in read for k in range(1, len(p) + 1) if p[:k] in facts})
+    sources = sorted({p[:k] for p in read for k in range(1, len(p) + 1) if isinstance(facts.get(p[:k]), frozenset)})
     pools = [sorted(facts[p], key=repr) for p in sources]
     if math.prod(len(pool) for pool in pools) > _MAX_COMBINATIONS:
         return None
@@ -180,16 +208,40 @@ def _generated(state: State, facts: Known, asl: bool) -> Known:
             continue
         if asl and not _asl_followed(state, a.expr, target):
             continue
-        values = _outcomes(a.expr, facts, undefined_is_null=not asl)
-        if values is not None:
-            out[target] = values
+        fact = _outcomes(a.expr, facts, undefined_is_null=not asl) or _numeric_type(a.expr, facts)
+        if fact is not None:
+            out[target] = fact
     return out
+
+
+#: A constant this small added to any finite double gives a finite double (it rounds back below the maximum).
+_SMALL = 2.0**53
+
+
+def _numeric_type(expr: Any, facts: Known) -> str | None:
+    """``int``/``number`` when ``expr`` is certainly a finite number: a counter plus or minus a small constant."""
+    if isinstance(expr, Var):
+        fact = facts.get(expr.path)
+        return _type_of(fact) if fact is not None else None
+    if isinstance(expr, Lit):
+        tagged = _value(expr.value)
+        return _type_of(frozenset({tagged})) if tagged is not None else None
+    if not isinstance(expr, Arith) or expr.op not in ("+", "-"):
+        return None
+    small = [side for side in (expr.left, expr.right) if isinstance(side, Lit) and _is_small(side.value)]
+    if not small:
+        return None
+    return _wider(_numeric_type(expr.left, facts), _numeric_type(expr.right, facts)) or None
+
+
+def _is_small(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) <= _SMALL
 
 
 def _asl_followed(state: State, expr: Any, target: Path) -> bool:
     """ASL: a literal, or a variable copied into a variable; data only from a Pass literal."""
     if _is_variable(target):
-        return isinstance(expr, Lit) or (isinstance(expr, Var) and _is_variable(expr.path))
+        return all(_is_variable(p) for p in variables(expr)) if isinstance(expr, (Lit, Var, Arith)) else False
     return state.kind is StateKind.PASS and isinstance(expr, Lit)
 
 
@@ -258,12 +310,23 @@ def _body_start(workflow: Workflow, owner: State, facts: Known, kind: str, distr
     return _kill(facts, {("item",)}) if kind == "iterator" else dict(facts)
 
 
+def _declared(workflow: Workflow) -> Known:
+    """What the declared input types say of the data when the execution starts."""
+    out: Known = {}
+    for name, kind in workflow.inputs.items():
+        if kind in ("int", "number"):
+            out[tuple(name.split("."))] = kind
+        elif kind == "bool":
+            out[tuple(name.split("."))] = frozenset({("bool", False), ("bool", True)})
+    return out
+
+
 def _compute(workflow: Workflow) -> dict[str, Known]:
     facts: dict[str, Known] = {}
     for scope in sorted(workflow.scopes.values(), key=lambda s: len(s.id)):
         if scope.start not in workflow.states:
             continue
-        start: Known = {}
+        start: Known = _declared(workflow) if scope.owner is None else {}
         if scope.owner is not None:
             if scope.owner not in facts:
                 continue

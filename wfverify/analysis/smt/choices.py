@@ -132,15 +132,19 @@ def analyze_choice(workflow: Workflow, state: State, rlimit: int = DEFAULT_RLIMI
     present = set(present_at(workflow).get(state.name, ()))
     conds = [rule.condition for rule in state.choices]
     inputs = declared_types_at(workflow, state)
-    given = given_for(workflow, state, conds)
+    given = given_for(workflow, state, conds).beyond(inputs)
     if not given:
         report = _analyze(state, conds, inputs, present, rlimit, _ALL)
+    elif not (given.single or given.several):  # only types (a counter after its loop): one analysis
+        report = _analyze(state, conds, given.inputs(inputs), present | given.paths, rlimit, _ALL, given)
+        _check_given(state, conds, given, report)
     else:
         folded = [given.fold(c) for c in conds]
-        report = _analyze(state, folded, inputs, present | given.paths, rlimit, _ALL - {"dead"}, given)
+        typed = given.inputs(inputs)
+        report = _analyze(state, folded, typed, present | given.paths, rlimit, _ALL - {"dead"}, given)
         _check_given(state, conds, given, report)
         alone = _analyze(state, conds, inputs, present, rlimit, frozenset({"dead"}))
-        report.dead, report.unknown = alone.dead, report.unknown + alone.unknown
+        report.dead, report.unknown = alone.dead, list(dict.fromkeys(report.unknown + alone.unknown))
     report.seconds = time.perf_counter() - began
     return report
 

@@ -34,13 +34,25 @@ class Given:
 
     single: dict[Path, Any] = field(default_factory=dict)
     several: dict[Path, tuple[Any, ...]] = field(default_factory=dict)
+    #: paths only known to be numbers: ``int`` or ``number`` (a counter after its loop)
+    types: dict[Path, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.single or self.several)
+        return bool(self.single or self.several or self.types)
 
     @property
     def paths(self) -> set[Path]:
-        return set(self.single) | set(self.several)
+        return set(self.single) | set(self.several) | set(self.types)
+
+    def beyond(self, declared: dict[str, str]) -> Given:
+        """What is known beyond the declared input types (a type or a boolean they already give is dropped)."""
+        several = {p: v for p, v in self.several.items() if not (declared.get(".".join(p)) == "bool" == _bools(v))}
+        types = {p: kind for p, kind in self.types.items() if declared.get(".".join(p)) != kind}
+        return Given(dict(self.single), several, types)
+
+    def inputs(self, declared: dict[str, str]) -> dict[str, str]:
+        """The declared input types with the known types added (as the analyses take them: dotted names)."""
+        return {**declared, **{".".join(p): kind for p, kind in self.types.items()}}
 
     def fold(self, node: Any) -> Any:
         """The condition with what the single values decide replaced by literals."""
@@ -102,11 +114,19 @@ class Given:
             found = lookup(witness, path)
             if not any(_same(found, v) for v in values):
                 return False
+        for path, kind in self.types.items():
+            found = lookup(witness, path)
+            if json_type(found) != "number" or (kind == "int" and not float(found).is_integer()):
+                return False
         return True
 
     def membership(self) -> list[Expr]:
         """One condition per path with several values: it holds one of them."""
         return [In(Var(p), tuple(Lit(v) for v in values)) for p, values in sorted(self.several.items())]
+
+
+def _bools(values: tuple[Any, ...]) -> str:
+    return "bool" if values == (False, True) else ""
 
 
 def _same(found: Any, value: Any) -> bool:
@@ -125,7 +145,9 @@ def given_for(workflow: Workflow, state: State, conditions: list[Any]) -> Given:
         return Given()
     read = set().union(*(variables(c) for c in conditions if c is not None))
     relevant = {p: v for p, v in known.items() if any(p[: len(r)] == r or r[: len(p)] == p for r in read)}
+    values = {p: v for p, v in relevant.items() if not isinstance(v, str)}
     return Given(
-        {p: v[0] for p, v in relevant.items() if len(v) == 1},
-        {p: v for p, v in relevant.items() if len(v) > 1},
+        {p: v[0] for p, v in values.items() if len(v) == 1},
+        {p: v for p, v in values.items() if len(v) > 1 and p in read},
+        {p: v for p, v in relevant.items() if isinstance(v, str) and p in read},
     )
