@@ -350,6 +350,52 @@ def test_the_explorer_agrees(name: str) -> None:
         assert found.verdict is not Verdict.VIOLATED, found.detail
 
 
+def test_a_bracketed_result_path_overwrites_a_declared_input() -> None:
+    """``ResultPath: "$['total']"`` writes total: its declared type no longer holds (was a false ``proven``)."""
+    doc = {
+        "StartAt": "T",
+        "States": {
+            "T": {"Type": "Task", "Resource": _LAMBDA, "ResultPath": "$['total']", "Next": "C"},
+            "C": {
+                "Type": "Choice",
+                "Choices": [
+                    {"Variable": "$.total", "NumericGreaterThan": 1, "Next": "D"},
+                    {"Variable": "$.total", "NumericLessThanEquals": 1, "Next": "D"},
+                ],
+            },
+            "D": {"Type": "Succeed"},
+        },
+    }
+    text, sidecar = json.dumps(doc), "input: {total: number}\n"
+    proof = next(
+        p for p in check_text(text, "t.asl.json", sidecar=sidecar).proofs if p.property == "choice-exhaustiveness"
+    )
+    assert (proof.verdict, proof.witness) == (Verdict.VIOLATED, {"state": "C", "input": {"total": None}})
+    workflow = workflow_from_text(text, "t.asl.json", sidecar)
+    assert explore(workflow, Bounds(executions=1, seconds=10.0)).properties[proof.property].verdict is Verdict.VIOLATED
+
+
+def test_declared_types_and_witnesses_follow_a_choice_input_path() -> None:
+    """With ``InputPath: $.sub`` the rules read sub.total: the declared root ``total`` says nothing of it,
+    and the witness is the state's input (it replays in the simulator)."""
+    rules = [
+        {"Variable": "$.total", "NumericGreaterThan": 1, "Next": "D"},
+        {"Variable": "$.total", "NumericLessThanEquals": 1, "Next": "D"},
+    ]
+    doc = {
+        "StartAt": "C",
+        "States": {"C": {"Type": "Choice", "InputPath": "$.sub", "Choices": rules}, "D": {"Type": "Succeed"}},
+    }
+    text, sidecar = json.dumps(doc), "input: {total: number}\n"
+    proof = next(
+        p for p in check_text(text, "t.asl.json", sidecar=sidecar).proofs if p.property == "choice-exhaustiveness"
+    )
+    assert (proof.verdict, proof.witness) == (Verdict.VIOLATED, {"state": "C", "input": {"sub": {"total": None}}})
+    assert _choice_misses(workflow_from_text(text, "t.asl.json", sidecar), "C", {"sub": {"total": None}})
+    typed = check_text(text, "t.asl.json", sidecar="input: {sub.total: number}\n").proofs
+    assert [p.verdict for p in typed if p.property == "choice-exhaustiveness"] == [Verdict.PROVEN]
+
+
 def test_a_rule_dead_only_because_of_the_set_value_is_not_reported_unreachable() -> None:
     """``unreachable-choice-rule`` judges the rules alone: a value set before the Choice is the workflow's
     business (a flag), not a dead rule."""

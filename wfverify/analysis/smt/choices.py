@@ -48,7 +48,7 @@ from wfverify.analysis.smt.conditions import (
 from wfverify.analysis.smt.decide import Undecided, decide, minimal_cover
 from wfverify.core.evaluate import AbsentVariable, evaluate
 from wfverify.core.findings import Verdict
-from wfverify.core.model import State, StateKind, Workflow
+from wfverify.core.model import Dialect, State, StateKind, Workflow
 
 __all__ = [
     "ChoiceReport",
@@ -145,8 +145,27 @@ def analyze_choice(workflow: Workflow, state: State, rlimit: int = DEFAULT_RLIMI
         _check_given(state, conds, given, report)
         alone = _analyze(state, conds, inputs, present, rlimit, frozenset({"dead"}))
         report.dead, report.unknown = alone.dead, list(dict.fromkeys(report.unknown + alone.unknown))
+    _as_state_input(workflow, state, report)
     report.seconds = time.perf_counter() - began
     return report
+
+
+def _as_state_input(workflow: Workflow, state: State, report: ChoiceReport) -> None:
+    """Inputs found are what the rules read, below the Choice's ``InputPath``: give them as the state's input."""
+    from wfverify.analysis.dataflow import input_root
+
+    root = input_root(state) if workflow.dialect is Dialect.ASL else ()
+    if not root:
+        return
+
+    def wrap(data: dict[str, Any]) -> dict[str, Any]:
+        for key in reversed(root):
+            data = {key: data}
+        return data
+
+    report.witness = wrap(report.witness) if report.witness is not None else None
+    report.absent_reads = [AbsentRead(r.index, r.fields, wrap(r.witness)) for r in report.absent_reads]
+    report.dead = [DeadRule(d.index, d.shadowed_by, wrap(d.sample) if d.sample else d.sample) for d in report.dead]
 
 
 def _analyze(
