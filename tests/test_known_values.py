@@ -246,6 +246,32 @@ CASES: dict[str, tuple[str, str, dict[str, Any] | None]] = {
         "proven",
         None,
     ),
+    "assign-counter.asl.json": (
+        json.dumps(
+            {
+                "StartAt": "Init",
+                "States": {
+                    "Init": {"Type": "Pass", "Assign": {"n": 0}, "Next": "Check"},
+                    "Check": {
+                        "Type": "Choice",
+                        "Choices": [
+                            {"Variable": "$n", "NumericLessThan": 3, "Next": "Work"},
+                            {"Variable": "$n", "NumericGreaterThanEquals": 3, "Next": "Done"},
+                        ],
+                    },
+                    "Work": {
+                        "Type": "Task",
+                        "Resource": _LAMBDA,
+                        "Assign": {"n.$": "States.MathAdd($n, 1)"},
+                        "Next": "Check",
+                    },
+                    "Done": {"Type": "Succeed"},
+                },
+            }
+        ),
+        "proven",
+        None,
+    ),
     "assign-skipped-by-catch.asl.json": (
         json.dumps(
             {

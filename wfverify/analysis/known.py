@@ -5,11 +5,13 @@ A Choice right after ``mark: {type: pass, set: {flag: "true"}}`` reads
 input makes ``missing-default`` report inputs (``flag: null``) that can never
 reach the Choice. This must-analysis carries, per state, the values a path
 certainly has on entry: a small set of scalars (null, booleans, finite
-numbers, strings) that holds on *every* way in. Paths meet as in
-:mod:`wfverify.analysis.dataflow`: a path known on only some ways in is free,
-and the value sets of the others are united (more than :data:`MAX_VALUES`
-values: free). A fixpoint per scope covers loops (a counter that grows in a
-loop ends up free).
+numbers, strings) or only a numeric type (``int``, ``number``), that holds
+on *every* way in. Paths meet as in :mod:`wfverify.analysis.dataflow`: a path
+known on only some ways in is free, and the value sets of the others are
+united (more than :data:`MAX_VALUES` values: their type if they are all
+numbers, else free). A fixpoint per scope covers loops: a counter that grows
+by a small constant ends up an ``int`` or a ``number`` (a finite double plus a
+constant of at most 2**53 stays finite), one that is multiplied ends up free.
 
 It is deliberately conservative, because a wrong fact turns into a wrong
 ``proven``:
@@ -22,9 +24,11 @@ It is deliberately conservative, because a wrong fact turns into a wrong
   target free. A catcher's way out keeps the data as it was before the
   failed state (the simulator and the format page: ``set`` runs only on
   success), less anything its nested bodies assign;
-* ASL: workflow variables (``$name``) follow ``Assign`` of literals or of
-  another known variable on the normal way out; ``Assign`` in a Choice rule
-  or a Catch, or of anything else, makes the variable free. Data paths are
+* ASL: workflow variables (``$name``) follow the ``Assign`` of a Task,
+  Pass, Parallel or Map on its normal way out, of literals or of arithmetic
+  over known variables (``States.MathAdd``, JSONata ``+``/``-``); ``Assign``
+  in a Choice (rule or Default), a Wait or a Catch, or of anything else
+  (data, ``$states.result``), makes the variable free. Data paths are
   known only from a Pass ``Result``/``Parameters`` literal and survive only
   Choice, Wait, Succeed and Fail states without ``InputPath``/``OutputPath``;
   every other state (Task, Pass, Parallel, Map, catchers) may rewrite data in
@@ -60,6 +64,7 @@ MAX_VALUES = 8
 #: Combinations of known values tried for one right-hand side, at most.
 _MAX_COMBINATIONS = 16
 _STILL = (StateKind.CHOICE, StateKind.WAIT, StateKind.SUCCEED, StateKind.FAIL)
+_SETTING = (StateKind.TASK, StateKind.PASS, StateKind.PARALLEL, StateKind.MAP)
 
 
 def known_at(workflow: Workflow) -> dict[str, Known]:
@@ -200,7 +205,12 @@ def _outcomes(expr: Any, facts: Known, undefined_is_null: bool) -> frozenset[Val
 
 
 def _generated(state: State, facts: Known, asl: bool) -> Known:
-    """What the state's own assignments set on its normal way out (each target set once)."""
+    """What the state's own assignments set on its normal way out (each target set once).
+
+    Only states that complete with a result set anything: a Choice's or a Wait's ``Assign`` (when the
+    Default is taken, or after the wait) is left free, the simulator does not apply it."""
+    if state.kind not in _SETTING:
+        return {}
     targets = [tuple(a.variable.split(".")) for a in state.assignments]
     out: Known = {}
     for a, target in zip(state.assignments, targets):
@@ -271,7 +281,7 @@ def _native_edge(state: State, t: Transition, facts: Known, inner: set[Path]) ->
     if t.kind is TransitionKind.CATCH:
         return _kill(facts, inner | {w for c in state.catch for w in c.writes})
     out = _kill(facts, _own_writes(state) | inner)
-    if state.kind in (StateKind.TASK, StateKind.PASS):
+    if state.kind in (StateKind.TASK, StateKind.PASS):  # ``set`` runs on those only
         out.update(_generated(state, facts, asl=False))
     return out
 
