@@ -295,6 +295,30 @@ CASES: dict[str, tuple[str, str, dict[str, Any] | None]] = {
         "violated",
         {"$ready": None},
     ),
+    "catcher-keeps-the-earlier-assign.asl.json": (
+        json.dumps(
+            {
+                "StartAt": "Init",
+                "States": {
+                    "Init": {"Type": "Pass", "Assign": {"flag": False}, "Next": "Call"},
+                    "Call": {
+                        "Type": "Task",
+                        "Resource": _LAMBDA,
+                        "Assign": {"flag": True},
+                        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Route"}],
+                        "Next": "Route",
+                    },
+                    "Route": {
+                        "Type": "Choice",
+                        "Choices": [{"Variable": "$flag", "BooleanEquals": True, "Next": "Done"}],
+                    },
+                    "Done": {"Type": "Succeed"},
+                },
+            }
+        ),
+        "violated",
+        {"$flag": False},  # the Task failed: its Assign never ran
+    ),
     "pass-result-before.asl.json": (
         json.dumps(
             {

@@ -26,7 +26,7 @@ import yaml
 from tests.test_soundness import compare
 from wfverify.simulate.gen_workflows import Generated
 
-CASES = int(os.environ.get("WFVERIFY_KNOWN_FUZZ", "200"))
+CASES = int(os.environ.get("WFVERIFY_KNOWN_FUZZ", "500"))
 _LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:f"
 
 _NATIVE_SETS = {
@@ -121,7 +121,7 @@ def _asl_state(rng: random.Random, target: Callable[[], str]) -> dict[str, Any]:
         state: dict[str, Any] = {"Type": "Task", "Resource": _LAMBDA, "Next": target(), "Assign": assign}
         if rng.random() < 0.5:
             state["ResultPath"] = None
-        if rng.random() < 0.5:
+        if rng.random() < 0.7:
             catcher: dict[str, Any] = {"ErrorEquals": ["States.ALL"], "Next": target()}
             if rng.random() < 0.3:
                 catcher["Assign"] = {"flag": rng.choice([True, False])}

@@ -28,7 +28,8 @@ It is deliberately conservative, because a wrong fact turns into a wrong
   Pass, Parallel or Map on its normal way out, of literals or of arithmetic
   over known variables (``States.MathAdd``, JSONata ``+``/``-``); ``Assign``
   in a Choice (rule or Default), a Wait or a Catch, or of anything else
-  (data, ``$states.result``), makes the variable free. Data paths are
+  (data, ``$states.result``), makes the variable free. A catcher's way out
+  keeps the variables as they were before the failed state. Data paths are
   known only from a Pass ``Result``/``Parameters`` literal and survive only
   Choice, Wait, Succeed and Fail states without ``InputPath``/``OutputPath``;
   every other state (Task, Pass, Parallel, Map, catchers) may rewrite data in
@@ -46,7 +47,7 @@ import math
 from collections import deque
 from typing import Any
 
-from wfverify.core.evaluate import UNDEFINED, value_of
+from wfverify.core.evaluate import UNDEFINED, to_double, value_of
 from wfverify.core.expr import Arith, Lit, Var, variables
 from wfverify.core.model import Dialect, State, StateKind, Transition, TransitionKind, Workflow
 
@@ -104,8 +105,8 @@ def _value(value: Any) -> Value | None:
     """The tagged scalar, or None for what is not followed (objects, arrays, non-finite numbers)."""
     if value is None or isinstance(value, (bool, str)):
         return (type(value).__name__, value)
-    if isinstance(value, (int, float)):
-        return (type(value).__name__, value) if math.isfinite(value) else None
+    if isinstance(value, (int, float)):  # a huge integer literal is an infinite double: not followed
+        return (type(value).__name__, value) if math.isfinite(to_double(value)) else None
     return None
 
 
@@ -151,7 +152,7 @@ def _type_of(fact: Fact) -> str | None:
         return fact
     if not fact or not all(kind in ("int", "float") for kind, _ in fact):
         return None
-    return "int" if all(float(v).is_integer() for _, v in fact) else "number"
+    return "int" if all(to_double(v).is_integer() for _, v in fact) else "number"
 
 
 def _wider(a: str | None, b: str | None) -> str | None:
@@ -287,15 +288,16 @@ def _native_edge(state: State, t: Transition, facts: Known, inner: set[Path]) ->
 
 
 def _asl_edge(state: State, t: Transition, facts: Known, inner: set[Path]) -> Known:
+    """A catcher gets the variables as they were before the failed state (its ``Assign`` runs only on
+    success), less what a catcher assigns; the data is the catcher's business (dropped)."""
     from wfverify.analysis.dataflow import input_root
 
-    written = {w for w in _own_writes(state) if _is_variable(w)} | inner
-    out = _kill(facts, written)
-    data_kept = state.kind in _STILL and state.keeps_input and input_root(state) == ()
-    if t.kind is TransitionKind.CATCH or not data_kept:
-        out = _variables_only(out)
     if t.kind is TransitionKind.CATCH:
-        return out
+        caught = {w for c in state.catch for w in c.writes if _is_variable(w)}
+        return _variables_only(_kill(facts, caught | {w for w in inner if _is_variable(w)}))
+    out = _kill(facts, {w for w in _own_writes(state) if _is_variable(w)} | inner)
+    if not (state.kind in _STILL and state.keeps_input and input_root(state) == ()):
+        out = _variables_only(out)
     if state.output_root is not None:
         out = _reroot(out, state.output_root)
     made = _generated(state, facts, asl=True)

@@ -19,7 +19,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from wfverify.core.evaluate import UNDEFINED, AbsentVariable, evaluate, json_type, lookup, to_double, value_of
+from wfverify.core.evaluate import UNDEFINED, evaluate, json_type, lookup, to_double, value_of
 from wfverify.core.expr import And, Arith, Cmp, Expr, In, Lit, Not, Opaque, Or, Var, variables
 from wfverify.core.model import State, Workflow
 
@@ -68,8 +68,8 @@ class Given:
         if read and all(self._determined(p) for p in read):
             try:
                 return Lit(bool(evaluate(node, self.data())))
-            except (AbsentVariable, TypeError, ValueError):
-                return node  # fails or is beyond the evaluator: left to the analysis
+            except Exception:  # fails (an absent read) or is beyond the evaluator: left to the analysis
+                return node
         if isinstance(node, Cmp):
             return Cmp(node.op, self._operand(node.left), self._operand(node.right), node.type)
         return node
@@ -80,7 +80,7 @@ class Given:
         if isinstance(node, Arith) and all(self._determined(p) for p in variables(node)):
             try:
                 value = value_of(node, self.data())
-            except AbsentVariable:
+            except Exception:
                 return node
             return Lit(value) if value is not UNDEFINED else node
         if isinstance(node, Arith):
@@ -116,7 +116,7 @@ class Given:
                 return False
         for path, kind in self.types.items():
             found = lookup(witness, path)
-            if json_type(found) != "number" or (kind == "int" and not float(found).is_integer()):
+            if json_type(found) != "number" or (kind == "int" and not to_double(found).is_integer()):
                 return False
         return True
 
