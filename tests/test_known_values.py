@@ -446,6 +446,68 @@ def test_declared_types_and_witnesses_follow_a_choice_input_path() -> None:
     assert [p.verdict for p in typed if p.property == "choice-exhaustiveness"] == [Verdict.PROVEN]
 
 
+_BRANCH_RACE = {
+    "StartAt": "Fan",
+    "States": {
+        "Fan": {
+            "Type": "Parallel",
+            "ResultPath": None,
+            "Next": "Done",
+            "Branches": [
+                {
+                    "StartAt": "A",
+                    "States": {
+                        "A": {"Type": "Pass", "Assign": {"flag": True}, "Next": "W"},
+                        "W": {"Type": "Wait", "Seconds": 1, "Next": "R"},
+                        "R": {"Type": "Choice", "Choices": [{"Variable": "$flag", "BooleanEquals": True, "Next": "E"}]},
+                        "E": {"Type": "Succeed"},
+                    },
+                },
+                {"StartAt": "B", "States": {"B": {"Type": "Pass", "Assign": {"flag": False}, "End": True}}},
+            ],
+        },
+        "Done": {"Type": "Succeed"},
+    },
+}
+_EXECUTION_RACE = {
+    "StartAt": "Pick",
+    "States": {
+        "Pick": {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$.go", "BooleanEquals": True, "Next": "MarkA"}],
+            "Default": "MarkB",
+        },
+        "MarkA": {"Type": "Pass", "Assign": {"flag": True}, "Next": "Pause"},
+        "Pause": {"Type": "Wait", "Seconds": 1, "Next": "Route"},
+        "Route": {"Type": "Choice", "Choices": [{"Variable": "$flag", "BooleanEquals": True, "Next": "Done"}]},
+        "MarkB": {"Type": "Pass", "Assign": {"flag": False}, "Next": "Done"},
+        "Done": {"Type": "Succeed"},
+    },
+}
+
+
+_CONCURRENT = "concurrent: true\ninput: {go: bool}\nstates:\n  MarkB: {acquire: [L], release: [L]}\n"
+
+
+@pytest.mark.parametrize(
+    ("doc", "sidecar", "witness"),
+    [
+        (_BRANCH_RACE, None, {"state": "R", "input": {"$flag": None}}),
+        (_EXECUTION_RACE, _CONCURRENT, {"state": "Route", "input": {"$flag": None, "go": True}}),
+    ],
+    ids=["parallel-branches", "concurrent-executions"],
+)
+def test_variables_other_holders_assign_are_free(doc: dict[str, Any], sidecar: str | None, witness: Any) -> None:
+    """The reference simulator shares ASL variables between Parallel branches and between concurrent
+    executions, so a variable another holder assigns may change under the Choice: no proof from it."""
+    text = json.dumps(doc)
+    proofs = check_text(text, "t.asl.json", sidecar=sidecar).proofs
+    proof = next(p for p in proofs if p.property == "choice-exhaustiveness")
+    assert (proof.verdict, proof.witness) == (Verdict.VIOLATED, witness)
+    found = explore(workflow_from_text(text, "t.asl.json", sidecar), Bounds(executions=2, seconds=10.0))
+    assert found.properties[proof.property].verdict is Verdict.VIOLATED
+
+
 def test_a_rule_dead_only_because_of_the_set_value_is_not_reported_unreachable() -> None:
     """``unreachable-choice-rule`` judges the rules alone: a value set before the Choice is the workflow's
     business (a flag), not a dead rule."""

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.test_soundness import compare
+from tests.test_soundness import _loads, compare
 from wfverify.simulate.gen_workflows import Generated
 
 CASES = int(os.environ.get("WFVERIFY_KNOWN_FUZZ", "500"))
@@ -79,7 +79,7 @@ def _targets(rng: random.Random, names: list[str], i: int) -> Callable[[], str]:
     return pick
 
 
-def _native_state(rng: random.Random, target: Callable[[], str]) -> dict[str, Any]:
+def _native_state(rng: random.Random, target: Callable[[], str], name: str) -> dict[str, Any]:
     kind = rng.choice(["pass", "pass", "task", "choice", "choice", "parallel", "map"])
     if kind in ("pass", "task"):
         state: dict[str, Any] = {"type": kind, "next": target()}
@@ -95,7 +95,7 @@ def _native_state(rng: random.Random, target: Callable[[], str]) -> dict[str, An
         rules = [{"when": rng.choice(_NATIVE_CONDITIONS), "next": target()} for _ in range(rng.randint(1, 3))]
         return {"type": "choice", "choices": rules, **({"default": target()} if rng.random() < 0.2 else {})}
     inner = {"type": "pass", "set": {"flag": "true"}, "end": True} if rng.random() < 0.5 else {"type": "succeed"}
-    body = {"start": "b0", "states": {"b0": inner}}
+    body = {"start": f"{name}_b0", "states": {f"{name}_b0": inner}}  # state names are unique in a file
     if kind == "parallel":
         return {"type": kind, "next": target(), "branches": [body]}
     return {"type": kind, "next": target(), "items": "items", "iterator": body}
@@ -103,13 +103,13 @@ def _native_state(rng: random.Random, target: Callable[[], str]) -> dict[str, An
 
 def _native(rng: random.Random, index: int) -> Generated:
     names = [f"s{i}" for i in range(rng.randint(2, 6))] + ["done"]
-    states = {names[i]: _native_state(rng, _targets(rng, names, i)) for i in range(len(names) - 1)}
+    states = {names[i]: _native_state(rng, _targets(rng, names, i), names[i]) for i in range(len(names) - 1)}
     states["done"] = {"type": "succeed"}
     text = yaml.safe_dump({"workflow": "f", "start": "s0", "states": states}, sort_keys=False)
     return Generated(f"known-{index}.wf.yaml", text)
 
 
-def _asl_state(rng: random.Random, target: Callable[[], str]) -> dict[str, Any]:
+def _asl_state(rng: random.Random, target: Callable[[], str], name: str) -> dict[str, Any]:
     kind = rng.choice(["Pass", "Pass", "Task", "Choice", "Choice", "Parallel", "Map", "Result"])
     assign = {v: rng.choice(_ASL_ASSIGN[v]) for v in rng.sample(sorted(_ASL_ASSIGN), rng.randint(1, 2))}
     if kind == "Pass":
@@ -130,16 +130,35 @@ def _asl_state(rng: random.Random, target: Callable[[], str]) -> dict[str, Any]:
     if kind == "Choice":
         rules = [{**rng.choice(_ASL_RULES), "Next": target()} for _ in range(rng.randint(1, 2))]
         return {"Type": "Choice", "Choices": rules, **({"Default": target()} if rng.random() < 0.2 else {})}
-    inner = {"Type": "Pass", "Assign": {"flag": True}, "End": True} if rng.random() < 0.5 else {"Type": "Succeed"}
-    body = {"StartAt": "B0", "States": {"B0": inner}}
+    body = _asl_body(rng, f"{name}A")
     if kind == "Parallel":
-        return {"Type": kind, "Next": target(), "ResultPath": None, "Branches": [body]}
+        branches = [body] + ([_asl_body(rng, f"{name}B")] if rng.random() < 0.5 else [])
+        return {"Type": kind, "Next": target(), "ResultPath": None, "Branches": branches}
     return {"Type": kind, "Next": target(), "ResultPath": None, "ItemsPath": "$.items", "ItemProcessor": body}
+
+
+def _asl_body(rng: random.Random, tag: str) -> dict[str, Any]:
+    """A branch or iteration: nothing, an Assign, or an Assign, a Wait and a Choice on the variable
+    (state names unique in the machine: ``tag`` and a number)."""
+    shape = rng.choice(["empty", "assign", "assign-choose"])
+    if shape == "empty":
+        return {"StartAt": f"{tag}0", "States": {f"{tag}0": {"Type": "Succeed"}}}
+    assign: dict[str, Any] = {"Type": "Pass", "Assign": {"flag": rng.choice([True, False])}}
+    if shape == "assign":
+        return {"StartAt": f"{tag}0", "States": {f"{tag}0": {**assign, "End": True}}}
+    rule = {"Variable": "$flag", "BooleanEquals": True, "Next": f"{tag}3"}
+    states = {
+        f"{tag}0": {**assign, "Next": f"{tag}1"},
+        f"{tag}1": {"Type": "Wait", "Seconds": 1, "Next": f"{tag}2"},
+        f"{tag}2": {"Type": "Choice", "Choices": [rule]},
+        f"{tag}3": {"Type": "Succeed"},
+    }
+    return {"StartAt": f"{tag}0", "States": states}
 
 
 def _asl(rng: random.Random, index: int) -> Generated:
     names = [f"S{i}" for i in range(rng.randint(2, 6))] + ["Done"]
-    states = {names[i]: _asl_state(rng, _targets(rng, names, i)) for i in range(len(names) - 1)}
+    states = {names[i]: _asl_state(rng, _targets(rng, names, i), names[i]) for i in range(len(names) - 1)}
     states["Done"] = {"Type": "Succeed"}
     start = {"flag": rng.choice([True, False]), "x": rng.choice([0, 2]), "y": 1, "mode": rng.choice(["a", "b"])}
     states["Init"] = {"Type": "Pass", "Assign": start, "Next": "S0"}  # no read of a never-assigned variable
@@ -149,5 +168,7 @@ def _asl(rng: random.Random, index: int) -> Generated:
 @pytest.mark.parametrize("make", [_native, _asl], ids=["native", "asl"])
 def test_values_set_before_choices_never_give_a_false_proof(make: Callable[[random.Random, int], Generated]) -> None:
     rng = random.Random(12)
+    loaded = sum(_loads(make(random.Random(i), i)) for i in range(20))
+    assert loaded >= 15, "the generator writes files that do not load"
     found = [d for i in range(CASES) for d in compare(make(rng, i)) if d.property == "choice-exhaustiveness"]
     assert not found, json.dumps(found[0].to_json(), indent=1, default=str)

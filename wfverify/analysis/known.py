@@ -34,6 +34,9 @@ It is deliberately conservative, because a wrong fact turns into a wrong
   Choice, Wait, Succeed and Fail states without ``InputPath``/``OutputPath``;
   every other state (Task, Pass, Parallel, Map, catchers) may rewrite data in
   ways the model does not follow, so data facts die there;
+* a Choice in a Parallel branch or Map iteration does not trust a variable
+  that any nested body assigns, nor any variable with ``concurrent: true``:
+  the reference simulator shares variables between those holders;
 * the execution starts with the declared input types (numbers, booleans);
 * a Parallel or Map makes free everything its nested bodies assign; a
   branch starts from its owner's facts (native; ASL: variables only, none in a
@@ -84,10 +87,26 @@ def known_before_choice(workflow: Workflow, state: State) -> dict[Path, tuple[An
             facts = _variables_only(facts)
         elif root:
             facts = _reroot(facts, root)
+        racing = _racing_variables(workflow, state)
+        facts = {p: v for p, v in facts.items() if not (_is_variable(p) and (racing is None or p in racing))}
     return {
         path: fact if isinstance(fact, str) else tuple(sorted((v for _, v in fact), key=_order))
         for path, fact in facts.items()
     }
+
+
+def _racing_variables(workflow: Workflow, state: State) -> set[Path] | None:
+    """ASL variables another holder may assign while ``state`` runs (None: any of them).
+
+    The reference simulator keeps one set of variables per run, shared by concurrent executions, Parallel
+    branches and Map iterations (the service gives each its own scope): a variable assigned in any nested
+    body may change under a Choice in another body, and with ``concurrent: true`` any variable may."""
+    if workflow.concurrent:
+        return None
+    if workflow.scope_of(state.name).owner is None:
+        return set()
+    nested = [other for other in workflow.iter_states() if workflow.scope_of(other.name).owner is not None]
+    return {w for other in nested for w in _own_writes(other) if _is_variable(w)}
 
 
 def _order(value: Any) -> tuple[int, float, bool, str]:
