@@ -43,10 +43,11 @@ from wfverify.analysis.smt.conditions import (
     may_fail,
     products,
     reads_absent_failing,
+    replay,
+    sample_replays,
     show,
 )
 from wfverify.analysis.smt.decide import Undecided, decide, minimal_cover
-from wfverify.core.evaluate import AbsentVariable, evaluate
 from wfverify.core.findings import Verdict
 from wfverify.core.model import Dialect, State, StateKind, Workflow
 
@@ -102,17 +103,6 @@ def _solver(z3: Any, enc: Any, rlimit: int) -> Any:
     solver.set("rlimit", rlimit)
     solver.add(*enc.domain)
     return solver
-
-
-def _replay(conditions: list[Any], data: dict[str, Any], upto: int) -> tuple[str, int]:
-    """Evaluate rules 0..upto-1 in order: ("match", i), ("fail", i) or ("none", upto)."""
-    for i, cond in enumerate(conditions[:upto]):
-        try:
-            if evaluate(cond, data):
-                return "match", i
-        except AbsentVariable:
-            return "fail", i
-    return "none", upto
 
 
 #: The three questions (see the module docstring); an analysis may be asked only some of them.
@@ -188,7 +178,7 @@ def _check_given(state: State, conds: list[Any], given: Any, report: ChoiceRepor
     """Complete the inputs found on the folded rules with the known values and replay them on the rules."""
     if report.witness is not None:
         witness = given.complete(report.witness)
-        if given.admits(witness) and _replay(conds, witness, len(conds)) == ("none", len(conds)):
+        if given.admits(witness) and replay(conds, witness, len(conds)) == ("none", len(conds)):
             report.witness = witness
         else:
             report.exhaustive, report.witness = Verdict.UNKNOWN, None
@@ -196,7 +186,7 @@ def _check_given(state: State, conds: list[Any], given: Any, report: ChoiceRepor
     reads, report.absent_reads = report.absent_reads, []
     for read in reads:
         witness = given.complete(read.witness)
-        if given.admits(witness) and _replay(conds, witness, read.index + 1) == ("fail", read.index):
+        if given.admits(witness) and replay(conds, witness, read.index + 1) == ("fail", read.index):
             report.absent_reads.append(AbsentRead(read.index, absent_fields(conds[read.index], witness), witness))
         else:
             report.unknown.append(f"{state.name} rule {read.index}: the input found disagrees with the values set")
@@ -307,7 +297,7 @@ def _fall_through(
         report.unknown.append(f"{state.name}: depends on a condition the checker cannot model")
     else:
         witness = enc.witness(solver.model())
-        if _replay(conds, witness, len(conds)) == ("none", len(conds)):
+        if replay(conds, witness, len(conds)) == ("none", len(conds)):
             report.exhaustive, report.witness = Verdict.VIOLATED, witness
         else:
             report.exhaustive = Verdict.UNKNOWN
@@ -334,7 +324,7 @@ def _absent_reads(
             report.unknown.append(f"{report.state} rule {i}: solver gave up ({solver.reason_unknown()})")
         elif result == "sat" and not opaque:
             witness = enc.witness(solver.model())
-            if _replay(conds, witness, i + 1) == ("fail", i):
+            if replay(conds, witness, i + 1) == ("fail", i):
                 report.absent_reads.append(AbsentRead(i, absent_fields(conds[i], witness), witness))
             else:
                 report.unknown.append(f"{report.state} rule {i}: the solver's input did not replay")
@@ -366,7 +356,7 @@ def _dead_rules(z3: Any, enc: Any, conds: list[Any], encoded: list[Any], rlimit:
             core = _solver_cover(z3, solver, take, marks[:i])
             if any(contains_opaque(c) for c in conds[: i + 1]):
                 report.dead.append(DeadRule(i, core))
-            elif _sample_replays(conds, i, sample):
+            elif sample_replays(conds, i, sample):
                 report.dead.append(DeadRule(i, core, sample))
             else:
                 report.unknown.append(f"{report.state} rule {i}: the solver's sample input did not replay")
@@ -379,16 +369,6 @@ def _solver_cover(z3: Any, solver: Any, take: Any, marks: list[Any]) -> tuple[in
         return _check(z3, solver, take, *[marks[k] for k in sorted(keep)]) == "unsat"
 
     return minimal_cover(len(marks), covers)
-
-
-def _sample_replays(conds: list[Any], i: int, sample: dict[str, Any]) -> bool:
-    """The sample satisfies rule i alone, and evaluation in order stops at an earlier rule."""
-    try:
-        if not evaluate(conds[i], sample):
-            return False
-    except AbsentVariable:
-        return False
-    return _replay(conds, sample, i)[0] in ("match", "fail")
 
 
 def analyze_workflow(workflow: Workflow, rlimit: int = DEFAULT_RLIMIT) -> dict[str, ChoiceReport]:

@@ -1,4 +1,4 @@
-"""Walks over choice conditions (:mod:`wfverify.core.expr`) that the choice analysis needs.
+"""Walks over choice conditions (:mod:`wfverify.core.expr`) that the choice analysis needs, and their replay.
 
 Which parts the model cannot express (opaque JSONata), which need non-linear
 or floating-point arithmetic, and which variables a rule may fail reading
@@ -8,12 +8,19 @@ absent.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from wfverify.core.expr import And, Arith, Cmp, In, IsType, Matches, Not, Opaque, Or, Var
+from wfverify.core.evaluate import AbsentVariable, evaluate
+from wfverify.core.expr import And, Arith, Cmp, Expr, In, IsType, Lit, Matches, Not, Opaque, Or, Var
 
 __all__ = [
     "absent_fields",
+    "opaque_texts",
+    "opaque_truths",
+    "replay",
+    "sample_replays",
+    "substitute_opaque",
     "contains_opaque",
     "has_arithmetic",
     "may_fail",
@@ -133,3 +140,60 @@ def _absent(data: Any, path: tuple[str, ...]) -> bool:
             return True
         cur = cur[key]
     return False
+
+
+def opaque_truths(count: int) -> Iterator[tuple[bool, ...]]:
+    """Every combination of truth values of ``count`` opaque conditions, all false first."""
+    for bits in range(1 << count):
+        yield tuple(bool(bits >> (count - 1 - k) & 1) for k in range(count))
+
+
+def opaque_texts(conditions: list[Expr]) -> set[str]:
+    """The texts of the opaque parts (equal texts are one unknown boolean)."""
+    out: set[str] = set()
+    stack: list[Any] = list(conditions)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Opaque):
+            out.add(node.text)
+        elif isinstance(node, (And, Or)):
+            stack += list(node.items)
+        elif isinstance(node, Not):
+            stack.append(node.item)
+    return out
+
+
+def substitute_opaque(node: Expr, truth: dict[str, bool]) -> Expr:
+    """The condition with each opaque part replaced by the truth value it is given."""
+    if not truth:
+        return node
+    if isinstance(node, Opaque):
+        return Lit(truth[node.text])
+    if isinstance(node, And):
+        return And(tuple(substitute_opaque(i, truth) for i in node.items))
+    if isinstance(node, Or):
+        return Or(tuple(substitute_opaque(i, truth) for i in node.items))
+    if isinstance(node, Not):
+        return Not(substitute_opaque(node.item, truth))
+    return node
+
+
+def replay(conditions: list[Any], data: dict[str, Any], upto: int) -> tuple[str, int]:
+    """Evaluate rules 0..upto-1 in order: ("match", i), ("fail", i) or ("none", upto)."""
+    for i, cond in enumerate(conditions[:upto]):
+        try:
+            if evaluate(cond, data):
+                return "match", i
+        except AbsentVariable:
+            return "fail", i
+    return "none", upto
+
+
+def sample_replays(conds: list[Any], i: int, sample: dict[str, Any]) -> bool:
+    """The sample satisfies rule i alone, and evaluation in order stops at an earlier rule."""
+    try:
+        if not evaluate(conds[i], sample):
+            return False
+    except AbsentVariable:
+        return False
+    return replay(conds, sample, i)[0] in ("match", "fail")

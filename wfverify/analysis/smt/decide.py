@@ -42,6 +42,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from wfverify.analysis.smt.conditions import opaque_texts, opaque_truths, substitute_opaque
+from wfverify.analysis.smt.unreadable import lift_unreadable, without_stand_ins
 from wfverify.analysis.smt.values import (
     affix_strings,
     instantiate,
@@ -111,6 +113,9 @@ def decide(
     """Answer the choice questions over every representative input (raises :class:`Undecided`);
     ``values``: paths known to hold one of a few scalars (set before the Choice) take only those."""
     values = values or {}
+    lifted = [lift_unreadable(c) for c in conditions]
+    unreadable = lifted != conditions
+    conditions = lifted
     mentions: dict[tuple[str, ...], _Mentions] = {}
     for cond in conditions:
         _collect(cond, mentions)
@@ -127,7 +132,7 @@ def decide(
         else _representatives(p, mentions[p], declared, nested, present, p in ints, paths)
         for p in paths
     ]
-    texts = sorted(_opaque_texts(conditions))
+    texts = sorted(opaque_texts(conditions))
     if len(texts) > MAX_OPAQUE:
         raise Undecided("too many opaque conditions")
     data = []
@@ -135,44 +140,21 @@ def decide(
         data.append(one)
         if len(data) << len(texts) > limit:
             raise Undecided("too many combinations")
-    variants = [[_substitute(c, dict(zip(texts, truth))) for c in conditions] for truth in _truths(len(texts))]
+    variants = [
+        [substitute_opaque(c, dict(zip(texts, truth))) for c in conditions] for truth in opaque_truths(len(texts))
+    ]
     decision = _answer([(variant, one) for variant in variants for one in data], len(conditions))
-    decision.opaque = bool(texts)
+    decision.opaque = bool(texts) or unreadable
+    return _without_unreadable(decision) if unreadable else decision
+
+
+def _without_unreadable(decision: Decision) -> Decision:
+    """The answers with the stand-in variables taken out of every input shown."""
+
+    decision.fall_through = without_stand_ins(decision.fall_through)
+    decision.absent_reads = {i: without_stand_ins(d) or {} for i, d in decision.absent_reads.items()}
+    decision.dead = [DeadInfo(d.index, d.shadowed_by, without_stand_ins(d.sample)) for d in decision.dead]
     return decision
-
-
-def _truths(count: int) -> Iterator[tuple[bool, ...]]:
-    for bits in range(1 << count):
-        yield tuple(bool(bits >> (count - 1 - k) & 1) for k in range(count))
-
-
-def _opaque_texts(conditions: list[Expr]) -> set[str]:
-    out: set[str] = set()
-    stack: list[Any] = list(conditions)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Opaque):
-            out.add(node.text)
-        elif isinstance(node, (And, Or)):
-            stack += list(node.items)
-        elif isinstance(node, Not):
-            stack.append(node.item)
-    return out
-
-
-def _substitute(node: Expr, truth: dict[str, bool]) -> Expr:
-    """The condition with each opaque part replaced by the truth value it is given."""
-    if not truth:
-        return node
-    if isinstance(node, Opaque):
-        return Lit(truth[node.text])
-    if isinstance(node, And):
-        return And(tuple(_substitute(i, truth) for i in node.items))
-    if isinstance(node, Or):
-        return Or(tuple(_substitute(i, truth) for i in node.items))
-    if isinstance(node, Not):
-        return Not(_substitute(node.item, truth))
-    return node
 
 
 # -- what the rules mention ----------------------------------------------------
