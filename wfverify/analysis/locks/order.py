@@ -17,10 +17,10 @@ from wfverify.analysis.locks.facts import LockFacts
 from wfverify.analysis.locks.names import alias_classes, is_template, may_alias
 from wfverify.analysis.locks.threads import edge_events
 
-__all__ = ["class_map", "lock_order_cycle"]
+__all__ = ["class_map", "inherited_locks", "lock_order_cycle"]
 
 
-def _inherited(facts: LockFacts) -> dict[str, set[str]]:
+def inherited_locks(facts: LockFacts) -> dict[str, set[str]]:
     """Scope -> locks that an enclosing body may hold while the scope runs."""
     workflow = facts.workflow
     assert workflow is not None
@@ -57,7 +57,7 @@ def lock_order_cycle(facts: LockFacts) -> list[str] | None:
     ordering edge) makes every cycle through two or more holders infeasible.
     """
     cls = class_map(facts)
-    inherited = _inherited(facts)
+    inherited = inherited_locks(facts)
     edges: set[tuple[str, str]] = set()
     guards: list[frozenset[str]] = []
     for scope_id, paths in facts.scopes.items():

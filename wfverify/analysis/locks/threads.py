@@ -216,14 +216,23 @@ def _reads_fork_data(workflow: Workflow, scope_id: str) -> bool:
     return True
 
 
-def ancestor_conflicts(facts: LockFacts) -> list[Conflict]:
-    """Bodies that wait for a lock an enclosing body holds across the fork (shortest chains first)."""
+MAX_CONFLICTS = 16
+MAX_CHAIN = 8
+
+
+def ancestor_conflicts(facts: LockFacts) -> tuple[list[Conflict], bool]:
+    """Bodies that wait for a lock an enclosing body holds across the fork (shortest chains first), and
+    whether the search stopped at :data:`MAX_CONFLICTS` or at a nesting deeper than :data:`MAX_CHAIN`."""
     workflow = facts.workflow
     assert workflow is not None
     found: list[Conflict] = []
     seen: set[tuple[str, str, str]] = set()
+    cut = False
     stack: list[tuple[str, list[tuple[str, Path]], list[tuple[str, str, str]], tuple[str, ...]]] = [("", [], [], ())]
-    while stack and len(found) < 16:
+    while stack:
+        if len(found) >= MAX_CONFLICTS:
+            cut = True
+            break
         scope_id, chain, held_above, outer = stack.pop()
         name = holder_name(workflow, scope_id)
         for path in facts.paths(scope_id):
@@ -251,12 +260,14 @@ def ancestor_conflicts(facts: LockFacts) -> list[Conflict]:
                     held.append(e.lock)
                 elif e.action == "release" and e.lock in held:
                     held.remove(e.lock)
-                elif e.action == "fork" and len(chain) < 8:
+                elif e.action == "fork" and len(chain) >= MAX_CHAIN:
+                    cut = True
+                elif e.action == "fork":
                     above = held_above + [(name, lock, e.state) for lock in held]
                     for child in workflow.children(e.state):
                         stack.append((child.id, [*chain, (name, path[: k + 1])], above, (*outer, scope_id)))
     found.sort(key=lambda c: (c.timeout, len(c.chain)))
-    return found
+    return found, cut
 
 
 def edge_events(path: Path) -> list[tuple[list[str], Event]]:
