@@ -19,6 +19,7 @@ from typing import Any
 
 from wfverify.analysis.locks.facts import Path
 from wfverify.analysis.locks.names import is_template, may_alias
+from wfverify.analysis.locks.numeric import never_equal
 from wfverify.analysis.locks.threads import Thread
 from wfverify.analysis.locks.witness import model_schedule
 from wfverify.core.witness import LockSchedule
@@ -79,11 +80,22 @@ def _lock_ids(
                     occurrences[key] = z3.IntVal(constants.setdefault(e.lock, len(constants) + 1))
             row.append(occurrences[key])
         ident.append(row)
+    ints = _ints_by_copy(group)
     keys = list(occurrences)
     for a, b in itertools.combinations(keys, 2):
-        if (is_template(a[1]) or is_template(b[1])) and not may_alias(a[1], b[1]):
+        if not (is_template(a[1]) or is_template(b[1])):
+            continue
+        if not may_alias(a[1], b[1]) or (a[0] == b[0] and ints.get(a[0]) and never_equal(a[1], b[1], ints[a[0]])):
             solver.add(occurrences[a] != occurrences[b])
     return ident, occurrences
+
+
+def _ints_by_copy(group: list[Thread]) -> dict[int, frozenset[str]]:
+    """Copy -> the variables declared ``int`` for every thread of that copy (one value per expression)."""
+    out: dict[int, frozenset[str]] = {}
+    for t in group:
+        out[t.copy] = out[t.copy] & t.ints if t.copy in out else t.ints
+    return out
 
 
 def solve(

@@ -22,11 +22,13 @@ same holder holds it, or holds a data-named lock that may be the same one
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from wfverify.analysis.failures import can_fail, catches_all, first_catcher
 from wfverify.analysis.graph import exits_scope
 from wfverify.analysis.locks.names import common_name, placeholder_values
+from wfverify.analysis.locks.numeric import Undecided, declared_ints, same_name_values
 from wfverify.core.model import Scope, State, StateKind, TransitionKind, Workflow
 
 __all__ = ["Event", "LockFacts", "Path", "Problem", "lock_facts", "LOOP_BOUND", "MAX_PATHS"]
@@ -181,7 +183,7 @@ class _Walker:
             self._note(Problem("reacquire", state.name, pointer, lock, trail, held=lock))
             return True
         for other in held:
-            data = _same_data(other, lock)
+            data = _same_data(other, lock, lambda: declared_ints(self.workflow, state))
             if data is not None:
                 self._note(Problem("reacquire", state.name, pointer, lock, trail, held=other, data=data))
         return False
@@ -208,8 +210,11 @@ def _in_document(state: State, pointer: str) -> str:
     return pointer if pointer.startswith(state.pointer + "/") else state.pointer
 
 
-def _same_data(held: str, lock: str) -> tuple[tuple[str, str], ...] | None:
-    """Placeholder values (one value per expression) that make two names of one holder the same lock."""
+def _same_data(held: str, lock: str, ints: Callable[[], frozenset[str]]) -> tuple[tuple[str, str], ...] | None:
+    """Placeholder values (one value per expression) that make two names of one holder the same lock.
+
+    Placeholders first count as free strings (None is then exact); integer arithmetic over variables
+    declared ``int`` (``n`` against ``n + 1``) is then compared as numbers (:mod:`.numeric`)."""
     name = common_name(held, lock)
     if name is None:
         return None
@@ -218,4 +223,9 @@ def _same_data(held: str, lock: str) -> tuple[tuple[str, str], ...] | None:
         return None
     if any(second.get(k, v) != v for k, v in first.items()):
         return None
+    declared = ints()
+    if declared:
+        exact = same_name_values(held, lock, declared)
+        if not isinstance(exact, Undecided):
+            return exact
     return tuple(sorted({**first, **second}.items()))

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 from wfverify.analysis.failures import can_succeed
 from wfverify.analysis.locks.facts import Event, LockFacts, Path
-from wfverify.analysis.locks.names import may_alias
+from wfverify.analysis.locks.names import is_template, may_alias
+from wfverify.analysis.locks.numeric import declared_ints
 from wfverify.core.model import Dialect, State, StateKind, Workflow
 
 __all__ = ["Conflict", "Group", "Thread", "ancestor_conflicts", "groups"]
@@ -39,6 +40,7 @@ class Thread:
     copy: int  # which instance: placeholders of different copies take independent values
     paths: list[Path]
     inexact: str = ""  # why inlining under-approximates this thread ("" when it does not)
+    ints: frozenset[str] = frozenset()  # variables declared ``int`` wherever its paths read them
 
 
 @dataclass
@@ -137,7 +139,19 @@ def groups(facts: LockFacts) -> tuple[list[Group], bool]:
                 for c in range(2)
             ]
             out.append(Group(state.name, threads, repeated=True))
+    for group in out:
+        for thread in group.threads:
+            thread.ints = _ints_throughout(workflow, thread.paths)
     return out, truncated
+
+
+def _ints_throughout(workflow: Workflow, paths: list[Path]) -> frozenset[str]:
+    """The variables declared ``int`` at every state of the paths that names a lock with a placeholder."""
+    if not workflow.inputs:
+        return frozenset()
+    states = {e.state for p in paths for e in p if is_template(e.lock)}
+    found = [declared_ints(workflow, workflow.states[s]) for s in sorted(states)]
+    return frozenset.intersection(*found) if found else frozenset()
 
 
 def sibling_always_fails(workflow: Workflow, involved: set[str]) -> str:
