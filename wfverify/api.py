@@ -189,7 +189,8 @@ def check_paths(
             cache.put(key, result)
     if cache is not None:
         cache.close()
-    return Report(_merge(found, standalone, [r for r in results if r is not None], embedded))
+    merged = _merge(found, standalone, [r for r in results if r is not None], embedded)
+    return Report(merged, sorted(str(p) for p in referenced))
 
 
 def _check_templates(

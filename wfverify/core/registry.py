@@ -20,7 +20,7 @@ from types import ModuleType
 from wfverify.core.findings import Severity
 from wfverify.core.rule import Rule, page_sections
 
-__all__ = ["LoaderRule", "Registry", "RegistryError", "loader_rule", "load_registry"]
+__all__ = ["LoaderRule", "Registry", "RegistryError", "loader_rule", "load_registry", "rule_module_files"]
 
 GROUP = "wfverify.rules"
 
@@ -98,6 +98,15 @@ def _walk(module: ModuleType) -> Iterator[ModuleType]:
         for info in sorted(pkgutil.iter_modules(module.__path__), key=lambda i: i.name):
             if not info.name.startswith("_"):
                 yield importlib.import_module(f"{module.__name__}.{info.name}")
+
+
+def rule_module_files(registry: Registry) -> list[str]:
+    """The source files the registered rules are defined in (a rule pack edited in place changes results)."""
+    import sys
+
+    names = {getattr(getattr(r, "check", None), "__module__", None) for r in registry.rules}
+    files = {getattr(sys.modules.get(n or ""), "__file__", None) for n in names}
+    return sorted(f for f in files if f)
 
 
 def load_registry(extra_modules: Iterable[str] = ()) -> Registry:
