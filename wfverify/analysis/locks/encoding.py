@@ -85,16 +85,26 @@ def _lock_ids(
     for a, b in itertools.combinations(keys, 2):
         if not (is_template(a[1]) or is_template(b[1])):
             continue
-        if not may_alias(a[1], b[1]) or (a[0] == b[0] and ints.get(a[0]) and never_equal(a[1], b[1], ints[a[0]])):
+        if not may_alias(a[1], b[1]) or _apart(a, b, ints):
             solver.add(occurrences[a] != occurrences[b])
     return ident, occurrences
+
+
+def _apart(a: tuple[int, str], b: tuple[int, str], ints: dict[int, frozenset[str]]) -> bool:
+    """Two names that integer placeholders keep apart: within one copy (one value per expression), or a
+    template against a constant (``acct:{n}`` is never ``acct:042`` for an int ``n``)."""
+    if is_template(a[1]) and is_template(b[1]) and a[0] != b[0]:
+        return False
+    declared = ints.get(a[0] if is_template(a[1]) else b[0], frozenset())
+    return bool(declared) and never_equal(a[1], b[1], declared)
 
 
 def _ints_by_copy(group: list[Thread]) -> dict[int, frozenset[str]]:
     """Copy -> the variables declared ``int`` for every thread of that copy (one value per expression)."""
     out: dict[int, frozenset[str]] = {}
     for t in group:
-        out[t.copy] = out[t.copy] & t.ints if t.copy in out else t.ints
+        if t.ints is not None:
+            out[t.copy] = out[t.copy] & t.ints if t.copy in out else t.ints
     return out
 
 

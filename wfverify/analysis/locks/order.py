@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from wfverify.analysis.locks.facts import LockFacts
 from wfverify.analysis.locks.names import alias_classes, is_template, may_alias
+from wfverify.analysis.locks.stable import unstable_templates
 from wfverify.analysis.locks.threads import edge_events
 
 __all__ = ["class_map", "inherited_locks", "lock_order_cycle"]
@@ -58,13 +59,15 @@ def lock_order_cycle(facts: LockFacts) -> list[str] | None:
     """
     cls = class_map(facts)
     inherited = inherited_locks(facts)
+    assert facts.workflow is not None
+    unstable = unstable_templates(facts.workflow)  # one template, two locks: r:{n}, then set n, r:{n}
     edges: set[tuple[str, str]] = set()
     guards: list[frozenset[str]] = []
     for scope_id, paths in facts.scopes.items():
         above = inherited.get(scope_id, set())
         for path in paths:
             for own, e in edge_events(path):
-                held = [h for h in own if h != e.lock] + sorted(above)
+                held = [h for h in own if h != e.lock or h in unstable] + sorted(above)
                 if not held:
                     continue
                 edges.update((cls[h], cls[e.lock]) for h in held)

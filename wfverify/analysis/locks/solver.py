@@ -42,6 +42,7 @@ from wfverify.analysis.locks.encoding import RLIMIT, FreeTimeouts, Waits, solve
 from wfverify.analysis.locks.facts import LockFacts, Path
 from wfverify.analysis.locks.names import may_alias
 from wfverify.analysis.locks.order import class_map, inherited_locks, lock_order_cycle
+from wfverify.analysis.locks.stable import unstable_templates
 from wfverify.analysis.locks.threads import (
     Group,
     Thread,
@@ -120,7 +121,7 @@ def check_deadlock(facts: LockFacts) -> DeadlockResult:
         return done(
             DeadlockResult(Verdict.VIOLATED, f"{summary}; {found.detail}", found.witness, holders=found.holders)
         )
-    reasons = gave_up + _inexact(relevant, conflicts_cut, truncated)
+    reasons = gave_up + _inexact(relevant, conflicts_cut, truncated) + _changing_names(facts, relevant)
     if reasons:
         result = DeadlockResult(
             Verdict.UNKNOWN,
@@ -184,6 +185,25 @@ def _outside_held_timeouts(facts: LockFacts) -> FreeTimeouts:
         if e.action == "timeout"
         and any(may_alias(e.lock, h) for h in inherited.get(workflow.states[e.state].scope, ()))
     )
+
+
+def _changing_names(facts: LockFacts, relevant: list[Group]) -> list[str]:
+    """A template that one holder's path names at two states while its data may change in between: the
+    search reads it as one lock, which may be two (:mod:`wfverify.analysis.locks.stable`)."""
+    assert facts.workflow is not None
+    unstable = unstable_templates(facts.workflow)
+    if not unstable:
+        return []
+    for t in (t for g in relevant for t in g.locking):
+        for path in t.paths:
+            states: dict[str, set[str]] = {}
+            for e in path:
+                if e.lock in unstable:
+                    states.setdefault(e.lock, set()).add(e.state)
+            spanning = sorted(lock for lock, where in states.items() if len(where) > 1)
+            if spanning:
+                return [f"lock name '{spanning[0]}' reads data that may change between the states that name it"]
+    return []
 
 
 def _inexact(relevant: list[Group], conflicts_cut: bool, truncated: bool) -> list[str]:

@@ -40,7 +40,7 @@ class Thread:
     copy: int  # which instance: placeholders of different copies take independent values
     paths: list[Path]
     inexact: str = ""  # why inlining under-approximates this thread ("" when it does not)
-    ints: frozenset[str] = frozenset()  # variables declared ``int`` wherever its paths read them
+    ints: frozenset[str] | None = None  # variables declared ``int`` wherever its paths read them (None: reads none)
 
 
 @dataclass
@@ -145,13 +145,15 @@ def groups(facts: LockFacts) -> tuple[list[Group], bool]:
     return out, truncated
 
 
-def _ints_throughout(workflow: Workflow, paths: list[Path]) -> frozenset[str]:
-    """The variables declared ``int`` at every state of the paths that names a lock with a placeholder."""
+def _ints_throughout(workflow: Workflow, paths: list[Path]) -> frozenset[str] | None:
+    """The variables declared ``int`` at every state of the paths that names a lock with a placeholder
+    (None when no state does)."""
+    states = {e.state for p in paths for e in p if is_template(e.lock)}
+    if not states:
+        return None
     if not workflow.inputs:
         return frozenset()
-    states = {e.state for p in paths for e in p if is_template(e.lock)}
-    found = [declared_ints(workflow, workflow.states[s]) for s in sorted(states)]
-    return frozenset.intersection(*found) if found else frozenset()
+    return frozenset.intersection(*(declared_ints(workflow, workflow.states[s]) for s in sorted(states)))
 
 
 def sibling_always_fails(workflow: Workflow, involved: set[str]) -> str:
