@@ -9,6 +9,7 @@ doubles past 2**53 stay possible, and a brute-force check over small and huge in
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -149,3 +150,16 @@ def test_branches_sharing_n_deadlock_only_on_the_same_name(other: str, verdict: 
     assert check_deadlock(lock_facts(workflow)).verdict is verdict
     found = explore(workflow, Bounds(configurations=4000))
     assert found.properties["deadlock-freedom"].verdict is verdict
+
+
+def test_the_deadlock_witness_spells_integer_placeholders_with_numbers() -> None:
+    """The issue's adversarial crash-template-expr: branches take r:{n + 1}, r:{n} and r:{n}, r:{n + 1}."""
+    text = (Path(__file__).resolve().parent / "adversarial" / "crash-template-expr.wf.yaml").read_text()
+    result = check_deadlock(lock_facts(workflow_from_text(text, "crash-template-expr.wf.yaml")))
+    assert result.verdict is Verdict.VIOLATED and result.witness is not None
+    assert result.witness.data == {
+        "fan branch 0": {"n": "0", "n + 1": "1"},
+        "fan branch 1": {"n": "0", "n + 1": "1"},
+    }
+    assert sorted(s.lock for s in result.witness.steps if s.action == "block") == ["r:0", "r:1"]
+    assert result.witness.replay() == result.witness.blocked

@@ -33,7 +33,16 @@ from wfverify.core.expr import variables as variables_of
 from wfverify.core.exprparse import ExprError, parse
 from wfverify.core.model import State, Workflow
 
-__all__ = ["UNDECIDED", "Undecided", "declared_ints", "never_equal", "same_name_values"]
+__all__ = [
+    "UNDECIDED",
+    "Undecided",
+    "declared_ints",
+    "integer_variables",
+    "never_equal",
+    "same_name_values",
+    "spell",
+    "spellings",
+]
 
 EXACT = 2**53
 RLIMIT = 2_000_000
@@ -180,8 +189,8 @@ def _term(z3: Any, node: Expr, variables: dict[str, Any]) -> tuple[Any, Any]:
     return z3.And(left_ok, right_ok, *small), value
 
 
-def _checked(first: str, second: str, values: dict[str, int]) -> tuple[tuple[str, str], ...] | Undecided:
-    """The spellings on these variable values, when they really make the names equal."""
+def spellings(names: list[str], values: dict[str, int]) -> dict[str, str]:
+    """How the simulator spells each placeholder of the names when the (dotted) variables have these values."""
     data: dict[str, Any] = {}
     for key, value in values.items():
         *parents, last = key.split(".")
@@ -190,16 +199,33 @@ def _checked(first: str, second: str, values: dict[str, int]) -> tuple[tuple[str
             place = place.setdefault(part, {})
         place[last] = value
     spelled: dict[str, str] = {}
-    for name in (first, second):
+    for name in names:
         for m in _PLACEHOLDER.finditer(name):
             text = m.group(1).strip()
             node = _parsed(text)
             found = value_of(node, data) if node is not None else UNDEFINED
             spelled[text] = "?" if found is UNDEFINED else str(found)
+    return spelled
 
-    def render(name: str) -> str:
-        return _PLACEHOLDER.sub(lambda m: spelled[m.group(1).strip()], name)
 
-    if render(first) != render(second):
+def spell(name: str, spelled: dict[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: spelled[m.group(1).strip()], name)
+
+
+def integer_variables(name: str, ints: frozenset[str]) -> set[str] | None:
+    """The variables of a name whose placeholders are all integer arithmetic (None when one is not)."""
+    out: set[str] = set()
+    for m in _PLACEHOLDER.finditer(name):
+        node = _parsed(m.group(1).strip())
+        if node is None or not _integer(node, ints):
+            return None
+        out |= {".".join(v) for v in variables_of(node)}
+    return out
+
+
+def _checked(first: str, second: str, values: dict[str, int]) -> tuple[tuple[str, str], ...] | Undecided:
+    """The spellings on these variable values, when they really make the names equal."""
+    spelled = spellings([first, second], values)
+    if spell(first, spelled) != spell(second, spelled):
         return UNDECIDED  # a double past 2**53 that this model does not make collide
     return tuple(sorted(spelled.items()))
