@@ -54,7 +54,7 @@ from wfverify.analysis.locks.threads import (
 )
 from wfverify.analysis.locks.witness import conflict_schedule
 from wfverify.core.findings import Verdict
-from wfverify.core.witness import LockSchedule
+from wfverify.core.witness import LockSchedule, ReplayError
 
 __all__ = ["DeadlockResult", "Waits", "check_deadlock", "lock_order_cycle", "MAX_COMBINATIONS", "RLIMIT"]
 
@@ -153,6 +153,9 @@ def _search(
             gave_up.append(f"a branch of '{doomed}' fails on every run and cancels the waiting holders")
         elif schedule is None:
             gave_up.append(f"{c.chain[-1][0]} may wait for a data-named lock that {c.holder} holds around it")
+        elif not _replays(schedule):  # a LockTimeout on its way that only a holder outside the chain causes
+            gave_up.append(f"{c.chain[-1][0]} may wait for {c.lock}, which {c.holder} holds, after a lock timeout")
+            schedule = None
         if schedule is not None:
             detail = f"{c.chain[-1][0]} waits for {c.lock}, which {c.holder} holds until its branches end" + (
                 " (the wait has a timeout: it always times out)" if timeouts else ""
@@ -169,6 +172,14 @@ def _search(
                 return found
             gave_up.append(f"a branch of '{doomed}' fails on every run and cancels the waiting holders")
     return None
+
+
+def _replays(schedule: LockSchedule) -> bool:
+    try:
+        schedule.replay()
+    except ReplayError:
+        return False
+    return True
 
 
 def _outside_held_timeouts(facts: LockFacts) -> FreeTimeouts:

@@ -254,8 +254,8 @@ def ancestor_conflicts(facts: LockFacts) -> tuple[list[Conflict], bool]:
         for path in facts.paths(scope_id):
             held: list[str] = []
             for k, e in enumerate(path):
-                if e.action == "timeout" and not any(lk == e.lock for _, lk, _ in held_above):
-                    break  # a lock timeout needs another holder of the lock: only an ancestor's is followed here
+                if e.action == "timeout" and not _may_time_out(workflow, e, held_above):
+                    break  # a lock timeout needs another holder of the lock
                 if e.action == "acquire":
                     clash = next(((h, lk) for h, lk, _ in held_above if may_alias(lk, e.lock)), None)
                     if clash is not None:  # the body cannot get past this acquire: the rest of the path is moot
@@ -284,6 +284,20 @@ def ancestor_conflicts(facts: LockFacts) -> tuple[list[Conflict], bool]:
                         stack.append((child.id, [*chain, (name, path[: k + 1])], above, (*outer, scope_id)))
     found.sort(key=lambda c: (c.timeout, len(c.chain)))
     return found, cut
+
+
+def _may_time_out(workflow: Workflow, e: Event, held_above: list[tuple[str, str, str]]) -> bool:
+    """Some other holder may hold the lock the event gives up on: an enclosing body, another copy of a
+    repeated body around it (Map iterations, concurrent executions), or any state that acquires it."""
+    if any(may_alias(lk, e.lock) for _, lk, _ in held_above):
+        return True
+    current: str | None = workflow.states[e.state].scope
+    while current is not None:
+        owner = workflow.scopes[current].owner
+        if (owner is None and workflow.concurrent) or (owner and workflow.states[owner].kind is StateKind.MAP):
+            return True
+        current = workflow.states[owner].scope if owner else None
+    return any(may_alias(a.lock, e.lock) for s in workflow.iter_states() if s.name != e.state for a in s.acquire)
 
 
 def edge_events(path: Path) -> list[tuple[list[str], Event]]:
