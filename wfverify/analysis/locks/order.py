@@ -16,7 +16,7 @@ from __future__ import annotations
 from wfverify.analysis.locks.facts import LockFacts
 from wfverify.analysis.locks.names import alias_classes, is_template, may_alias
 from wfverify.analysis.locks.stable import unstable_templates
-from wfverify.analysis.locks.threads import edge_events
+from wfverify.analysis.locks.threads import drop_released, edge_events
 
 __all__ = ["class_map", "inherited_locks", "lock_order_cycle"]
 
@@ -25,20 +25,21 @@ def inherited_locks(facts: LockFacts) -> dict[str, set[str]]:
     """Scope -> locks that an enclosing body may hold while the scope runs."""
     workflow = facts.workflow
     assert workflow is not None
+    unstable = unstable_templates(workflow)
     out: dict[str, set[str]] = {"": set()}
     pending = [""]
     while pending:
         scope_id = pending.pop()
         for path in facts.paths(scope_id):
-            held: list[str] = []
+            held: list[tuple[str, str]] = []
             for e in path:
                 if e.action == "acquire":
-                    held.append(e.lock)
-                elif e.action == "release" and e.lock in held:
-                    held.remove(e.lock)
+                    held.append((e.lock, e.state))
+                elif e.action == "release":
+                    drop_released(held, e, unstable)
                 elif e.action == "fork":
                     for child in workflow.children(e.state):
-                        grown = out.get(child.id, set()) | out[scope_id] | set(held)
+                        grown = out.get(child.id, set()) | out[scope_id] | {lock for lock, _ in held}
                         if child.id not in out or grown != out[child.id]:
                             out[child.id] = grown
                             pending.append(child.id)
@@ -66,7 +67,7 @@ def lock_order_cycle(facts: LockFacts) -> list[str] | None:
     for scope_id, paths in facts.scopes.items():
         above = inherited.get(scope_id, set())
         for path in paths:
-            for own, e in edge_events(path):
+            for own, e in edge_events(path, unstable):
                 held = [h for h in own if h != e.lock or h in unstable] + sorted(above)
                 if not held:
                     continue

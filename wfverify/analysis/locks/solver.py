@@ -121,7 +121,7 @@ def check_deadlock(facts: LockFacts) -> DeadlockResult:
         return done(
             DeadlockResult(Verdict.VIOLATED, f"{summary}; {found.detail}", found.witness, holders=found.holders)
         )
-    reasons = gave_up + _inexact(relevant, conflicts_cut, truncated) + _changing_names(facts, relevant)
+    reasons = gave_up + _inexact(relevant, conflicts_cut, truncated) + _changing_names(facts)
     if reasons:
         result = DeadlockResult(
             Verdict.UNKNOWN,
@@ -198,22 +198,21 @@ def _outside_held_timeouts(facts: LockFacts) -> FreeTimeouts:
     )
 
 
-def _changing_names(facts: LockFacts, relevant: list[Group]) -> list[str]:
-    """A template that one holder's path names at two states while its data may change in between: the
+def _changing_names(facts: LockFacts) -> list[str]:
+    """A template that one body's path names at two states while its data may change in between: the
     search reads it as one lock, which may be two (:mod:`wfverify.analysis.locks.stable`)."""
     assert facts.workflow is not None
     unstable = unstable_templates(facts.workflow)
     if not unstable:
         return []
-    for t in (t for g in relevant for t in g.locking):
-        for path in t.paths:
-            states: dict[str, set[str]] = {}
-            for e in path:
-                if e.lock in unstable:
-                    states.setdefault(e.lock, set()).add(e.state)
-            spanning = sorted(lock for lock, where in states.items() if len(where) > 1)
-            if spanning:
-                return [f"lock name '{spanning[0]}' reads data that may change between the states that name it"]
+    for path in (p for paths in facts.scopes.values() for p in paths):
+        states: dict[str, set[str]] = {}
+        for e in path:
+            if e.lock in unstable:
+                states.setdefault(e.lock, set()).add(e.state)
+        spanning = sorted(lock for lock, where in states.items() if len(where) > 1)
+        if spanning:
+            return [f"lock name '{spanning[0]}' reads data that may change between the states that name it"]
     return []
 
 

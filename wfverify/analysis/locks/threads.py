@@ -28,7 +28,7 @@ from wfverify.analysis.locks.names import is_template, may_alias
 from wfverify.analysis.locks.numeric import declared_ints
 from wfverify.core.model import Dialect, State, StateKind, Workflow
 
-__all__ = ["Conflict", "Group", "Thread", "ancestor_conflicts", "groups"]
+__all__ = ["Conflict", "Group", "Thread", "ancestor_conflicts", "drop_released", "edge_events", "groups"]
 
 MAX_INLINED = 64
 
@@ -272,8 +272,9 @@ def ancestor_conflicts(facts: LockFacts) -> tuple[list[Conflict], bool]:
                                     (*outer, scope_id),
                                 )
                             )
-                        break
-                    held.append(e.lock)
+                        if e.timeout is None or (clash[1] == e.lock and not is_template(e.lock)):
+                            break  # it waits for good, or surely times out: the rest of this path is moot
+                    held.append(e.lock)  # a timed acquire of a name that may differ goes on when it does
                 elif e.action == "release" and e.lock in held:
                     held.remove(e.lock)
                 elif e.action == "fork" and len(chain) >= MAX_CHAIN:
@@ -300,14 +301,24 @@ def _may_time_out(workflow: Workflow, e: Event, held_above: list[tuple[str, str,
     return any(may_alias(a.lock, e.lock) for s in workflow.iter_states() if s.name != e.state for a in s.acquire)
 
 
-def edge_events(path: Path) -> list[tuple[list[str], Event]]:
-    """(locks held, acquire) for each acquire of a path, in order."""
-    held: list[str] = []
+def edge_events(path: Path, unstable: frozenset[str] = frozenset()) -> list[tuple[list[str], Event]]:
+    """(locks held, acquire) for each acquire of a path, in order. A release of an ``unstable`` template
+    at another state than its acquire may name another lock: the acquired one then counts as held."""
+    held: list[tuple[str, str]] = []
     out = []
     for e in path:
         if e.action == "acquire":
-            out.append((list(held), e))
-            held.append(e.lock)
-        elif e.action == "release" and e.lock in held:
-            held.remove(e.lock)
+            out.append(([lock for lock, _ in held], e))
+            held.append((e.lock, e.state))
+        elif e.action == "release":
+            drop_released(held, e, unstable)
     return out
+
+
+def drop_released(held: list[tuple[str, str]], e: Event, unstable: frozenset[str]) -> None:
+    """Remove what a release frees from (lock, state that took it); keep a changing template's lock."""
+    for i, (lock, at) in enumerate(held):
+        if lock == e.lock:
+            if lock not in unstable or at == e.state:
+                del held[i]
+            return
