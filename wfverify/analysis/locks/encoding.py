@@ -3,7 +3,8 @@
 Executed prefixes with timestamps in program order; mutual exclusion of
 critical sections on the same lock; lock names are Z3 integers (constants
 fixed, each data-named (copy, template) free but unequal to every name it
-cannot alias); a ``LockTimeout`` only while another holder holds the lock, or
+cannot alias); a ``LockTimeout`` only while a holder (another, or the waiting
+one itself) holds the lock, or
 at any time when an enclosing body may hold it around the fork (``free``);
 at least two holders each stopped before an acquire of a lock another of them
 holds, every such wait without a timeout (a deadlock) or every one with a
@@ -196,8 +197,9 @@ def _timeouts_need_a_holder(
     ident: list[list[Any]],
     free: FreeTimeouts,
 ) -> None:
-    """A LockTimeout happens only while another holder holds the lock (any time, when an enclosing body
-    may hold it around the fork: :func:`_outside_held_timeouts`)."""
+    """A LockTimeout happens only while some holder holds the lock: another one, or the waiting holder
+    itself (it took the lock earlier on its path), or any time when an enclosing body may hold it around
+    the fork (:func:`_outside_held_timeouts`)."""
     import z3
 
     for h, path in enumerate(paths):
@@ -208,6 +210,8 @@ def _timeouts_need_a_holder(
             options = []
             for s in sections:
                 if s.holder == h:
+                    if s.acquire < i and (s.release is None or s.release > i):
+                        options.append(s.lock == ident[h][i])
                     continue
                 taken = z3.And(done[s.holder][s.acquire], stamp[s.holder][s.acquire] < t, s.lock == ident[h][i])
                 if s.release is None:
