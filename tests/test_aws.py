@@ -117,11 +117,11 @@ def test_botocore_is_imported_only_for_files_with_aws_integrations(tmp_path: Pat
         f"check_text(plain.replace('arn:aws:lambda:us-east-1:1:function:f', '{POLLY}'), 'b.asl.json')\n"
         "print('botocore' in sys.modules)\n"
     )
-    env = {**os.environ, "WFVERIFY_AWS_CACHE": str(tmp_path / "index")}
+    env = {**os.environ, "WFVERIFY_CACHE_DIR": str(tmp_path / "index")}
     for expected in (["False", "True"], ["False", "False"]):
         run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
         assert run.stdout.split() == expected
-    assert sorted(p.name for p in (tmp_path / "index").glob("*/*.json")) == ["polly.json", "services.json"]
+    assert sorted(p.name for p in (tmp_path / "index" / "aws").glob("*/*.json")) == ["polly.json", "services.json"]
 
 
 def test_the_index_agrees_with_botocore_and_survives_a_corrupt_entry(tmp_path: Path) -> None:
@@ -148,9 +148,9 @@ def test_the_index_agrees_with_botocore_and_survives_a_corrupt_entry(tmp_path: P
 def test_the_index_is_off_when_asked_or_when_models_are_extended(monkeypatch: pytest.MonkeyPatch) -> None:
     from wfverify.analysis.aws import index
 
-    monkeypatch.setenv("WFVERIFY_AWS_CACHE", "")
+    monkeypatch.setenv("WFVERIFY_CACHE_DIR", "off")
     assert index.index_folder() is None
-    monkeypatch.delenv("WFVERIFY_AWS_CACHE")
+    monkeypatch.delenv("WFVERIFY_CACHE_DIR")
     monkeypatch.setenv("AWS_DATA_PATH", "/somewhere")
     assert index.index_folder() is None
 

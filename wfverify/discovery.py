@@ -26,7 +26,10 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing's import is a start-up cost the checks of a replayed run avoid
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "DEFAULT_EXCLUDE",
@@ -55,6 +58,7 @@ DEFAULT_EXCLUDE = (
     "*.wfverify.yaml",
     "*.expected.json",
 )
+
 #: Bytes read to decide whether a file is a state machine: enough for the top-level keys.
 SNIFF_BYTES = 64 * 1024
 
@@ -108,11 +112,26 @@ class FileFilter:
         return rel + "/" if is_dir and rel not in ("", ".") else rel or "."
 
     def excluded(self, path: Path, is_dir: bool = False) -> bool:
-        rel = self._relative(path, is_dir)
-        return bool(rel and rel != "." and self._spec("exclude")(rel))
+        return self.excluded_rel(self._relative(path, is_dir))
 
     def included(self, path: Path) -> bool:
-        return bool(self._spec("include")(self._relative(path, False) or path.name))
+        return self.included_rel(self._relative(path, False) or path.name)
+
+    def excluded_rel(self, rel: str | None) -> bool:
+        """``exclude`` for a path already made relative to the root (``dir/`` for folders)."""
+        return bool(rel and rel != "." and self._spec("exclude")(rel))
+
+    def included_rel(self, rel: str) -> bool:
+        return bool(self._spec("include")(rel))
+
+    def relative_root(self, folder: str) -> str | None:
+        """A folder's path relative to the root, ``""`` for the root itself, ``None`` outside it."""
+        rel = self._relative(Path(folder), True) or ""
+        base = self._specs["base"]
+        real = os.path.realpath(folder)
+        if real != base and not real.startswith(base.rstrip(os.sep) + os.sep):
+            return None
+        return "" if rel == "." else rel.rstrip("/")
 
 
 def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
@@ -234,19 +253,37 @@ def _wanted(path: Path, filters: FileFilter) -> bool:
 
 
 def _walk(folder: Path, filters: FileFilter) -> list[str]:
-    found = []
-    for root, dirs, files in os.walk(folder, followlinks=False):
-        here = Path(root)
-        dirs[:] = sorted(d for d in dirs if not filters.excluded(here / d, is_dir=True))
-        # a folder named like a workflow is reported (as unreadable), not silently walked
-        named = [d for d in dirs if filters.included(here / d)]
-        dirs[:] = [d for d in dirs if d not in named]
-        for name in files:
-            candidate = here / name
-            if not filters.excluded(candidate) and _wanted(candidate, filters):
-                found.append(os.path.join(root, name))
-        found.extend(os.path.join(root, d) for d in named)
+    """Files under ``folder`` that count, by name or content. Each entry's path relative to the root
+    is built from its folder's, so a walk costs one directory listing per folder and no ``stat``
+    per file beyond the listing's own (symbolic links are not followed into)."""
+    found: list[str] = []
+    pending = [(str(folder), filters.relative_root(str(folder)))]
+    while pending:
+        here, rel_here = pending.pop()
+        try:
+            entries = list(os.scandir(here))
+        except OSError:
+            continue
+        for entry in entries:
+            linked = entry.is_symlink()
+            rel = entry.name if rel_here is None or linked else (f"{rel_here}/{entry.name}" if rel_here else entry.name)
+            if _is_dir(entry):
+                if filters.excluded_rel(rel + "/"):
+                    continue
+                if filters.included_rel(rel):  # a folder named like a workflow is reported, not walked
+                    found.append(entry.path)
+                elif not linked:
+                    pending.append((entry.path, None if rel_here is None else rel))
+            elif not filters.excluded_rel(rel) and (filters.included_rel(rel) or _sniffed(Path(entry.path))):
+                found.append(entry.path)
     return sorted(found)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 @dataclass

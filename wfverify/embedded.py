@@ -31,10 +31,11 @@ def template_kind(display: str, path: Path | None, head: bytes | None = None, ex
     A file named ``*.tf``, ``serverless.yml`` or ``template.yaml`` is a template even without a
     state machine in it (``explicit``), so a pre-commit hook that passes it is never misread."""
     from wfverify.discovery import WORKFLOW_SUFFIXES
-    from wfverify.load.templates import HEAD_BYTES, looks_like_template
 
     if display.lower().endswith(WORKFLOW_SUFFIXES) or (path is None and head is None):
         return None
+    from wfverify.load.templates import HEAD_BYTES, looks_like_template
+
     if head is None and path is not None:
         try:
             with open(path, "rb") as fh:
@@ -95,8 +96,9 @@ def check_template(
         results.append(run_rules(display, loaded, registry, selection, rule_options))
     referenced = set()
     for machine in extracted.machines:
-        if machine.file is not None:
-            referenced.add(machine.file)
+        for needed in (machine.file, machine.wanted):
+            if needed is not None:
+                referenced.add(needed)
         sidecar = _sidecar_reader(path, display, machine.definition, machine.file)
         loaded = load_document(machine.document, machine.problems, load, sidecar)
         if machine.document is None and not machine.problems:

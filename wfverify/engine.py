@@ -9,7 +9,6 @@ rules still run.
 from __future__ import annotations
 
 import time
-import traceback
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -18,7 +17,6 @@ from wfverify.core.findings import Finding, Proof, Severity
 from wfverify.core.registry import Registry
 from wfverify.core.results import FileResult
 from wfverify.core.rule import Rule
-from wfverify.core.witness import witness_json
 from wfverify.load import LoadResult
 from wfverify.load.source import directives_in
 
@@ -101,8 +99,10 @@ def _source_lines(findings: list[Finding], loaded: LoadResult, path: str) -> dic
 
 def _witness_positions(findings: list[Finding], loaded: LoadResult) -> dict[str, tuple[int, int]]:
     workflow, doc = loaded.workflow, loaded.document
-    if workflow is None or doc is None:
+    if workflow is None or doc is None or all(f.witness is None for f in findings):
         return {}
+    from wfverify.core.witness import witness_json
+
     names: set[str] = set()
     for f in findings:
         stack = [witness_json(f.witness)]
@@ -125,6 +125,9 @@ def _run_one(rule: Rule, workflow: Any, options: Any, out: list[Finding], proofs
             else:
                 out.append(replace(item, rule=rule.name))
     except Exception as exc:  # a fault in one rule must not stop the others
+        if debug:
+            import traceback
+
         detail = traceback.format_exc() if debug else f"{type(exc).__name__}: {exc}"
         out.append(
             Finding(

@@ -10,7 +10,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+
+from wfverify.cli import collector
+
+TYPE_CHECKING = False  # typing's import is a start-up cost the checks of a replayed run avoid
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 __all__ = ["main"]
 
@@ -190,6 +195,14 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    collector.pause()  # see wfverify.cli.collector: on again once the rules are loaded
+    try:
+        return _main(argv)
+    finally:
+        collector.started_up()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     given = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(given[0] if given and given[0] in _ADDERS and given[0] != "simulate" else None)
     args, extra = parser.parse_known_args(given)
@@ -199,6 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 2
+    if args.command != "check":
+        collector.started_up()
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:

@@ -22,20 +22,28 @@ under ``runs/`` and are written atomically; one that does not parse is ignored.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from wfverify.core.stamps import botocore_module
 from wfverify.core.stamps import stamp as _stamp
 
+TYPE_CHECKING = False  # typing's import is a start-up cost a replayed run avoids
+if TYPE_CHECKING:
+    from hashlib import sha256
+    from typing import Any
+else:
+    try:  # CPython's own SHA-256: importing hashlib first initialises OpenSSL (~2 ms of a replayed run)
+        from _sha256 import sha256
+    except ImportError:  # other Pythons
+        from hashlib import sha256
+
 __all__ = ["RunRecord", "code_stamps", "eligible", "lookup", "run_key", "store"]
 
 _FORMAT = "1"
-_ENVIRONMENT = ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "TERM", "GITHUB_ACTIONS", "AWS_DATA_PATH", "WFVERIFY_AWS_CACHE")
+_ENVIRONMENT = ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "TERM", "GITHUB_ACTIONS", "AWS_DATA_PATH", "WFVERIFY_CACHE_DIR")
 SIDECAR_SUFFIX = ".wfverify.yaml"
 
 
@@ -62,7 +70,7 @@ def eligible(args: Any, paths: list[str], fmt: str) -> bool:
 
 def run_key(args: Any, config: Any) -> str:
     """The record's name: the command line, folder, configuration, environment and terminal."""
-    digest = hashlib.sha256()
+    digest = sha256()
     parts = [
         _FORMAT,
         os.getcwd(),
@@ -80,7 +88,7 @@ def run_key(args: Any, config: Any) -> str:
 def _sha(path: str) -> str | None:
     try:
         with open(path, "rb") as fh:
-            return hashlib.sha256(fh.read()).hexdigest()
+            return sha256(fh.read()).hexdigest()
     except OSError:
         return None
 
@@ -104,8 +112,9 @@ def data_hashes(targets: list[list[str]], referenced: list[str]) -> dict[str, st
     for _display, path in targets:
         out[path] = _sha(path)
         out[path + SIDECAR_SUFFIX] = _sha(path + SIDECAR_SUFFIX)
-    for other in referenced:
+    for other in referenced:  # a definition file a template names, and its own sidecar
         out[other] = _sha(other)
+        out[other + SIDECAR_SUFFIX] = _sha(other + SIDECAR_SUFFIX)
     return out
 
 

@@ -35,7 +35,10 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing's import is a start-up cost the checks of a replayed run avoid
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Config", "ConfigError", "find_config", "load_config", "path_ignores", "validate_names"]
 

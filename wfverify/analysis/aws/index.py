@@ -11,9 +11,9 @@ first time it is needed, keyed by the installed botocore (the path, size and
 modification time of its package). Later runs read the small file and never
 import botocore.
 
-The folder is ``$WFVERIFY_AWS_CACHE`` if set (an empty value turns the index
-off), else ``$XDG_CACHE_HOME/wfverify/aws`` or ``~/.cache/wfverify/aws``. The
-index is skipped (botocore is read every time) when botocore's own extra model
+The folder is ``aws/`` in the per-user cache
+(:func:`wfverify.core.stamps.user_cache_dir`: ``$WFVERIFY_CACHE_DIR``, ``off``
+turns it off), as for compiled schemas. The index is skipped (botocore is read every time) when botocore's own extra model
 folders are in use (``AWS_DATA_PATH``, ``~/.aws/models``), since they can change
 a model without changing botocore. Writes are atomic (a temporary file moved
 into place); an entry that does not parse is ignored and rewritten; a folder
@@ -22,14 +22,12 @@ that cannot be written only costs the speed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from wfverify.core.stamps import botocore_module, stamp
+from wfverify.core.stamps import botocore_module, stamp, user_cache_dir
 
 __all__ = ["Operation", "ServiceIndex", "Shape", "compact", "index_folder", "load_listing", "load_service"]
 
@@ -141,15 +139,16 @@ class Operation:
 
 def index_folder() -> Path | None:
     """Where this botocore's index lives, or ``None`` (turned off, botocore missing or extended by the user)."""
-    setting = os.environ.get("WFVERIFY_AWS_CACHE")
-    if setting == "" or os.environ.get("AWS_DATA_PATH") or (Path.home() / ".aws" / "models").exists():
+    base = user_cache_dir()
+    if base is None or os.environ.get("AWS_DATA_PATH") or (Path.home() / ".aws" / "models").exists():
         return None
     module = botocore_module()
     if module is None:
         return None
     key = f"{_FORMAT}:{module}:{stamp(module)}"
-    base = Path(setting) if setting else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wfverify"
-    return (base if setting else base / "aws") / hashlib.sha256(key.encode()).hexdigest()[:20]
+    import zlib  # a folder name, not a defence: the folder is the user's own
+
+    return Path(base) / "aws" / f"{zlib.crc32(key.encode()):08x}"
 
 
 def _read(path: Path) -> Any:
@@ -162,6 +161,8 @@ def _read(path: Path) -> Any:
 def _write(path: Path, value: Any) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(value, fh, separators=(",", ":"))
