@@ -60,6 +60,8 @@ __all__ = ["DeadlockResult", "Waits", "check_deadlock", "lock_order_cycle", "MAX
 
 MAX_COMBINATIONS = 64
 MAX_PAIR_CHECKS = 2_000
+#: A timeout storm is only a warning: its search stops sooner (the verdict does not depend on it).
+MAX_STORM_PAIR_CHECKS = 100
 #: Deadlock cycles through three or more holders are searched on groups up to this size.
 MAX_GROUP_FOR_RINGS = 8
 
@@ -254,8 +256,9 @@ def _search_pairs(
             if not edges[a][i] & {(y, x) for x, y in edges[b][j]}:
                 continue  # no opposite lock order between these two paths: they cannot wait on each other
             checked += 1
-            if checked > MAX_PAIR_CHECKS:
-                gave_up.append(f"more than {MAX_PAIR_CHECKS} candidate pairs")
+            limit = MAX_STORM_PAIR_CHECKS if timeouts else MAX_PAIR_CHECKS
+            if checked > limit:
+                gave_up.append(f"more than {limit} candidate pairs")
                 return None
             result = solve([group[a], group[b]], [group[a].paths[i], group[b].paths[j]], timeouts, gave_up, free)
             if result is not None:
