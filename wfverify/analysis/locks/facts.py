@@ -21,7 +21,8 @@ same holder holds it, or holds a data-named lock that may be the same one
 acquires a lock it holds never gets it: without a timeout its path stops
 there, with one only the ``LockTimeout`` goes on. A template whose data may
 change (:mod:`wfverify.analysis.locks.stable`) may name another lock at each
-state, so it makes no reacquire, leak or release-unheld claim.
+state: it makes no reacquire claim, and no leak (release-unheld) claim when
+a release (an acquire) on the path may be it under another spelling.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 
 from wfverify.analysis.failures import can_fail, catches_all, first_catcher
 from wfverify.analysis.graph import exits_scope
-from wfverify.analysis.locks.names import common_name, placeholder_values
+from wfverify.analysis.locks.names import common_name, may_alias, placeholder_values
 from wfverify.analysis.locks.numeric import Undecided, declared_ints, same_name_values
 from wfverify.analysis.locks.stable import unstable_templates
 from wfverify.core.model import Acquire, Scope, State, StateKind, TransitionKind, Workflow
@@ -171,7 +172,7 @@ class _Walker:
             evs.append(Event("release", lock, state.name, state.field_pointer("release")))
             if lock in now:
                 now.remove(lock)
-            elif lock not in unstable_templates(self.workflow):
+            elif not self._maybe_other_lock(lock, "acquire", tuple(evs)):
                 self._note(Problem("unheld", state.name, state.field_pointer("release"), lock, trail))
         return tuple(evs), tuple(now), None
 
@@ -207,14 +208,21 @@ class _Walker:
 
     def _end(self, name: str, evs: Path, after: tuple[str, ...], trail: tuple[str, ...], failed: bool) -> None:
         state = self.workflow.states[name]
-        known = [lock for lock in after if lock not in unstable_templates(self.workflow)]
-        if known:  # a name whose data changed since its acquire may have been released under another name
+        known = [lock for lock in after if not self._maybe_other_lock(lock, "release", evs)]
+        if known:
             self._note(Problem("leak", name, state.pointer, known[0], trail, uncaught=failed))
         if len(self.out) >= MAX_PATHS:
             self.truncated = True
             return
         if evs not in self.out:
             self.out.append(evs)
+
+    def _maybe_other_lock(self, lock: str, action: str, evs: Path) -> bool:
+        """A template whose data may change (:mod:`.stable`) and that some ``action`` event of the path
+        may match under another spelling: whether it is held (or was released) cannot be told."""
+        if lock not in unstable_templates(self.workflow):
+            return False
+        return any(e.action == action and may_alias(e.lock, lock) for e in evs)
 
     def _hang(self, evs: Path) -> None:
         """A path that stops where its holder waits for itself (lock-reacquire's finding, no leak)."""
