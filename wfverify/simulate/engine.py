@@ -246,9 +246,12 @@ class Run(Locking):
         self.finish(h, state)
 
     def finish(self, h: Holder, state: State) -> None:
+        """Leave a completed state: to ``next``, or end the holder (a trail entry either way, so that monitors
+        see a compensable task complete even when it ends its branch)."""
         if state.next:
             self.move(h, state.next, "next")
         else:
+            self.move(h, None, "end")
             self.end(h, DONE)
 
     def choose(self, h: Holder, state: State) -> None:
@@ -319,8 +322,7 @@ class Run(Locking):
             return
         if status == FAILED:
             for sibling in owner.children:
-                if sibling.status.live:
-                    sibling.status = CANCELLED
+                _cancel(sibling)
             owner.status = RUNNING
             owner.children, owner.queue = [], []
             self.error(owner, h.error or "BranchFailed", h.cause)
@@ -369,6 +371,14 @@ class Run(Locking):
         self.trace.record(owner.name, owner.state, owner.state, "join")
         self.release(owner, state)
         self.finish(owner, state)
+
+
+def _cancel(h: Holder) -> None:
+    """A failed sibling takes the Parallel/Map state down: this holder and everything it runs stop."""
+    if h.status.live:
+        h.status = CANCELLED
+        for child in h.children:
+            _cancel(child)
 
 
 def _matches(names: tuple[str, ...], error: str, all_takes_runtime: bool) -> bool:
