@@ -54,16 +54,31 @@ def resolve(path: str, data: Any, context: dict[str, Any] | None = None) -> Any:
 
 
 def _write(data: Any, path: str, value: Any) -> Any:
+    """``data`` with ``value`` at ``path`` (ResultPath): missing objects on the way are created; a step
+    into a value that is no object (or an index outside an array) fails, as the service fails it."""
     if path == "$":
         return value
-    out = copy.deepcopy(data) if isinstance(data, dict) else {}
-    keys = [m.group(1) or m.group(3) or m.group(4) for m in _STEP.finditer(path[1:])]
-    node = out
-    for key in keys[:-1]:
-        if not isinstance(node.get(key), dict):
+    steps = [(m.group(2), m.group(1) or m.group(3) or m.group(4)) for m in _STEP.finditer(path[1:])]
+    out = copy.deepcopy(data)
+    if not isinstance(out, (dict, list)):
+        raise TypeError(f"ResultPath {path} cannot be applied to {type(data).__name__} input")
+    node: Any = out
+    for i, (index, key) in enumerate(steps):
+        last = i == len(steps) - 1
+        if index is not None:
+            if not isinstance(node, list) or not -len(node) <= int(index) < len(node):
+                raise TypeError(f"ResultPath {path}: no element [{index}] to write")
+            if last:
+                node[int(index)] = value
+            node = node[int(index)]
+            continue
+        if not isinstance(node, dict):
+            raise TypeError(f"ResultPath {path}: {key!r} is below a value that is no object")
+        if last:
+            node[key] = value
+        elif key not in node:
             node[key] = {}
         node = node[key]
-    node[keys[-1]] = value
     return out
 
 
@@ -79,17 +94,19 @@ class AslData:
     def jsonata_mode(self, state: State) -> bool:
         return bool(self.raw(state).get("QueryLanguage", self.w.query_language) == "JSONata")
 
-    def jsonata(self, value: Any, state: State, data: Any, result: Any = None) -> Any:
-        """Evaluate every ``{% expr %}`` string in a template; other values stay as written."""
+    def jsonata(self, value: Any, state: State, data: Any, result: Any = None, item: Any = None) -> Any:
+        """Evaluate every ``{% expr %}`` string in a template; other values stay as written.
+        ``item``: a Map iteration's ``{"Value": ..., "Index": ...}`` for ``$states.context.Map.Item``."""
         if isinstance(value, dict):
-            return {k: self.jsonata(v, state, data, result) for k, v in value.items()}
+            return {k: self.jsonata(v, state, data, result, item) for k, v in value.items()}
         if isinstance(value, list):
-            return [self.jsonata(v, state, data, result) for v in value]
+            return [self.jsonata(v, state, data, result, item) for v in value]
         if isinstance(value, str) and value.startswith("{%") and value.endswith("%}"):
             import jsonata
 
             expression = jsonata.Jsonata(value[2:-2].strip())
-            expression.assign("states", {"input": data, "result": result, "context": self.context(state)})
+            context = self.context(state, item)
+            expression.assign("states", {"input": data, "result": result, "context": context})
             for name, bound in self.variables.items():
                 expression.assign(name, bound)
             return expression.evaluate(None)
@@ -191,9 +208,11 @@ class AslData:
         return value
 
     def apply_result(self, state: State, data: Any, result: Any) -> Any:
+        """ResultSelector, then Assign (its ``$`` is the selected result), ResultPath and OutputPath."""
         raw = self.raw(state)
         if "ResultSelector" in raw:
             result = self.template(raw["ResultSelector"], result, state)
+        self.assign(state, data, result)
         result_path = raw.get("ResultPath", "$")
         out = data if result_path is None else _write(data, result_path, result)
         return self._path(raw, "OutputPath", out)
@@ -207,9 +226,7 @@ class AslData:
             return self.jsonata(raw["Output"], state, data, result) if "Output" in raw else result
         if result is None:
             result = self.effective_input(state, data)  # an echoing task
-        out = self.apply_result(state, data, result)
-        self.assign(state, data, result)
-        return out
+        return self.apply_result(state, data, result)
 
     def pass_output(self, state: State, data: Any) -> Any:
         raw = self.raw(state)
@@ -217,8 +234,22 @@ class AslData:
             self.assign(state, data)
             return self.jsonata(raw["Output"], state, data) if "Output" in raw else data
         result = raw["Result"] if "Result" in raw else self.effective_input(state, data)
-        self.assign(state, data)
         return self.apply_result(state, data, result)
+
+    def passthrough(self, state: State, data: Any, rule: int | None = None) -> Any:
+        """The output of a state that does no work (Choice, Wait, Succeed): InputPath, then the Assign
+        (of the Choice rule taken, else the state's), then OutputPath; JSONata: ``Output``."""
+        raw = self.raw(state)
+        spec = raw.get("Assign")
+        if rule is not None:
+            choices = raw.get("Choices")
+            spec = choices[rule].get("Assign") if isinstance(choices, list) else None
+        if self.jsonata_mode(state):
+            self.assign(state, data, spec=spec or {})
+            return self.jsonata(raw["Output"], state, data) if "Output" in raw else data
+        effective = self._path(raw, "InputPath", data)
+        self.assign(state, effective, spec=spec or {})
+        return self._path(raw, "OutputPath", effective)
 
     def choice_input(self, state: State, data: Any) -> Any:
         if self.jsonata_mode(state):
@@ -230,6 +261,8 @@ class AslData:
 
     def items(self, state: State, data: Any) -> Any:
         raw = self.raw(state)
+        if self.jsonata_mode(state):
+            return self.jsonata(raw["Items"], state, data) if "Items" in raw else data
         source = self._path(raw, "InputPath", data)
         return resolve(raw.get("ItemsPath", "$"), source) if isinstance(raw.get("ItemsPath", "$"), str) else source
 
@@ -238,6 +271,8 @@ class AslData:
         selector = raw.get("ItemSelector", raw.get("Parameters"))  # legacy Parameters apply per item too
         if selector is None:
             return item
+        if self.jsonata_mode(state):
+            return self.jsonata(selector, state, data, item={"Value": item, "Index": index})
         context = self.context(state, {"Value": item, "Index": index})
         return self.template_in(selector, self._path(raw, "InputPath", data), context)
 

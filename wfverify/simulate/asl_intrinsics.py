@@ -260,7 +260,7 @@ def _math_random(args: list[Any], rng: Random) -> int:
     if end < start:
         raise IntrinsicError("the end of States.MathRandom must not be below its start")
     seed = _int(args[2], "the seed") if len(args) == 3 else None
-    # Both ends included, as moto's interpreter does (the guide does not say): see tests/test_moto_asl.py
+    # Both ends included, as moto's interpreter does (the guide does not say): see tests/asl_cases/intrinsics.py
     return rng.next(seed).randint(start, end)
 
 

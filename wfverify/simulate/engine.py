@@ -209,12 +209,14 @@ class Run(Locking):
             self.choose(h, state)
         elif kind is StateKind.WAIT:
             self.trace.time += state.duration or 0.0
+            h.data = self.sem.passthrough(state, h.data)
             self.finish(h, state)
         elif kind is StateKind.EVENT:
             self.await_event(h, state)
         elif kind in (StateKind.PARALLEL, StateKind.MAP):
             self.fan_out(h, state)
         elif kind is StateKind.SUCCEED:
+            h.data = self.sem.passthrough(state, h.data)
             self.end(h, DONE)
         elif kind is StateKind.FAIL:
             error, cause = self.sem.fail_output(state, h.data)
@@ -261,9 +263,11 @@ class Run(Locking):
                 self.error(h, RUNTIME, f"choice rule {i + 1} reads absent {'.'.join(exc.path)}")
                 return
             if holds:
+                h.data = self.sem.passthrough(state, h.data, i)
                 self.move(h, rule.next, f"choice rule {i + 1}")
                 return
         if state.default:
+            h.data = self.sem.passthrough(state, h.data)
             self.move(h, state.default, "default")
         else:
             self.unmatched.append(state.name)
@@ -288,8 +292,9 @@ class Run(Locking):
         if state is None:
             self.fail(h, error, cause)
             return
+        asl, task = not self.sem.catch_all_takes_runtime, state.kind is StateKind.TASK
         for i, r in enumerate(state.retry):
-            if _matches(r.errors, error, self.sem.catch_all_takes_runtime):
+            if _matches(r.errors, error, asl, task):
                 used = h.attempts.get(i, 0)
                 if used < r.max_attempts:
                     h.attempts[i] = used + 1
@@ -301,8 +306,12 @@ class Run(Locking):
                     return
                 break  # the first matching retrier is exhausted: go on to the catchers
         for c in state.catch:
-            if _matches(c.errors, error, self.sem.catch_all_takes_runtime):
-                h.data = self.sem.catch_output(state, c, h.data, error, cause)
+            if _matches(c.errors, error, asl, task):
+                try:
+                    h.data = self.sem.catch_output(state, c, h.data, error, cause)
+                except (KeyError, IndexError, TypeError, ValueError) as exc:  # the catcher's ResultPath fails
+                    self.fail(h, RUNTIME, f"{type(exc).__name__}: {exc}")
+                    return
                 h.status = RUNNING
                 self.move(h, c.next, f"catch {error}")
                 return
@@ -371,11 +380,17 @@ class Run(Locking):
         self.finish(owner, state)
 
 
-def _matches(names: tuple[str, ...], error: str, all_takes_runtime: bool) -> bool:
+def _matches(names: tuple[str, ...], error: str, asl: bool, task: bool = False) -> bool:
     """Whether a retrier's or catcher's error list takes ``error``.
 
-    In ASL, ``States.ALL`` never takes ``States.Runtime`` (the AWS error-handling page); natively ``*`` takes all.
+    In ASL (the AWS error-handling page) ``States.Runtime`` is never retried or caught, ``States.ALL``
+    takes every other error, and on a Task ``States.TaskFailed`` takes every error but ``States.Timeout``;
+    names match exactly. Natively ``*`` takes all and ``Timeout`` also names ``States.Timeout``.
     """
-    if ALL_ERRORS in names and (all_takes_runtime or error != RUNTIME):
+    if not asl:
+        return ALL_ERRORS in names or error in names or (error.startswith("States.") and error[7:] in names)
+    if error == RUNTIME:
+        return False
+    if ALL_ERRORS in names or error in names:
         return True
-    return error in names or (error.startswith("States.") and error[len("States.") :] in names)
+    return task and "States.TaskFailed" in names and error != "States.Timeout"
