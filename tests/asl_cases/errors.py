@@ -120,4 +120,26 @@ CASES = [
         {"T": [{"error": "DynamoDB.ResourceNotFoundException"}, {"error": "DynamoDB.ResourceNotFoundException"}]},
         cause=False,
     ),
+    Case("catch-taskfailed-on-parallel", _guarded(FAIL, [_catch(["States.TaskFailed"], ResultPath="$.e")]), IN),
+    Case(
+        "map-catch",
+        {
+            "StartAt": "M",
+            "States": {
+                "M": {
+                    "Type": "Map",
+                    "ItemsPath": "$.items",
+                    "MaxConcurrency": 1,
+                    "ItemProcessor": {
+                        "StartAt": "F",
+                        "States": {"F": {"Type": "Fail", "ErrorPath": "$", "Cause": "c"}},
+                    },
+                    "Catch": [{"ErrorEquals": ["first"], "ResultPath": "$.caught", "Next": "H"}],
+                    "End": True,
+                },
+                "H": {"Type": "Pass", "End": True},
+            },
+        },
+        {"items": ["first", "second"]},
+    ),
 ]

@@ -103,4 +103,19 @@ CASES = [
         _branches(_pass("A"), {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E1", "Cause": "c1"}}}),
         IN,
     ),
+    Case(
+        "map-inputpath-item-selector",
+        _map(InputPath="$.wrap", ItemsPath="$.list", ItemSelector={"v.$": "$$.Map.Item.Value", "t.$": "$.tag"}),
+        {"wrap": {"list": [1, 2], "tag": "in"}, "tag": "out"},
+    ),
+    Case(
+        "map-selector-and-result-selector",
+        _map(
+            ItemsPath="$.items",
+            ItemSelector={"x.$": "$$.Map.Item.Value"},
+            ResultSelector={"all.$": "$"},
+            ResultPath="$.r",
+        ),
+        IN,
+    ),
 ]

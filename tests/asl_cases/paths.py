@@ -61,6 +61,14 @@ CASES = [
     Case("succeed-paths", chain({"Type": "Succeed", "InputPath": "$.a", "OutputPath": "$.b"}), IN),
     Case("input-scalar-resultpath", one({**PASS, "Result": 1, "ResultPath": "$.x"}), "text"),
     Case(
+        "input-number-nested-resultpath",
+        one({**PASS, "Result": 1, "ResultPath": "$.x.y"}),
+        5,
+        moto_differs="moto drops the result when a nested ResultPath meets input that is no object (a one-step path fails there); the guide applies ResultPath to an object only",
+        moto={"status": "succeeded", "output": 5},
+        doc={"status": "failed", "error": "States.Runtime"},
+    ),
+    Case(
         "assign-then-read",
         chain({**PASS, "Assign": {"v": 3, "w.$": "$.s"}}, {**PASS, "Parameters": {"v.$": "$v", "w.$": "$w"}}),
         IN,
@@ -118,5 +126,25 @@ CASES = [
         moto_differs=VARIABLES,
         moto={"status": "succeeded", "output": "no"},
         doc={"status": "succeeded", "output": "yes"},
+    ),
+    Case(
+        "assign-choice-default-and-wait",
+        {
+            "StartAt": "C",
+            "States": {
+                "C": {
+                    "Type": "Choice",
+                    "Choices": [{"Variable": "$.n", "NumericEquals": 0, "Assign": {"r": "rule"}, "Next": "W"}],
+                    "Default": "W",
+                    "Assign": {"r": "default", "m.$": "$.s"},
+                },
+                "W": {"Type": "Wait", "Seconds": 0, "Assign": {"w.$": "$.n"}, "Next": "D"},
+                "D": {**PASS, "Parameters": {"r.$": "$r", "m.$": "$m", "w.$": "$w"}, "End": True},
+            },
+        },
+        IN,
+        moto_differs=VARIABLES,
+        moto=NO_VARIABLES,
+        doc={"status": "succeeded", "output": {"r": "default", "m": "x", "w": 2}},
     ),
 ]

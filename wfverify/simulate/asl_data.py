@@ -1,12 +1,19 @@
-"""Amazon States Language data flow for the simulator (JSONPath query language).
+"""Amazon States Language data flow for the simulator (JSONPath and JSONata query languages).
 
-InputPath, Parameters (``key.$`` fields: paths, ``$$`` context paths and the
-intrinsic functions listed in ``_INTRINSICS``), ResultSelector, ResultPath,
-OutputPath, Pass ``Result``, Map ``ItemsPath``/``ItemSelector``, catcher
-``ResultPath``. JSONPath is evaluated for the single-node forms (``$``,
-``.name``, ``['name']``, ``[index]``); a filter, slice or wildcard, or a JSONata
-expression, is not evaluated: the step fails with ``States.Runtime`` and the
-trail says why, so a simulation never pretends to know a value it does not.
+InputPath, Parameters (``key.$`` fields: paths, ``$$`` context paths, ``$name``
+variables and the intrinsic functions of :mod:`asl_intrinsics`), ResultSelector,
+Assign (its ``$`` is the selected result; a Choice takes the matched rule's,
+else the state's), ResultPath (missing objects are created; writing below a
+value that is no object fails), OutputPath, Pass ``Result``, Map
+``ItemsPath``/``ItemSelector`` (legacy ``Parameters`` per item), catcher
+``ResultPath``; Choice, Wait and Succeed apply InputPath then OutputPath.
+JSONata states: ``Arguments``, ``Output``, ``Assign``, ``Items``,
+``ItemSelector``, Fail's ``Error``/``Cause``, evaluated with jsonata-python.
+JSONPath is evaluated for the single-node forms (``$``, ``.name``,
+``['name']``, ``[index]``); a filter, slice or wildcard is not evaluated: the
+step fails with ``States.Runtime`` and the trail says why, so a simulation
+never pretends to know a value it does not. tests/asl_cases compares all of
+this with moto's interpreter and the AWS guide.
 """
 
 from __future__ import annotations

@@ -292,9 +292,9 @@ class Run(Locking):
         if state is None:
             self.fail(h, error, cause)
             return
-        asl, task = not self.sem.catch_all_takes_runtime, state.kind is StateKind.TASK
+        asl = not self.sem.catch_all_takes_runtime
         for i, r in enumerate(state.retry):
-            if _matches(r.errors, error, asl, task):
+            if _matches(r.errors, error, asl):
                 used = h.attempts.get(i, 0)
                 if used < r.max_attempts:
                     h.attempts[i] = used + 1
@@ -306,7 +306,7 @@ class Run(Locking):
                     return
                 break  # the first matching retrier is exhausted: go on to the catchers
         for c in state.catch:
-            if _matches(c.errors, error, asl, task):
+            if _matches(c.errors, error, asl):
                 try:
                     h.data = self.sem.catch_output(state, c, h.data, error, cause)
                 except (KeyError, IndexError, TypeError, ValueError) as exc:  # the catcher's ResultPath fails
@@ -332,7 +332,7 @@ class Run(Locking):
                     sibling.status = CANCELLED
             owner.status = RUNNING
             owner.children, owner.queue = [], []
-            self.error(owner, h.error or "BranchFailed", h.cause)
+            self.error(owner, h.error if h.error is not None else "BranchFailed", h.cause)
             return
         owner.results[h.index] = h.data
         if owner.queue:
@@ -380,12 +380,12 @@ class Run(Locking):
         self.finish(owner, state)
 
 
-def _matches(names: tuple[str, ...], error: str, asl: bool, task: bool = False) -> bool:
+def _matches(names: tuple[str, ...], error: str, asl: bool) -> bool:
     """Whether a retrier's or catcher's error list takes ``error``.
 
     In ASL (the AWS error-handling page) ``States.Runtime`` is never retried or caught, ``States.ALL``
-    takes every other error, and on a Task ``States.TaskFailed`` takes every error but ``States.Timeout``;
-    names match exactly. Natively ``*`` takes all and ``Timeout`` also names ``States.Timeout``.
+    takes every other error, ``States.TaskFailed`` every other error but ``States.Timeout`` (moto agrees,
+    on Parallel and Map states too); names match exactly. Natively ``*`` takes all and ``Timeout`` also names ``States.Timeout``.
     """
     if not asl:
         return ALL_ERRORS in names or error in names or (error.startswith("States.") and error[7:] in names)
@@ -393,4 +393,4 @@ def _matches(names: tuple[str, ...], error: str, asl: bool, task: bool = False) 
         return False
     if ALL_ERRORS in names or error in names:
         return True
-    return task and "States.TaskFailed" in names and error != "States.Timeout"
+    return "States.TaskFailed" in names and error != "States.Timeout"
