@@ -5,9 +5,29 @@ from __future__ import annotations
 from tests.asl_cases import Case, chain, one
 
 PASS = {"Type": "Pass"}
+TASK_ECHO = {
+    "Type": "Task",
+    "Resource": "arn:aws:lambda:us-east-1:123456789012:function:echo",
+}  # moto echoes the payload
 SINGLE_NODE = "the guide: a reference path names one node, so $.list[0].k is its value; moto returns a list for any path with an index"
 VARIABLES = "the guide on variables: Assign sets them and $name reads them; moto cannot evaluate them (its variable store needs the JVM JSONata bridge)"
 NO_VARIABLES = {"status": "failed", "error": "States.Runtime"}
+LISTS = {
+    "h": [{"id": 0, "tag": "x"}, {"id": 1, "tag": "y"}, {"id": 2, "tag": "x"}],
+    "e": [5, 6, 7, 8],
+    "c": {"p": 1, "q": 2},
+}
+# paths with a wildcard, slice, filter or descent select every match: a list (Jayway, as the service)
+INDEFINITE = [
+    "$.h[*].id",
+    "$.h[?(@.id > 0)]",
+    "$.h[?(@.tag == 'x')].id",
+    "$.e[1:3]",
+    "$.e[-1:]",
+    "$..id",
+    "$.e[*]",
+    "$.c.*",
+]
 IN = {"a": {"b": 1, "c": [10, 20, 30]}, "s": "x", "n": 2, "list": [{"k": 1}, {"k": 2}], "z": None}
 
 CASES = [
@@ -146,5 +166,57 @@ CASES = [
         moto_differs=VARIABLES,
         moto=NO_VARIABLES,
         doc={"status": "succeeded", "output": {"r": "default", "m": "x", "w": 2}},
+    ),
+    Case("task-echo", one(TASK_ECHO), IN),
+    Case(
+        "task-echo-paths",
+        one(
+            {
+                **TASK_ECHO,
+                "InputPath": "$.a",
+                "Parameters": {"x.$": "$.c", "k": 1},
+                "ResultSelector": {"first.$": "$.x", "k2.$": "$.k"},
+                "ResultPath": "$.out",
+                "OutputPath": "$.out",
+            }
+        ),
+        IN,
+    ),
+    Case("task-echo-resultpath-null", one({**TASK_ECHO, "Parameters": {"x": 1}, "ResultPath": None}), IN),
+    Case(
+        "map-items-from-context",
+        one(
+            {
+                "Type": "Map",
+                "ItemsPath": "$$.Execution.Input.a.c",
+                "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}},
+            }
+        ),
+        IN,
+    ),
+    Case(
+        "wait-secondspath-context",
+        chain({"Type": "Wait", "SecondsPath": "$$.Execution.Input.zero"}),
+        {"zero": 0, "k": 1},
+    ),
+    Case(
+        "fail-cause-only", {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E", "Cause": "only cause"}}}, IN
+    ),
+    *[
+        Case(f"indefinite-path-{i}", one({**PASS, "Parameters": {"v.$": path}}), LISTS)
+        for i, path in enumerate(INDEFINITE)
+    ],
+    Case("indefinite-inputpath", one({**PASS, "InputPath": "$.h[?(@.id > 0)]"}), LISTS),
+    Case("indefinite-outputpath", one({**PASS, "OutputPath": "$.h[*].id"}), LISTS),
+    Case(
+        "indefinite-itemspath",
+        one(
+            {
+                "Type": "Map",
+                "ItemsPath": "$.h[*].tag",
+                "ItemProcessor": {"StartAt": "P", "States": {"P": {**PASS, "End": True}}},
+            }
+        ),
+        LISTS,
     ),
 ]

@@ -27,7 +27,7 @@ from wfverify.simulate.asl_intrinsics import Random
 
 __all__ = ["AslData", "resolve"]
 
-_STEP = re.compile(r"\.([^.\[\]]+)|\[(-?\d+)\]|\['([^']*)'\]|\[\"([^\"]*)\"\]")
+_STEP = re.compile(r"\.([^.\[\]*]+)|\[(-?\d+)\]|\['([^']*)'\]|\[\"([^\"]*)\"\]")
 
 
 class Unsupported(Exception):
@@ -35,7 +35,9 @@ class Unsupported(Exception):
 
 
 def resolve(path: str, data: Any, context: dict[str, Any] | None = None) -> Any:
-    """Evaluate a single-node JSONPath; raises KeyError when absent, Unsupported for other forms."""
+    """Evaluate a JSONPath: a single-node path gives its value (KeyError when absent); a path with a
+    wildcard, slice, filter or ``..`` gives the list of every match, as the service's Jayway engine
+    does (moto agrees); Unsupported when the path cannot be read."""
     if path.startswith("$$"):
         data, rest = context or {}, path[2:]
     elif path.startswith("$"):
@@ -46,7 +48,7 @@ def resolve(path: str, data: Any, context: dict[str, Any] | None = None) -> Any:
     while pos < len(rest):
         m = _STEP.match(rest, pos)
         if not m:
-            raise Unsupported(path)
+            return _every_match("$" + rest[pos:], data, path)
         key = m.group(1) or m.group(3) or m.group(4)
         if m.group(2) is not None:
             if not isinstance(data, list):
@@ -58,6 +60,18 @@ def resolve(path: str, data: Any, context: dict[str, Any] | None = None) -> Any:
             data = data[key]
         pos = m.end()
     return data
+
+
+def _every_match(query: str, data: Any, path: str) -> list[Any]:
+    """The values an indefinite JSONPath selects (jsonpath-ng's extended grammar: filters, slices)."""
+    from jsonpath_ng.exceptions import JsonPathParserError
+    from jsonpath_ng.ext.parser import parse
+
+    try:
+        expression = parse(query)
+    except (JsonPathParserError, ValueError, TypeError, AttributeError) as exc:
+        raise Unsupported(f"{path}: {exc}") from None
+    return [match.value for match in expression.find(data)]
 
 
 def _write(data: Any, path: str, value: Any) -> Any:
@@ -181,11 +195,16 @@ class AslData:
             return evaluate_intrinsic(text, lambda p: self.lookup(p, data, context), self.random)
         return self.lookup(text, data, context)
 
-    def _path(self, raw: dict[str, Any], key: str, data: Any, default: str = "$") -> Any:
-        path = raw.get(key, default)
+    def _path(self, state: State, key: str, data: Any, default: str = "$") -> Any:
+        """InputPath, OutputPath or ItemsPath: ``null`` is ``{}``; ``$$...`` and ``$name`` read too."""
+        path = self.raw(state).get(key, default)
         if path is None:
             return {}
-        return resolve(path, data)
+        return (
+            self.lookup(path, data, self.context(state))
+            if path.startswith("$$") or path[1:2].isalpha()
+            else resolve(path, data)
+        )
 
     def template(self, value: Any, data: Any, state: State) -> Any:
         return self.template_in(value, data, self.context(state))
@@ -209,7 +228,7 @@ class AslData:
 
     def effective_input(self, state: State, data: Any) -> Any:
         raw = self.raw(state)
-        value = self._path(raw, "InputPath", data)
+        value = self._path(state, "InputPath", data)
         if "Parameters" in raw:
             value = self.template(raw["Parameters"], value, state)
         return value
@@ -222,7 +241,7 @@ class AslData:
         self.assign(state, data, result)
         result_path = raw.get("ResultPath", "$")
         out = data if result_path is None else _write(data, result_path, result)
-        return self._path(raw, "OutputPath", out)
+        return self._path(state, "OutputPath", out)
 
     def task_output(self, state: State, data: Any, result: Any) -> Any:
         raw = self.raw(state)
@@ -254,14 +273,14 @@ class AslData:
         if self.jsonata_mode(state):
             self.assign(state, data, spec=spec or {})
             return self.jsonata(raw["Output"], state, data) if "Output" in raw else data
-        effective = self._path(raw, "InputPath", data)
+        effective = self._path(state, "InputPath", data)
         self.assign(state, effective, spec=spec or {})
-        return self._path(raw, "OutputPath", effective)
+        return self._path(state, "OutputPath", effective)
 
     def choice_input(self, state: State, data: Any) -> Any:
         if self.jsonata_mode(state):
             return data
-        return self._path(self.raw(state), "InputPath", data)
+        return self._path(state, "InputPath", data)
 
     def branch_input(self, state: State, data: Any) -> Any:
         return self.effective_input(state, data)
@@ -270,8 +289,8 @@ class AslData:
         raw = self.raw(state)
         if self.jsonata_mode(state):
             return self.jsonata(raw["Items"], state, data) if "Items" in raw else data
-        source = self._path(raw, "InputPath", data)
-        return resolve(raw.get("ItemsPath", "$"), source) if isinstance(raw.get("ItemsPath", "$"), str) else source
+        source = self._path(state, "InputPath", data)
+        return self._path(state, "ItemsPath", source) if isinstance(raw.get("ItemsPath", "$"), str) else source
 
     def iteration_input(self, state: State, data: Any, item: Any, index: int) -> Any:
         raw = self.raw(state)
@@ -281,7 +300,7 @@ class AslData:
         if self.jsonata_mode(state):
             return self.jsonata(selector, state, data, item={"Value": item, "Index": index})
         context = self.context(state, {"Value": item, "Index": index})
-        return self.template_in(selector, self._path(raw, "InputPath", data), context)
+        return self.template_in(selector, self._path(state, "InputPath", data), context)
 
     def fail_output(self, state: State, data: Any) -> tuple[str, str | None]:
         """A Fail state's error and cause: ``Error``/``Cause``, or read by ``ErrorPath``/``CausePath``."""
