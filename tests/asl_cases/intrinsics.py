@@ -16,6 +16,8 @@ IN = {
     "csv": "a,b;c,,d",
     "nested": [[1, 2], [3]],
     "z": None,
+    "half": 0.5,
+    "neg": -2.5,
     "dupscalar": [3, 1, 3, "3", None, None, 1],
 }
 
@@ -62,6 +64,9 @@ _OK = {
     "merge-shallow": "States.JsonMerge($.obj, $.obj2, false)",
     "mathadd": "States.MathAdd($.n, -10)",
     "mathadd-literals": "States.MathAdd(1, 2)",
+    "mathadd-rounds": "States.MathAdd($.f, $.half)",
+    "mathadd-rounds-negative": "States.MathAdd($.neg, 0)",
+    "format-array-object": "States.Format('{} / {}', $.nested, $.obj)",
     "split-many-delimiters": "States.StringSplit($.csv, ',;')",
     "split-one": "States.StringSplit('a b  c', ' ')",
     "split-absent-delimiter": "States.StringSplit($.s, ',')",

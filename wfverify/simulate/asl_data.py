@@ -74,6 +74,13 @@ def _every_match(query: str, data: Any, path: str) -> list[Any]:
     return [match.value for match in expression.find(data)]
 
 
+def _string(value: Any, field: str) -> str:
+    """The AWS guide: a Fail state's ErrorPath and CausePath must select a string."""
+    if not isinstance(value, str):
+        raise TypeError(f"{field} must select a string, not {type(value).__name__}")
+    return value
+
+
 def _write(data: Any, path: str, value: Any) -> Any:
     """``data`` with ``value`` at ``path`` (ResultPath): missing objects on the way are created; a step
     into a value that is no object (or an index outside an array) fails, as the service fails it."""
@@ -311,9 +318,9 @@ class AslData:
             cause = str(self.jsonata(raw["Cause"], state, data)) if "Cause" in raw else cause
             return error, cause
         if isinstance(raw.get("ErrorPath"), str):
-            error = str(self.dynamic(raw["ErrorPath"], data, state))
+            error = _string(self.dynamic(raw["ErrorPath"], data, state), "ErrorPath")
         if isinstance(raw.get("CausePath"), str):
-            cause = str(self.dynamic(raw["CausePath"], data, state))
+            cause = _string(self.dynamic(raw["CausePath"], data, state), "CausePath")
         return error, cause
 
     def catch_output(self, state: State, catcher: Catcher, data: Any, error: str, cause: str | None) -> Any:
