@@ -21,6 +21,9 @@ IN = {
     "slash": "a\\b",
     "u": "5",
     "t3": "2024-01-02T03:04:06Z",
+    "t4": "2024-01-02T03:04:05.5Z",
+    "lower": "2024-01-02t03:04:05z",
+    "big": 10000000000000001,
 }
 
 
@@ -97,13 +100,25 @@ _RULES: dict[str, dict[str, Any]] = {
     "context-input": _cmp("$$.Execution.Input.n", "NumericEquals", 5),
 }
 
-_OFFSETS = "the guide: timestamps are RFC 3339 instants (offsets, fractions); moto compares them without the offset"
+_OFFSETS = "the guide: timestamps are RFC 3339 instants (offsets, fractions); moto compares them without the offset or the fraction"
+_ABSENT = "the guide: a rule reading an absent variable fails the execution (States.Runtime), IsPresent is the guard; moto treats it as a value"
 _ESCAPES = "the guide: in StringMatches \\* is a literal star and \\\\ a backslash; moto does not match them"
 _DEPARTURES: dict[str, tuple[dict[str, Any], str, str]] = {
     # name: (rule, reason, the documented branch); moto takes the other one
     "ts-offset-lt": (_cmp("$.t2", "TimestampLessThan", "2024-01-02T03:04:05Z"), _OFFSETS, "yes"),
     "ts-offset-gte": (_cmp("$.t2", "TimestampGreaterThanEquals", "2024-01-02T02:04:05.5Z"), _OFFSETS, "yes"),
     "ts-offset-lt-path": (_cmp("$.t2", "TimestampLessThanPath", "$.t"), _OFFSETS, "yes"),
+    "ts-fraction-gt": (_cmp("$.t4", "TimestampGreaterThan", "2024-01-02T03:04:05Z"), _OFFSETS, "yes"),
+    "ts-lowercase-t": (
+        _cmp("$.lower", "IsTimestamp", True),
+        "the guide: an uppercase T separates date and time and an uppercase Z marks UTC; moto takes lowercase too",
+        "no",
+    ),
+    "num-eq-doubles": (
+        _cmp("$.big", "NumericEquals", 10000000000000000),
+        "the service compares numbers as IEEE doubles (10000000000000001 is 1e16); moto compares Python integers exactly",
+        "yes",
+    ),
     "matches-escaped-star": (_cmp("$.star", "StringMatches", "a\\*b"), _ESCAPES, "yes"),
     "matches-escaped-backslash": (_cmp("$.slash", "StringMatches", "a\\\\b"), _ESCAPES, "yes"),
 }
@@ -169,4 +184,15 @@ CASES += [
         },
         IN,
     ),
+    *[
+        Case(
+            f"choice-absent-{operator.lower()}",
+            _choose(_cmp("$.missing", operator, False)),
+            IN,
+            moto_differs=_ABSENT,
+            moto={"status": "succeeded", "output": "yes"},
+            doc={"status": "failed", "error": "States.Runtime"},
+        )
+        for operator in ("IsNull", "IsString")
+    ],
 ]

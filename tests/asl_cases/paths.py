@@ -81,6 +81,14 @@ CASES = [
     Case("succeed-paths", chain({"Type": "Succeed", "InputPath": "$.a", "OutputPath": "$.b"}), IN),
     Case("input-scalar-resultpath", one({**PASS, "Result": 1, "ResultPath": "$.x"}), "text"),
     Case(
+        "resultpath-below-null",
+        one({**PASS, "Result": 1, "ResultPath": "$.z.q"}),
+        IN,
+        moto_differs="moto drops the result when ResultPath steps below a value that is no object; the guide applies ResultPath to objects only",
+        moto={"status": "succeeded", "output": IN},
+        doc={"status": "failed", "error": "States.Runtime"},
+    ),
+    Case(
         "input-number-nested-resultpath",
         one({**PASS, "Result": 1, "ResultPath": "$.x.y"}),
         5,
