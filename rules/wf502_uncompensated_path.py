@@ -10,7 +10,12 @@ while a completed task was never compensated, it is reported with the path as
 witness (the failure, the tasks completed, the compensations that ran). A
 `compensate` that names a state not marked `compensation: true` is reported
 too. This rule also gives the `saga` proof of the file; files that state no
-saga facts (ASL without a sidecar) get `n/a`.
+saga facts (ASL without a sidecar) get `n/a`. Paths that no run can take are
+left out: past a state that acquires a lock its own execution holds (it waits
+forever, or can only fail with `LockTimeout`), past a retry that waits for the
+lock its first attempt kept, through a choice rule that contradicts one taken
+earlier on the same unchanged data, or through the catcher of a Parallel whose
+branches cannot fail.
 
 ## Why is this bad?
 The customer was charged, the booking failed, and nobody refunds the charge:

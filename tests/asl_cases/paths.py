@@ -227,4 +227,5 @@ CASES = [
         ),
         LISTS,
     ),
+    Case("pass-ignores-result-selector", one({**PASS, "Parameters": {"n.$": "$.n"}, "ResultSelector": {"x": 1}}), IN),
 ]

@@ -22,7 +22,7 @@ import copy
 import re
 from typing import Any
 
-from wfverify.core.model import Catcher, State, Workflow
+from wfverify.core.model import Catcher, State, StateKind, Workflow
 from wfverify.simulate.asl_intrinsics import Random
 
 __all__ = ["AslData", "resolve"]
@@ -243,7 +243,7 @@ class AslData:
     def apply_result(self, state: State, data: Any, result: Any) -> Any:
         """ResultSelector, then Assign (its ``$`` is the selected result), ResultPath and OutputPath."""
         raw = self.raw(state)
-        if "ResultSelector" in raw:
+        if "ResultSelector" in raw and state.kind is not StateKind.PASS:  # a Pass state has none
             result = self.template(raw["ResultSelector"], result, state)
         self.assign(state, data, result)
         result_path = raw.get("ResultPath", "$")

@@ -248,9 +248,12 @@ class Run(Locking):
         self.finish(h, state)
 
     def finish(self, h: Holder, state: State) -> None:
+        """Leave a completed state: to ``next``, or end the holder (a trail entry either way, so that monitors
+        see a compensable task complete even when it ends its branch)."""
         if state.next:
             self.move(h, state.next, "next")
         else:
+            self.move(h, None, "end")
             self.end(h, DONE)
 
     def choose(self, h: Holder, state: State) -> None:
@@ -310,8 +313,7 @@ class Run(Locking):
                 try:
                     h.data = self.sem.catch_output(state, c, h.data, error, cause)
                 except (KeyError, IndexError, TypeError, ValueError) as exc:  # the catcher's ResultPath fails
-                    self.fail(h, RUNTIME, f"{type(exc).__name__}: {exc}")
-                    return
+                    return self.fail(h, RUNTIME, f"{type(exc).__name__}: {exc}")
                 h.status = RUNNING
                 self.move(h, c.next, f"catch {error}")
                 return
@@ -328,8 +330,7 @@ class Run(Locking):
             return
         if status == FAILED:
             for sibling in owner.children:
-                if sibling.status.live:
-                    sibling.status = CANCELLED
+                _cancel(sibling)
             owner.status = RUNNING
             owner.children, owner.queue = [], []
             self.error(owner, h.error if h.error is not None else "BranchFailed", h.cause)
@@ -380,17 +381,20 @@ class Run(Locking):
         self.finish(owner, state)
 
 
-def _matches(names: tuple[str, ...], error: str, asl: bool) -> bool:
-    """Whether a retrier's or catcher's error list takes ``error``.
+def _cancel(h: Holder) -> None:
+    """A failed sibling takes the Parallel/Map state down: this holder and everything it runs stop."""
+    if h.status.live:
+        h.status = CANCELLED
+        for child in h.children:
+            _cancel(child)
 
-    In ASL (the AWS error-handling page) ``States.Runtime`` is never retried or caught, ``States.ALL``
-    takes every other error, ``States.TaskFailed`` every other error but ``States.Timeout`` (moto agrees,
-    on Parallel and Map states too); names match exactly. Natively ``*`` takes all and ``Timeout`` also names ``States.Timeout``.
-    """
+
+def _matches(names: tuple[str, ...], error: str, asl: bool) -> bool:
+    """Whether a retrier's or catcher's error list takes ``error``. ASL (the AWS error-handling page):
+    ``States.Runtime`` never; ``States.ALL`` every other error; ``States.TaskFailed`` all but
+    ``States.Timeout`` (moto agrees, on Parallel and Map too). Natively ``*`` takes all."""
     if not asl:
         return ALL_ERRORS in names or error in names or (error.startswith("States.") and error[7:] in names)
     if error == RUNTIME:
         return False
-    if ALL_ERRORS in names or error in names:
-        return True
-    return "States.TaskFailed" in names and error != "States.Timeout"
+    return ALL_ERRORS in names or error in names or ("States.TaskFailed" in names and error != "States.Timeout")
