@@ -40,6 +40,9 @@ Modelling choices (documented for users on the uncompensated-path rule page, doc
   unchanged since), which removes only outcomes no run has: a state that
   acquires a lock its own execution holds waits forever or fails with
   ``LockTimeout``, and a rule that contradicts an earlier one is not taken;
+* each Parallel branch is its own lock holder (:func:`~wfverify.analysis.failures.body_ends`): a branch
+  state that can only wait forever for a lock its branch (or a finished nested branch) holds does not
+  fail the Parallel, and the constant locks a completed Parallel's branches kept stay held after it;
 * a failed Parallel/Map may have completed its branches' compensable tasks
   (extra compensation is allowed), all of them but those that complete only
   after every way it can fail (a single branch whose task is its last step);
