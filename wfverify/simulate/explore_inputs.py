@@ -37,11 +37,14 @@ class Inputs:
     map_items: bool = False  # some Map's item count comes from the input
 
 
-def _constants(workflow: Workflow) -> tuple[dict[tuple[str, ...], set[Any]], list[str]]:
-    """Constants each variable is compared with; reasons the conditions are beyond region reasoning."""
+def _constants(
+    workflow: Workflow, states: list[Any] | None = None
+) -> tuple[dict[tuple[str, ...], set[Any]], list[str]]:
+    """Constants each variable is compared with (in ``states``, else everywhere); reasons the conditions are
+    beyond region reasoning."""
     found: dict[tuple[str, ...], set[Any]] = {}
     beyond: list[str] = []
-    for s in workflow.iter_states():
+    for s in workflow.iter_states() if states is None else states:
         for rule in s.choices:
             if rule.condition is None:
                 beyond.append(f"a condition of {s.name} is not modelled")
@@ -150,9 +153,11 @@ def _lock_values(workflow: Workflow) -> dict[tuple[str, ...], list[Any]]:
     return out
 
 
-def _map_sources(workflow: Workflow) -> dict[tuple[str, ...], set[tuple[str, ...]]]:
-    """Paths of Map items read from the input, and the item fields their iterators read."""
-    out: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+def _map_sources(workflow: Workflow) -> dict[tuple[str, ...], dict[tuple[str, ...], set[Any] | None]]:
+    """Paths of Map items read from the input, and the item fields their iterators read (with the constants
+    their conditions compare them with). Natively an iteration reads its item as ``item.*``; in ASL the
+    iteration's input is the item itself (no ItemSelector), so every path its Choices read is an item field."""
+    out: dict[tuple[str, ...], dict[tuple[str, ...], set[Any] | None]] = {}
     for s in workflow.iter_states():
         if s.kind is not StateKind.MAP:
             continue
@@ -166,16 +171,24 @@ def _map_sources(workflow: Workflow) -> dict[tuple[str, ...], set[tuple[str, ...
             path = tuple(text.split(".")[1:])
         else:
             continue
-        fields: set[tuple[str, ...]] = set()
-        for scope in workflow.children(s.name):
-            for name in scope.states:
-                inner = workflow.states[name]
-                for a in inner.acquire:
-                    fields |= {tuple(p.strip().split("."))[1:] for p in _PLACEHOLDER.findall(a.lock)}
-                for rule in inner.choices:
-                    if rule.condition is not None:
-                        fields |= {v[1:] for v in variables(rule.condition) if v[:1] == ("item",)}
-        out[path] = {f for f in fields if f} or {("id",)}
+        fields: dict[tuple[str, ...], set[Any] | None] = {}  # None: named by a lock only
+        item_input = workflow.dialect is Dialect.ASL and s.body_input == ()
+        inner_states = [workflow.states[n] for scope in workflow.children(s.name) for n in scope.states]
+        constants, _ = _constants(workflow, inner_states)
+        for inner in inner_states:
+            for a in inner.acquire:
+                for p in _PLACEHOLDER.findall(a.lock):
+                    fields.setdefault(tuple(p.strip().split("."))[1:], None)
+            for rule in inner.choices:
+                for v in variables(rule.condition) if rule.condition is not None else ():
+                    if item_input and v and not v[0].startswith("$"):
+                        field = v
+                    elif not item_input and v[:1] == ("item",):
+                        field = v[1:]
+                    else:
+                        continue
+                    fields[field] = (fields.get(field) or set()) | constants.get(v, set())
+        out[path] = {f: c for f, c in fields.items() if f} or {("id",): None}
     return out
 
 
@@ -187,10 +200,15 @@ def _raw(workflow: Workflow, pointer: str) -> Any:
     return node
 
 
+_SHAPES = 12  # distinct items drawn per Map
+
+
 def _item_lists(fields: dict[tuple[str, ...], list[Any]], max_items: int) -> list[Any]:
-    """Lists of 0..max_items items whose fields take values that make lock names alias, or not."""
+    """Lists of 0..max_items items whose fields take values that make lock names alias, or not, and that
+    fall in each region of the iterator's conditions (up to ``_SHAPES`` distinct items)."""
     ordered = sorted(fields)
-    shapes = [dict(zip(ordered, combo, strict=True)) for combo in itertools.product(*(fields[f] for f in ordered))][:6]
+    combos = itertools.product(*(fields[f] for f in ordered))
+    shapes = [dict(zip(ordered, combo, strict=True)) for combo in itertools.islice(combos, _SHAPES)]
     lists: list[Any] = []
     for length in range(max_items + 1):
         for combo in itertools.product(range(len(shapes)), repeat=length):
@@ -213,9 +231,37 @@ def _nest(flat: dict[tuple[str, ...], Any]) -> dict[str, Any]:
     return out
 
 
+def _item_input_states(workflow: Workflow) -> set[str]:
+    """States inside an ASL Map iterator whose input is the item: what they read is no field of the input."""
+    out: set[str] = set()
+    if workflow.dialect is not Dialect.ASL:
+        return out
+    pending = [
+        scope.id
+        for s in workflow.iter_states()
+        if s.kind is StateKind.MAP and s.body_input == ()
+        for scope in workflow.children(s.name)
+    ]
+    while pending:
+        for name in workflow.scopes[pending.pop()].states:
+            out.add(name)
+            pending += [scope.id for scope in workflow.children(name)]
+    return out
+
+
+def _field_values(field: tuple[str, ...], read: set[Any] | None, locks: dict[tuple[str, ...], list[Any]]) -> list[Any]:
+    """An item field's values: the lock-name values of ``item.<field>``, and, when a condition of the
+    iterator reads it, one value per region of those conditions."""
+    named = locks.get(("item", *field)) or (["a", "b"] if read is None else [])
+    compared = _values_for(None, read) if read is not None else []
+    return list(dict.fromkeys([*compared, *named]))
+
+
 def candidate_inputs(workflow: Workflow, max_inputs: int, max_items: int) -> Inputs:
     """Inputs for the explorer: the cross product of each variable's boundary values, up to ``max_inputs``."""
-    constants, beyond = _constants(workflow)
+    item_input = _item_input_states(workflow)
+    constants, _ = _constants(workflow, [s for s in workflow.iter_states() if s.name not in item_input])
+    everywhere, beyond = _constants(workflow)
     domains: dict[tuple[str, ...], list[Any]] = {}
     for path in sorted(set(constants) | {tuple(k.split(".")) for k in workflow.inputs}):
         if not path or path[0].startswith("$") or path[0] == "item":
@@ -229,8 +275,11 @@ def candidate_inputs(workflow: Workflow, max_inputs: int, max_items: int) -> Inp
     locks = _lock_values(workflow)
     for path, fields in sources.items():
         if path:
-            domains[path] = _item_lists({f: locks.get(("item", *f), ["a", "b"]) for f in fields}, max_items)
-    read = set(constants) | set(sources)
+            per_field = {f: _field_values(f, read, locks) for f, read in fields.items()}
+            domains[path] = _item_lists(per_field, max_items)
+            if math.prod(len(v) for v in per_field.values()) > _SHAPES:
+                beyond.append(f"Map item shapes bound reached ({_SHAPES} for {'.'.join(path)})")
+    read = set(everywhere) | set(sources)
     reasons = beyond + _rewritten(workflow, read) + (["a condition reads the whole input"] if () in read else [])
     keys = sorted(domains)
     total = math.prod(len(domains[k]) for k in keys)
