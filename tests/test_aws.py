@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -89,20 +91,22 @@ def test_request_problems_only_when_certain() -> None:
 def test_without_botocore_everything_falls_back_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
     from wfverify.analysis.aws import models
 
-    for cached in (models._loader, models._services, models.service_model):
+    cached_functions = (models._loader, models.available, models._listing, models._services, models.service_model)
+    for cached in cached_functions:
         cached.cache_clear()
-    monkeypatch.setitem(sys.modules, "botocore.loaders", None)
+    monkeypatch.setitem(sys.modules, "botocore", None)
     try:
         assert not models.available()
         assert response_of(POLLY) is None
         assert status_values(POLLY, "$.SynthesisTask.TaskStatus") is None
         assert request_problems("arn:aws:states:::aws-sdk:s3:getObject", {}) == []
     finally:
-        for cached in (models._loader, models._services, models.service_model):
+        for cached in cached_functions:
             cached.cache_clear()
 
 
-def test_botocore_is_imported_only_for_files_with_aws_integrations(tmp_path: object) -> None:
+def test_botocore_is_imported_only_for_files_with_aws_integrations(tmp_path: Path) -> None:
+    """The first run on a machine builds the compact index from botocore; later runs never import it."""
     code = (
         "import sys, json\n"
         "from wfverify.testing import check_text\n"
@@ -113,8 +117,42 @@ def test_botocore_is_imported_only_for_files_with_aws_integrations(tmp_path: obj
         f"check_text(plain.replace('arn:aws:lambda:us-east-1:1:function:f', '{POLLY}'), 'b.asl.json')\n"
         "print('botocore' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert out == ["False", "True"]
+    env = {**os.environ, "WFVERIFY_CACHE_DIR": str(tmp_path / "index")}
+    for expected in (["False", "True"], ["False", "False"]):
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+        assert run.stdout.split() == expected
+    assert sorted(p.name for p in (tmp_path / "index" / "aws").glob("*/*.json")) == ["polly.json", "services.json"]
+
+
+def test_the_index_agrees_with_botocore_and_survives_a_corrupt_entry(tmp_path: Path) -> None:
+    from botocore.loaders import Loader
+
+    from wfverify.analysis.aws import index
+
+    raw = Loader().load_service_model("polly", "service-2")
+    built = index.load_service(tmp_path, "polly", lambda: raw)
+    (tmp_path / "polly.json").write_text("{not json", encoding="utf-8")
+    rebuilt = index.load_service(tmp_path, "polly", lambda: raw)
+    assert json.loads((tmp_path / "polly.json").read_text()) == index.compact(raw)
+    for service in (built, rebuilt):
+        op = service.operation_model("GetSpeechSynthesisTask")
+        assert op is not None and op.output_shape is not None and op.input_shape is not None
+        assert op.input_shape.required_members == list(raw["shapes"][op.input_shape.name]["required"])
+        task = op.output_shape.members["SynthesisTask"]
+        assert task is not None and task.type_name == "structure"
+        status = task.members["TaskStatus"]
+        assert status is not None and status.enum == raw["shapes"][status.name]["enum"]
+    assert service.operation_model("NoSuchOperation") is None
+
+
+def test_the_index_is_off_when_asked_or_when_models_are_extended(monkeypatch: pytest.MonkeyPatch) -> None:
+    from wfverify.analysis.aws import index
+
+    monkeypatch.setenv("WFVERIFY_CACHE_DIR", "off")
+    assert index.index_folder() is None
+    monkeypatch.delenv("WFVERIFY_CACHE_DIR")
+    monkeypatch.setenv("AWS_DATA_PATH", "/somewhere")
+    assert index.index_folder() is None
 
 
 def test_payload_reads_of_unknown_data_are_reported_only_when_asked() -> None:

@@ -44,7 +44,7 @@ def leaves(asl: bool) -> st.SearchStrategy[Any]:
         st.builds(Exists, var),
         st.builds(IsType, var, st.sampled_from(["null", "number", "string", "boolean"]), st.booleans()),
         st.builds(In, var, st.lists(st.builds(Lit, LITERALS), min_size=1, max_size=3).map(tuple)),
-        st.builds(Matches, var, st.sampled_from(["a*", "*b", "a\\*", "*", "", "a"])),
+        st.builds(Matches, var, st.sampled_from(["a*", "*b", "a\\*", "*", "", "a", "*.b", "*ab", "ab*", "b*", "*a*"])),
         st.builds(Opaque, st.sampled_from(["$states.input.p", "$states.input.q"])),
         var,
     )
@@ -120,3 +120,17 @@ def test_a_gap_without_a_double_has_no_representative() -> None:
     assert _pick(2.5, 3.5, integral=True) == 3.0
     assert _pick(-3.5, -2.5, integral=True) == -3.0
     assert _pick(-1.0, 5.0, integral=False) == 0.0
+
+
+def test_several_suffix_patterns_on_one_variable_are_decided_without_the_solver() -> None:
+    """S3 keys routed by extension: which rules can fire, and which are shadowed by a shorter suffix."""
+    key = Var(("key",), True)
+    conds = [Matches(key, "*xt"), Matches(key, "*.pdf"), Matches(key, "*.txt"), Cmp("==", key, Lit("a.pdf"), "string")]
+    wf, state = choice(conds, {}, None)
+    fast = _decided(state, conds, {}, set())
+    assert fast is not None
+    assert [(d.index, d.shadowed_by) for d in fast.dead] == [(2, (0,)), (3, (1,))]
+    assert fast.exhaustive == "violated" and fast.witness is not None
+    _fast_answers_replay(fast, conds)
+    slow = _solved(state, conds, {}, set(), 5_000_000, doubles=True)
+    assert [(d.index, d.shadowed_by) for d in slow.dead] == [(2, (0,)), (3, (1,))]

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from tests.test_cli import run
 from wfverify.discovery import FileFilter, NoFilesFound, find_files, is_state_machine
@@ -135,3 +137,22 @@ def test_template_discovery_plugs_in_a_sniffer(tmp_path: Path, monkeypatch: pyte
         discovery.Sniffer("terraform", (".tf",), lambda path, head: b'"aws_sfn_state_machine"' in head)
     )
     assert _found(tmp_path) == ["infra/main.tf"]
+
+
+_NAME = st.text(alphabet="ab.*?_-", min_size=1, max_size=5)
+
+
+@given(
+    patterns=st.lists(st.builds(lambda n, d: n + ("/" if d else ""), _NAME, st.booleans()), min_size=1, max_size=4),
+    parts=st.lists(st.text(alphabet="ab._-", min_size=1, max_size=5), min_size=1, max_size=4),
+    is_dir=st.booleans(),
+)
+def test_the_simple_pattern_test_agrees_with_pathspec(patterns: list[str], parts: list[str], is_dir: bool) -> None:
+    """Name-only patterns are matched without pathspec; pathspec's gitignore answers are the reference."""
+    from pathspec import GitIgnoreSpec
+
+    from wfverify.discovery import _matcher, _simple
+
+    assume(all(_simple(p) for p in patterns) and all(p not in (".", "..") for p in parts))
+    rel = "/".join(parts) + ("/" if is_dir else "")
+    assert _matcher(tuple(patterns))(rel) == GitIgnoreSpec.from_lines(patterns).match_file(rel)

@@ -257,3 +257,13 @@ def test_rich_rules_table_keeps_names_whole_at_80_and_160_columns() -> None:
         groups = [line for line in lines if "groups: sagas" in line] if width == 80 else []
         assert bool(groups) == (width == 80)
         assert ("┃ groups" in out) == (width == 160)
+
+
+def test_the_version_shown_is_the_one_in_pyproject() -> None:
+    """`--version` reads wfverify.__version__ (no importlib.metadata at start-up): it must match the package's."""
+    import tomllib
+
+    from wfverify import __version__
+
+    declared = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    assert declared["project"]["version"] == __version__

@@ -88,3 +88,19 @@ def test_a_pack_that_fails_to_load_is_a_loud_error_naming_its_distribution(tmp_p
     assert result.returncode == 2
     assert "wfverify-broken-plugin" in result.stderr and "frobnicate" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_rule_packs_are_found_as_importlib_metadata_finds_them(tmp_path: Path) -> None:
+    """The start-up reads entry_points.txt itself; it must list what importlib.metadata lists."""
+    _install(tmp_path, "wfverify_example_plugin", PLUGIN, "wfverify-example-plugin")
+    (tmp_path / "other-1.0.dist-info").mkdir()
+    (tmp_path / "other-1.0.dist-info" / "entry_points.txt").write_text("[console_scripts]\nx = y\n")
+    code = (
+        "from importlib.metadata import entry_points\n"
+        "from wfverify.core.registry import rule_packs\n"
+        "theirs = sorted((e.value, e.dist.name) for e in entry_points(group='wfverify.rules'))\n"
+        "print(rule_packs() == theirs, len(theirs))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert out.stdout.split() == ["True", "2"], out.stderr

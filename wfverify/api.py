@@ -132,8 +132,9 @@ def _worker(args: tuple[str, bytes | None, str | None, bytes | None, Options]) -
 _WORKER_REGISTRY: Registry | None = None
 
 #: Files per extra process below which a second process costs more than it saves (measured:
-#: benchmarks/bench_statelint.py; a worker's start-up is worth about 150 files).
-FILES_PER_PROCESS = 300
+#: benchmarks/bench_statelint.py: workers are forked after the imports, so a second process pays
+#: from about 30 real definitions on; 25 break even, 50 gain 10%, 193 gain 20%).
+FILES_PER_PROCESS = 40
 
 
 def auto_jobs(files: int, cpus: int | None = None) -> int:
@@ -189,7 +190,8 @@ def check_paths(
             cache.put(key, result)
     if cache is not None:
         cache.close()
-    return Report(_merge(found, standalone, [r for r in results if r is not None], embedded))
+    merged = _merge(found, standalone, [r for r in results if r is not None], embedded)
+    return Report(merged, sorted(str(p) for p in referenced))
 
 
 def _check_templates(

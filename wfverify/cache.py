@@ -6,8 +6,9 @@ path it is reported under (per-file ignores match on it), the resolved
 configuration (selection, severities, load and rule options), the rule set
 (every registered rule and the module it lives in) and wfverify's version
 together with a fingerprint of the installed sources (size and mtime of each
-module of ``wfverify`` and of the rule packs), so an edited checkout never
-reads results of the code before the edit.
+module of ``wfverify`` and of the rule packs, and of botocore, whose models
+some rules read), so an edited checkout never reads results of the code
+before the edit.
 
 The cache lives in ``.wfverify_cache`` at the project root (the folder of the
 configuration file, else the working directory), which holds a
@@ -33,12 +34,14 @@ from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
+from wfverify.core.config import DEFAULT_CACHE_DIR
 from wfverify.core.findings import Finding, Proof, Related, Severity, Verdict
 from wfverify.core.results import FileResult
+from wfverify.core.stamps import botocore_module, stamp
 
 __all__ = ["DEFAULT_DIR", "MAX_ENTRIES", "ResultCache", "salt"]
 
-DEFAULT_DIR = ".wfverify_cache"
+DEFAULT_DIR = DEFAULT_CACHE_DIR
 #: Entries kept; beyond this the oldest are removed (about 1-3 kB each).
 MAX_ENTRIES = 20_000
 _FORMAT = "1"
@@ -125,11 +128,7 @@ def salt(version: str, config: str, rules: list[Any]) -> str:
 
 
 def _stamp(path: str) -> str:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return f"{path}:missing"
-    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+    return f"{path}:{stamp(path)}"
 
 
 def _rule_print(rule: Any) -> str:
@@ -140,11 +139,13 @@ def _rule_print(rule: Any) -> str:
 
 
 def _sources() -> str:
-    """Size and modification time of every module of wfverify itself."""
+    """Size and modification time of every module of wfverify itself, and of botocore (its AWS models)."""
     root = Path(__file__).resolve().parent
     parts = []
     for folder, _dirs, files in sorted(os.walk(root)):
         parts += [_stamp(os.path.join(folder, name)) for name in sorted(files) if name.endswith(".py")]
+    botocore = botocore_module()
+    parts.append(_stamp(botocore) if botocore else "no botocore")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

@@ -26,7 +26,10 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing's import is a start-up cost the checks of a replayed run avoid
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "DEFAULT_EXCLUDE",
@@ -55,6 +58,7 @@ DEFAULT_EXCLUDE = (
     "*.wfverify.yaml",
     "*.expected.json",
 )
+
 #: Bytes read to decide whether a file is a state machine: enough for the top-level keys.
 SNIFF_BYTES = 64 * 1024
 
@@ -88,30 +92,89 @@ class FileFilter:
 
     def _spec(self, which: str) -> Any:
         if which not in self._specs:
-            from pathspec import GitIgnoreSpec
-
-            self._specs[which] = GitIgnoreSpec.from_lines(getattr(self, which))
+            self._specs[which] = _matcher(getattr(self, which))
         return self._specs[which]
 
     def _relative(self, path: Path, is_dir: bool) -> str | None:
         if "base" not in self._specs:  # resolved once per run: resolving costs a system call per folder
-            self._specs["base"] = Path(self.root or ".").resolve()
-        base = self._specs["base"]
-        resolved = path.resolve()
-        try:
-            rel = resolved.relative_to(base).as_posix() if not path.is_symlink() else None
-        except ValueError:
-            rel = None
+            self._specs["base"] = str(Path(self.root or ".").resolve())
+            self._specs["parents"] = {}
+        base, parents = self._specs["base"], self._specs["parents"]
+        parent = parents.get(path.parent)
+        if parent is None:  # each folder is resolved once, not each file in it
+            parent = parents[path.parent] = os.path.realpath(path.parent)
+        linked = os.path.islink(path)
+        full = os.path.realpath(path) if linked else os.path.join(parent, path.name)
+        rel = None if linked or not (full + os.sep).startswith(base.rstrip(os.sep) + os.sep) else full[len(base) :]
+        rel = rel.strip(os.sep).replace(os.sep, "/") if rel is not None else None
         if rel is None:  # outside the root: patterns without a slash still match the name
-            rel = resolved.name
-        return rel + "/" if is_dir and rel not in ("", ".") else rel
+            rel = os.path.basename(full)
+        return rel + "/" if is_dir and rel not in ("", ".") else rel or "."
 
     def excluded(self, path: Path, is_dir: bool = False) -> bool:
-        rel = self._relative(path, is_dir)
-        return bool(rel and rel != "." and self._spec("exclude").match_file(rel))
+        return self.excluded_rel(self._relative(path, is_dir))
 
     def included(self, path: Path) -> bool:
-        return bool(self._spec("include").match_file(self._relative(path, False) or path.name))
+        return self.included_rel(self._relative(path, False) or path.name)
+
+    def excluded_rel(self, rel: str | None) -> bool:
+        """``exclude`` for a path already made relative to the root (``dir/`` for folders)."""
+        return bool(rel and rel != "." and self._spec("exclude")(rel))
+
+    def included_rel(self, rel: str) -> bool:
+        return bool(self._spec("include")(rel))
+
+    def relative_root(self, folder: str) -> str | None:
+        """A folder's path relative to the root, ``""`` for the root itself, ``None`` outside it."""
+        rel = self._relative(Path(folder), True) or ""
+        base = self._specs["base"]
+        real = os.path.realpath(folder)
+        if real != base and not real.startswith(base.rstrip(os.sep) + os.sep):
+            return None
+        return "" if rel == "." else rel.rstrip("/")
+
+
+def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """A gitignore-style test for relative paths (``dir/`` for folders).
+
+    Patterns that only name a file or folder (no slash but a trailing one, no
+    negation, escapes, brackets or ``**``), which is what the defaults and most
+    settings are, match any component of the path by name, as gitignore does;
+    they are tested here with :func:`fnmatch.translate`'s regular expressions, sparing pathspec's
+    import (a tenth of a cached run). Anything else goes to pathspec, whose
+    answers the simple test must equal (a property test compares them).
+    """
+    if not all(_simple(p) for p in patterns):
+        from pathspec import GitIgnoreSpec
+
+        return GitIgnoreSpec.from_lines(patterns).match_file
+    return _ByName(patterns)
+
+
+class _ByName:
+    """Name-only gitignore patterns as two regular expressions: any component's name, any folder's name."""
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        from fnmatch import translate
+
+        names = [translate(p) for p in patterns if not p.endswith("/")]
+        folders = [translate(p[:-1]) for p in patterns if p.endswith("/")]
+        self.names = re.compile("|".join(names)) if names else None
+        self.folders = re.compile("|".join(folders)) if folders else None
+
+    def __call__(self, rel: str) -> bool:
+        parts = rel.rstrip("/").split("/")
+        dirs = parts if rel.endswith("/") else parts[:-1]
+        names, folders = self.names, self.folders
+        return bool(
+            (names is not None and any(names.match(part) for part in parts))
+            or (folders is not None and any(folders.match(part) for part in dirs))
+        )
+
+
+def _simple(pattern: str) -> bool:
+    body = pattern[:-1] if pattern.endswith("/") else pattern
+    return bool(body) and not any(c in body for c in "/\\[!#") and "**" not in body and body == body.strip()
 
 
 _YAML_KEY = re.compile(rb"^[\"']?(StartAt|States|states)[\"']?[ \t]*:", re.MULTILINE)
@@ -190,19 +253,37 @@ def _wanted(path: Path, filters: FileFilter) -> bool:
 
 
 def _walk(folder: Path, filters: FileFilter) -> list[str]:
-    found = []
-    for root, dirs, files in os.walk(folder, followlinks=False):
-        here = Path(root)
-        dirs[:] = sorted(d for d in dirs if not filters.excluded(here / d, is_dir=True))
-        # a folder named like a workflow is reported (as unreadable), not silently walked
-        named = [d for d in dirs if filters.included(here / d)]
-        dirs[:] = [d for d in dirs if d not in named]
-        for name in files:
-            candidate = here / name
-            if not filters.excluded(candidate) and _wanted(candidate, filters):
-                found.append(os.path.join(root, name))
-        found.extend(os.path.join(root, d) for d in named)
+    """Files under ``folder`` that count, by name or content. Each entry's path relative to the root
+    is built from its folder's, so a walk costs one directory listing per folder and no ``stat``
+    per file beyond the listing's own (symbolic links are not followed into)."""
+    found: list[str] = []
+    pending = [(str(folder), filters.relative_root(str(folder)))]
+    while pending:
+        here, rel_here = pending.pop()
+        try:
+            entries = list(os.scandir(here))
+        except OSError:
+            continue
+        for entry in entries:
+            linked = entry.is_symlink()
+            rel = entry.name if rel_here is None or linked else (f"{rel_here}/{entry.name}" if rel_here else entry.name)
+            if _is_dir(entry):
+                if filters.excluded_rel(rel + "/"):
+                    continue
+                if filters.included_rel(rel):  # a folder named like a workflow is reported, not walked
+                    found.append(entry.path)
+                elif not linked:
+                    pending.append((entry.path, None if rel_here is None else rel))
+            elif not filters.excluded_rel(rel) and (filters.included_rel(rel) or _sniffed(Path(entry.path))):
+                found.append(entry.path)
     return sorted(found)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 @dataclass

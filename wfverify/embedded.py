@@ -20,7 +20,7 @@ from wfverify.core.results import FileResult
 from wfverify.engine import Selection, run_rules
 from wfverify.load import SIDECAR_SUFFIX, LoadOptions, LoadResult, load_document
 from wfverify.load.jsonpos import escape
-from wfverify.load.source import DEFAULT_MAX_BYTES, Document, decode, read_document
+from wfverify.load.source import DEFAULT_MAX_BYTES, decode, read_document
 
 __all__ = ["template_kind", "check_template", "root_for"]
 
@@ -31,10 +31,11 @@ def template_kind(display: str, path: Path | None, head: bytes | None = None, ex
     A file named ``*.tf``, ``serverless.yml`` or ``template.yaml`` is a template even without a
     state machine in it (``explicit``), so a pre-commit hook that passes it is never misread."""
     from wfverify.discovery import WORKFLOW_SUFFIXES
-    from wfverify.load.templates import HEAD_BYTES, looks_like_template
 
     if display.lower().endswith(WORKFLOW_SUFFIXES) or (path is None and head is None):
         return None
+    from wfverify.load.templates import HEAD_BYTES, looks_like_template
+
     if head is None and path is not None:
         try:
             with open(path, "rb") as fh:
@@ -164,9 +165,5 @@ def _entry(raw: bytes, name: str, definition: str, findings: list[Finding]) -> A
         return parse_sidecar(raw, name, findings)  # its syntax errors, in the sidecar
     if not isinstance(doc.data, dict) or definition not in doc.data:
         return None  # no facts for this state machine
-    prefix = "/" + escape(definition)
-    doc.locate("")  # builds the source map
-    keys = {p[len(prefix) :]: v for p, v in (doc._keys or {}).items() if p.startswith(prefix + "/")}
-    values = {p[len(prefix) :]: v for p, v in (doc._values or {}).items() if p == prefix or p.startswith(prefix + "/")}
-    entry = Document(doc.text, doc.format, doc.data[definition], keys, values)
+    entry = doc.part("/" + escape(definition), doc.data[definition])
     return sidecar_from_document(entry, name, findings)

@@ -18,7 +18,6 @@ from wfverify.core.findings import Finding, Proof, Severity
 from wfverify.core.registry import Registry
 from wfverify.core.results import FileResult
 from wfverify.core.rule import Rule
-from wfverify.core.witness import witness_json
 from wfverify.load import LoadResult
 from wfverify.load.source import directives_in
 
@@ -101,8 +100,10 @@ def _source_lines(findings: list[Finding], loaded: LoadResult, path: str) -> dic
 
 def _witness_positions(findings: list[Finding], loaded: LoadResult) -> dict[str, tuple[int, int]]:
     workflow, doc = loaded.workflow, loaded.document
-    if workflow is None or doc is None:
+    if workflow is None or doc is None or all(f.witness is None for f in findings):
         return {}
+    from wfverify.core.witness import witness_json
+
     names: set[str] = set()
     for f in findings:
         stack = [witness_json(f.witness)]

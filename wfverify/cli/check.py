@@ -13,7 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any
+
+TYPE_CHECKING = False  # typing's import is a start-up cost the checks of a replayed run avoid
+if TYPE_CHECKING:
+    from typing import IO, Any
 
 __all__ = ["add_check_command", "check_command"]
 
@@ -171,7 +174,6 @@ def effective_config(args: argparse.Namespace, config: Any) -> Any:
 
 def _options(args: argparse.Namespace, config: Any) -> Any:
     from wfverify import api
-    from wfverify.discovery import FileFilter
     from wfverify.engine import Selection
     from wfverify.load import LoadOptions
 
@@ -191,7 +193,7 @@ def _options(args: argparse.Namespace, config: Any) -> Any:
         aws_checks=config.aws_checks,
         max_bytes=config.max_file_size or LoadOptions().max_bytes,
     )
-    files = FileFilter(config.include, config.exclude, config.root, config.force_exclude)
+    files = _file_filter(config)
     return api.Options(
         selection=selection,
         load=load,
@@ -203,13 +205,19 @@ def _options(args: argparse.Namespace, config: Any) -> Any:
     )
 
 
+def _file_filter(config: Any) -> Any:
+    from wfverify.discovery import FileFilter
+
+    return FileFilter(config.include, config.exclude, config.root, config.force_exclude)
+
+
 def _cache_dir(args: argparse.Namespace, config: Any) -> Path | None:
     """``cache-dir`` relative to the configuration file, else ``.wfverify_cache`` beside it or here."""
-    from wfverify.cache import DEFAULT_DIR
+    from wfverify.core.config import DEFAULT_CACHE_DIR
 
     if args.no_cache or config.cache_dir == "":
         return None
-    return Path(config.root or ".") / (config.cache_dir or DEFAULT_DIR)
+    return Path(config.root or ".") / (config.cache_dir or DEFAULT_CACHE_DIR)
 
 
 @contextmanager
@@ -228,38 +236,80 @@ def _output(target: str | None) -> Iterator[IO[str]]:
 
 
 def check_command(args: argparse.Namespace) -> int:
+    paths = args.paths or (["-"] if args.stdin_filename else ["."])  # as ruff: a stdin name alone reads stdin
+    from_file = _config(args, paths)
+    config = effective_config(args, from_file)
+    fmt = args.format or ("rich" if sys.stdout.isatty() and not args.output_file else "text")
+    cache_dir = _cache_dir(args, config)
+    from wfverify.cli import rerun
+
+    if cache_dir is None or not rerun.eligible(args, paths, fmt):
+        return _check(args, paths, from_file, config, fmt, None)
+    from wfverify.discovery import find_files
+
+    key = rerun.run_key(args, config)
+    targets = find_files(paths, _file_filter(config)).targets
+    record = rerun.lookup(cache_dir, key, targets)
+    if record is None:
+        record = rerun.RunRecord([[d, str(p)] for d, p in targets], {}, {})
+        code = _check(args, paths, from_file, config, fmt, record)
+        rerun.store(cache_dir, key, record)
+        return code
+    with _output(args.output_file) as stream:
+        stream.write(record.output_file if record.output_file is not None else record.stdout)
+    return record.exit_code
+
+
+def _check(args: argparse.Namespace, paths: list[str], from_file: Any, config: Any, fmt: str, record: Any) -> int:
+    """The run itself; with a ``record`` (:mod:`wfverify.cli.rerun`), what it printed and read is kept."""
+    import io
+
     from wfverify import api
     from wfverify.core.config import as_toml, validate_names
     from wfverify.core.registry import load_registry
 
-    paths = args.paths or (["-"] if args.stdin_filename else ["."])  # as ruff: a stdin name alone reads stdin
     registry = load_registry()
-    from_file = _config(args, paths)
+    from wfverify.cli.main import started_up
+
+    started_up()
     validate_names(from_file, registry)
     _check_tokens(registry, _tokens(args.select) + _tokens(args.ignore))
-    config = effective_config(args, from_file)
     if args.show_config:
         sys.stdout.write(as_toml(config))
         return 0
     report = api.check_paths(paths, _options(args, config), registry)
     report, hidden = _baseline(args, report)
-    fmt = args.format or ("rich" if sys.stdout.isatty() and not args.output_file else "text")
-    options = {
-        "quiet": args.quiet,
-        "show_source": config.show_source,
-        "show_proofs": args.show_proofs,
-        "baseline_hidden": hidden,
-    }
-    with _output(args.output_file) as stream:
-        if args.statistics:
-            from wfverify.report.statistics import render
+    shown = {"quiet": args.quiet, "show_source": config.show_source, "show_proofs": args.show_proofs}
+    code = 0 if args.exit_zero or not report.failed(config.fail_on) else 1
+    with _output(args.output_file) as target:
+        stream: IO[str] = io.StringIO() if record is not None else target
+        _render(args, report, registry, stream, {**shown, "baseline_hidden": hidden}, fmt)
+        if isinstance(stream, io.StringIO):
+            target.write(stream.getvalue())
+            _remember(record, report, registry, stream.getvalue(), args.output_file is not None, code)
+    return code
 
-            render(report, registry, stream, {**options, "format": fmt})
-        else:
-            from wfverify.report import get_reporter
 
-            get_reporter(fmt).render(report, registry, stream, options)
-    return 0 if args.exit_zero or not report.failed(config.fail_on) else 1
+def _render(args: argparse.Namespace, report: Any, registry: Any, stream: IO[str], shown: Any, fmt: str) -> None:
+    if args.statistics:
+        from wfverify.report.statistics import render
+
+        render(report, registry, stream, {**shown, "format": fmt})
+    else:
+        from wfverify.report import get_reporter
+
+        get_reporter(fmt).render(report, registry, stream, shown)
+
+
+def _remember(record: Any, report: Any, registry: Any, text: str, to_file: bool, code: int) -> None:
+    """What a replay needs: the output, the exit code, the code and data the run depended on."""
+    from wfverify.cli import rerun
+    from wfverify.core.registry import rule_module_files
+
+    record.data = rerun.data_hashes(record.targets, report.inputs)
+    record.code = rerun.code_stamps(rule_module_files(registry))
+    record.stdout, record.output_file = ("", text) if to_file else (text, None)
+    record.exit_code = code
 
 
 def _check_tokens(registry: Any, tokens: tuple[str, ...]) -> None:

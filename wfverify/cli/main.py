@@ -10,7 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+
+TYPE_CHECKING = False  # typing's import is a start-up cost the checks of a replayed run avoid
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 __all__ = ["main"]
 
@@ -20,7 +23,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"wfverify: error: {message} (see '{self.prog} --help')\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line; with ``only``, just that command's options (sparing a hook run the others' set-up)."""
     parser = _Parser(
         prog="wfverify",
         description="Static analysis and proofs for workflow definitions "
@@ -29,32 +33,64 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-V", "--version", action="version", version=f"wfverify {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     parser.set_defaults(commands=sub.choices)  # so that a stray argument is blamed on its command
+    for name, add in _ADDERS.items():
+        if only is None or name == only:
+            add(sub)
+    return parser
+
+
+def _add_check(sub: Any) -> None:
     from wfverify.cli.check import add_check_command
 
     add_check_command(sub)
+
+
+def _add_rules(sub: Any) -> None:
     rules = sub.add_parser("rules", help="list every rule: code, name, default severity, summary")
     rules.add_argument(
         "--format", choices=["rich", "text", "json", "markdown"], help="output format (markdown: docs/rules.md)"
     )
+
+
+def _add_explain(sub: Any) -> None:
     explain = sub.add_parser("explain", help="show a rule's page: what, why, examples, how to silence")
     explain.add_argument("rule", metavar="NAME-OR-CODE")
-    from wfverify.cli.explore import add_explore_command
-    from wfverify.cli.graph import add_graph_command
+
+
+def _add_simulate(sub: Any) -> None:
     from wfverify.cli.simulate import add_sim_commands
 
     add_sim_commands(sub)
+
+
+def _add_graph(sub: Any) -> None:
+    from wfverify.cli.graph import add_graph_command
+
     add_graph_command(sub)
+
+
+def _add_explore(sub: Any) -> None:
+    from wfverify.cli.explore import add_explore_command
+
     add_explore_command(sub)
-    return parser
+
+
+#: Each command's set-up, in the order ``--help`` lists them (``simulate`` adds ``fuzz`` too).
+_ADDERS: dict[str, Any] = {
+    "check": _add_check,
+    "rules": _add_rules,
+    "explain": _add_explain,
+    "simulate": _add_simulate,
+    "graph": _add_graph,
+    "explore": _add_explore,
+}
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    """The package's own version (importlib.metadata would cost a start-up of its own: ~20 ms)."""
+    from wfverify import __version__
 
-    try:
-        return version("wfverify")
-    except PackageNotFoundError:
-        return "unknown"
+    return __version__
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -157,14 +193,39 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
+    import gc
+
+    # Start-up allocates a hundred thousand long-lived objects (modules, classes, rules) and no
+    # garbage: the cycle collector only slows it down. It runs again once the rules are loaded
+    # (started_up), with what was imported moved out of its way.
+    gc.disable()
+    try:
+        return _main(argv)
+    finally:
+        started_up()
+
+
+def started_up() -> None:
+    """Start-up is over: freeze what it allocated and collect cycles again (analyses make some)."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    given = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(given[0] if given and given[0] in _ADDERS and given[0] != "simulate" else None)
+    args, extra = parser.parse_known_args(given)
     if extra:
         parser_of_command = args.commands.get(args.command, parser) if args.command else parser
         parser_of_command.error(f"unrecognized arguments: {' '.join(extra)}")
     if not args.command:
         parser.print_help()
         return 2
+    if args.command != "check":
+        started_up()
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:

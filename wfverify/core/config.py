@@ -31,14 +31,14 @@ code 2.
 
 from __future__ import annotations
 
-import difflib
-import fnmatch
 import functools
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing's import is a start-up cost the checks of a replayed run avoid
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Config", "ConfigError", "find_config", "load_config", "path_ignores", "validate_names"]
 
@@ -70,6 +70,10 @@ class ConfigError(Exception):
     pass
 
 
+#: The result cache's folder, beside the configuration file (or in the working folder) unless ``cache-dir`` says.
+DEFAULT_CACHE_DIR = ".wfverify_cache"
+
+
 @dataclass(frozen=True)
 class Config:
     path: str | None = None
@@ -99,6 +103,8 @@ class Config:
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
@@ -128,6 +134,10 @@ def _declares_wfverify(project: Path) -> bool:
         text = project.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False
+    if "wfverify" not in text:  # most projects' pyproject.toml: no need to parse it
+        return False
+    import tomllib
+
     try:
         return "wfverify" in tomllib.loads(text).get("tool", {})
     except tomllib.TOMLDecodeError:
@@ -135,6 +145,8 @@ def _declares_wfverify(project: Path) -> bool:
 
 
 def load_config(path: Path) -> Config:
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -288,10 +300,12 @@ def path_ignores(
         rel = Path(path).resolve().relative_to(base).as_posix()
     except ValueError:
         return []  # outside the configuration's folder: its patterns do not reach it
+    from fnmatch import fnmatchcase
+
     out: list[str] = []
     for pattern, keys in per_file_ignores.items():
         files, hashed, machine = pattern.partition("#")
-        if hashed and (definition is None or not fnmatch.fnmatchcase(definition, machine)):
+        if hashed and (definition is None or not fnmatchcase(definition, machine)):
             continue
         if _spec(files).match_file(rel):
             out.extend(keys)

@@ -33,6 +33,8 @@ class FileResult:
 @dataclass
 class Report:
     files: list[FileResult]
+    #: Files read besides those checked (definitions and files templates reference), which results depend on.
+    inputs: list[str] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:

@@ -76,10 +76,12 @@ def scan(text: str) -> JsonMap:  # noqa: C901 - one tight loop reads better than
             m = _STRING.match(text, pos)
             if not m:
                 return out
-            try:
-                key = json.loads(m.group())
-            except ValueError:
-                return out
+            key = m.group()[1:-1]
+            if "\\" in key:  # only escaped keys need decoding (most have none)
+                try:
+                    key = json.loads(m.group())
+                except ValueError:
+                    return out
             frame = stack[-1]
             pending_pointer = f"{frame.pointer}/{escape(key)}"
             if key in frame.seen:

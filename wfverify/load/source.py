@@ -54,14 +54,43 @@ class Document:
     _keys: dict[str, tuple[int, int]] | None = None
     _values: dict[str, tuple[int, int]] | None = None
     _lines: LineIndex | None = field(default=None, repr=False)
+    _offsets: tuple[dict[str, int], dict[str, int]] | None = field(default=None, repr=False)
 
     def _ensure_map(self) -> None:
         if self._keys is not None:
             return
         jmap = jsonpos.scan(self.text)
-        index = self._line_index()
-        self._keys = {p: index.position(o) for p, o in jmap.keys.items()}
-        self._values = {p: index.position(o) for p, o in jmap.values.items()}
+        self._keys, self._values = {}, {}  # filled from the offsets as pointers are asked for
+        self._offsets = (jmap.keys, jmap.values)
+
+    def part(self, prefix: str, data: Any) -> Document:
+        """The document below ``prefix`` (a pointer) as one of its own: ``data`` with positions re-rooted."""
+        self._ensure_map()
+        assert self._keys is not None and self._values is not None
+        keys, values = dict(self._keys), dict(self._values)
+        if self._offsets is not None:
+            index = self._line_index()
+            keys.update((p, index.position(o)) for p, o in self._offsets[0].items() if p not in keys)
+            values.update((p, index.position(o)) for p, o in self._offsets[1].items() if p not in values)
+        inside = prefix + "/"
+        return Document(
+            self.text,
+            self.format,
+            data,
+            {p[len(prefix) :]: v for p, v in keys.items() if p.startswith(inside)},
+            {p[len(prefix) :]: v for p, v in values.items() if p == prefix or p.startswith(inside)},
+        )
+
+    def _lookup(self, pointer: str, values_too: bool = True) -> tuple[int, int] | None:
+        """(line, column) of a pointer's key (or value), turning the scan's offset into one on first use."""
+        assert self._keys is not None and self._values is not None
+        hit = self._keys.get(pointer) or (self._values.get(pointer) if values_too else None)
+        if hit is None and self._offsets is not None:
+            keys, values = self._offsets
+            offset = keys.get(pointer, values.get(pointer) if values_too else None)
+            if offset is not None:
+                hit = self._keys[pointer] = self._line_index().position(offset)
+        return hit
 
     def _line_index(self) -> LineIndex:
         if self._lines is None:
@@ -75,7 +104,7 @@ class Document:
         assert self._keys is not None and self._values is not None
         probe = pointer
         while True:
-            hit = self._keys.get(probe) or self._values.get(probe)
+            hit = self._lookup(probe)
             if hit:
                 return hit
             if not probe:
@@ -96,7 +125,7 @@ class Document:
             return []
         self._ensure_map()
         assert self._keys is not None
-        hit = self._keys.get(pointer)
+        hit = self._lookup(pointer, values_too=False)
         line = self.line_text(hit[0]) if hit else ""
         return [name for m in _DIRECTIVE.finditer(line) for name in directives_in(m.group(1))]
 

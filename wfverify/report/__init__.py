@@ -7,7 +7,10 @@ Only ``rich_report`` imports rich, and only when chosen.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+
+TYPE_CHECKING = False  # the command line reads FORMATS at start-up: no typing import for it
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["FORMATS", "get_reporter"]
 

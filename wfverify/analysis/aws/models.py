@@ -1,8 +1,10 @@
 """botocore's service models, loaded lazily: services, operations and shapes by the names Step Functions uses.
 
-botocore is imported on the first call only (it costs ~70 ms and a file
-without AWS integrations never pays it); without botocore installed every
-function answers ``None`` and the rules fall back to what they know without it.
+Models are read through a compact on-disk index (:mod:`.index`): botocore is
+imported only the first time a service is needed on this machine (it costs
+~60 ms, and a file without AWS integrations never pays it); without botocore
+installed every function answers ``None`` and the rules fall back to what they
+know without it.
 
 Names. An AWS SDK integration names its service by the SDK client name: the
 botocore ``serviceId`` lowercased without blanks (``sfn`` for "SFN",
@@ -21,7 +23,11 @@ from __future__ import annotations
 import difflib
 import functools
 from dataclasses import dataclass
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
+
+from wfverify.analysis.aws import index
 
 __all__ = [
     "ShapeRef",
@@ -55,35 +61,49 @@ def _loader() -> Any:
     return Loader()
 
 
-def botocore_version() -> str:
-    """The installed botocore's version ("" without botocore)."""
-    if not available():
-        return ""
+@functools.cache
+def _index_folder() -> Path | None:
+    return index.index_folder()
+
+
+@functools.cache
+def available() -> bool:
+    """True when botocore is installed (found without importing it: the index spares the import)."""
+    try:
+        return find_spec("botocore") is not None
+    except (ImportError, ValueError):  # a broken install
+        return False
+
+
+def _build_listing() -> dict[str, Any]:
     import botocore
 
-    return str(botocore.__version__)
-
-
-def available() -> bool:
-    """True when botocore can be imported."""
-    return _loader() is not None
+    return {"version": botocore.__version__, "services": list(_loader().list_available_services("service-2"))}
 
 
 @functools.cache
-def _services() -> tuple[str, ...]:
-    loader = _loader()
-    return tuple(loader.list_available_services("service-2")) if loader is not None else ()
+def _listing() -> dict[str, Any]:
+    if not available():
+        return {"version": "", "services": []}
+    return index.load_listing(_index_folder(), _build_listing)
+
+
+def botocore_version() -> str:
+    """The installed botocore's version ("" without botocore)."""
+    return str(_listing()["version"])
 
 
 @functools.cache
-def service_model(name: str) -> Any:
-    """botocore ``ServiceModel`` of a botocore service folder name, or ``None``."""
-    loader = _loader()
-    if loader is None or name not in _services():
+def _services() -> frozenset[str]:
+    return frozenset(_listing()["services"]) if available() else frozenset()
+
+
+@functools.cache
+def service_model(name: str) -> index.ServiceIndex | None:
+    """The index of a botocore service folder name (operations and shapes), or ``None``."""
+    if name not in _services():
         return None
-    from botocore.model import ServiceModel
-
-    return ServiceModel(loader.load_service_model(name, "service-2"), name)
+    return index.load_service(_index_folder(), name, lambda: _loader().load_service_model(name, "service-2"))
 
 
 #: SDK client names whose botocore folder differs beyond dashes. A name found neither here nor as a folder
@@ -107,11 +127,16 @@ _CLIENT_FOLDERS = {
 }
 
 
+@functools.cache
+def _folders_without_dashes() -> dict[str, str]:
+    return {f.replace("-", ""): f for f in _services()}
+
+
 def resolve_service(name: str) -> tuple[str | None, list[str]]:
     """(botocore folder, suggestions): the folder of an SDK integration's service name, or close names."""
     if not available():
         return None, []
-    folders = {f.replace("-", ""): f for f in _services()}
+    folders = _folders_without_dashes()
     folder = _CLIENT_FOLDERS.get(name) or folders.get(name)
     if folder in _services():
         return folder, []
@@ -135,10 +160,7 @@ def shape(ref: ShapeRef) -> Any:
     model = service_model(ref.service)
     if model is None:
         return None
-    try:
-        return model.shape_for(ref.name)
-    except Exception:  # botocore raises its own NoShapeFoundError
-        return None
+    return model.shape_for(ref.name)
 
 
 def field_name(member_name: str) -> str:

@@ -21,8 +21,10 @@ Representatives are ordered (absent, null, false, true, numbers by magnitude
 with 0 first, strings, objects) and combinations are tried in that order, so
 the first witness found is the smallest one: canonical, whatever else is in
 the run. A ``StringMatches`` pattern without ``*`` is one string; one with
-``*`` (one per variable) adds strings that match it and strings that do not,
-enough of each that one differs from every constant. Variables compared with
+``*`` adds strings that match it and strings that do not, enough of each that
+one differs from every constant; several on one variable are decided when all
+are suffixes (``*.pdf``, ``*.txt``) or all prefixes (see
+:func:`~wfverify.analysis.smt.values.affix_strings`). Variables compared with
 each other (``*Path`` rules: equality in any type, order of numbers) share
 one pool: all their constants, and in each gap and among other strings as
 many values as there are variables, so every order among them has a
@@ -40,7 +42,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from wfverify.analysis.smt.values import instantiate, json_number, numbers, spare_strings, wildcard_strings
+from wfverify.analysis.smt.values import (
+    affix_strings,
+    instantiate,
+    json_number,
+    numbers,
+    spare_strings,
+    wildcard_strings,
+)
 from wfverify.core.evaluate import AbsentVariable, evaluate, json_type, to_double
 from wfverify.core.expr import And, Cmp, Exists, Expr, In, IsType, Lit, Matches, Not, Opaque, Or, Var
 
@@ -171,8 +180,6 @@ def _collect(node: Expr, out: dict[tuple[str, ...], _Mentions]) -> None:
             seen.strings.add(instantiate(node.pattern, ""))
         else:
             seen.patterns.add(node.pattern)
-        if len(seen.patterns) > 1:
-            raise Undecided("two wildcards on one variable")
     elif isinstance(node, Var):
         out.setdefault(node.path, _Mentions()).tags.add("boolean")
     elif isinstance(node, Exists):
@@ -297,11 +304,20 @@ def _of_type(tag: str, seen: _Mentions, integral: bool) -> list[Any]:
     if tag == "string":
         spare = (s for s in spare_strings() if s not in seen.strings)
         others = [next(spare) for _ in range(seen.copies)]
-        extra = wildcard_strings(next(iter(seen.patterns)), len(seen.strings)) if seen.patterns else []
+        extra = _pattern_strings(seen)
         return sorted({*seen.strings, *others, *extra}, key=lambda s: (len(s), s))
     if tag == "number":
         return [json_number(v) for v in numbers(sorted(seen.numbers), integral, seen.copies)]
     return [{}]
+
+
+def _pattern_strings(seen: _Mentions) -> list[str]:
+    if len(seen.patterns) <= 1:
+        return wildcard_strings(next(iter(seen.patterns)), len(seen.strings)) if seen.patterns else []
+    affixes = affix_strings(seen.patterns, seen.strings)
+    if affixes is None:
+        raise Undecided("wildcards on one variable other than all prefixes or all suffixes")
+    return affixes
 
 
 # -- inputs ----------------------------------------------------------------------

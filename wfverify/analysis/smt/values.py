@@ -33,6 +33,38 @@ def wildcard_strings(pattern: str, constants: int) -> list[str]:
     return [s for s in {*matching, *others, literal} if s in matching or not _fullmatch(regex, s)]
 
 
+def affix_strings(patterns: set[str], constants: set[str]) -> list[str] | None:
+    """Representatives for several ``*`` patterns on one variable, when all are ``*LITERAL`` (suffixes) or all
+    ``LITERAL*`` (prefixes); ``None`` otherwise.
+
+    Among suffix patterns, the ones a string matches are exactly those whose
+    literal ends the longest literal it ends with, so each literal (and the
+    same literal after fillers that occur in no pattern, enough that one differs
+    from every constant) stands for every string of its class, and fillers
+    alone for the strings matching none. Prefixes mirror this.
+    """
+    kinds = {_affix_kind(p) for p in patterns}
+    if len(kinds) != 1 or None in kinds:
+        return None
+    suffix = kinds == {"suffix"}
+    literals = sorted({instantiate(p, "") for p in patterns})
+    filler = next(c for c in "xyzqwXYZQW#~" if all(c not in p for p in patterns))
+    fills = [filler * k for k in range(1, len(constants) + 2)]
+    out = set(literals) | set(fills)
+    for literal in literals:
+        out |= {f + literal if suffix else literal + f for f in fills}
+    return sorted(out, key=lambda s: (len(s), s))
+
+
+def _affix_kind(pattern: str) -> str | None:
+    """``suffix`` for ``*LITERAL``, ``prefix`` for ``LITERAL*`` (one unescaped star), else ``None``."""
+    if "\\" in pattern or pattern.count("*") != 1:  # escapes and inner stars: not this simple shape
+        return None
+    if pattern.startswith("*"):
+        return "suffix"
+    return "prefix" if pattern.endswith("*") else None
+
+
 def _fullmatch(regex: str, text: str) -> bool:
     return re.fullmatch(regex, text, re.S) is not None
 

@@ -1,0 +1,182 @@
+"""A run whose inputs did not change prints what it printed before, without loading a rule.
+
+A pre-commit hook runs ``wfverify check`` on every commit, mostly on files that
+did not change. The per-file result cache (:mod:`wfverify.cache`) spares the
+analysis; this spares the rest too (importing the rule packs, decoding results,
+rendering): the whole output of a ``check`` run is stored, keyed by everything
+that decides it, and replayed when all of it is unchanged:
+
+* the command line, the working folder, the configuration in effect, and the
+  environment the reporters read (``NO_COLOR``, ``FORCE_COLOR``, ``COLUMNS``,
+  ``TERM``, ``GITHUB_ACTIONS``), and whether standard output is a terminal;
+* the files the run found, in order, and the bytes of each, of each file's
+  sidecar (or its absence), and of every file a template referenced;
+* the code: wfverify's own modules, the modules of every rule pack (size and
+  modification time), the folders packages are installed in (installing or
+  removing a rule pack changes them), and the installed botocore.
+
+Runs that read standard input, write or apply a baseline, or print the
+configuration are never replayed. Records live in the result cache's folder
+under ``runs/`` and are written atomically; one that does not parse is ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from wfverify.core.stamps import botocore_module
+from wfverify.core.stamps import stamp as _stamp
+
+TYPE_CHECKING = False  # typing's import is a start-up cost a replayed run avoids
+if TYPE_CHECKING:
+    from hashlib import sha256
+    from typing import Any
+else:
+    try:  # CPython's own SHA-256: importing hashlib first initialises OpenSSL (~2 ms of a replayed run)
+        from _sha256 import sha256
+    except ImportError:  # other Pythons
+        from hashlib import sha256
+
+__all__ = ["RunRecord", "code_stamps", "eligible", "lookup", "run_key", "store"]
+
+_FORMAT = "1"
+_ENVIRONMENT = ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "TERM", "GITHUB_ACTIONS", "AWS_DATA_PATH", "WFVERIFY_CACHE_DIR")
+SIDECAR_SUFFIX = ".wfverify.yaml"
+
+
+class RunRecord:
+    """What a run printed, and what it depended on."""
+
+    def __init__(self, targets: list[list[str]], data: dict[str, str | None], code: dict[str, str]) -> None:
+        self.targets = targets
+        self.data = data  # path -> SHA-256 of its bytes, None: absent
+        self.code = code  # path -> size:mtime stamp
+        self.stdout = ""
+        self.output_file: str | None = None
+        self.exit_code = 0
+
+
+def eligible(args: Any, paths: list[str], fmt: str) -> bool:
+    """Runs whose whole output can be replayed (never standard input, baselines or a terminal report)."""
+    return (
+        "-" not in paths
+        and not (args.baseline or args.write_baseline or args.show_config or args.stdin_filename)
+        and fmt != "rich"
+    )
+
+
+def run_key(args: Any, config: Any) -> str:
+    """The record's name: the command line, folder, configuration, environment and terminal."""
+    digest = sha256()
+    parts = [
+        _FORMAT,
+        os.getcwd(),
+        repr(sorted((k, repr(v)) for k, v in vars(args).items() if k != "commands")),
+        repr(config),
+        repr([(name, os.environ.get(name)) for name in _ENVIRONMENT]),
+        repr(sys.stdout.isatty()),
+        sys.version,
+    ]
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\x00")
+    return digest.hexdigest()
+
+
+def _sha(path: str) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            return sha256(fh.read()).hexdigest()
+    except OSError:
+        return None
+
+
+def code_stamps(rule_modules: list[str]) -> dict[str, str]:
+    """Stamps of the code a run's output depends on (see the module docstring)."""
+    stamps = {path: _stamp(path) for path in rule_modules}
+    package = Path(__file__).resolve().parents[1]
+    for folder, _dirs, files in os.walk(package):
+        stamps.update((p, _stamp(p)) for p in (os.path.join(folder, n) for n in files if n.endswith(".py")))
+    stamps.update((p, _stamp(p)) for p in sys.path if p and os.path.isdir(p))
+    botocore = botocore_module()
+    if botocore is not None:
+        stamps[botocore] = _stamp(botocore)
+    return stamps
+
+
+def data_hashes(targets: list[list[str]], referenced: list[str]) -> dict[str, str | None]:
+    """SHA-256 of every file found, its sidecar (or ``None``: absent) and every file a template referenced."""
+    out: dict[str, str | None] = {}
+    for _display, path in targets:
+        out[path] = _sha(path)
+        out[path + SIDECAR_SUFFIX] = _sha(path + SIDECAR_SUFFIX)
+    for other in referenced:
+        out[other] = _sha(other)
+    return out
+
+
+def _record_path(cache_dir: Path, key: str) -> Path:
+    return cache_dir / "runs" / f"{key}.json"
+
+
+def lookup(cache_dir: Path, key: str, targets: list[tuple[str, Path | None]]) -> RunRecord | None:
+    """The stored run, if everything it depended on is unchanged; else ``None``."""
+    try:
+        stored = json.loads(_record_path(cache_dir, key).read_text(encoding="utf-8"))
+        record = RunRecord(stored["targets"], stored["data"], stored["code"])
+        record.stdout, record.output_file = stored["stdout"], stored["output_file"]
+        record.exit_code = int(stored["exit_code"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if record.targets != [[display, str(path)] for display, path in targets]:
+        return None
+    now = code_stamps([])
+    if any(record.code.get(path) != stamp for path, stamp in now.items()):  # changed, or new modules
+        return None
+    if any(_stamp(path) != stamp for path, stamp in record.code.items() if path not in now):  # rule packs
+        return None
+    if any(_sha(path) != digest for path, digest in record.data.items()):
+        return None
+    return record
+
+
+def store(cache_dir: Path, key: str, record: RunRecord) -> None:
+    """Write a record atomically; a full disk or a read-only folder only costs the next run's speed."""
+    body = {
+        "targets": record.targets,
+        "data": record.data,
+        "code": record.code,
+        "stdout": record.stdout,
+        "output_file": record.output_file,
+        "exit_code": record.exit_code,
+    }
+    import tempfile
+
+    folder = cache_dir / "runs"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(body, fh, separators=(",", ":"))
+        os.replace(tmp, _record_path(cache_dir, key))
+        ignore = cache_dir / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# written by wfverify: the result cache is never committed\n*\n", encoding="utf-8")
+        _prune(folder)
+    except OSError:
+        return
+
+
+#: Run records kept (a hook run on each commit's files makes a new one each time); the oldest go first.
+MAX_RECORDS = 200
+
+
+def _prune(folder: Path) -> None:
+    entries = [e for e in os.scandir(folder) if e.name.endswith(".json")]
+    if len(entries) <= MAX_RECORDS:
+        return
+    entries.sort(key=lambda e: (e.stat().st_mtime_ns, e.name))
+    for entry in entries[: len(entries) - MAX_RECORDS]:
+        os.unlink(entry.path)
