@@ -46,6 +46,13 @@ def leaves(asl: bool) -> st.SearchStrategy[Any]:
         st.builds(In, var, st.lists(st.builds(Lit, LITERALS), min_size=1, max_size=3).map(tuple)),
         st.builds(Matches, var, st.sampled_from(["a*", "*b", "a\\*", "*", "", "a", "*.b", "*ab", "ab*", "b*", "*a*"])),
         st.builds(Opaque, st.sampled_from(["$states.input.p", "$states.input.q"])),
+        st.builds(  # a comparison with a value the model cannot read
+            Cmp,
+            st.sampled_from(["==", "!=", "<", ">="]),
+            var,
+            st.builds(Opaque, st.sampled_from(["$$.Execution.Input.q", "$[0].x"])),
+            st.sampled_from([None, "number", "string"]),
+        ),
         var,
     )
 

@@ -42,6 +42,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from wfverify.analysis.smt.unreadable import lift_unreadable, without_stand_ins
 from wfverify.analysis.smt.values import (
     affix_strings,
     instantiate,
@@ -105,6 +106,9 @@ def decide(
     conditions: list[Expr], inputs: dict[str, str], present: set[tuple[str, ...]], limit: int = MAX_INPUTS
 ) -> Decision:
     """Answer the choice questions over every representative input (raises :class:`Undecided`)."""
+    lifted = [lift_unreadable(c) for c in conditions]
+    unreadable = lifted != conditions
+    conditions = lifted
     mentions: dict[tuple[str, ...], _Mentions] = {}
     for cond in conditions:
         _collect(cond, mentions)
@@ -126,7 +130,16 @@ def decide(
             raise Undecided("too many combinations")
     variants = [[_substitute(c, dict(zip(texts, truth))) for c in conditions] for truth in _truths(len(texts))]
     decision = _answer([(variant, one) for variant in variants for one in data], len(conditions))
-    decision.opaque = bool(texts)
+    decision.opaque = bool(texts) or unreadable
+    return _without_unreadable(decision) if unreadable else decision
+
+
+def _without_unreadable(decision: Decision) -> Decision:
+    """The answers with the stand-in variables taken out of every input shown."""
+
+    decision.fall_through = without_stand_ins(decision.fall_through)
+    decision.absent_reads = {i: without_stand_ins(d) or {} for i, d in decision.absent_reads.items()}
+    decision.dead = [DeadInfo(d.index, d.shadowed_by, without_stand_ins(d.sample)) for d in decision.dead]
     return decision
 
 
