@@ -134,6 +134,27 @@ states:
         "which a step on the way writes",
         "violated",  # an echoing task (the simulator's default result) keeps flag true
     ),
+    (
+        "asl-behind-a-parallel-with-a-choice.asl.json",  # the branch's Choice cannot stop the run: certain
+        """{"StartAt": "Fan", "States": {
+  "Fan": {"Type": "Parallel", "ResultPath": null, "Next": "Spin", "Branches": [{"StartAt": "Pick", "States": {
+    "Pick": {"Type": "Choice", "Choices": [{"Variable": "$.s", "StringEquals": "A", "Next": "Ok"}], "Default": "Ok"},
+    "Ok": {"Type": "Pass", "End": true}}}]},
+  "Spin": {"Type": "Choice", "Choices": [{"Variable": "$.flag", "BooleanEquals": true, "Next": "Spin"}]}}}""",
+        "violated",
+        "some run goes round it for ever",
+        "violated",
+    ),
+    (
+        "asl-input-path.asl.json",  # $.payload absent fails Call: the explorer draws it present and absent
+        """{"StartAt": "Call", "States": {
+  "Call": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f",
+    "InputPath": "$.payload", "ResultPath": null, "Next": "Spin"},
+  "Spin": {"Type": "Choice", "Choices": [{"Variable": "$.flag", "BooleanEquals": true, "Next": "Spin"}]}}}""",
+        "unknown",
+        "'Call' may fail on its data (States.Runtime)",
+        "violated",
+    ),
 ]
 
 

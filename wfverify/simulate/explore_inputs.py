@@ -249,6 +249,44 @@ def _item_input_states(workflow: Workflow) -> set[str]:
     return out
 
 
+_READ_FIELDS = ("InputPath", "OutputPath", "Parameters", "ItemSelector")
+
+
+def _data_reads(workflow: Workflow, item_input: set[str]) -> tuple[set[tuple[str, ...]], list[str]]:
+    """Input paths ASL states read outside their Choices (``InputPath``, ``OutputPath``, ``Parameters``,
+    ``ItemSelector``): a read of an absent path fails the state, so each is drawn present (an empty
+    object) and absent. A read of data that is no longer the execution's input (an iteration's item, a
+    branch given Parameters) makes the coverage incomplete instead."""
+    if workflow.dialect is not Dialect.ASL:
+        return set(), []
+    from wfverify.analysis.dataflow import simple_keys
+
+    paths: set[tuple[str, ...]] = set()
+    reasons: list[str] = []
+    for s in workflow.iter_states():
+        for p in s.paths:
+            field = p.pointer[len(s.pointer) + 1 :].split("/", 1)[0]
+            keys = simple_keys(p.text.strip()) if field in _READ_FIELDS else None
+            if not keys or p.language not in ("payload", "reference-path", "jsonpath"):
+                continue
+            if s.name in item_input or not _input_shaped(workflow, s.name):
+                reasons.append(f"{s.name} reads {p.text} from data the inputs do not vary")
+            else:
+                paths.add(keys)
+    return paths, reasons
+
+
+def _input_shaped(workflow: Workflow, name: str) -> bool:
+    """The state's scope sees the execution's input: the root, or Parallel branches given their owner's."""
+    scope = workflow.scope_of(name)
+    while scope.owner is not None and scope.owner in workflow.states:
+        owner = workflow.states[scope.owner]
+        if owner.kind is not StateKind.PARALLEL or owner.body_input is not None:
+            return False
+        scope = workflow.scope_of(owner.name)
+    return True
+
+
 def _field_values(field: tuple[str, ...], read: set[Any] | None, locks: dict[tuple[str, ...], list[Any]]) -> list[Any]:
     """An item field's values: the lock-name values of ``item.<field>``, and, when a condition of the
     iterator reads it, one value per region of those conditions."""
@@ -271,6 +309,10 @@ def candidate_inputs(workflow: Workflow, max_inputs: int, max_items: int) -> Inp
         if path and path[0] != "item":
             typed = _typed(workflow.inputs.get(".".join(path)), values)
             domains[path] = list(dict.fromkeys([*domains.get(path, []), *typed]))
+    reads, unvaried = _data_reads(workflow, item_input)
+    for path in reads:
+        if not any(k[: len(path)] == path or path[: len(k)] == k for k in domains):
+            domains[path] = [{}, _ABSENT]
     sources = _map_sources(workflow)
     locks = _lock_values(workflow)
     for path, fields in sources.items():
@@ -279,8 +321,10 @@ def candidate_inputs(workflow: Workflow, max_inputs: int, max_items: int) -> Inp
             domains[path] = _item_lists(per_field, max_items)
             if math.prod(len(v) for v in per_field.values()) > _SHAPES:
                 beyond.append(f"Map item shapes bound reached ({_SHAPES} for {'.'.join(path)})")
-    read = set(everywhere) | set(sources)
-    reasons = beyond + _rewritten(workflow, read) + (["a condition reads the whole input"] if () in read else [])
+    read = set(everywhere) | set(sources) | reads
+    reasons = (
+        beyond + unvaried + _rewritten(workflow, read) + (["a condition reads the whole input"] if () in read else [])
+    )
     keys = sorted(domains)
     total = math.prod(len(domains[k]) for k in keys)
     values = [

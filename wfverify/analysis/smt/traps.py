@@ -12,12 +12,11 @@ needs one run that certainly goes round for ever, so :func:`certain_trap` looks 
 * *one input* (Z3) for every Choice rule taken (and against the rules before it), over data no step of
   the witness writes, so every lap sees the same values (a rule on written data, a workflow variable, or
   JSONata beyond the encoding leaves it uncertain);
-* *locks*: no acquire meets a lock the run (the loop's holder or a parent) may hold, nor one another
-  execution may hold; a lap hands the locks back as it found them; sibling branches of a Parallel on the
-  way in run first and certainly succeed (a failing one cancels the loop's branch); a Map on the way in
-  runs one item, with free data of its own.
+* *locks*: no acquire meets a lock the run (its holder or a parent) or another execution may hold; a
+  lap hands the locks back as it found them. Siblings of the loop's branch run first and certainly
+  succeed (a failing one cancels it); a Map on the way in runs one item, with free data of its own.
 
-Anything else is ``unknown`` with the obstacle found. Z3 is imported on first use.
+Anything else is ``unknown`` with the obstacle found.
 """
 
 from __future__ import annotations
@@ -42,8 +41,7 @@ _ITEMS = re.compile(r"\$((?:\.[A-Za-z0-9_]+)+)")
 
 
 def _overlap(a: Path, b: Path) -> bool:
-    n = min(len(a), len(b))
-    return a[:n] == b[:n]
+    return a[: len(b)] == b[: len(a)]
 
 
 class _Search:
@@ -62,9 +60,8 @@ class _Search:
         self.reason = ""
         self.reads: list[Path] = []  # data the witness's Choices read (as written in the file)
         self.edges: list[Edge] = []  # every step of the witness, for the data check
-        self.foreign: set[str] = set()  # locks other holders (siblings, other executions) may hold
-        if workflow.concurrent:
-            self.foreign = {a.lock for s in workflow.iter_states() for a in s.acquire}
+        concurrent = workflow.concurrent  # then another execution may hold any lock
+        self.foreign = {a.lock for s in workflow.iter_states() for a in s.acquire} if concurrent else set()
 
     def refuse(self, reason: str) -> bool:
         self.reason = self.reason or reason
@@ -112,14 +109,10 @@ class _Search:
 
     def steps(self, state: State, rename: Rename) -> list[tuple[Transition | None, list[Any], set[Path]]]:
         """The ways a state can certainly be left normally: (edge, constraints, data read)."""
-        asl = self.w.dialect is Dialect.ASL
-        kind = state.kind
-        if asl and kind not in (StateKind.CHOICE, StateKind.SUCCEED, StateKind.FAIL):
-            from wfverify.analysis.failures import runtime_possible
-
-            if runtime_possible(self.w, state) or (kind is StateKind.WAIT and state.duration is None):
-                self.refuse(f"'{state.name}' may fail on its data (States.Runtime)")
-                return []
+        kind, asl = state.kind, self.w.dialect is Dialect.ASL
+        if asl and kind not in (StateKind.CHOICE, StateKind.SUCCEED, StateKind.FAIL) and _data_may_fail(self.w, state):
+            self.refuse(f"'{state.name}' may fail on its data (States.Runtime)")
+            return []
         if kind is StateKind.CHOICE:
             return self.choice_steps(state, rename)
         out: list[tuple[Transition | None, list[Any], set[Path]]] = []
@@ -261,6 +254,23 @@ class _Search:
         return self.add_reads({items}, state.name)
 
 
+def _data_may_fail(workflow: Workflow, state: State) -> bool:
+    """An ASL state's own data processing may fail (States.Runtime). A Parallel's or Map's bodies are
+    walked by the search itself, and the items of a Map come from the input the witness chooses."""
+    if _input_path(state) or state.output_root is not None:
+        return True  # InputPath / OutputPath read data the witness does not supply
+    if state.kind is StateKind.WAIT:
+        return state.duration is None  # SecondsPath / TimestampPath
+    if state.kind in (StateKind.PARALLEL, StateKind.MAP):
+        from wfverify.analysis.absent import judge, payload_reads
+
+        reads = [r for r in payload_reads(state) if r.field != "ItemsPath"]
+        return any(judge(workflow, state, r).presence != "present" for r in reads)
+    from wfverify.analysis.failures import runtime_possible
+
+    return runtime_possible(workflow, state)
+
+
 def _input_path(state: State) -> bool:
     return any(p.pointer.endswith("/InputPath") for p in state.paths)
 
@@ -360,17 +370,6 @@ def _item_field(outer: Rename, tag: str) -> Rename:
     return lambda path: (tag, *path[1:]) if path[:1] == ("item",) else outer(path)
 
 
-def _nested(workflow: Workflow, scope_id: str) -> list[str]:
-    out: list[str] = []
-    pending = [scope_id]
-    while pending:
-        for name in workflow.scopes[pending.pop()].states:
-            if name in workflow.states:
-                out.append(name)
-                pending += list(workflow.states[name].branches)
-    return out
-
-
 def _lap(search: _Search, rename: Rename) -> Callable[[str | None, frozenset[str]], bool]:
     """From the loop's entry, once round and back, with the locks handed back as they were found."""
 
@@ -391,7 +390,8 @@ def _lap(search: _Search, rename: Rename) -> Callable[[str | None, frozenset[str
 
 def _replay_locks(search: _Search, edges: list[Edge], held: frozenset[str]) -> frozenset[str] | None:
     for state, _ in edges:
-        if any(search.w.states[n].acquire for b in state.branches for n in _nested(search.w, b)):
+        inner = [s for s in search.w.iter_states() for b in state.branches if f"{s.scope}/".startswith(f"{b}/")]
+        if any(s.acquire for s in inner):
             return None  # a body's leftover locks would pile up lap after lap: not followed
         taken = search.take(state, held)
         if taken is None:
