@@ -155,6 +155,19 @@ states:
         "'Call' may fail on its data (States.Runtime)",
         "violated",
     ),
+    (
+        "asl-nested-map.asl.json",  # the inner Map iterates the outer item's own items: drawn empty, then Spin
+        """{"StartAt": "Outer", "States": {
+  "Outer": {"Type": "Map", "ItemsPath": "$.items", "ResultPath": null, "End": true,
+    "ItemProcessor": {"StartAt": "Inner", "States": {
+      "Inner": {"Type": "Map", "ItemsPath": "$.items", "ResultPath": null, "Next": "Spin",
+        "ItemProcessor": {"StartAt": "Work", "States": {"Work": {"Type": "Pass", "End": true}}}},
+      "Spin": {"Type": "Choice", "Choices": [{"Variable": "$.u", "NumericGreaterThanEquals": 2, "Next": "Spin"}],
+        "Default": "Spin"}}}}}}""",
+        "violated",
+        "some run goes round it for ever",
+        "violated",
+    ),
 ]
 
 

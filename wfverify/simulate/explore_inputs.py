@@ -153,13 +153,17 @@ def _lock_values(workflow: Workflow) -> dict[tuple[str, ...], list[Any]]:
     return out
 
 
-def _map_sources(workflow: Workflow) -> dict[tuple[str, ...], dict[tuple[str, ...], set[Any] | None]]:
+_NESTED = frozenset({"a nested Map's items"})  # an item field that an inner Map iterates
+
+
+def _map_sources(workflow: Workflow, item_scoped: set[str]) -> dict[tuple[str, ...], dict[tuple[str, ...], Any]]:
     """Paths of Map items read from the input, and the item fields their iterators read (with the constants
     their conditions compare them with). Natively an iteration reads its item as ``item.*``; in ASL the
-    iteration's input is the item itself (no ItemSelector), so every path its Choices read is an item field."""
-    out: dict[tuple[str, ...], dict[tuple[str, ...], set[Any] | None]] = {}
+    iteration's input is the item itself (no ItemSelector), so every path its Choices read is an item field,
+    and so are the items of a Map inside it (``item_scoped``: the states that read an item, not the input)."""
+    out: dict[tuple[str, ...], dict[tuple[str, ...], Any]] = {}
     for s in workflow.iter_states():
-        if s.kind is not StateKind.MAP:
+        if s.kind is not StateKind.MAP or s.name in item_scoped:
             continue
         if isinstance(s.items, Var):
             path = s.items.path
@@ -171,11 +175,14 @@ def _map_sources(workflow: Workflow) -> dict[tuple[str, ...], dict[tuple[str, ..
             path = tuple(text.split(".")[1:])
         else:
             continue
-        fields: dict[tuple[str, ...], set[Any] | None] = {}  # None: named by a lock only
+        fields: dict[tuple[str, ...], Any] = {}  # None: named by a lock only; _NESTED: an inner Map's items
         item_input = workflow.dialect is Dialect.ASL and s.body_input == ()
         inner_states = [workflow.states[n] for scope in workflow.children(s.name) for n in scope.states]
         constants, _ = _constants(workflow, inner_states)
         for inner in inner_states:
+            items = inner.items if item_input and inner.kind is StateKind.MAP else None
+            if isinstance(items, str) and re.fullmatch(r"\$(\.[A-Za-z0-9_]+)+", items):
+                fields[tuple(items.split(".")[1:])] = _NESTED
             for a in inner.acquire:
                 for p in _PLACEHOLDER.findall(a.lock):
                     fields.setdefault(tuple(p.strip().split("."))[1:], None)
@@ -187,7 +194,8 @@ def _map_sources(workflow: Workflow) -> dict[tuple[str, ...], dict[tuple[str, ..
                         field = v[1:]
                     else:
                         continue
-                    fields[field] = (fields.get(field) or set()) | constants.get(v, set())
+                    if fields.get(field) is not _NESTED:
+                        fields[field] = (fields.get(field) or set()) | constants.get(v, set())
         out[path] = {f: c for f, c in fields.items() if f} or {("id",): None}
     return out
 
@@ -287,9 +295,11 @@ def _input_shaped(workflow: Workflow, name: str) -> bool:
     return True
 
 
-def _field_values(field: tuple[str, ...], read: set[Any] | None, locks: dict[tuple[str, ...], list[Any]]) -> list[Any]:
+def _field_values(field: tuple[str, ...], read: Any, locks: dict[tuple[str, ...], list[Any]]) -> list[Any]:
     """An item field's values: the lock-name values of ``item.<field>``, and, when a condition of the
-    iterator reads it, one value per region of those conditions."""
+    iterator reads it, one value per region of those conditions; an inner Map's items: none, or absent."""
+    if read is _NESTED:
+        return [[], _ABSENT]
     named = locks.get(("item", *field)) or (["a", "b"] if read is None else [])
     compared = _values_for(None, read) if read is not None else []
     return list(dict.fromkeys([*compared, *named]))
@@ -313,12 +323,14 @@ def candidate_inputs(workflow: Workflow, max_inputs: int, max_items: int) -> Inp
     for path in reads:
         if not any(k[: len(path)] == path or path[: len(k)] == k for k in domains):
             domains[path] = [{}, _ABSENT]
-    sources = _map_sources(workflow)
+    sources = _map_sources(workflow, item_input)
     locks = _lock_values(workflow)
     for path, fields in sources.items():
         if path:
             per_field = {f: _field_values(f, read, locks) for f, read in fields.items()}
             domains[path] = _item_lists(per_field, max_items)
+            if any(read is _NESTED for read in fields.values()):
+                beyond.append(f"the Maps inside the iterations of {'.'.join(path)} are given no items")
             if math.prod(len(v) for v in per_field.values()) > _SHAPES:
                 beyond.append(f"Map item shapes bound reached ({_SHAPES} for {'.'.join(path)})")
     read = set(everywhere) | set(sources) | reads
