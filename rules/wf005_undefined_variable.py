@@ -47,7 +47,6 @@ it.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from wfverify.core.findings import Finding, Severity
@@ -111,6 +110,8 @@ def _why(workflow: Workflow, state: State, name: str, assigned_in: dict[str, fro
             "iteration assigns stays inside it: return the value through its Output and assign it from there"
         )
     known = sorted(set().union(*assigned_in.values())) if assigned_in else []
+    import difflib
+
     close = difflib.get_close_matches(name, known, n=1)
     hint = f" (did you mean ${close[0]}?)" if close else ""
     return f"no Assign in the state machine sets it{hint}"

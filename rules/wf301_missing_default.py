@@ -3,7 +3,12 @@
 The rules of every choice state are encoded for Z3 (see `wfverify.analysis.smt`) and
 the solver looks for an input that falls through all of them; fields that
 earlier states write, that an earlier Choice checked on the way, or that an AWS
-API response always has count as present. The witness is a concrete input
+API response always has count as present. A value that every way into the
+choice sets (a native `set`, an ASL `Assign` or Pass `Result`: a constant, or
+an expression over such values, computed in IEEE doubles) is taken as it is,
+and a counter that only grows by a constant stays a number; a value set on
+only some ways in, or changed in a loop, a catcher, a Parallel branch or a Map
+iteration, stays free. The witness is a concrete input
 (JSON) that a program can replay. A rule that reads a field which may be
 absent (Amazon States Language fails such a read with `States.Runtime`) is the
 rule `absent-field`. This rule also gives the `choice-exhaustiveness` proof of

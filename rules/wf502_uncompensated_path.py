@@ -10,7 +10,12 @@ while a completed task was never compensated, it is reported with the path as
 witness (the failure, the tasks completed, the compensations that ran). A
 `compensate` that names a state not marked `compensation: true` is reported
 too. This rule also gives the `saga` proof of the file; files that state no
-saga facts (ASL without a sidecar) get `n/a`.
+saga facts (ASL without a sidecar) get `n/a`. Paths that no run can take are
+left out: past a state that acquires a lock its own execution holds (it waits
+forever, or can only fail with `LockTimeout`), past a retry that waits for the
+lock its first attempt kept, through a choice rule that contradicts one taken
+earlier on the same unchanged data, or through the catcher of a Parallel whose
+branches cannot fail.
 
 ## Why is this bad?
 The customer was charged, the booking failed, and nobody refunds the charge:
@@ -72,11 +77,14 @@ _WHY = {
 
 @rule(code="WF502", name="uncompensated-path", severity="error", groups=("sagas", "proofs"))
 def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
+    if not workflow.annotated:  # ASL without a sidecar states no saga facts (nor loads the analysis)
+        yield Proof("saga", Verdict.NOT_APPLICABLE, "no saga facts stated (add a sidecar)", 0.0)
+        return
     from wfverify.analysis.saga import analyze
 
     for state in workflow.iter_states():
         target = workflow.states.get(state.compensate or "")
-        if workflow.annotated and target is not None and not target.compensation:
+        if target is not None and not target.compensation:
             yield Finding(
                 f"task '{state.name}' is compensated by '{target.name}', which is not marked "
                 "compensation: true; mark it, so it is entered only on failure paths",
@@ -85,8 +93,7 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
             )
     report = analyze(workflow)
     if not report.applicable:
-        why = "no saga facts stated (add a sidecar)" if not workflow.annotated else "no task has a compensation"
-        yield Proof("saga", Verdict.NOT_APPLICABLE, why, report.seconds)
+        yield Proof("saga", Verdict.NOT_APPLICABLE, "no task has a compensation", report.seconds)
         return
     found = [v for v in report.violations if v.kind == "uncompensated"]
     for v in found:

@@ -49,6 +49,8 @@ from wfverify.core.rule import NoOptions, rule
 
 @rule(code="WF503", name="compensation-order", severity="error", groups=("sagas",))
 def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
+    if not workflow.annotated:  # no saga facts: nothing to order (and no need to load the analysis)
+        return
     from wfverify.analysis.saga import analyze
 
     report = analyze(workflow)

@@ -12,7 +12,10 @@ another one holds (`wfverify.analysis.locks`), and the witness gives the
 schedule and the data that deadlocks. Where the search cannot cover every
 holder count (Map iterations, concurrent executions) the proof says
 `unknown`, never `proven`. This rule also gives the `deadlock-freedom`
-proof of the file; files that state no lock facts get `n/a`.
+proof of the file; files that state no lock facts get `n/a`. Holders
+that wait on each other with a timeout on every wait (a branch waiting,
+with a timeout, for a lock its parent holds included) are a timeout storm:
+a warning, and not a deadlock, so the proof's verdict does not count it.
 
 ## Why is this bad?
 Both branches wait forever: the execution hangs until its timeout, holding
@@ -65,6 +68,7 @@ from collections.abc import Iterator
 from wfverify.core.findings import Finding, Proof, Severity, Verdict
 from wfverify.core.model import Workflow
 from wfverify.core.rule import NoOptions, rule
+from wfverify.core.witness import LockSchedule
 
 _VERBS = {
     "acquire": "takes",
@@ -85,16 +89,22 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding | Proof]:
 
     result = check_deadlock(lock_facts(workflow))
     yield Proof("deadlock-freedom", result.verdict, result.detail, result.seconds, result.witness)
-    if result.verdict is not Verdict.VIOLATED or result.witness is None:
-        return
-    first = min((s for s in result.witness.steps if s.action == "block"), key=lambda s: s.pointer)
-    steps = "; ".join(f"{s.holder} {_VERBS[s.action]} {s.lock or s.state}" for s in result.witness.steps)
-    kind = "timeout storm: every wait times out instead" if result.timeouts_only else "deadlock"
-    yield Finding(
-        f"{kind}: {result.detail}: {steps}; take the locks in one global order everywhere, and never "
+    if result.verdict is Verdict.VIOLATED and result.witness is not None:
+        yield _finding("deadlock", result.detail, result.witness, None)
+    elif result.storm is not None:  # not a deadlock, but worth a warning
+        yield _finding(
+            "timeout storm: every wait times out instead", result.storm.detail, result.storm.witness, Severity.WARNING
+        )
+
+
+def _finding(kind: str, detail: str, witness: LockSchedule, severity: Severity | None) -> Finding:
+    first = min((s for s in witness.steps if s.action == "block"), key=lambda s: s.pointer)
+    steps = "; ".join(f"{s.holder} {_VERBS[s.action]} {s.lock or s.state}" for s in witness.steps)
+    return Finding(
+        f"{kind}: {detail}: {steps}; take the locks in one global order everywhere, and never "
         "inside a Parallel or Map a lock held around it",
         first.pointer,
         state=first.state,
-        witness=result.witness,
-        severity_override=Severity.WARNING if result.timeouts_only else None,
+        witness=witness,
+        severity_override=severity,
     )

@@ -1,7 +1,8 @@
 """A holder acquires a lock it already holds.
 
 Locks are not reentrant: a branch, iteration or execution that acquires a
-lock it already holds waits for itself forever. Data-named locks count when
+lock it already holds waits for itself forever (or, with a timeout, until it
+fails with `LockTimeout`, every time). Data-named locks count when
 their names can be the same string (`account:{item.from}` then
 `account:{item.to}`: a transfer to the same account); the message gives the
 data.
@@ -50,7 +51,7 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
             yield Finding(
                 f"state '{p.state}' acquires lock '{p.lock}' while its holder holds '{p.held}' "
                 f"({' -> '.join(p.path)}): both name the same lock when {values or 'the data says so'}, and "
-                "locks are not reentrant, so it then waits for itself forever; make sure the names differ, "
+                f"locks are not reentrant, so it then {_waits(p.timed)}; make sure the names differ, "
                 "or take the lock once",
                 p.pointer,
                 state=p.state,
@@ -59,8 +60,12 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
         elif p.kind == "reacquire":
             yield Finding(
                 f"state '{p.state}' acquires lock '{p.lock}', which its holder already holds after "
-                f"{' -> '.join(p.path[:-1])}: locks are not reentrant, so it waits for itself forever",
+                f"{' -> '.join(p.path[:-1])}: locks are not reentrant, so it {_waits(p.timed)}",
                 p.pointer,
                 state=p.state,
                 witness=PathWitness(p.path),
             )
+
+
+def _waits(timed: bool) -> str:
+    return "waits for itself until the timeout and fails with LockTimeout" if timed else "waits for itself forever"

@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from test_smt_choices import choice
 
-from wfverify.analysis.smt.choices import _decided, _replay, _solved
+from wfverify.analysis.smt.choices import _decided, _solved
+from wfverify.analysis.smt.conditions import replay as _replay
 from wfverify.analysis.smt.values import pick as _pick
 from wfverify.core.expr import And, Cmp, Exists, In, IsType, Lit, Matches, Not, Opaque, Or, Var
 

@@ -29,7 +29,7 @@ def replay(witness: LockSchedule | None) -> dict[str, str]:
         ("transfer-opposite-order.wf.yaml", "violated", False),
         ("transfer-gate-lock.wf.yaml", "proven", False),
         ("three-branch-ring.wf.yaml", "violated", False),
-        ("timeouts-everywhere.wf.yaml", "violated", True),
+        ("timeouts-everywhere.wf.yaml", "proven", True),
         ("transfers-map.wf.yaml", "violated", False),
         ("nested-parallel.wf.yaml", "violated", False),
         ("one-account-per-item.wf.yaml", "proven", False),

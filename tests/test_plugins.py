@@ -104,3 +104,20 @@ def test_rule_packs_are_found_as_importlib_metadata_finds_them(tmp_path: Path) -
     env = {**os.environ, "PYTHONPATH": str(tmp_path) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert out.stdout.split() == ["True", "2"], out.stderr
+
+
+def test_a_packs_modules_are_listed_as_pkgutil_lists_them(tmp_path: Path) -> None:
+    import pkgutil
+
+    import wfverify_rules
+
+    from wfverify.core.registry import _submodules
+
+    pack = tmp_path / "pack"
+    (pack / "sub").mkdir(parents=True)
+    (pack / "sub" / "__init__.py").write_text("")
+    (pack / "nosub").mkdir()
+    for name in ("__init__.py", "a.py", "b.pyc", "c.txt", "not-valid.py", "_private.py"):
+        (pack / name).write_text("")
+    for folders in ([str(pack)], list(wfverify_rules.__path__)):
+        assert _submodules(folders) == sorted(i.name for i in pkgutil.iter_modules(folders))

@@ -90,3 +90,19 @@ def test_standard_input_and_baselines_are_never_replayed(tmp_path: Path) -> None
     _check(project, "flows", "--write-baseline", baseline)
     _check(project, "flows", "--baseline", baseline)
     assert not (project / ".wfverify_cache" / "runs").exists()
+
+
+def test_a_file_a_template_names_counts_even_before_it_exists(tmp_path: Path) -> None:
+    """A SAM template pointing at a definition not written yet: writing it must not replay the old error."""
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n"
+        "    Properties:\n      DefinitionUri: machines/flow.asl.json\n"
+    )
+    (tmp_path / "machines").mkdir()
+    missing = _check(tmp_path, "template.yaml", "--format", "text").stdout
+    assert b"missing-definition-file" in missing
+    (tmp_path / "machines" / "flow.asl.json").write_text(
+        json.dumps({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Gone"}}})
+    )
+    written = _check(tmp_path, "template.yaml", "--format", "text").stdout
+    assert b"missing-definition-file" not in written and b"unknown-target" in written

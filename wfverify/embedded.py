@@ -96,8 +96,9 @@ def check_template(
         results.append(run_rules(display, loaded, registry, selection, rule_options))
     referenced = set()
     for machine in extracted.machines:
-        if machine.file is not None:
-            referenced.add(machine.file)
+        for needed in (machine.file, machine.wanted):
+            if needed is not None:
+                referenced.add(needed)
         sidecar = _sidecar_reader(path, display, machine.definition, machine.file)
         loaded = load_document(machine.document, machine.problems, load, sidecar)
         if machine.document is None and not machine.problems:

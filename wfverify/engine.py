@@ -9,7 +9,6 @@ rules still run.
 from __future__ import annotations
 
 import time
-import traceback
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -126,6 +125,9 @@ def _run_one(rule: Rule, workflow: Any, options: Any, out: list[Finding], proofs
             else:
                 out.append(replace(item, rule=rule.name))
     except Exception as exc:  # a fault in one rule must not stop the others
+        if debug:
+            import traceback
+
         detail = traceback.format_exc() if debug else f"{type(exc).__name__}: {exc}"
         out.append(
             Finding(

@@ -18,6 +18,7 @@ __all__ = [
     "can_fail",
     "can_succeed",
     "catches_all",
+    "done_when_failing",
     "first_catcher",
     "lock_timeout_possible",
     "parallel_completes",
@@ -27,8 +28,14 @@ __all__ = [
 
 def can_fail(workflow: Workflow, state: State) -> bool:
     """The state can end in an error (caught or not), the ``fail`` state included."""
-    if state.kind in (StateKind.TASK, StateKind.PARALLEL, StateKind.MAP, StateKind.FAIL):
+    if state.kind in (StateKind.TASK, StateKind.MAP, StateKind.FAIL):
         return True
+    if state.kind is StateKind.PARALLEL:
+        return (
+            lock_timeout_possible(state)
+            or _io_may_fail(workflow, state)
+            or any(body_may_fail(workflow, b) for b in state.branches)
+        )
     if state.kind is StateKind.EVENT:
         return state.timeout is not None and state.on_timeout is None
     if state.kind is StateKind.CHOICE:
@@ -74,6 +81,82 @@ def _reads_maybe_absent(workflow: Workflow, state: State) -> bool:
             return True
         return report is not None and bool(report.absent_reads)
     return any(judge(workflow, state, read).presence != "present" for read in payload_reads(state))
+
+
+#: ASL fields whose processing may fail (a path that matches nothing, an expression on absent data).
+_IO_FIELDS = ("InputPath", "Parameters", "ResultSelector", "OutputPath", "Arguments", "Output", "Assign")
+
+
+def _io_may_fail(workflow: Workflow, state: State) -> bool:
+    """An Amazon States Language Parallel's input/output processing may fail; only ``ResultPath`` ``$``
+    (the default) or ``null`` and no other processing field is certainly safe."""
+    if workflow.dialect is not Dialect.ASL:
+        return False
+    if any(name in state.fields for name in _IO_FIELDS):
+        return True
+    result_path = [p.text for p in state.paths if p.pointer == f"{state.pointer}/ResultPath"]
+    return "ResultPath" in state.fields and result_path not in ([], ["$"])
+
+
+def body_may_fail(workflow: Workflow, scope_id: str) -> bool:
+    """Some run of a Parallel branch may end in an error: a state reachable in it fails with nothing to
+    catch the error (a ``fail`` state, an uncaught error, ``States.Runtime``). A branch of passes never does."""
+    return workflow.memo(f"failures.body_fails.{scope_id}", lambda: _body_may_fail(workflow, scope_id))
+
+
+def _body_may_fail(workflow: Workflow, scope_id: str) -> bool:
+    return _may_fail_from(workflow, scope_id, [workflow.scopes[scope_id].start])
+
+
+def _may_fail_from(workflow: Workflow, scope_id: str, starts: list[str]) -> bool:
+    """Some state reachable from ``starts`` in the body may end the body with an error."""
+    seen: set[str] = set()
+    pending = list(starts)
+    while pending:
+        name = pending.pop()
+        state = workflow.states.get(name)
+        if name in seen:
+            continue
+        if state is None or state.scope != scope_id:
+            return True  # a transition out of the body or to no state: the engine fails there
+        seen.add(name)
+        if state.kind is StateKind.FAIL or runtime_possible(workflow, state):
+            return True
+        if can_fail(workflow, state) and not catches_all(state):
+            return True
+        pending += [t.target for t in state.transitions]
+    return False
+
+
+def done_when_failing(workflow: Workflow, owner: State, tasks: frozenset[str]) -> frozenset[str]:
+    """Which of ``tasks`` (in the bodies of a Parallel/Map ``owner``) may have completed when ``owner`` fails.
+
+    A task may, unless every way the owner can fail comes before the task completes: no sibling
+    branch can fail, nothing after the task (or after the Parallel around it) in its body can fail,
+    and no Map runs it (another iteration may fail after this one completed)."""
+    return frozenset(t for t in tasks if _done_when_failing(workflow, owner, workflow.states[t]))
+
+
+def _done_when_failing(workflow: Workflow, owner: State, task: State) -> bool:
+    if _io_may_fail(workflow, owner) or (workflow.dialect is Dialect.ASL and _reads_maybe_absent(workflow, owner)):
+        return True  # the owner's own output processing fails after every branch completed
+    node = task
+    while True:
+        after = [t.target for t in node.transitions if t.kind is not TransitionKind.CATCH]
+        if _may_fail_from(workflow, node.scope, after):
+            return True
+        around = workflow.states.get(workflow.scopes[node.scope].owner or "")
+        if around is None or around.kind is not StateKind.PARALLEL:
+            return True  # a Map (or a body this walk does not know)
+        if any(b != node.scope and body_may_fail(workflow, b) for b in around.branches):
+            return True
+        if around.name == owner.name:
+            return False
+        if _io_may_fail(workflow, around) or (
+            workflow.dialect is Dialect.ASL and _reads_maybe_absent(workflow, around)
+        ):
+            return True
+        node = around
 
 
 def lock_timeout_possible(state: State) -> bool:

@@ -9,7 +9,7 @@ a dead-letter step (where a compensation's catcher leads) has handed the
 rollback to people.
 
 Instead of enumerating paths, a breadth-first search explores *abstract
-configurations* ``(state, pending, dead_lettered)`` of the root body, where
+configurations* ``(state, pending, dead_lettered, facts)`` of the root body, where
 ``pending`` is the stack of completed, not yet compensated work: a tuple of
 groups, each a frozenset of task names (a singleton for a sequential task, all
 compensable tasks of a Parallel/Map for a concurrent step). A task completed
@@ -18,9 +18,10 @@ again moves to the top instead of growing the stack, so the space is finite
 long sagas. The first configuration that breaks the contract gives the witness,
 and BFS makes it a shortest one.
 
-Modelling choices (documented for users in docs/sagas.md):
+Modelling choices (documented for users on the uncompensated-path rule page, docs/rules.md):
 * every task, Parallel and Map may fail, with any error its catchers name or
-  one they do not; choices may take any rule or the default (data is opaque);
+  one they do not; choices may take any rule or the default (data is opaque),
+  unless the path already took a contradicting rule on the same unchanged data;
 * failures that are not a task's error are failure paths too
   (:mod:`wfverify.analysis.failures`): an ``event`` whose ``timeout`` runs out
   with no ``on_timeout`` (``Timeout``), a choice without a default whose rules
@@ -31,9 +32,17 @@ Modelling choices (documented for users in docs/sagas.md):
   caught by nothing, not even ``States.ALL``; whether data is absent only its
   producer knows, so such a path makes the proof ``unknown`` (``runtime_risk``),
   not ``violated``;
-* a Parallel with a branch that fails on every run never completes;
-* a failed Parallel/Map may have completed any of its branches' compensable
-  tasks, so all of them count as completed (extra compensation is allowed);
+* a Parallel with a branch that fails on every run never completes, and one
+  whose branches cannot fail never takes its catchers; a Map whose iterations
+  fail on every run completes only without items, having completed nothing;
+* each configuration carries :class:`~wfverify.analysis.saga_facts.PathFacts`
+  (the locks its execution certainly holds, the choice rules it took on data
+  unchanged since), which removes only outcomes no run has: a state that
+  acquires a lock its own execution holds waits forever or fails with
+  ``LockTimeout``, and a rule that contradicts an earlier one is not taken;
+* a failed Parallel/Map may have completed its branches' compensable tasks
+  (extra compensation is allowed), all of them but those that complete only
+  after every way it can fail (a single branch whose task is its last step);
 """
 
 from __future__ import annotations
@@ -43,8 +52,16 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from wfverify.analysis.failures import can_fail, catches_all, parallel_completes, runtime_possible
-from wfverify.core.model import State, StateKind, TransitionKind, Workflow
+from wfverify.analysis.failures import (
+    can_fail,
+    can_succeed,
+    catches_all,
+    done_when_failing,
+    parallel_completes,
+    runtime_possible,
+)
+from wfverify.analysis.saga_facts import Outcomes, PathFacts, after_choice, caught, completed, outcomes
+from wfverify.core.model import State, StateKind, Transition, TransitionKind, Workflow
 from wfverify.core.witness import SagaTrace, TraceStep
 
 __all__ = ["SagaReport", "Violation", "analyze", "compensable_tasks"]
@@ -77,6 +94,7 @@ class _Config:
     state: str
     pending: Pending
     dead_lettered: bool
+    facts: PathFacts = PathFacts()
 
 
 def compensable_tasks(workflow: Workflow) -> list[State]:
@@ -97,6 +115,11 @@ def _in_bodies(workflow: Workflow, owner: str) -> frozenset[str]:
                     found.add(name)
                 stack.append(name)
     return frozenset(found)
+
+
+def _iterations_can_end(workflow: Workflow, state: State) -> bool:
+    """A Map whose iterations all fail completes only when it has no items: then it completed no work."""
+    return all(can_succeed(workflow, body) for body in state.branches)
 
 
 def _push(pending: Pending, tasks: frozenset[str]) -> Pending:
@@ -183,39 +206,70 @@ class _Search:
 
 def _successors(
     workflow: Workflow, cfg: _Config, before: Pending
-) -> Iterator[tuple[str | None, Pending, bool, str, str]]:
-    """(next state or None for an end, pending, dead_lettered, note on leaving, end kind) per outcome.
+) -> Iterator[tuple[str | None, Pending, bool, str, str, PathFacts]]:
+    """(next state or None for an end, pending, dead_lettered, note on leaving, end kind, facts) per outcome.
 
     ``before``: the pending work before this state ran (a compensation that fails undid nothing)."""
     state = workflow.states[cfg.state]
-    pending, dl = cfg.pending, cfg.dead_lettered
+    pending, dl, facts = cfg.pending, cfg.dead_lettered, cfg.facts
     ok = pending
-    if state.kind in (StateKind.PARALLEL, StateKind.MAP):
+    if state.kind is StateKind.PARALLEL or (state.kind is StateKind.MAP and _iterations_can_end(workflow, state)):
         ok = _push(pending, _in_bodies(workflow, state.name))
     elif state.compensate and not state.compensation:
         ok = _push(pending, frozenset({state.name}))
-    completes = parallel_completes(workflow, state)  # a Parallel with a branch that always fails never goes on
+    failed = pending
+    if state.kind in (StateKind.PARALLEL, StateKind.MAP):  # what its branches may have completed before it failed
+        failed = _push(pending, done_when_failing(workflow, state, _in_bodies(workflow, state.name)))
+    limits = outcomes(state, facts)  # a lock the execution holds may stop the state or its retry
+    completes = parallel_completes(workflow, state) and (limits is None or limits.success)
+    errs = can_fail(workflow, state) or runtime_possible(workflow, state)  # a Parallel of passes never fails
     for t in state.transitions:
         if t.target not in workflow.states or workflow.states[t.target].scope != state.scope:
             continue
         if t.kind is TransitionKind.CATCH:
-            if state.compensation:
-                yield t.target, before, True, f"compensation failed; {t.target} takes over (dead letter)", ""
+            if not errs or (limits is not None and t.index not in limits.catchers):
                 continue
-            after = _push(pending, _in_bodies(workflow, state.name)) if state.kind != StateKind.TASK else pending
-            yield t.target, after, dl, f"failed with {'/'.join(t.errors)}, caught", ""
+            after = caught(workflow, state, t.index, facts)
+            if state.compensation:
+                yield t.target, before, True, f"compensation failed; {t.target} takes over (dead letter)", "", after
+                continue
+            yield t.target, failed, dl, f"failed with {'/'.join(t.errors)}, caught", "", after
         elif completes:
-            yield t.target, ok, dl, "", ""
+            taken = _taken(workflow, state, t, facts)
+            if taken is not None:
+                yield t.target, ok, dl, "", "", taken
     if state.end and completes:
-        yield None, ok, dl, "", "success"
+        yield None, ok, dl, "", "success", facts
+    yield from _failures(workflow, state, limits, (before, failed, dl, facts))
+
+
+def _taken(workflow: Workflow, state: State, t: Transition, facts: PathFacts) -> PathFacts | None:
+    """Facts on a normal way out; ``None`` when a choice rule contradicts what the path established."""
+    if state.kind is StateKind.CHOICE and t.kind in (TransitionKind.CHOICE, TransitionKind.DEFAULT):
+        return after_choice(workflow, state, t.index if t.kind is TransitionKind.CHOICE else None, facts)
+    return completed(workflow, state, facts)
+
+
+def _failures(
+    workflow: Workflow, state: State, limits: Outcomes | None, context: tuple[Pending, Pending, bool, PathFacts]
+) -> Iterator[tuple[str | None, Pending, bool, str, str, PathFacts]]:
+    """The ways the state ends its execution with an error (a fail state, an uncaught error, States.Runtime)."""
+    before, failed, dl, facts = context
+    left = before if state.compensation else failed
     if state.kind is StateKind.FAIL:
-        yield None, pending, dl, f"failed with {state.error or 'an error'}", "failure"
-    elif can_fail(workflow, state) and not catches_all(state):
-        after = _push(pending, _in_bodies(workflow, state.name)) if state.kind != StateKind.TASK else pending
-        yield None, before if state.compensation else after, dl, _failure_name(state), "failure"
-    if runtime_possible(workflow, state):  # States.Runtime on data that may be absent: nothing catches it
-        after = _push(pending, _in_bodies(workflow, state.name)) if state.kind != StateKind.TASK else pending
-        yield None, before if state.compensation else after, dl, "States.Runtime on absent data", "runtime"
+        if limits is None or limits.uncaught:
+            yield None, failed, dl, f"failed with {state.error or 'an error'}", "failure", facts
+        return
+    if limits is not None:
+        if limits.uncaught:
+            yield None, left, dl, _failure_name(state), "failure", facts
+    else:
+        no_rule = state.kind is not StateKind.CHOICE or after_choice(workflow, state, None, facts) is not None
+        if can_fail(workflow, state) and not catches_all(state) and no_rule:
+            yield None, left, dl, _failure_name(state), "failure", facts
+    reads = limits is None or limits.success  # a state stopped at its acquire reads no data
+    if reads and runtime_possible(workflow, state):  # States.Runtime on data that may be absent: nothing catches it
+        yield None, left, dl, "States.Runtime on absent data", "runtime", facts
 
 
 def analyze(workflow: Workflow) -> SagaReport:
@@ -259,8 +313,8 @@ def _analyze(workflow: Workflow) -> SagaReport:
                         ),
                     )
                 )
-        current = _Config(cfg.state, pending, cfg.dead_lettered)
-        for target, after, dl, note, end in _successors(workflow, current, cfg.pending):
+        current = _Config(cfg.state, pending, cfg.dead_lettered, cfg.facts)
+        for target, after, dl, note, end, facts in _successors(workflow, current, cfg.pending):
             if target is None:
                 if end == "runtime" and after and not dl and not report.runtime_risk:
                     report.runtime_risk = (state.name, tuple(sorted(n for g in after for n in g)))
@@ -283,7 +337,7 @@ def _analyze(workflow: Workflow) -> SagaReport:
                             )
                         )
                 continue
-            nxt = _Config(target, after, dl)
+            nxt = _Config(target, after, dl, facts)
             if nxt not in search.parent:
                 label = note or (
                     "compensation ran"

@@ -241,9 +241,11 @@ def check_command(args: argparse.Namespace) -> int:
     config = effective_config(args, from_file)
     fmt = args.format or ("rich" if sys.stdout.isatty() and not args.output_file else "text")
     cache_dir = _cache_dir(args, config)
+    if cache_dir is None:
+        return _check(args, paths, from_file, config, fmt, None)
     from wfverify.cli import rerun
 
-    if cache_dir is None or not rerun.eligible(args, paths, fmt):
+    if not rerun.eligible(args, paths, fmt):
         return _check(args, paths, from_file, config, fmt, None)
     from wfverify.discovery import find_files
 
@@ -269,7 +271,7 @@ def _check(args: argparse.Namespace, paths: list[str], from_file: Any, config: A
     from wfverify.core.registry import load_registry
 
     registry = load_registry()
-    from wfverify.cli.main import started_up
+    from wfverify.cli.collector import started_up
 
     started_up()
     validate_names(from_file, registry)

@@ -11,6 +11,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from wfverify.cli import collector
+
 TYPE_CHECKING = False  # typing's import is a start-up cost the checks of a replayed run avoid
 if TYPE_CHECKING:
     from typing import Any, NoReturn
@@ -193,25 +195,11 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    import gc
-
-    # Start-up allocates a hundred thousand long-lived objects (modules, classes, rules) and no
-    # garbage: the cycle collector only slows it down. It runs again once the rules are loaded
-    # (started_up), with what was imported moved out of its way.
-    gc.disable()
+    collector.pause()  # see wfverify.cli.collector: on again once the rules are loaded
     try:
         return _main(argv)
     finally:
-        started_up()
-
-
-def started_up() -> None:
-    """Start-up is over: freeze what it allocated and collect cycles again (analyses make some)."""
-    import gc
-
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
+        collector.started_up()
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -225,7 +213,7 @@ def _main(argv: Sequence[str] | None) -> int:
         parser.print_help()
         return 2
     if args.command != "check":
-        started_up()
+        collector.started_up()
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:

@@ -112,8 +112,9 @@ def data_hashes(targets: list[list[str]], referenced: list[str]) -> dict[str, st
     for _display, path in targets:
         out[path] = _sha(path)
         out[path + SIDECAR_SUFFIX] = _sha(path + SIDECAR_SUFFIX)
-    for other in referenced:
+    for other in referenced:  # a definition file a template names, and its own sidecar
         out[other] = _sha(other)
+        out[other + SIDECAR_SUFFIX] = _sha(other + SIDECAR_SUFFIX)
     return out
 
 

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 from wfverify.core.expr import And, Arith, Cmp, Exists, Expr, In, IsType, Lit, Matches, Not, Opaque, Or, Var
@@ -56,7 +55,6 @@ _MISSING = object()
 UNDEFINED = object()
 
 _TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class AbsentVariable(Exception):
@@ -100,11 +98,13 @@ def parse_timestamp(value: Any) -> int | None:
     frac = re.search(r"\.(\d+)", text)
     if frac:  # Python keeps microseconds: cut longer fractions
         text = text.replace(frac.group(0), "." + frac.group(1)[:6].ljust(6, "0"))
+    from datetime import UTC, datetime  # only timestamps need it
+
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return None
-    delta = moment - _EPOCH
+    delta = moment - datetime(1970, 1, 1, tzinfo=UTC)
     return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 

@@ -11,7 +11,6 @@ points is separate from importing them; a pack that fails to import is a
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
@@ -94,9 +93,35 @@ def _collect(module: ModuleType) -> Iterator[AnyRule]:
 def _walk(module: ModuleType) -> Iterator[ModuleType]:
     yield module
     if hasattr(module, "__path__"):
-        for info in sorted(pkgutil.iter_modules(module.__path__), key=lambda i: i.name):
-            if not info.name.startswith("_"):
-                yield importlib.import_module(f"{module.__name__}.{info.name}")
+        for name in _submodules(module.__path__):
+            if not name.startswith("_"):
+                yield importlib.import_module(f"{module.__name__}.{name}")
+
+
+def _submodules(folders: Iterable[str]) -> list[str]:
+    """The modules and packages in a package's folders, by name, as ``pkgutil.iter_modules`` lists
+    them (source, bytecode or extension files, and folders with an ``__init__``), without its import."""
+    import os
+    from importlib.machinery import all_suffixes
+
+    suffixes = sorted(all_suffixes(), key=len, reverse=True)
+    names: set[str] = set()
+    for folder in folders:
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            continue
+        for entry in entries:
+            full = os.path.join(folder, entry)
+            if os.path.isdir(full):
+                if "." not in entry and any(os.path.isfile(os.path.join(full, "__init__" + s)) for s in suffixes):
+                    names.add(entry)
+                continue
+            suffix = next((s for s in suffixes if entry.endswith(s)), None)
+            stem = entry[: -len(suffix)] if suffix else ""
+            if stem and "." not in stem and stem != "__init__":
+                names.add(stem)
+    return sorted(names)
 
 
 def rule_module_files(registry: Registry) -> list[str]:

@@ -182,9 +182,9 @@ class LockSchedule:
                 if owner.get(s.lock) != s.holder:
                     raise ReplayError(f"step {s.step}: {s.holder} releases {s.lock}, which it does not hold")
                 del owner[s.lock]
-            elif s.action == "timeout":
-                if owner.get(s.lock) in (None, s.holder):
-                    raise ReplayError(f"step {s.step}: {s.holder} times out on {s.lock}, which nobody else holds")
+            elif s.action == "timeout":  # the lock is held, by another holder or (non-reentrant) by this one
+                if s.lock not in owner:
+                    raise ReplayError(f"step {s.step}: {s.holder} times out on {s.lock}, which nobody holds")
             elif s.action in ("block", "join"):
                 if s.action == "block" and s.lock not in owner:
                     raise ReplayError(f"step {s.step}: {s.holder} blocks on {s.lock}, which is free")

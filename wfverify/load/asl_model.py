@@ -86,7 +86,7 @@ def _counter_assignments(b: Any) -> list[Assignment]:
     ``Parameters: {"n.$": "States.MathAdd($.it.n, 1)"}`` or ``Result: {"n": 0}`` and
     ``ResultPath: "$.it"`` sets ``it.n``. ``Assign`` in a Choice rule or a Catch is
     recorded with ``via``: it happens only on that rule's or catcher's transition.
-    Literal numbers set constants. Anything else is recorded as not expressible.
+    Literal scalars set constants. Anything else is recorded as not expressible.
     """
     raw, p = b.raw, b.p
     jsonata = b.language == "JSONata"
@@ -150,8 +150,8 @@ def _number_lit(text: str) -> Lit:
 
 
 def _value_expr(value: Any, dynamic: bool) -> Any:
-    if not dynamic:
-        return Lit(value) if isinstance(value, (int, float, bool)) or value is None else None
+    if not dynamic:  # a literal scalar (a string too: "$.x" outside a ".$" key is only text)
+        return Lit(value) if isinstance(value, (int, float, bool, str)) or value is None else None
     if not isinstance(value, str):
         return None
     m = re.fullmatch(r"States\.MathAdd\(\s*(\$[^,\s]*)\s*,\s*" + _NUMBER + r"\s*\)", value)

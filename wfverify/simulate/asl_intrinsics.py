@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 import random
 import re
 import uuid
@@ -173,8 +174,12 @@ _MISSING = object()
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, (dict, list)):
-        raise IntrinsicError("States.Format takes strings, numbers, booleans or null, not objects or arrays")
+    """A Format argument as the service's Java engine prints it: arrays ``[1, 2]``, objects ``{a=1}``
+    (moto's interpreter reproduces this; strings inside are not quoted)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_text, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}={_text(v)}" for k, v in value.items()) + "}"
     return value if isinstance(value, str) else json.dumps(value)
 
 
@@ -260,13 +265,20 @@ def _math_random(args: list[Any], rng: Random) -> int:
     if end < start:
         raise IntrinsicError("the end of States.MathRandom must not be below its start")
     seed = _int(args[2], "the seed") if len(args) == 3 else None
-    # Both ends included, as moto's interpreter does (the guide does not say): see tests/test_moto_asl.py
+    # Both ends included, as moto's interpreter does (the guide does not say): see tests/asl_cases/intrinsics.py
     return rng.next(seed).randint(start, end)
 
 
 def _math_add(args: list[Any], rng: Random) -> int:
+    """The AWS guide: a value that is no integer is rounded to the nearest one (halves up, as Java)."""
     _arity(args, 2)
-    return _int(args[0], "a MathAdd value") + _int(args[1], "a MathAdd value")
+    return sum(_rounded(a) for a in args)
+
+
+def _rounded(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise IntrinsicError(f"a MathAdd value must be a number, not {json.dumps(value)}")
+    return value if isinstance(value, int) else math.floor(value + 0.5)
 
 
 def _split(args: list[Any], rng: Random) -> list[str]:

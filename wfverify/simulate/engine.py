@@ -209,12 +209,14 @@ class Run(Locking):
             self.choose(h, state)
         elif kind is StateKind.WAIT:
             self.trace.time += state.duration or 0.0
+            h.data = self.sem.passthrough(state, h.data)
             self.finish(h, state)
         elif kind is StateKind.EVENT:
             self.await_event(h, state)
         elif kind in (StateKind.PARALLEL, StateKind.MAP):
             self.fan_out(h, state)
         elif kind is StateKind.SUCCEED:
+            h.data = self.sem.passthrough(state, h.data)
             self.end(h, DONE)
         elif kind is StateKind.FAIL:
             error, cause = self.sem.fail_output(state, h.data)
@@ -246,9 +248,12 @@ class Run(Locking):
         self.finish(h, state)
 
     def finish(self, h: Holder, state: State) -> None:
+        """Leave a completed state: to ``next``, or end the holder (a trail entry either way, so that monitors
+        see a compensable task complete even when it ends its branch)."""
         if state.next:
             self.move(h, state.next, "next")
         else:
+            self.move(h, None, "end")
             self.end(h, DONE)
 
     def choose(self, h: Holder, state: State) -> None:
@@ -261,9 +266,11 @@ class Run(Locking):
                 self.error(h, RUNTIME, f"choice rule {i + 1} reads absent {'.'.join(exc.path)}")
                 return
             if holds:
+                h.data = self.sem.passthrough(state, h.data, i)
                 self.move(h, rule.next, f"choice rule {i + 1}")
                 return
         if state.default:
+            h.data = self.sem.passthrough(state, h.data)
             self.move(h, state.default, "default")
         else:
             self.unmatched.append(state.name)
@@ -288,8 +295,9 @@ class Run(Locking):
         if state is None:
             self.fail(h, error, cause)
             return
+        asl = not self.sem.catch_all_takes_runtime
         for i, r in enumerate(state.retry):
-            if _matches(r.errors, error, self.sem.catch_all_takes_runtime):
+            if _matches(r.errors, error, asl):
                 used = h.attempts.get(i, 0)
                 if used < r.max_attempts:
                     h.attempts[i] = used + 1
@@ -301,8 +309,11 @@ class Run(Locking):
                     return
                 break  # the first matching retrier is exhausted: go on to the catchers
         for c in state.catch:
-            if _matches(c.errors, error, self.sem.catch_all_takes_runtime):
-                h.data = self.sem.catch_output(state, c, h.data, error, cause)
+            if _matches(c.errors, error, asl):
+                try:
+                    h.data = self.sem.catch_output(state, c, h.data, error, cause)
+                except (KeyError, IndexError, TypeError, ValueError) as exc:  # the catcher's ResultPath fails
+                    return self.fail(h, RUNTIME, f"{type(exc).__name__}: {exc}")
                 h.status = RUNNING
                 self.move(h, c.next, f"catch {error}")
                 return
@@ -319,11 +330,10 @@ class Run(Locking):
             return
         if status == FAILED:
             for sibling in owner.children:
-                if sibling.status.live:
-                    sibling.status = CANCELLED
+                _cancel(sibling)
             owner.status = RUNNING
             owner.children, owner.queue = [], []
-            self.error(owner, h.error or "BranchFailed", h.cause)
+            self.error(owner, h.error if h.error is not None else "BranchFailed", h.cause)
             return
         owner.results[h.index] = h.data
         if owner.queue:
@@ -371,11 +381,20 @@ class Run(Locking):
         self.finish(owner, state)
 
 
-def _matches(names: tuple[str, ...], error: str, all_takes_runtime: bool) -> bool:
-    """Whether a retrier's or catcher's error list takes ``error``.
+def _cancel(h: Holder) -> None:
+    """A failed sibling takes the Parallel/Map state down: this holder and everything it runs stop."""
+    if h.status.live:
+        h.status = CANCELLED
+        for child in h.children:
+            _cancel(child)
 
-    In ASL, ``States.ALL`` never takes ``States.Runtime`` (the AWS error-handling page); natively ``*`` takes all.
-    """
-    if ALL_ERRORS in names and (all_takes_runtime or error != RUNTIME):
-        return True
-    return error in names or (error.startswith("States.") and error[len("States.") :] in names)
+
+def _matches(names: tuple[str, ...], error: str, asl: bool) -> bool:
+    """Whether a retrier's or catcher's error list takes ``error``. ASL (the AWS error-handling page):
+    ``States.Runtime`` never; ``States.ALL`` every other error; ``States.TaskFailed`` all but
+    ``States.Timeout`` (moto agrees, on Parallel and Map too). Natively ``*`` takes all."""
+    if not asl:
+        return ALL_ERRORS in names or error in names or (error.startswith("States.") and error[7:] in names)
+    if error == RUNTIME:
+        return False
+    return ALL_ERRORS in names or error in names or ("States.TaskFailed" in names and error != "States.Timeout")

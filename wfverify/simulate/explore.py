@@ -189,8 +189,9 @@ def _answers(run: Run, holder: Any) -> list[Any]:
             answers.append(Outcome(seconds=state.timeout + 1))
         answers.append(Outcome(error=UNNAMED_ERROR))
         return answers
-    if state.kind is StateKind.EVENT:
-        return [*dict.fromkeys(e.event for e in state.events), "timeout"]
+    if state.kind is StateKind.EVENT:  # without a timeout, nothing runs out: it waits for its events
+        timeout = ["timeout"] if state.timeout is not None or not state.events else []
+        return [*dict.fromkeys(e.event for e in state.events), *timeout]
     return [None]
 
 
@@ -288,14 +289,7 @@ def _dfs(search: _Search, env: Environment) -> None:
 
 
 def _copy_monitor(monitor: SagaMonitor) -> SagaMonitor:
-    copied = SagaMonitor.__new__(SagaMonitor)
-    copied.w, copied.dead_letters = monitor.w, monitor.dead_letters
-    copied.pending, copied.handed_over, copied.problems = (
-        dict(monitor.pending),
-        set(monitor.handed_over),
-        dict(monitor.problems),
-    )
-    return copied
+    return monitor.copy()
 
 
 def _count(search: _Search, entered: tuple[str, ...], delta: int) -> None:

@@ -39,6 +39,7 @@ class Semantics(Protocol):
     def iteration_input(self, state: State, data: Any, item: Any, index: int) -> Any: ...
     def catch_output(self, state: State, catcher: Catcher, data: Any, error: str, cause: str | None) -> Any: ...
     def fail_output(self, state: State, data: Any) -> tuple[str, str | None]: ...
+    def passthrough(self, state: State, data: Any, rule: int | None = None) -> Any: ...
     def clone(self) -> Semantics: ...
     def begin(self, execution_input: Any) -> None: ...
 
@@ -92,6 +93,9 @@ class NativeSemantics:
     def fail_output(self, state: State, data: Any) -> tuple[str, str | None]:
         return state.error or "States.Fail", state.cause
 
+    def passthrough(self, state: State, data: Any, rule: int | None = None) -> Any:
+        return data
+
     def clone(self) -> NativeSemantics:
         return self  # no state of its own
 
@@ -132,9 +136,11 @@ class AslSemantics:
             return self.data.condition(rule.condition.text, state, data)  # JSONata
         if rule.condition is None:
             return False
-        if self.data.variables and isinstance(data, dict):  # JSONPath rules read ``$name`` variables too
-            data = {**data, **{"$" + k: v for k, v in self.data.variables.items()}}
-        return bool(evaluate(rule.condition, data))
+        from wfverify.simulate.asl_conditions import rule_holds
+
+        raw = self.data.raw(state)["Choices"][int(rule.pointer.rsplit("/", 1)[-1])]
+        context = self.data.context(state)
+        return rule_holds(raw, lambda path: self.data.lookup(path, data, context))
 
     def branch_input(self, state: State, data: Any) -> Any:
         return self.data.branch_input(state, data)
@@ -150,6 +156,9 @@ class AslSemantics:
 
     def fail_output(self, state: State, data: Any) -> tuple[str, str | None]:
         return self.data.fail_output(state, data)
+
+    def passthrough(self, state: State, data: Any, rule: int | None = None) -> Any:
+        return self.data.passthrough(state, data, rule)
 
     def begin(self, execution_input: Any) -> None:
         """The execution starts: ``$$.Execution.Input`` is its input."""

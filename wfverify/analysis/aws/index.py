@@ -22,10 +22,8 @@ that cannot be written only costs the speed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +146,9 @@ def index_folder() -> Path | None:
     if module is None:
         return None
     key = f"{_FORMAT}:{module}:{stamp(module)}"
-    return Path(base) / "aws" / hashlib.sha256(key.encode()).hexdigest()[:20]
+    import zlib  # a folder name, not a defence: the folder is the user's own
+
+    return Path(base) / "aws" / f"{zlib.crc32(key.encode()):08x}"
 
 
 def _read(path: Path) -> Any:
@@ -161,6 +161,8 @@ def _read(path: Path) -> Any:
 def _write(path: Path, value: Any) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(value, fh, separators=(",", ":"))

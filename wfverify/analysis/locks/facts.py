@@ -17,17 +17,25 @@ per scope; past either bound the facts are ``truncated`` and proofs say
 Along the way the single-holder problems are recorded: a lock still held when
 the body ends, an uncaught error included (leak); a lock acquired while the
 same holder holds it, or holds a data-named lock that may be the same one
-(reacquire); a release of a lock not held (release-unheld).
+(reacquire); a release of a lock not held (release-unheld). A holder that
+acquires a lock it holds never gets it: without a timeout its path stops
+there, with one only the ``LockTimeout`` goes on. A template whose data may
+change (:mod:`wfverify.analysis.locks.stable`) may name another lock at each
+state: it makes no reacquire claim, and no leak (release-unheld) claim when
+a release (an acquire) on the path may be it under another spelling.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from wfverify.analysis.failures import can_fail, catches_all, first_catcher
 from wfverify.analysis.graph import exits_scope
-from wfverify.analysis.locks.names import common_name, placeholder_values
-from wfverify.core.model import Scope, State, StateKind, TransitionKind, Workflow
+from wfverify.analysis.locks.names import common_name, may_alias, placeholder_values
+from wfverify.analysis.locks.numeric import Undecided, declared_ints, same_name_values
+from wfverify.analysis.locks.stable import unstable_templates
+from wfverify.core.model import Acquire, Scope, State, StateKind, TransitionKind, Workflow
 
 __all__ = ["Event", "LockFacts", "Path", "Problem", "lock_facts", "LOOP_BOUND", "MAX_PATHS"]
 
@@ -45,6 +53,8 @@ class Event:
 
 
 Path = tuple[Event, ...]
+#: (next state, or None for the end of the body; events; locks held after; ended by an error)
+Outcome = tuple[str | None, Path, tuple[str, ...], bool]
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,7 @@ class Problem:
     held: str = ""  # reacquire: the held lock it is (or may be) the same as
     data: tuple[tuple[str, str], ...] = ()  # reacquire of a data-named lock: values that make them one
     uncaught: bool = False  # leak: the body ends with an uncaught error
+    timed: bool = False  # reacquire: the acquire has a timeout, so it fails with LockTimeout instead
 
 
 @dataclass
@@ -115,37 +126,45 @@ class _Walker:
                     stack.append((target, evs, after, visits, trail))
         return self.out
 
-    def _outcomes(
-        self, state: State, events: Path, held: tuple[str, ...], trail: tuple[str, ...]
-    ) -> list[tuple[str | None, Path, tuple[str, ...], bool]]:
-        """(next state or None for the end of the body, events, held after, ended by an error) per outcome."""
-        out: list[tuple[str | None, Path, tuple[str, ...], bool]] = []
-        for acq in state.acquire:
-            if acq.timeout is not None:  # LockTimeout: nothing of this state is taken
-                gave_up = (
-                    *events,
-                    Event("timeout", acq.lock, state.name, _in_document(state, acq.pointer), acq.timeout),
-                )
-                catcher = first_catcher(state, "LockTimeout")
-                out.append((self._in_scope(catcher.next) if catcher else None, gave_up, held, catcher is None))
-        evs, after = self._attempt(state, events, held, trail)
-        if state.retry and set(after) - set(held):  # a retried attempt takes what the first one kept again
-            again, kept = self._attempt(state, evs, after, trail)
-            out += self._after_attempt(state, again, kept)
-        out += self._after_attempt(state, evs, after)
+    def _outcomes(self, state: State, events: Path, held: tuple[str, ...], trail: tuple[str, ...]) -> list[Outcome]:
+        """(next state or None for the end of the body, events, held after, ended by an error) per outcome.
+
+        An acquire of a lock the holder holds never succeeds: without a timeout the holder hangs there
+        (the path stops), with one only its ``LockTimeout`` goes on."""
+        out = [self._gave_up(state, acq, events, held) for acq in state.acquire if acq.timeout is not None]
+        evs, after, stuck = self._attempt(state, events, held, trail)
+        if stuck is None and state.retry and set(after) - set(held):  # a retry takes what the first kept again
+            again, kept, stuck_again = self._attempt(state, evs, after, trail)
+            if stuck_again is None:
+                out += self._after_attempt(state, again, kept)
+            elif stuck_again.timeout is None:
+                self._hang(again)
+            else:
+                out.append(self._gave_up(state, stuck_again, evs, after))
+        if stuck is None:
+            out += self._after_attempt(state, evs, after)
+        elif stuck.timeout is None:
+            self._hang(evs)
         return [o for o in out if o[0] != ""]
+
+    def _gave_up(self, state: State, acq: Acquire, events: Path, held: tuple[str, ...]) -> Outcome:
+        """The acquire's LockTimeout: nothing of this state is taken, its catcher for the error goes on."""
+        timeout = Event("timeout", acq.lock, state.name, _in_document(state, acq.pointer), acq.timeout)
+        catcher = first_catcher(state, "LockTimeout")
+        return (self._in_scope(catcher.next) if catcher else None, (*events, timeout), held, catcher is None)
 
     def _attempt(
         self, state: State, events: Path, held: tuple[str, ...], trail: tuple[str, ...]
-    ) -> tuple[Path, tuple[str, ...]]:
-        """One try of the state: its acquires, its bodies (a fork), its releases."""
+    ) -> tuple[Path, tuple[str, ...], Acquire | None]:
+        """One try of the state: its acquires, its bodies (a fork), its releases; or the acquire it is stuck
+        at, waiting for a lock it holds itself."""
         now = list(held)
         evs = list(events)
         for acq in state.acquire:
             pointer = _in_document(state, acq.pointer)
             evs.append(Event("acquire", acq.lock, state.name, pointer, acq.timeout))
-            if self._reacquires(state, acq.lock, pointer, now, trail):
-                continue
+            if self._reacquires(state, acq, pointer, now, trail):
+                return tuple(evs), tuple(now), acq
             now.append(acq.lock)
         if state.kind in (StateKind.PARALLEL, StateKind.MAP):
             evs.append(Event("fork", "", state.name, state.pointer))
@@ -153,14 +172,12 @@ class _Walker:
             evs.append(Event("release", lock, state.name, state.field_pointer("release")))
             if lock in now:
                 now.remove(lock)
-            else:
+            elif not self._maybe_other_lock(lock, "acquire", tuple(evs)):
                 self._note(Problem("unheld", state.name, state.field_pointer("release"), lock, trail))
-        return tuple(evs), tuple(now)
+        return tuple(evs), tuple(now), None
 
-    def _after_attempt(
-        self, state: State, evs: Path, after: tuple[str, ...]
-    ) -> list[tuple[str | None, Path, tuple[str, ...], bool]]:
-        out: list[tuple[str | None, Path, tuple[str, ...], bool]] = []
+    def _after_attempt(self, state: State, evs: Path, after: tuple[str, ...]) -> list[Outcome]:
+        out: list[Outcome] = []
         for t in state.transitions:
             target = self._in_scope(t.target)
             if target:
@@ -175,25 +192,43 @@ class _Walker:
         state = self.workflow.states.get(target)
         return target if state is not None and state.scope == self.scope.id else ""
 
-    def _reacquires(self, state: State, lock: str, pointer: str, held: list[str], trail: tuple[str, ...]) -> bool:
+    def _reacquires(self, state: State, acq: Acquire, pointer: str, held: list[str], trail: tuple[str, ...]) -> bool:
         """Record a lock taken while the same holder holds it (or a data-named lock that may be it)."""
+        lock, timed = acq.lock, acq.timeout is not None
+        if lock in held and lock in unstable_templates(self.workflow):
+            return False  # the data may have changed since: maybe another lock, so no claim either way
         if lock in held:
-            self._note(Problem("reacquire", state.name, pointer, lock, trail, held=lock))
+            self._note(Problem("reacquire", state.name, pointer, lock, trail, held=lock, timed=timed))
             return True
         for other in held:
-            data = _same_data(other, lock)
+            data = _same_data(other, lock, lambda: declared_ints(self.workflow, state))
             if data is not None:
-                self._note(Problem("reacquire", state.name, pointer, lock, trail, held=other, data=data))
+                self._note(Problem("reacquire", state.name, pointer, lock, trail, held=other, data=data, timed=timed))
         return False
 
     def _end(self, name: str, evs: Path, after: tuple[str, ...], trail: tuple[str, ...], failed: bool) -> None:
         state = self.workflow.states[name]
-        if after:
-            self._note(Problem("leak", name, state.pointer, after[0], trail, uncaught=failed))
+        known = [lock for lock in after if not self._maybe_other_lock(lock, "release", evs)]
+        if known:
+            self._note(Problem("leak", name, state.pointer, known[0], trail, uncaught=failed))
         if len(self.out) >= MAX_PATHS:
             self.truncated = True
             return
         if evs not in self.out:
+            self.out.append(evs)
+
+    def _maybe_other_lock(self, lock: str, action: str, evs: Path) -> bool:
+        """A template whose data may change (:mod:`.stable`) and that some ``action`` event of the path
+        may match under another spelling: whether it is held (or was released) cannot be told."""
+        if lock not in unstable_templates(self.workflow):
+            return False
+        return any(e.action == action and may_alias(e.lock, lock) for e in evs)
+
+    def _hang(self, evs: Path) -> None:
+        """A path that stops where its holder waits for itself (lock-reacquire's finding, no leak)."""
+        if len(self.out) >= MAX_PATHS:
+            self.truncated = True
+        elif evs not in self.out:
             self.out.append(evs)
 
     def _note(self, problem: Problem) -> None:
@@ -208,8 +243,11 @@ def _in_document(state: State, pointer: str) -> str:
     return pointer if pointer.startswith(state.pointer + "/") else state.pointer
 
 
-def _same_data(held: str, lock: str) -> tuple[tuple[str, str], ...] | None:
-    """Placeholder values (one value per expression) that make two names of one holder the same lock."""
+def _same_data(held: str, lock: str, ints: Callable[[], frozenset[str]]) -> tuple[tuple[str, str], ...] | None:
+    """Placeholder values (one value per expression) that make two names of one holder the same lock.
+
+    Placeholders first count as free strings (None is then exact); integer arithmetic over variables
+    declared ``int`` (``n`` against ``n + 1``) is then compared as numbers (:mod:`.numeric`)."""
     name = common_name(held, lock)
     if name is None:
         return None
@@ -218,4 +256,9 @@ def _same_data(held: str, lock: str) -> tuple[tuple[str, str], ...] | None:
         return None
     if any(second.get(k, v) != v for k, v in first.items()):
         return None
+    declared = ints()
+    if declared:
+        exact = same_name_values(held, lock, declared)
+        if not isinstance(exact, Undecided):
+            return exact
     return tuple(sorted({**first, **second}.items()))

@@ -15,29 +15,31 @@ from __future__ import annotations
 
 from wfverify.analysis.locks.facts import LockFacts
 from wfverify.analysis.locks.names import alias_classes, is_template, may_alias
-from wfverify.analysis.locks.threads import edge_events
+from wfverify.analysis.locks.stable import unstable_templates
+from wfverify.analysis.locks.threads import drop_released, edge_events
 
-__all__ = ["class_map", "lock_order_cycle"]
+__all__ = ["class_map", "inherited_locks", "lock_order_cycle"]
 
 
-def _inherited(facts: LockFacts) -> dict[str, set[str]]:
+def inherited_locks(facts: LockFacts) -> dict[str, set[str]]:
     """Scope -> locks that an enclosing body may hold while the scope runs."""
     workflow = facts.workflow
     assert workflow is not None
+    unstable = unstable_templates(workflow)
     out: dict[str, set[str]] = {"": set()}
     pending = [""]
     while pending:
         scope_id = pending.pop()
         for path in facts.paths(scope_id):
-            held: list[str] = []
+            held: list[tuple[str, str]] = []
             for e in path:
                 if e.action == "acquire":
-                    held.append(e.lock)
-                elif e.action == "release" and e.lock in held:
-                    held.remove(e.lock)
+                    held.append((e.lock, e.state))
+                elif e.action == "release":
+                    drop_released(held, e, unstable)
                 elif e.action == "fork":
                     for child in workflow.children(e.state):
-                        grown = out.get(child.id, set()) | out[scope_id] | set(held)
+                        grown = out.get(child.id, set()) | out[scope_id] | {lock for lock, _ in held}
                         if child.id not in out or grown != out[child.id]:
                             out[child.id] = grown
                             pending.append(child.id)
@@ -57,14 +59,16 @@ def lock_order_cycle(facts: LockFacts) -> list[str] | None:
     ordering edge) makes every cycle through two or more holders infeasible.
     """
     cls = class_map(facts)
-    inherited = _inherited(facts)
+    inherited = inherited_locks(facts)
+    assert facts.workflow is not None
+    unstable = unstable_templates(facts.workflow)  # one template, two locks: r:{n}, then set n, r:{n}
     edges: set[tuple[str, str]] = set()
     guards: list[frozenset[str]] = []
     for scope_id, paths in facts.scopes.items():
         above = inherited.get(scope_id, set())
         for path in paths:
-            for own, e in edge_events(path):
-                held = [h for h in own if h != e.lock] + sorted(above)
+            for own, e in edge_events(path, unstable):
+                held = [h for h in own if h != e.lock or h in unstable] + sorted(above)
                 if not held:
                     continue
                 edges.update((cls[h], cls[e.lock]) for h in held)

@@ -11,15 +11,18 @@
 2. **A body waits for a lock its enclosing body holds across the fork**: the
    enclosing body waits for the join, so the wait never ends
    (:func:`wfverify.analysis.locks.threads.ancestor_conflicts`).
-3. **Search** (Z3), per group of concurrent holders
+3. **Search** (Z3, :mod:`wfverify.analysis.locks.encoding`), per group of concurrent holders
    (:func:`wfverify.analysis.locks.threads.groups`), for one path per holder:
    executed prefixes with timestamps in program order, mutual exclusion of
    critical sections on the same lock (names are Z3 integers: constants fixed,
    data-named ones free but unequal to every name they cannot alias), a
-   ``LockTimeout`` only while another holder holds the lock, and at least two
+   ``LockTimeout`` only while another holder (or an enclosing body) holds the lock, and at least two
    holders each stopped before an acquire of a lock another of them holds.
    Pairs first, rings on groups of up to 8 holders. Waits without a timeout
-   first (a deadlock, an error), then waits that all time out (a storm).
+   decide the verdict (a deadlock, an error). Waits that all time out are a
+   timeout storm, not a deadlock (native format: "With timeouts on every wait
+   in the cycle it is a timeout storm"): it is searched separately and
+   reported beside the verdict, which it never makes ``violated``.
 
 A search that finds nothing proves freedom only when the groups are exact: a
 fixed set of holders, each with its own events only. Copies of one body (Map
@@ -35,9 +38,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from wfverify.analysis.locks.encoding import RLIMIT, FreeTimeouts, Waits, solve
 from wfverify.analysis.locks.facts import LockFacts, Path
-from wfverify.analysis.locks.names import is_template, may_alias
-from wfverify.analysis.locks.order import class_map, lock_order_cycle
+from wfverify.analysis.locks.names import may_alias
+from wfverify.analysis.locks.order import class_map, inherited_locks, lock_order_cycle
+from wfverify.analysis.locks.stable import unstable_templates
 from wfverify.analysis.locks.threads import (
     Group,
     Thread,
@@ -47,27 +52,33 @@ from wfverify.analysis.locks.threads import (
     may_contend,
     sibling_always_fails,
 )
-from wfverify.analysis.locks.witness import conflict_schedule, model_schedule
+from wfverify.analysis.locks.witness import conflict_schedule
 from wfverify.core.findings import Verdict
-from wfverify.core.witness import LockSchedule
+from wfverify.core.witness import LockSchedule, ReplayError
 
-__all__ = ["DeadlockResult", "check_deadlock", "lock_order_cycle", "MAX_COMBINATIONS", "RLIMIT"]
+__all__ = ["DeadlockResult", "Waits", "check_deadlock", "lock_order_cycle", "MAX_COMBINATIONS", "RLIMIT"]
 
 MAX_COMBINATIONS = 64
 MAX_PAIR_CHECKS = 2_000
+#: A timeout storm is only a warning: its search stops sooner (the verdict does not depend on it).
+MAX_STORM_PAIR_CHECKS = 100
 #: Deadlock cycles through three or more holders are searched on groups up to this size.
 MAX_GROUP_FOR_RINGS = 8
-RLIMIT = 20_000_000
 
 
 @dataclass
 class DeadlockResult:
     verdict: Verdict
     detail: str
-    timeouts_only: bool = False  # the deadlock found is a timeout storm
     witness: LockSchedule | None = None
     seconds: float = 0.0
     holders: list[str] = field(default_factory=list)
+    storm: Waits | None = None  # holders waiting on each other with a timeout on every wait
+
+    @property
+    def timeouts_only(self) -> bool:
+        """No deadlock, but a timeout storm: the ``deadlock`` rule's warning."""
+        return self.verdict is not Verdict.VIOLATED and self.storm is not None
 
 
 def check_deadlock(facts: LockFacts) -> DeadlockResult:
@@ -80,7 +91,7 @@ def check_deadlock(facts: LockFacts) -> DeadlockResult:
     if facts.workflow is None or not facts.scopes:
         return done(DeadlockResult(Verdict.NOT_APPLICABLE, "no locks are taken"))
     found_groups, cut = groups(facts)
-    conflicts = ancestor_conflicts(facts)
+    conflicts, conflicts_cut = ancestor_conflicts(facts)
     relevant = [g for g in found_groups if len(g.locking) >= 2]
     if not relevant and not conflicts:
         if (facts.truncated or cut) and may_contend(facts.workflow, found_groups):
@@ -107,58 +118,113 @@ def check_deadlock(facts: LockFacts) -> DeadlockResult:
             )
         )
     gave_up: list[str] = []
-    result = _search(facts, relevant, conflicts, gave_up)
-    if result is not None:
-        result.detail = f"{summary}; {result.detail}"
-        return done(result)
-    reasons = gave_up + _inexact(relevant, conflicts, truncated)
-    if reasons:
+    found = _search(facts, relevant, conflicts, gave_up, timeouts=False)
+    if found is not None:
         return done(
-            DeadlockResult(
-                Verdict.UNKNOWN,
-                f"{summary}; lock-order cycle {' -> '.join(cycle)}: no deadlock found, but {'; '.join(reasons)}",
-            )
+            DeadlockResult(Verdict.VIOLATED, f"{summary}; {found.detail}", found.witness, holders=found.holders)
         )
-    return done(DeadlockResult(Verdict.PROVEN, f"{summary}; lock-order cycle {' -> '.join(cycle)} cannot happen (Z3)"))
+    reasons = gave_up + _inexact(relevant, conflicts_cut, truncated) + _changing_names(facts)
+    if reasons:
+        result = DeadlockResult(
+            Verdict.UNKNOWN,
+            f"{summary}; lock-order cycle {' -> '.join(cycle)}: no deadlock found, but {'; '.join(reasons)}",
+        )
+    else:
+        result = DeadlockResult(Verdict.PROVEN, f"{summary}; lock-order cycle {' -> '.join(cycle)} cannot happen (Z3)")
+    result.storm = _search(facts, relevant, conflicts, [], timeouts=True)
+    if result.storm is not None:
+        result.storm.detail = f"{summary}; {result.storm.detail}"
+        result.detail += "; a timeout storm can happen (every wait in it has a timeout: not a deadlock)"
+    return done(result)
 
 
-def _search(facts: LockFacts, relevant: list[Group], conflicts: list[Any], gave_up: list[str]) -> DeadlockResult | None:
-    """A deadlock (then a timeout storm) by a body waiting on its ancestor, or in a group (Z3)."""
+def _search(
+    facts: LockFacts, relevant: list[Group], conflicts: list[Any], gave_up: list[str], timeouts: bool
+) -> Waits | None:
+    """A deadlock (waits without a timeout) or a timeout storm (``timeouts``: every wait has one), by a
+    body waiting on its ancestor, or in a group (Z3)."""
     workflow = facts.workflow
     assert workflow is not None
-    for timeouts in (False, True):
-        for c in conflicts:
-            if c.timeout != timeouts:
-                continue
-            doomed = sibling_always_fails(workflow, set(c.scopes))
-            schedule = None if doomed else conflict_schedule(workflow, c)
-            if doomed:
-                gave_up.append(f"a branch of '{doomed}' fails on every run and cancels the waiting holders")
-            if schedule is not None:
-                detail = f"{c.chain[-1][0]} waits for {c.lock}, which {c.holder} holds until its branches end" + (
-                    " (the wait has a timeout: it always times out)" if timeouts else ""
-                )
-                return DeadlockResult(Verdict.VIOLATED, detail, timeouts, schedule, holders=[c.chain[-1][0]])
-        for group in relevant:
-            found = _search_pairs(facts, group.locking, timeouts, gave_up)
-            if found is None and 2 < len(group.locking) <= MAX_GROUP_FOR_RINGS:
-                found = _search_rings(facts, group.locking, timeouts, gave_up)
-            if found is not None:
-                blocked = {t.scope for t in group.threads if t.name in found.holders}
-                doomed = sibling_always_fails(workflow, blocked)
-                if not doomed:
-                    return found
-                gave_up.append(f"a branch of '{doomed}' fails on every run and cancels the waiting holders")
+    free = _outside_held_timeouts(facts)
+    for c in conflicts:
+        if c.timeout != timeouts:
+            continue
+        doomed = sibling_always_fails(workflow, set(c.scopes))
+        schedule = None if doomed else conflict_schedule(workflow, c)
+        if doomed:
+            gave_up.append(f"a branch of '{doomed}' fails on every run and cancels the waiting holders")
+        elif schedule is None:
+            gave_up.append(f"{c.chain[-1][0]} may wait for a data-named lock that {c.holder} holds around it")
+        elif not _replays(schedule):  # a LockTimeout on its way that only a holder outside the chain causes
+            gave_up.append(f"{c.chain[-1][0]} may wait for {c.lock}, which {c.holder} holds, after a lock timeout")
+            schedule = None
+        if schedule is not None:
+            detail = f"{c.chain[-1][0]} waits for {c.lock}, which {c.holder} holds until its branches end" + (
+                " (the wait has a timeout: it always times out)" if timeouts else ""
+            )
+            return Waits(detail, schedule, [c.chain[-1][0]])
+    for group in relevant:
+        found = _search_pairs(facts, group.locking, timeouts, gave_up, free)
+        if found is None and 2 < len(group.locking) <= MAX_GROUP_FOR_RINGS:
+            found = _search_rings(facts, group.locking, timeouts, gave_up, free)
+        if found is not None:
+            blocked = {t.scope for t in group.threads if t.name in found.holders}
+            doomed = sibling_always_fails(workflow, blocked)
+            if not doomed:
+                return found
+            gave_up.append(f"a branch of '{doomed}' fails on every run and cancels the waiting holders")
     return None
 
 
-def _inexact(relevant: list[Group], conflicts: list[Any], truncated: bool) -> list[str]:
+def _replays(schedule: LockSchedule) -> bool:
+    try:
+        schedule.replay()
+    except ReplayError:
+        return False
+    return True
+
+
+def _outside_held_timeouts(facts: LockFacts) -> FreeTimeouts:
+    """(state, lock) of the lock timeouts an enclosing body can cause: it may hold the lock around the
+    fork the waiting body runs in, which no member of the waiting body's group shows."""
+    workflow = facts.workflow
+    assert workflow is not None
+    inherited = inherited_locks(facts)
+    return frozenset(
+        (e.state, e.lock)
+        for paths in facts.scopes.values()
+        for path in paths
+        for e in path
+        if e.action == "timeout"
+        and any(may_alias(e.lock, h) for h in inherited.get(workflow.states[e.state].scope, ()))
+    )
+
+
+def _changing_names(facts: LockFacts) -> list[str]:
+    """A template that one body's path names at two states while its data may change in between: the
+    search reads it as one lock, which may be two (:mod:`wfverify.analysis.locks.stable`)."""
+    assert facts.workflow is not None
+    unstable = unstable_templates(facts.workflow)
+    if not unstable:
+        return []
+    for path in (p for paths in facts.scopes.values() for p in paths):
+        states: dict[str, set[str]] = {}
+        for e in path:
+            if e.lock in unstable:
+                states.setdefault(e.lock, set()).add(e.state)
+        spanning = sorted(lock for lock, where in states.items() if len(where) > 1)
+        if spanning:
+            return [f"lock name '{spanning[0]}' reads data that may change between the states that name it"]
+    return []
+
+
+def _inexact(relevant: list[Group], conflicts_cut: bool, truncated: bool) -> list[str]:
     """Why finding nothing is not a proof (empty when the search was exhaustive)."""
     reasons = []
     if truncated:
         reasons.append("paths were cut at the loop bound")
-    if conflicts:
-        reasons.append("a body may wait for a data-named lock its enclosing body holds")
+    if conflicts_cut:
+        reasons.append("not every body that may wait for a lock its enclosing body holds was examined")
     for g in relevant:
         where = f"'{g.fork}'" if g.fork else "the concurrent executions"
         if g.repeated:
@@ -178,7 +244,9 @@ def _edges(path: Path, cls: dict[str, str]) -> set[tuple[str, str]]:
     return {(cls[h], cls[e.lock]) for held, e in edge_events(path) for h in held if h != e.lock}
 
 
-def _search_pairs(facts: LockFacts, group: list[Thread], timeouts: bool, gave_up: list[str]) -> DeadlockResult | None:
+def _search_pairs(
+    facts: LockFacts, group: list[Thread], timeouts: bool, gave_up: list[str], free: FreeTimeouts
+) -> Waits | None:
     """Two holders waiting on each other: the common case, checked pair by pair on small encodings."""
     cls = class_map(facts)
     edges = [[_edges(p, cls) for p in t.paths] for t in group]
@@ -188,16 +256,19 @@ def _search_pairs(facts: LockFacts, group: list[Thread], timeouts: bool, gave_up
             if not edges[a][i] & {(y, x) for x, y in edges[b][j]}:
                 continue  # no opposite lock order between these two paths: they cannot wait on each other
             checked += 1
-            if checked > MAX_PAIR_CHECKS:
-                gave_up.append(f"more than {MAX_PAIR_CHECKS} candidate pairs")
+            limit = MAX_STORM_PAIR_CHECKS if timeouts else MAX_PAIR_CHECKS
+            if checked > limit:
+                gave_up.append(f"more than {limit} candidate pairs")
                 return None
-            result = _solve([group[a], group[b]], [group[a].paths[i], group[b].paths[j]], timeouts, gave_up)
+            result = solve([group[a], group[b]], [group[a].paths[i], group[b].paths[j]], timeouts, gave_up, free)
             if result is not None:
                 return result
     return None
 
 
-def _search_rings(facts: LockFacts, group: list[Thread], timeouts: bool, gave_up: list[str]) -> DeadlockResult | None:
+def _search_rings(
+    facts: LockFacts, group: list[Thread], timeouts: bool, gave_up: list[str], free: FreeTimeouts
+) -> Waits | None:
     choices = [range(len(t.paths)) for t in group]
     for count, combo in enumerate(itertools.product(*choices)):
         if count >= MAX_COMBINATIONS:
@@ -206,184 +277,7 @@ def _search_rings(facts: LockFacts, group: list[Thread], timeouts: bool, gave_up
         paths = [group[i].paths[j] for i, j in enumerate(combo)]
         if not any(e.action == "acquire" for p in paths for e in p):
             continue
-        result = _solve(group, paths, timeouts, gave_up)
+        result = solve(group, paths, timeouts, gave_up, free)
         if result is not None:
             return result
     return None
-
-
-@dataclass
-class _Section:
-    holder: int
-    acquire: int
-    release: int | None
-    lock: Any  # z3 Int expression
-
-
-@dataclass
-class _Encoding:
-    """The Z3 terms of one search: prefixes, timestamps, lock identities."""
-
-    solver: Any
-    prefix: list[Any]
-    stamp: list[list[Any]]
-    done: list[list[Any]]
-    ident: list[list[Any]]
-    blocked: list[Any]
-    occurrences: dict[tuple[int, str], Any]
-
-
-def _lock_ids(
-    z3: Any, solver: Any, group: list[Thread], paths: list[Path]
-) -> tuple[list[list[Any]], dict[tuple[int, str], Any]]:
-    """Lock identities: constants fixed, each (copy, template) a free integer unequal to what it cannot alias."""
-    constants: dict[str, int] = {}
-    occurrences: dict[tuple[int, str], Any] = {}
-    ident = []
-    for h, path in enumerate(paths):
-        row = []
-        for e in path:
-            key = (group[h].copy, e.lock)
-            if key not in occurrences:
-                if is_template(e.lock):
-                    occurrences[key] = z3.Int(f"lock#{len(occurrences)}")
-                else:
-                    occurrences[key] = z3.IntVal(constants.setdefault(e.lock, len(constants) + 1))
-            row.append(occurrences[key])
-        ident.append(row)
-    keys = list(occurrences)
-    for a, b in itertools.combinations(keys, 2):
-        if (is_template(a[1]) or is_template(b[1])) and not may_alias(a[1], b[1]):
-            solver.add(occurrences[a] != occurrences[b])
-    return ident, occurrences
-
-
-def _solve(group: list[Thread], paths: list[Path], timeouts: bool, gave_up: list[str]) -> DeadlockResult | None:
-    """In a Z3 context of its own, so the schedule found does not depend on earlier queries."""
-    from wfverify.analysis.smt import fresh_context
-
-    with fresh_context():
-        return _solve_here(group, paths, timeouts, gave_up)
-
-
-def _solve_here(group: list[Thread], paths: list[Path], timeouts: bool, gave_up: list[str]) -> DeadlockResult | None:
-    import z3
-
-    solver = z3.Solver()
-    solver.set("rlimit", RLIMIT)
-    paths = [tuple(e for e in p if e.action != "fork") for p in paths]
-    ident, occurrences = _lock_ids(z3, solver, group, paths)
-    n = [len(p) for p in paths]
-    prefix = [z3.Int(f"p{h}") for h in range(len(paths))]
-    stamp = [[z3.Int(f"t{h}_{i}") for i in range(n[h])] for h in range(len(paths))]
-    done = [[i < prefix[h] for i in range(n[h])] for h in range(len(paths))]
-    for h in range(len(paths)):
-        solver.add(prefix[h] >= 0, prefix[h] <= n[h])
-        for i in range(n[h] - 1):
-            solver.add(z3.Implies(done[h][i + 1], stamp[h][i] < stamp[h][i + 1]))
-    sections = _sections(paths, ident)
-    _mutual_exclusion(solver, sections, done, stamp)
-    _timeouts_need_a_holder(solver, paths, sections, done, stamp, ident)
-    blocked = [z3.Bool(f"blocked{h}") for h in range(len(paths))]
-    for h in range(len(paths)):
-        waits = []
-        for i, e in enumerate(paths[h]):
-            if e.action != "acquire" or (e.timeout is not None) != timeouts:
-                continue
-            holders_of = [z3.And(_held(s, done, ident[h][i]), blocked[s.holder]) for s in sections if s.holder != h]
-            waits.append(z3.And(prefix[h] == i, z3.Or(*holders_of) if holders_of else z3.BoolVal(False)))
-        solver.add(z3.Implies(blocked[h], z3.Or(*waits) if waits else z3.BoolVal(False)))
-    solver.add(z3.PbGe([(b, 1) for b in blocked], 2))
-    answer = solver.check()
-    if answer == z3.unknown:
-        gave_up.append(f"the solver gave up ({solver.reason_unknown()})")
-        return None
-    if answer == z3.unsat:
-        return None
-    enc = _Encoding(solver, prefix, stamp, done, ident, blocked, occurrences)
-    schedule = model_schedule(group, paths, solver.model(), enc)
-    if schedule is None:
-        gave_up.append("a candidate schedule needs lock names that the data cannot spell at once")
-        return None
-    names = sorted(schedule.blocked)
-    detail = f"{' and '.join(names)} wait on each other" + (
-        " (every wait has a timeout: a timeout storm)" if timeouts else ""
-    )
-    return DeadlockResult(Verdict.VIOLATED, detail, timeouts, schedule, holders=names)
-
-
-def _sections(paths: list[Path], ident: list[list[Any]]) -> list[_Section]:
-    out = []
-    for h, path in enumerate(paths):
-        open_: dict[str, list[int]] = {}
-        for i, e in enumerate(path):
-            if e.action == "acquire":
-                open_.setdefault(e.lock, []).append(i)
-            elif e.action == "release" and open_.get(e.lock):
-                start = open_[e.lock].pop()
-                out.append(_Section(h, start, i, ident[h][start]))
-        out += [_Section(h, i, None, ident[h][i]) for starts in open_.values() for i in starts]
-    return out
-
-
-def _held(s: _Section, done: list[list[Any]], lock: Any) -> Any:
-    import z3
-
-    released = done[s.holder][s.release] if s.release is not None else z3.BoolVal(False)
-    return z3.And(done[s.holder][s.acquire], z3.Not(released), s.lock == lock)
-
-
-def _timeouts_need_a_holder(
-    solver: Any,
-    paths: list[Path],
-    sections: list[_Section],
-    done: list[list[Any]],
-    stamp: list[list[Any]],
-    ident: list[list[Any]],
-) -> None:
-    """A LockTimeout happens only while another holder holds the lock."""
-    import z3
-
-    for h, path in enumerate(paths):
-        for i, e in enumerate(path):
-            if e.action != "timeout":
-                continue
-            t = stamp[h][i]
-            options = []
-            for s in sections:
-                if s.holder == h:
-                    continue
-                taken = z3.And(done[s.holder][s.acquire], stamp[s.holder][s.acquire] < t, s.lock == ident[h][i])
-                if s.release is None:
-                    options.append(taken)
-                else:
-                    free_again = z3.And(done[s.holder][s.release], stamp[s.holder][s.release] < t)
-                    options.append(z3.And(taken, z3.Not(free_again)))
-            solver.add(z3.Implies(done[h][i], z3.Or(*options) if options else z3.BoolVal(False)))
-
-
-def _no_self_overlap(solver: Any, a: _Section, b: _Section, done: list[list[Any]]) -> None:
-    """A holder never gets a lock it already holds (an ancestor's, inlined): it stops at that acquire."""
-    import z3
-
-    first, second = (a, b) if a.acquire < b.acquire else (b, a)
-    if first.release is not None and first.release < second.acquire:
-        return
-    solver.add(z3.Implies(first.lock == second.lock, z3.Not(done[second.holder][second.acquire])))
-
-
-def _mutual_exclusion(solver: Any, sections: list[_Section], done: list[list[Any]], stamp: list[list[Any]]) -> None:
-    import z3
-
-    for a, b in itertools.combinations(sections, 2):
-        if a.holder == b.holder:
-            _no_self_overlap(solver, a, b, done)
-            continue
-        same = a.lock == b.lock
-        a_in, b_in = done[a.holder][a.acquire], done[b.holder][b.acquire]
-        a_out = done[a.holder][a.release] if a.release is not None else z3.BoolVal(False)
-        b_out = done[b.holder][b.release] if b.release is not None else z3.BoolVal(False)
-        ta, tb = stamp[a.holder][a.acquire], stamp[b.holder][b.acquire]
-        a_first = z3.And(a_out, stamp[a.holder][a.release] < tb) if a.release is not None else z3.BoolVal(False)
-        b_first = z3.And(b_out, stamp[b.holder][b.release] < ta) if b.release is not None else z3.BoolVal(False)
-        solver.add(z3.Implies(same, z3.Or(z3.Not(a_in), z3.Not(b_in), a_first, b_first)))

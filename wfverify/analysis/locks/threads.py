@@ -24,10 +24,11 @@ from dataclasses import dataclass
 
 from wfverify.analysis.failures import can_succeed
 from wfverify.analysis.locks.facts import Event, LockFacts, Path
-from wfverify.analysis.locks.names import may_alias
+from wfverify.analysis.locks.names import is_template, may_alias
+from wfverify.analysis.locks.numeric import declared_ints
 from wfverify.core.model import Dialect, State, StateKind, Workflow
 
-__all__ = ["Conflict", "Group", "Thread", "ancestor_conflicts", "groups"]
+__all__ = ["Conflict", "Group", "Thread", "ancestor_conflicts", "drop_released", "edge_events", "groups"]
 
 MAX_INLINED = 64
 
@@ -39,6 +40,7 @@ class Thread:
     copy: int  # which instance: placeholders of different copies take independent values
     paths: list[Path]
     inexact: str = ""  # why inlining under-approximates this thread ("" when it does not)
+    ints: frozenset[str] | None = None  # variables declared ``int`` wherever its paths read them (None: reads none)
 
 
 @dataclass
@@ -137,7 +139,21 @@ def groups(facts: LockFacts) -> tuple[list[Group], bool]:
                 for c in range(2)
             ]
             out.append(Group(state.name, threads, repeated=True))
+    for group in out:
+        for thread in group.threads:
+            thread.ints = _ints_throughout(workflow, thread.paths)
     return out, truncated
+
+
+def _ints_throughout(workflow: Workflow, paths: list[Path]) -> frozenset[str] | None:
+    """The variables declared ``int`` at every state of the paths that names a lock with a placeholder
+    (None when no state does)."""
+    states = {e.state for p in paths for e in p if is_template(e.lock)}
+    if not states:
+        return None
+    if not workflow.inputs:
+        return frozenset()
+    return frozenset.intersection(*(declared_ints(workflow, workflow.states[s]) for s in sorted(states)))
 
 
 def sibling_always_fails(workflow: Workflow, involved: set[str]) -> str:
@@ -216,21 +232,30 @@ def _reads_fork_data(workflow: Workflow, scope_id: str) -> bool:
     return True
 
 
-def ancestor_conflicts(facts: LockFacts) -> list[Conflict]:
-    """Bodies that wait for a lock an enclosing body holds across the fork (shortest chains first)."""
+MAX_CONFLICTS = 16
+MAX_CHAIN = 8
+
+
+def ancestor_conflicts(facts: LockFacts) -> tuple[list[Conflict], bool]:
+    """Bodies that wait for a lock an enclosing body holds across the fork (shortest chains first), and
+    whether the search stopped at :data:`MAX_CONFLICTS` or at a nesting deeper than :data:`MAX_CHAIN`."""
     workflow = facts.workflow
     assert workflow is not None
     found: list[Conflict] = []
     seen: set[tuple[str, str, str]] = set()
+    cut = False
     stack: list[tuple[str, list[tuple[str, Path]], list[tuple[str, str, str]], tuple[str, ...]]] = [("", [], [], ())]
-    while stack and len(found) < 16:
+    while stack:
+        if len(found) >= MAX_CONFLICTS:
+            cut = True
+            break
         scope_id, chain, held_above, outer = stack.pop()
         name = holder_name(workflow, scope_id)
         for path in facts.paths(scope_id):
             held: list[str] = []
             for k, e in enumerate(path):
-                if e.action == "timeout" and not any(lk == e.lock for _, lk, _ in held_above):
-                    break  # a lock timeout needs another holder of the lock: only an ancestor's is followed here
+                if e.action == "timeout" and not _may_time_out(workflow, e, held_above):
+                    break  # a lock timeout needs another holder of the lock
                 if e.action == "acquire":
                     clash = next(((h, lk) for h, lk, _ in held_above if may_alias(lk, e.lock)), None)
                     if clash is not None:  # the body cannot get past this acquire: the rest of the path is moot
@@ -247,26 +272,53 @@ def ancestor_conflicts(facts: LockFacts) -> list[Conflict]:
                                     (*outer, scope_id),
                                 )
                             )
-                        break
-                    held.append(e.lock)
+                        if e.timeout is None or (clash[1] == e.lock and not is_template(e.lock)):
+                            break  # it waits for good, or surely times out: the rest of this path is moot
+                    held.append(e.lock)  # a timed acquire of a name that may differ goes on when it does
                 elif e.action == "release" and e.lock in held:
                     held.remove(e.lock)
-                elif e.action == "fork" and len(chain) < 8:
+                elif e.action == "fork" and len(chain) >= MAX_CHAIN:
+                    cut = True
+                elif e.action == "fork":
                     above = held_above + [(name, lock, e.state) for lock in held]
                     for child in workflow.children(e.state):
                         stack.append((child.id, [*chain, (name, path[: k + 1])], above, (*outer, scope_id)))
     found.sort(key=lambda c: (c.timeout, len(c.chain)))
-    return found
+    return found, cut
 
 
-def edge_events(path: Path) -> list[tuple[list[str], Event]]:
-    """(locks held, acquire) for each acquire of a path, in order."""
-    held: list[str] = []
+def _may_time_out(workflow: Workflow, e: Event, held_above: list[tuple[str, str, str]]) -> bool:
+    """Some other holder may hold the lock the event gives up on: an enclosing body, another copy of a
+    repeated body around it (Map iterations, concurrent executions), or any state that acquires it."""
+    if any(may_alias(lk, e.lock) for _, lk, _ in held_above):
+        return True
+    current: str | None = workflow.states[e.state].scope
+    while current is not None:
+        owner = workflow.scopes[current].owner
+        if (owner is None and workflow.concurrent) or (owner and workflow.states[owner].kind is StateKind.MAP):
+            return True
+        current = workflow.states[owner].scope if owner else None
+    return any(may_alias(a.lock, e.lock) for s in workflow.iter_states() if s.name != e.state for a in s.acquire)
+
+
+def edge_events(path: Path, unstable: frozenset[str] = frozenset()) -> list[tuple[list[str], Event]]:
+    """(locks held, acquire) for each acquire of a path, in order. A release of an ``unstable`` template
+    at another state than its acquire may name another lock: the acquired one then counts as held."""
+    held: list[tuple[str, str]] = []
     out = []
     for e in path:
         if e.action == "acquire":
-            out.append((list(held), e))
-            held.append(e.lock)
-        elif e.action == "release" and e.lock in held:
-            held.remove(e.lock)
+            out.append(([lock for lock, _ in held], e))
+            held.append((e.lock, e.state))
+        elif e.action == "release":
+            drop_released(held, e, unstable)
     return out
+
+
+def drop_released(held: list[tuple[str, str]], e: Event, unstable: frozenset[str]) -> None:
+    """Remove what a release frees from (lock, state that took it); keep a changing template's lock."""
+    for i, (lock, at) in enumerate(held):
+        if lock == e.lock:
+            if lock not in unstable or at == e.state:
+                del held[i]
+            return

@@ -10,10 +10,13 @@ caller says ``unknown`` rather than print a schedule that cannot happen.
 
 from __future__ import annotations
 
+import itertools
+import re
 from typing import Any
 
 from wfverify.analysis.locks.facts import Event, Path
 from wfverify.analysis.locks.names import PLACEHOLDER, common_name, is_template, placeholder_values
+from wfverify.analysis.locks.numeric import integer_variables, spell, spellings
 from wfverify.analysis.locks.threads import Conflict, Thread
 from wfverify.core.model import Workflow
 from wfverify.core.witness import LockSchedule, ScheduleStep
@@ -77,6 +80,7 @@ def model_schedule(group: list[Thread], paths: list[Path], model: Any, enc: Any)
     names = _concrete_names(model, enc.occurrences)
     if names is None:
         return None
+    names = _integer_names(group, names) or names
     data: dict[int, dict[str, str]] = {}
     for (copy, lock), concrete in names.items():
         if not is_template(lock):
@@ -128,3 +132,35 @@ def _one_string(locks: list[str], filler: str) -> str | None:
     if name is None or any(placeholder_values(t, name) is None for t in templates):
         return None
     return name
+
+
+MAX_TRIES = 4096
+
+
+def _integer_names(group: list[Thread], names: dict[tuple[int, str], str]) -> dict[tuple[int, str], str] | None:
+    """Numbers for integer placeholders (``r:{n}``, ``r:{n + 1}`` with ``n`` declared int) that spell the
+    solver's classes exactly, instead of filler strings; None when some placeholder is not integer
+    arithmetic or no small values (and the numbers in the constants, one off) do it."""
+    ints = {t.copy: t.ints for t in group if t.ints}
+    wanted: dict[tuple[int, str], str] = {}
+    slots: list[tuple[int, str]] = []  # (copy, variable)
+    for copy, lock in names:
+        found = integer_variables(lock, ints.get(copy, frozenset())) if is_template(lock) else set()
+        if found is None:
+            return None
+        slots += [(copy, v) for v in sorted(found) if (copy, v) not in slots]
+    if not slots:
+        return None
+    numbers = {int(x) for name in names.values() for x in re.findall(r"-?\d+", name) if len(x) < 16}
+    pool = {0, 1, 2, 3} | numbers | {x + 1 for x in numbers} | {x - 1 for x in numbers}
+    candidates = sorted(pool, key=lambda x: (abs(x), x))
+    for count, choice in enumerate(itertools.product(candidates, repeat=len(slots))):
+        if count >= MAX_TRIES:
+            return None
+        values = dict(zip(slots, choice, strict=True))
+        for copy, lock in names:
+            mine = {v: x for (c, v), x in values.items() if c == copy}
+            wanted[copy, lock] = spell(lock, spellings([lock], mine)) if is_template(lock) else lock
+        if all((names[a] == names[b]) == (wanted[a] == wanted[b]) for a in names for b in names):
+            return dict(wanted)
+    return None

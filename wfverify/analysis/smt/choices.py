@@ -36,11 +36,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.analysis.smt import DEFAULT_RLIMIT, fresh_context
+from wfverify.analysis.smt.conditions import (
+    absent_fields,
+    contains_opaque,
+    has_arithmetic,
+    may_fail,
+    products,
+    reads_absent_failing,
+    replay,
+    sample_replays,
+    show,
+)
 from wfverify.analysis.smt.decide import Undecided, decide, minimal_cover
-from wfverify.core.evaluate import AbsentVariable, evaluate
-from wfverify.core.expr import And, Arith, Cmp, In, IsType, Matches, Not, Opaque, Or, Var
 from wfverify.core.findings import Verdict
-from wfverify.core.model import State, StateKind, Workflow
+from wfverify.core.model import Dialect, State, StateKind, Workflow
 
 __all__ = [
     "ChoiceReport",
@@ -80,52 +89,6 @@ class ChoiceReport:
     seconds: float = 0.0
 
 
-def contains_opaque(node: Any) -> bool:
-    """True when a condition holds a part the model cannot express."""
-    if node is None or isinstance(node, Opaque):
-        return True
-    if isinstance(node, (And, Or)):
-        return any(contains_opaque(i) for i in node.items)
-    if isinstance(node, Not):
-        return contains_opaque(node.item)
-    if isinstance(node, (Cmp, Arith)):
-        return contains_opaque(node.left) or contains_opaque(node.right)
-    if isinstance(node, In):
-        return contains_opaque(node.item)
-    return False
-
-
-def _products(node: Any) -> list[Arith]:
-    """Products of two non-constant values (non-linear arithmetic)."""
-    if isinstance(node, Arith):
-        inner = _products(node.left) + _products(node.right)
-        constant = any(not isinstance(side, (Var, Arith, Opaque)) for side in (node.left, node.right))
-        return inner + ([node] if node.op == "*" and not constant else [])
-    if isinstance(node, (And, Or)):
-        return [p for item in node.items for p in _products(item)]
-    if isinstance(node, Not):
-        return _products(node.item)
-    if isinstance(node, Cmp):
-        return _products(node.left) + _products(node.right)
-    if isinstance(node, In):
-        return _products(node.item)
-    return []
-
-
-def _has_arithmetic(node: Any) -> bool:
-    if isinstance(node, Arith):
-        return True
-    if isinstance(node, (And, Or)):
-        return any(_has_arithmetic(i) for i in node.items)
-    if isinstance(node, Not):
-        return _has_arithmetic(node.item)
-    if isinstance(node, Cmp):
-        return _has_arithmetic(node.left) or _has_arithmetic(node.right)
-    if isinstance(node, In):
-        return _has_arithmetic(node.item)
-    return False
-
-
 def _check(z3: Any, solver: Any, *assumptions: Any) -> str:
     result = solver.check(*assumptions)
     if result == z3.sat:
@@ -142,49 +105,118 @@ def _solver(z3: Any, enc: Any, rlimit: int) -> Any:
     return solver
 
 
-def _replay(conditions: list[Any], data: dict[str, Any], upto: int) -> tuple[str, int]:
-    """Evaluate rules 0..upto-1 in order: ("match", i), ("fail", i) or ("none", upto)."""
-    for i, cond in enumerate(conditions[:upto]):
-        try:
-            if evaluate(cond, data):
-                return "match", i
-        except AbsentVariable:
-            return "fail", i
-    return "none", upto
+#: The three questions (see the module docstring); an analysis may be asked only some of them.
+_ALL = frozenset({"exhaustive", "absent", "dead"})
 
 
 def analyze_choice(workflow: Workflow, state: State, rlimit: int = DEFAULT_RLIMIT) -> ChoiceReport:
-    """Answer the three questions for one choice state: without a solver when the rules allow."""
+    """Answer the three questions for one choice state: without a solver when the rules allow.
+
+    Values that earlier states certainly set (:mod:`wfverify.analysis.smt.given`) restrict the inputs of
+    the fall-through and absent-read questions; never-taken rules are judged on the rules alone."""
     from wfverify.analysis.absent import present_at
     from wfverify.analysis.declared import declared_types_at
+    from wfverify.analysis.smt.given import given_for
 
     began = time.perf_counter()
     present = set(present_at(workflow).get(state.name, ()))
     conds = [rule.condition for rule in state.choices]
     inputs = declared_types_at(workflow, state)
-    report = _decided(state, conds, inputs, present)
-    if report is None:
-        report = _solved(state, conds, inputs, present, rlimit)
+    given = given_for(workflow, state, conds).beyond(inputs)
+    if not given:
+        report = _analyze(state, conds, inputs, present, rlimit, _ALL)
+    elif not (given.single or given.several):  # only types (a counter after its loop): one analysis
+        report = _analyze(state, conds, given.inputs(inputs), present | given.paths, rlimit, _ALL, given)
+        _check_given(state, conds, given, report)
+    else:
+        folded = [given.fold(c) for c in conds]
+        typed = given.inputs(inputs)
+        report = _analyze(state, folded, typed, present | given.paths, rlimit, _ALL - {"dead"}, given)
+        _check_given(state, conds, given, report)
+        alone = _analyze(state, conds, inputs, present, rlimit, frozenset({"dead"}))
+        report.dead, report.unknown = alone.dead, list(dict.fromkeys(report.unknown + alone.unknown))
+    _as_state_input(workflow, state, report)
     report.seconds = time.perf_counter() - began
     return report
 
 
+def _as_state_input(workflow: Workflow, state: State, report: ChoiceReport) -> None:
+    """Inputs found are what the rules read, below the Choice's ``InputPath``: give them as the state's input."""
+    from wfverify.analysis.dataflow import input_root
+
+    root = input_root(state) if workflow.dialect is Dialect.ASL else ()
+    if not root:
+        return
+
+    def wrap(data: dict[str, Any]) -> dict[str, Any]:
+        for key in reversed(root):
+            data = {key: data}
+        return data
+
+    report.witness = wrap(report.witness) if report.witness is not None else None
+    report.absent_reads = [AbsentRead(r.index, r.fields, wrap(r.witness)) for r in report.absent_reads]
+    report.dead = [DeadRule(d.index, d.shadowed_by, wrap(d.sample) if d.sample else d.sample) for d in report.dead]
+
+
+def _analyze(
+    state: State,
+    conds: list[Any],
+    inputs: dict[str, str],
+    present: set[tuple[str, ...]],
+    rlimit: int,
+    questions: frozenset[str],
+    given: Any = None,
+) -> ChoiceReport:
+    report = _decided(state, conds, inputs, present, questions, given.several if given else {})
+    if report is None:
+        assume = given.membership() if given else []
+        report = _solved(state, conds, inputs, present, rlimit, questions=questions, assume=assume)
+    return report
+
+
+def _check_given(state: State, conds: list[Any], given: Any, report: ChoiceReport) -> None:
+    """Complete the inputs found on the folded rules with the known values and replay them on the rules."""
+    if report.witness is not None:
+        witness = given.complete(report.witness)
+        if given.admits(witness) and replay(conds, witness, len(conds)) == ("none", len(conds)):
+            report.witness = witness
+        else:
+            report.exhaustive, report.witness = Verdict.UNKNOWN, None
+            report.unknown.append(f"{state.name}: the input found disagrees with the values set before it")
+    reads, report.absent_reads = report.absent_reads, []
+    for read in reads:
+        witness = given.complete(read.witness)
+        if given.admits(witness) and replay(conds, witness, read.index + 1) == ("fail", read.index):
+            report.absent_reads.append(AbsentRead(read.index, absent_fields(conds[read.index], witness), witness))
+        else:
+            report.unknown.append(f"{state.name} rule {read.index}: the input found disagrees with the values set")
+
+
 def _decided(
-    state: State, conds: list[Any], inputs: dict[str, str], present: set[tuple[str, ...]]
+    state: State,
+    conds: list[Any],
+    inputs: dict[str, str],
+    present: set[tuple[str, ...]],
+    questions: frozenset[str] = _ALL,
+    values: dict[tuple[str, ...], tuple[Any, ...]] | None = None,
 ) -> ChoiceReport | None:
     """The solver-free answer, or None when the rules need the solver."""
     try:
-        decision = decide(conds, inputs, present)
+        decision = decide(conds, inputs, present, values=values)
     except Undecided:
         return None
     report = ChoiceReport(state.name)
-    if state.default is None:
+    if state.default is None and "exhaustive" in questions:
         report.exhaustive = Verdict.VIOLATED if decision.fall_through is not None else Verdict.PROVEN
         report.witness = decision.fall_through
+    if "absent" not in questions:
+        decision.absent_reads = {}
+    if "dead" not in questions:
+        decision.dead = []
     if decision.opaque:
         return _opaque_report(state, conds, decision, report)
     for i, data in sorted(decision.absent_reads.items()):
-        report.absent_reads.append(AbsentRead(i, _absent_fields(conds[i], data), data))
+        report.absent_reads.append(AbsentRead(i, absent_fields(conds[i], data), data))
     report.dead = [DeadRule(d.index, d.shadowed_by, d.sample if d.shadowed_by else None) for d in decision.dead]
     return report
 
@@ -211,43 +243,40 @@ def _solved(
     present: set[tuple[str, ...]],
     rlimit: int,
     doubles: bool | None = None,
+    questions: frozenset[str] = _ALL,
+    assume: list[Any] | None = None,
 ) -> ChoiceReport:
     """Z3's answer, in a context of its own (deterministic whatever ran before).
 
-    ``doubles``: numbers as IEEE doubles (default: only when the rules do arithmetic)."""
+    ``doubles``: numbers as IEEE doubles (default: only when the rules do arithmetic);
+    ``assume``: conditions every input satisfies (values known to be set before the Choice)."""
     import z3
 
     from wfverify.analysis.smt.encode import Encoder
 
     report = ChoiceReport(state.name)
-    products = [p for i, c in enumerate(conds) for p in _products(c)]
-    if products:
-        report.exhaustive = Verdict.UNKNOWN if state.default is None else Verdict.NOT_APPLICABLE
-        report.unknown.append(f"{state.name}: non-linear arithmetic ({_show(products[0])}) is beyond the checker")
+    nonlinear = [p for c in conds for p in products(c)]
+    if nonlinear:
+        asked = state.default is None and "exhaustive" in questions
+        report.exhaustive = Verdict.UNKNOWN if asked else Verdict.NOT_APPLICABLE
+        report.unknown.append(f"{state.name}: non-linear arithmetic ({show(nonlinear[0])}) is beyond the checker")
         return report
     with fresh_context():
         if doubles is None:
-            doubles = any(_has_arithmetic(c) for c in conds)
+            doubles = any(has_arithmetic(c) for c in conds)
         enc = Encoder(inputs, present=present, doubles=doubles)
         encoded = [enc.condition(c) for c in conds]
         opaque = any(contains_opaque(c) for c in conds)
-        passes = [z3.BoolVal(True)]
+        passes = [z3.And(z3.BoolVal(True), *[enc.condition(a)[0] for a in assume or []])]
         for value, fails in encoded:
             passes.append(z3.And(passes[-1], z3.Not(value), z3.Not(fails)))
-        _fall_through(z3, enc, state, conds, passes[-1], opaque, rlimit, report)
-        _absent_reads(z3, enc, conds, encoded, passes, opaque, rlimit, report)
-        _dead_rules(z3, enc, conds, encoded, rlimit, report)
+        if "exhaustive" in questions:
+            _fall_through(z3, enc, state, conds, passes[-1], opaque, rlimit, report)
+        if "absent" in questions:
+            _absent_reads(z3, enc, conds, encoded, passes, opaque, rlimit, report)
+        if "dead" in questions:
+            _dead_rules(z3, enc, conds, encoded, rlimit, report)
     return report
-
-
-def _show(node: Any) -> str:
-    if isinstance(node, Var):
-        return node.dotted
-    if isinstance(node, Arith):
-        return f"{_show(node.left)} {node.op} {_show(node.right)}"
-    if isinstance(node, Opaque):
-        return node.text
-    return repr(getattr(node, "value", node))
 
 
 def _fall_through(
@@ -268,7 +297,7 @@ def _fall_through(
         report.unknown.append(f"{state.name}: depends on a condition the checker cannot model")
     else:
         witness = enc.witness(solver.model())
-        if _replay(conds, witness, len(conds)) == ("none", len(conds)):
+        if replay(conds, witness, len(conds)) == ("none", len(conds)):
             report.exhaustive, report.witness = Verdict.VIOLATED, witness
         else:
             report.exhaustive = Verdict.UNKNOWN
@@ -286,7 +315,7 @@ def _absent_reads(
     report: ChoiceReport,
 ) -> None:
     for i, (_, fails) in enumerate(encoded):
-        if not _may_fail(conds[i]):
+        if not may_fail(conds[i]):
             continue
         solver = _solver(z3, enc, rlimit)
         solver.add(passes[i], fails)
@@ -295,68 +324,12 @@ def _absent_reads(
             report.unknown.append(f"{report.state} rule {i}: solver gave up ({solver.reason_unknown()})")
         elif result == "sat" and not opaque:
             witness = enc.witness(solver.model())
-            if _replay(conds, witness, i + 1) == ("fail", i):
-                report.absent_reads.append(AbsentRead(i, _absent_fields(conds[i], witness), witness))
+            if replay(conds, witness, i + 1) == ("fail", i):
+                report.absent_reads.append(AbsentRead(i, absent_fields(conds[i], witness), witness))
             else:
                 report.unknown.append(f"{report.state} rule {i}: the solver's input did not replay")
         elif result == "sat":
             report.unknown.append(f"{report.state} rule {i}: may read an absent variable (opaque conditions)")
-
-
-def _absent_fields(cond: Any, witness: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(sorted(".".join(p) for p in _failing_vars(cond) if _absent(witness, p)))
-
-
-def reads_absent_failing(node: Any) -> bool:
-    """True when evaluating the condition may fail on an absent variable (ASL)."""
-    return bool(_failing_vars(node))
-
-
-def _may_fail(node: Any) -> bool:
-    """An absent read may fail it: an ASL variable, or a value the model cannot read."""
-    return reads_absent_failing(node) or _opaque_operand(node)
-
-
-def _opaque_operand(node: Any) -> bool:
-    if isinstance(node, (And, Or)):
-        return any(_opaque_operand(i) for i in node.items)
-    if isinstance(node, Not):
-        return _opaque_operand(node.item)
-    if isinstance(node, (Cmp, Arith)):
-        return any(isinstance(s, Opaque) or _opaque_operand(s) for s in (node.left, node.right))
-    if isinstance(node, In):
-        return isinstance(node.item, Opaque) or _opaque_operand(node.item)
-    return False
-
-
-def _failing_vars(node: Any) -> set[tuple[str, ...]]:
-    out: set[tuple[str, ...]] = set()
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, Var):
-            if n.absent_fails:
-                out.add(n.path)
-        elif isinstance(n, (And, Or)):
-            stack.extend(n.items)
-        elif isinstance(n, Not):
-            stack.append(n.item)
-        elif isinstance(n, (Cmp, Arith)):
-            stack += [n.left, n.right]
-        elif isinstance(n, In):
-            stack.append(n.item)
-        elif isinstance(n, (IsType, Matches)):
-            stack.append(n.var)
-    return out
-
-
-def _absent(data: Any, path: tuple[str, ...]) -> bool:
-    cur = data
-    for key in path:
-        if not isinstance(cur, dict) or key not in cur:
-            return True
-        cur = cur[key]
-    return False
 
 
 def _dead_rules(z3: Any, enc: Any, conds: list[Any], encoded: list[Any], rlimit: int, report: ChoiceReport) -> None:
@@ -383,7 +356,7 @@ def _dead_rules(z3: Any, enc: Any, conds: list[Any], encoded: list[Any], rlimit:
             core = _solver_cover(z3, solver, take, marks[:i])
             if any(contains_opaque(c) for c in conds[: i + 1]):
                 report.dead.append(DeadRule(i, core))
-            elif _sample_replays(conds, i, sample):
+            elif sample_replays(conds, i, sample):
                 report.dead.append(DeadRule(i, core, sample))
             else:
                 report.unknown.append(f"{report.state} rule {i}: the solver's sample input did not replay")
@@ -396,16 +369,6 @@ def _solver_cover(z3: Any, solver: Any, take: Any, marks: list[Any]) -> tuple[in
         return _check(z3, solver, take, *[marks[k] for k in sorted(keep)]) == "unsat"
 
     return minimal_cover(len(marks), covers)
-
-
-def _sample_replays(conds: list[Any], i: int, sample: dict[str, Any]) -> bool:
-    """The sample satisfies rule i alone, and evaluation in order stops at an earlier rule."""
-    try:
-        if not evaluate(conds[i], sample):
-            return False
-    except AbsentVariable:
-        return False
-    return _replay(conds, sample, i)[0] in ("match", "fail")
 
 
 def analyze_workflow(workflow: Workflow, rlimit: int = DEFAULT_RLIMIT) -> dict[str, ChoiceReport]:

@@ -42,6 +42,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from wfverify.analysis.smt.conditions import opaque_texts, opaque_truths, substitute_opaque
 from wfverify.analysis.smt.unreadable import lift_unreadable, without_stand_ins
 from wfverify.analysis.smt.values import (
     affix_strings,
@@ -103,9 +104,15 @@ class Decision:
 
 
 def decide(
-    conditions: list[Expr], inputs: dict[str, str], present: set[tuple[str, ...]], limit: int = MAX_INPUTS
+    conditions: list[Expr],
+    inputs: dict[str, str],
+    present: set[tuple[str, ...]],
+    limit: int = MAX_INPUTS,
+    values: dict[tuple[str, ...], tuple[Any, ...]] | None = None,
 ) -> Decision:
-    """Answer the choice questions over every representative input (raises :class:`Undecided`)."""
+    """Answer the choice questions over every representative input (raises :class:`Undecided`);
+    ``values``: paths known to hold one of a few scalars (set before the Choice) take only those."""
+    values = values or {}
     lifted = [lift_unreadable(c) for c in conditions]
     unreadable = lifted != conditions
     conditions = lifted
@@ -119,16 +126,23 @@ def decide(
     if () in mentions:
         raise Undecided("the whole input compared")
     _share(mentions, ints)
-    reps = [_representatives(p, mentions[p], declared, nested, present, p in ints, paths) for p in paths]
-    texts = sorted(_opaque_texts(conditions))
+    reps = [
+        list(values[p])
+        if p in values
+        else _representatives(p, mentions[p], declared, nested, present, p in ints, paths)
+        for p in paths
+    ]
+    texts = sorted(opaque_texts(conditions))
     if len(texts) > MAX_OPAQUE:
         raise Undecided("too many opaque conditions")
     data = []
-    for one in _inputs(paths, reps, declared):
+    for one in _inputs(paths, reps, {**declared, **{p: "scalar" for p in values}}):
         data.append(one)
         if len(data) << len(texts) > limit:
             raise Undecided("too many combinations")
-    variants = [[_substitute(c, dict(zip(texts, truth))) for c in conditions] for truth in _truths(len(texts))]
+    variants = [
+        [substitute_opaque(c, dict(zip(texts, truth))) for c in conditions] for truth in opaque_truths(len(texts))
+    ]
     decision = _answer([(variant, one) for variant in variants for one in data], len(conditions))
     decision.opaque = bool(texts) or unreadable
     return _without_unreadable(decision) if unreadable else decision
@@ -141,40 +155,6 @@ def _without_unreadable(decision: Decision) -> Decision:
     decision.absent_reads = {i: without_stand_ins(d) or {} for i, d in decision.absent_reads.items()}
     decision.dead = [DeadInfo(d.index, d.shadowed_by, without_stand_ins(d.sample)) for d in decision.dead]
     return decision
-
-
-def _truths(count: int) -> Iterator[tuple[bool, ...]]:
-    for bits in range(1 << count):
-        yield tuple(bool(bits >> (count - 1 - k) & 1) for k in range(count))
-
-
-def _opaque_texts(conditions: list[Expr]) -> set[str]:
-    out: set[str] = set()
-    stack: list[Any] = list(conditions)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Opaque):
-            out.add(node.text)
-        elif isinstance(node, (And, Or)):
-            stack += list(node.items)
-        elif isinstance(node, Not):
-            stack.append(node.item)
-    return out
-
-
-def _substitute(node: Expr, truth: dict[str, bool]) -> Expr:
-    """The condition with each opaque part replaced by the truth value it is given."""
-    if not truth:
-        return node
-    if isinstance(node, Opaque):
-        return Lit(truth[node.text])
-    if isinstance(node, And):
-        return And(tuple(_substitute(i, truth) for i in node.items))
-    if isinstance(node, Or):
-        return Or(tuple(_substitute(i, truth) for i in node.items))
-    if isinstance(node, Not):
-        return Not(_substitute(node.item, truth))
-    return node
 
 
 # -- what the rules mention ----------------------------------------------------

@@ -58,6 +58,8 @@ class Embedded:
     findings: list[Finding] = field(default_factory=list)
     #: the referenced file on disk, when the definition is not in the template
     file: Path | None = None
+    #: the file a reference names, whether or not it exists (results depend on it: a replayed run checks it)
+    wanted: Path | None = None
 
 
 @dataclass

@@ -91,6 +91,8 @@ def load_reference(
 ) -> Embedded:
     """Fill ``machine`` with the referenced file's document, or with the finding that explains why not."""
     real, problem, rule = _resolve(ctx, ref)
+    if ctx.path is not None and rule == "missing-definition-file":
+        machine.wanted = Path(os.path.realpath(ctx.path.parent / ref))
     if real is None:
         machine.findings.append(note(rule, problem or "", ctx, position))
         return machine
