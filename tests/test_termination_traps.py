@@ -168,6 +168,18 @@ states:
         "some run goes round it for ever",
         "violated",
     ),
+    (
+        "asl-map-parallel.asl.json",  # a Parallel inside the iteration sees the item too: its fields are drawn
+        """{"StartAt": "Each", "States": {
+  "Each": {"Type": "Map", "ItemsPath": "$.items", "ResultPath": null, "End": true,
+    "ItemProcessor": {"StartAt": "Fan", "States": {
+      "Fan": {"Type": "Parallel", "ResultPath": null, "End": true, "Branches": [{"StartAt": "A", "States": {
+        "A": {"Type": "Choice", "Choices": [{"Variable": "$.s", "StringEquals": "A", "Next": "B"}]},
+        "B": {"Type": "Choice", "Choices": [{"Variable": "$.x", "NumericGreaterThan": 3, "Next": "A"}]}}}]}}}}}}""",
+        "violated",
+        "some run goes round it for ever",
+        "violated",
+    ),
 ]
 
 

@@ -177,7 +177,7 @@ def _map_sources(workflow: Workflow, item_scoped: set[str]) -> dict[tuple[str, .
             continue
         fields: dict[tuple[str, ...], Any] = {}  # None: named by a lock only; _NESTED: an inner Map's items
         item_input = workflow.dialect is Dialect.ASL and s.body_input == ()
-        inner_states = [workflow.states[n] for scope in workflow.children(s.name) for n in scope.states]
+        inner_states = _iteration_states(workflow, s.name)
         constants, _ = _constants(workflow, inner_states)
         for inner in inner_states:
             items = inner.items if item_input and inner.kind is StateKind.MAP else None
@@ -197,6 +197,20 @@ def _map_sources(workflow: Workflow, item_scoped: set[str]) -> dict[tuple[str, .
                     if fields.get(field) is not _NESTED:
                         fields[field] = (fields.get(field) or set()) | constants.get(v, set())
         out[path] = {f: c for f, c in fields.items() if f} or {("id",): None}
+    return out
+
+
+def _iteration_states(workflow: Workflow, name: str) -> list[Any]:
+    """The states of a Map's iterator, with those of the Parallel branches inside it (which see the same
+    data), not those inside an inner Map (which iterate their own items)."""
+    out: list[Any] = []
+    pending = [scope.id for scope in workflow.children(name)]
+    while pending:
+        for inner in workflow.scopes[pending.pop()].states:
+            state = workflow.states[inner]
+            out.append(state)
+            if state.kind is StateKind.PARALLEL:
+                pending += [scope.id for scope in workflow.children(inner)]
     return out
 
 
@@ -302,6 +316,9 @@ def _field_values(field: tuple[str, ...], read: Any, locks: dict[tuple[str, ...]
         return [[], _ABSENT]
     named = locks.get(("item", *field)) or (["a", "b"] if read is None else [])
     compared = _values_for(None, read) if read is not None else []
+    compared = [v for v in compared if isinstance(v, (str, int, float)) and not isinstance(v, bool)] + [
+        v for v in compared if v is _ABSENT or v is None or isinstance(v, bool)
+    ]  # the values near the conditions' constants first: the shapes bound keeps the telling items
     return list(dict.fromkeys([*compared, *named]))
 
 
