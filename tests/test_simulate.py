@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from wfverify.simulate import Environment, Outcome, simulate
+from wfverify.simulate import Environment, Outcome, Run, simulate
 from wfverify.testing import workflow_from_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -191,3 +191,47 @@ def test_simulate_outcomes_uses_the_files_input(tmp_path: Path) -> None:
     replaced = json.loads(subprocess.run([*cli, "--input", "{}"], capture_output=True, text=True, timeout=300).stdout)
     assert (from_file["status"], from_file["entered"]) == ("succeeded", ["route", "courier", "shipped"])
     assert (replaced["status"], replaced["error"]) == ("failed", "NoChoiceMatched")
+
+
+def _catcher_assign_flow(jsonata: bool) -> str:
+    """Call fails twice, then succeeds; each catcher adds 1 to $n and keeps the error name from the error output."""
+    if jsonata:
+        catcher = {"n": "{% $n + 1 %}", "last": "{% $states.errorOutput.Error %}", "seen": "{% $states.input.k %}"}
+        check = {"Condition": "{% $n >= 2 %}", "Next": "Done"}
+        keep = {"Output": "{% $states.input %}"}  # the catcher's output: the state's input, not the error
+    else:
+        catcher = {"n.$": "States.MathAdd($n, 1)", "last.$": "$.Error"}
+        check = {"Variable": "$n", "NumericGreaterThanEquals": 2, "Next": "Done"}
+        keep = {"ResultPath": "$.error"}
+    flow = {
+        "QueryLanguage": "JSONata" if jsonata else "JSONPath",
+        "StartAt": "Init",
+        "States": {
+            "Init": {"Type": "Pass", "Assign": {"n": 0}, "Next": "Call"},
+            "Call": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Catch": [{"ErrorEquals": ["Boom"], "Assign": catcher, "Next": "Check", **keep}],
+                "Next": "Done",
+            },
+            "Check": {"Type": "Choice", "Choices": [check], "Default": "Call"},
+            "Done": {"Type": "Succeed"},
+        },
+    }
+    return json.dumps(flow)
+
+
+def test_a_catchers_assign_runs_with_the_error_output() -> None:
+    """A Catcher's ``Assign`` is applied when it catches (the States Language's variables page): JSONPath
+    ``.$`` paths read the error output, JSONata reads ``$states.errorOutput`` and ``$states.input``."""
+    boom = [Outcome(error="Boom"), Outcome(error="Boom"), Outcome(error="Boom")]
+    for jsonata in (False, True):
+        flow = workflow_from_text(_catcher_assign_flow(jsonata), "c.asl.json")
+        run = Run(flow, Environment(input={"k": "v"}, outcomes={"Call": boom}))
+        trace = run.run()
+        assert trace.status == "succeeded"
+        assert trace.entered == ["Init", "Call", "Check", "Call", "Check", "Done"]
+        variables = run.sem.data.variables  # type: ignore[attr-defined]
+        expected = {"n": 2, "last": "Boom"} | ({"seen": "v"} if jsonata else {})
+        assert variables == expected
+        assert trace.output == {"k": "v"} | ({} if jsonata else {"error": {"Error": "Boom", "Cause": "Call failed"}})

@@ -122,19 +122,24 @@ class AslData:
     def jsonata_mode(self, state: State) -> bool:
         return bool(self.raw(state).get("QueryLanguage", self.w.query_language) == "JSONata")
 
-    def jsonata(self, value: Any, state: State, data: Any, result: Any = None, item: Any = None) -> Any:
+    def jsonata(
+        self, value: Any, state: State, data: Any, result: Any = None, item: Any = None, error_output: Any = None
+    ) -> Any:
         """Evaluate every ``{% expr %}`` string in a template; other values stay as written.
-        ``item``: a Map iteration's ``{"Value": ..., "Index": ...}`` for ``$states.context.Map.Item``."""
+        ``item``: a Map iteration's ``{"Value": ..., "Index": ...}`` for ``$states.context.Map.Item``;
+        ``error_output`` (in a Catcher): the ``{"Error", "Cause"}`` object, ``$states.errorOutput``."""
         if isinstance(value, dict):
-            return {k: self.jsonata(v, state, data, result, item) for k, v in value.items()}
+            return {k: self.jsonata(v, state, data, result, item, error_output) for k, v in value.items()}
         if isinstance(value, list):
-            return [self.jsonata(v, state, data, result, item) for v in value]
+            return [self.jsonata(v, state, data, result, item, error_output) for v in value]
         if isinstance(value, str) and value.startswith("{%") and value.endswith("%}"):
             import jsonata
 
             expression = jsonata.Jsonata(value[2:-2].strip())
-            context = self.context(state, item)
-            expression.assign("states", {"input": data, "result": result, "context": context})
+            reserved = {"input": data, "result": result, "context": self.context(state, item)}
+            if error_output is not None:
+                reserved["errorOutput"] = error_output
+            expression.assign("states", reserved)
             for name, bound in self.variables.items():
                 expression.assign(name, bound)
             return expression.evaluate(None)
@@ -144,19 +149,24 @@ class AslData:
         return bool(self.jsonata("{% " + text + " %}", state, data))
 
     def assign(self, state: State, data: Any, result: Any = None, spec: Any = None) -> None:
+        self.variables.update(self.assigned(state, data, result, spec))
+
+    def assigned(
+        self, state: State, data: Any, result: Any = None, spec: Any = None, error_output: Any = None
+    ) -> dict[str, Any]:
+        """The variables an ``Assign`` sets (the state's own, or ``spec``: a Catcher's), not yet stored.
+
+        JSONPath ``.$`` paths read the result (a Catcher's: the error output), else the state's input."""
         spec = self.raw(state).get("Assign") if spec is None else spec
         if not isinstance(spec, dict):
-            return
+            return {}
         if self.jsonata_mode(state):
-            values = {k: self.jsonata(v, state, data, result) for k, v in spec.items()}
-        else:
-            values = {
-                k[:-2] if k.endswith(".$") else k: (
-                    self.dynamic(v, result if result is not None else data, state) if k.endswith(".$") else v
-                )
-                for k, v in spec.items()
-            }
-        self.variables.update(values)
+            return {k: self.jsonata(v, state, data, result, error_output=error_output) for k, v in spec.items()}
+        source = error_output if error_output is not None else result if result is not None else data
+        return {
+            k[:-2] if k.endswith(".$") else k: (self.dynamic(v, source, state) if k.endswith(".$") else v)
+            for k, v in spec.items()
+        }
 
     def raw(self, state: State) -> dict[str, Any]:
         node: Any = self.doc
@@ -328,5 +338,12 @@ class AslData:
         index = int(catcher.pointer.rsplit("/", 1)[-1])
         spec = raw.get("Catch", [])[index]
         result = {"Error": error, "Cause": cause or ""}
-        path = spec.get("ResultPath", "$")
-        return data if path is None else _write(data, path, result)
+        # A Catcher's Assign and (JSONata) Output both see the variables as they were before it.
+        variables = self.assigned(state, data, spec=spec.get("Assign", {}), error_output=result)
+        if self.jsonata_mode(state):
+            out = self.jsonata(spec["Output"], state, data, error_output=result) if "Output" in spec else result
+        else:
+            path = spec.get("ResultPath", "$")
+            out = data if path is None else _write(data, path, result)
+        self.variables.update(variables)
+        return out

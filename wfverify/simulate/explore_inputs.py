@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.core.expr import Cmp, Exists, In, IsType, Lit, Var, variables
-from wfverify.core.model import Dialect, State, StateKind, Workflow
+from wfverify.core.model import Dialect, StateKind, Workflow
 
 __all__ = ["Inputs", "candidate_inputs"]
 
@@ -37,11 +37,14 @@ class Inputs:
     map_items: bool = False  # some Map's item count comes from the input
 
 
-def _constants(workflow: Workflow) -> tuple[dict[tuple[str, ...], set[Any]], list[str]]:
-    """Constants each variable is compared with; reasons the conditions are beyond region reasoning."""
+def _constants(
+    workflow: Workflow, states: list[Any] | None = None
+) -> tuple[dict[tuple[str, ...], set[Any]], list[str]]:
+    """Constants each variable is compared with (in ``states``, else everywhere); reasons the conditions are
+    beyond region reasoning."""
     found: dict[tuple[str, ...], set[Any]] = {}
     beyond: list[str] = []
-    for s in workflow.iter_states():
+    for s in workflow.iter_states() if states is None else states:
         for rule in s.choices:
             if rule.condition is None:
                 beyond.append(f"a condition of {s.name} is not modelled")
@@ -150,76 +153,65 @@ def _lock_values(workflow: Workflow) -> dict[tuple[str, ...], list[Any]]:
     return out
 
 
-def _map_sources(workflow: Workflow) -> dict[tuple[str, ...], dict[tuple[str, ...], Any]]:
-    """Paths of Map items read from the input, and the item fields their iterators read: a field is a lock
-    name's placeholder or a choice's variable (values: ``None``), or a nested Map's items (values: its fields)."""
-    nested = {
-        inner
-        for s in workflow.iter_states()
-        if s.kind is StateKind.MAP
-        for inner in _inner_maps(workflow, s)
-        if _item_field(workflow, s, workflow.states[inner]) is not None
-    }
+_NESTED = frozenset({"a nested Map's items"})  # an item field that an inner Map iterates
+
+
+def _map_sources(workflow: Workflow, item_scoped: set[str]) -> dict[tuple[str, ...], dict[tuple[str, ...], Any]]:
+    """Paths of Map items read from the input, and the item fields their iterators read (with the constants
+    their conditions compare them with). Natively an iteration reads its item as ``item.*``; in ASL the
+    iteration's input is the item itself (no ItemSelector), so every path its Choices read is an item field,
+    and so are the items of a Map inside it (``item_scoped``: the states that read an item, not the input)."""
     out: dict[tuple[str, ...], dict[tuple[str, ...], Any]] = {}
     for s in workflow.iter_states():
-        path = _items_path(workflow, s) if s.kind is StateKind.MAP and s.name not in nested else None
-        if path is not None:
-            out[path] = _item_fields(workflow, s)
+        if s.kind is not StateKind.MAP or s.name in item_scoped:
+            continue
+        if isinstance(s.items, Var):
+            path = s.items.path
+        elif workflow.dialect is Dialect.ASL and workflow.source is not None:
+            raw = _raw(workflow, s.pointer)
+            text = raw.get("ItemsPath", "$") if isinstance(raw, dict) else "$"
+            if not isinstance(text, str) or not re.fullmatch(r"\$(\.[A-Za-z0-9_]+)*", text):
+                continue
+            path = tuple(text.split(".")[1:])
+        else:
+            continue
+        fields: dict[tuple[str, ...], Any] = {}  # None: named by a lock only; _NESTED: an inner Map's items
+        item_input = workflow.dialect is Dialect.ASL and s.body_input == ()
+        inner_states = _iteration_states(workflow, s.name)
+        constants, _ = _constants(workflow, inner_states)
+        for inner in inner_states:
+            items = inner.items if item_input and inner.kind is StateKind.MAP else None
+            if isinstance(items, str) and re.fullmatch(r"\$(\.[A-Za-z0-9_]+)+", items):
+                fields[tuple(items.split(".")[1:])] = _NESTED
+            for a in inner.acquire:
+                for p in _PLACEHOLDER.findall(a.lock):
+                    fields.setdefault(tuple(p.strip().split("."))[1:], None)
+            for rule in inner.choices:
+                for v in variables(rule.condition) if rule.condition is not None else ():
+                    if item_input and v and not v[0].startswith("$"):
+                        field = v
+                    elif not item_input and v[:1] == ("item",):
+                        field = v[1:]
+                    else:
+                        continue
+                    if fields.get(field) is not _NESTED:
+                        fields[field] = (fields.get(field) or set()) | constants.get(v, set())
+        out[path] = {f: c for f, c in fields.items() if f} or {("id",): None}
     return out
 
 
-def _items_path(workflow: Workflow, s: State) -> tuple[str, ...] | None:
-    if isinstance(s.items, Var):
-        return s.items.path
-    if workflow.dialect is Dialect.ASL and workflow.source is not None:
-        raw = _raw(workflow, s.pointer)
-        text = raw.get("ItemsPath", "$") if isinstance(raw, dict) else "$"
-        if isinstance(text, str) and re.fullmatch(r"\$(\.[A-Za-z0-9_]+)*", text):
-            return tuple(text.split(".")[1:])
-    return None
-
-
-def _inner_maps(workflow: Workflow, s: State) -> list[str]:
-    """Maps directly inside the bodies of Map ``s`` (not inside a deeper Map)."""
-    found: list[str] = []
-    for scope in workflow.children(s.name):
-        for name in scope.states:
-            inner = workflow.states[name]
-            if inner.kind is StateKind.MAP:
-                found.append(name)
-            elif inner.kind is StateKind.PARALLEL:
-                found += _inner_maps(workflow, inner)
-    return found
-
-
-def _item_field(workflow: Workflow, outer: State, inner: State) -> tuple[str, ...] | None:
-    """The field of the outer item that a nested Map iterates over: its items path read from the item (in
-    Amazon States Language when the outer Map passes the item unchanged)."""
-    path = _items_path(workflow, inner)
-    if path is None:
-        return None
-    if workflow.dialect is Dialect.ASL:
-        raw = _raw(workflow, outer.pointer)
-        passes = isinstance(raw, dict) and not any(k in raw for k in ("ItemSelector", "Parameters"))
-        return path if passes and path else None
-    return path[1:] if path[:1] == ("item",) and len(path) > 1 else None
-
-
-def _item_fields(workflow: Workflow, s: State) -> dict[tuple[str, ...], Any]:
-    fields: dict[tuple[str, ...], Any] = {}
-    for scope in workflow.children(s.name):
-        for name in scope.states:
-            inner = workflow.states[name]
-            for a in inner.acquire:
-                fields |= {tuple(p.strip().split("."))[1:]: None for p in _PLACEHOLDER.findall(a.lock)}
-            for rule in inner.choices:
-                if rule.condition is not None:
-                    fields |= {v[1:]: None for v in variables(rule.condition) if v[:1] == ("item",)}
-    for name in _inner_maps(workflow, s):
-        field_path = _item_field(workflow, s, workflow.states[name])
-        if field_path is not None:
-            fields[field_path] = _item_fields(workflow, workflow.states[name])
-    return {f: v for f, v in fields.items() if f} or {("id",): None}
+def _iteration_states(workflow: Workflow, name: str) -> list[Any]:
+    """The states of a Map's iterator, with those of the Parallel branches inside it (which see the same
+    data), not those inside an inner Map (which iterate their own items)."""
+    out: list[Any] = []
+    pending = [scope.id for scope in workflow.children(name)]
+    while pending:
+        for inner in workflow.scopes[pending.pop()].states:
+            state = workflow.states[inner]
+            out.append(state)
+            if state.kind is StateKind.PARALLEL:
+                pending += [scope.id for scope in workflow.children(inner)]
+    return out
 
 
 def _raw(workflow: Workflow, pointer: str) -> Any:
@@ -230,27 +222,20 @@ def _raw(workflow: Workflow, pointer: str) -> Any:
     return node
 
 
+_SHAPES = 12  # distinct items drawn per Map
+
+
 def _item_lists(fields: dict[tuple[str, ...], list[Any]], max_items: int) -> list[Any]:
-    """Lists of 0..max_items items whose fields take values that make lock names alias, or not."""
+    """Lists of 0..max_items items whose fields take values that make lock names alias, or not, and that
+    fall in each region of the iterator's conditions (up to ``_SHAPES`` distinct items)."""
     ordered = sorted(fields)
-    shapes = [dict(zip(ordered, combo, strict=True)) for combo in itertools.product(*(fields[f] for f in ordered))][:6]
+    combos = itertools.product(*(fields[f] for f in ordered))
+    shapes = [dict(zip(ordered, combo, strict=True)) for combo in itertools.islice(combos, _SHAPES)]
     lists: list[Any] = []
     for length in range(max_items + 1):
         for combo in itertools.product(range(len(shapes)), repeat=length):
             lists.append([_nest({k: v for k, v in shapes[i].items()}) for i in combo])
     return lists
-
-
-def _field_values(
-    fields: dict[tuple[str, ...], Any], locks: dict[tuple[str, ...], list[Any]], max_items: int
-) -> dict[tuple[str, ...], list[Any]]:
-    """Values each item field takes: lock-aliasing values, or lists of items for a nested Map."""
-    return {
-        f: _item_lists(_field_values(sub, locks, max_items), max_items)
-        if sub is not None
-        else locks.get(("item", *f), ["a", "b"])
-        for f, sub in fields.items()
-    }
 
 
 def _nest(flat: dict[tuple[str, ...], Any]) -> dict[str, Any]:
@@ -268,9 +253,80 @@ def _nest(flat: dict[tuple[str, ...], Any]) -> dict[str, Any]:
     return out
 
 
+def _item_input_states(workflow: Workflow) -> set[str]:
+    """States inside an ASL Map iterator whose input is the item: what they read is no field of the input."""
+    out: set[str] = set()
+    if workflow.dialect is not Dialect.ASL:
+        return out
+    pending = [
+        scope.id
+        for s in workflow.iter_states()
+        if s.kind is StateKind.MAP and s.body_input == ()
+        for scope in workflow.children(s.name)
+    ]
+    while pending:
+        for name in workflow.scopes[pending.pop()].states:
+            out.add(name)
+            pending += [scope.id for scope in workflow.children(name)]
+    return out
+
+
+_READ_FIELDS = ("InputPath", "OutputPath", "Parameters", "ItemSelector")
+
+
+def _data_reads(workflow: Workflow, item_input: set[str]) -> tuple[set[tuple[str, ...]], list[str]]:
+    """Input paths ASL states read outside their Choices (``InputPath``, ``OutputPath``, ``Parameters``,
+    ``ItemSelector``): a read of an absent path fails the state, so each is drawn present (an empty
+    object) and absent. A read of data that is no longer the execution's input (an iteration's item, a
+    branch given Parameters) makes the coverage incomplete instead."""
+    if workflow.dialect is not Dialect.ASL:
+        return set(), []
+    from wfverify.analysis.dataflow import simple_keys
+
+    paths: set[tuple[str, ...]] = set()
+    reasons: list[str] = []
+    for s in workflow.iter_states():
+        for p in s.paths:
+            field = p.pointer[len(s.pointer) + 1 :].split("/", 1)[0]
+            keys = simple_keys(p.text.strip()) if field in _READ_FIELDS else None
+            if not keys or p.language not in ("payload", "reference-path", "jsonpath"):
+                continue
+            if s.name in item_input or not _input_shaped(workflow, s.name):
+                reasons.append(f"{s.name} reads {p.text} from data the inputs do not vary")
+            else:
+                paths.add(keys)
+    return paths, reasons
+
+
+def _input_shaped(workflow: Workflow, name: str) -> bool:
+    """The state's scope sees the execution's input: the root, or Parallel branches given their owner's."""
+    scope = workflow.scope_of(name)
+    while scope.owner is not None and scope.owner in workflow.states:
+        owner = workflow.states[scope.owner]
+        if owner.kind is not StateKind.PARALLEL or owner.body_input is not None:
+            return False
+        scope = workflow.scope_of(owner.name)
+    return True
+
+
+def _field_values(field: tuple[str, ...], read: Any, locks: dict[tuple[str, ...], list[Any]]) -> list[Any]:
+    """An item field's values: the lock-name values of ``item.<field>``, and, when a condition of the
+    iterator reads it, one value per region of those conditions; an inner Map's items: none, or absent."""
+    if read is _NESTED:
+        return [[], _ABSENT]
+    named = locks.get(("item", *field)) or (["a", "b"] if read is None else [])
+    compared = _values_for(None, read) if read is not None else []
+    compared = [v for v in compared if isinstance(v, (str, int, float)) and not isinstance(v, bool)] + [
+        v for v in compared if v is _ABSENT or v is None or isinstance(v, bool)
+    ]  # the values near the conditions' constants first: the shapes bound keeps the telling items
+    return list(dict.fromkeys([*compared, *named]))
+
+
 def candidate_inputs(workflow: Workflow, max_inputs: int, max_items: int) -> Inputs:
     """Inputs for the explorer: the cross product of each variable's boundary values, up to ``max_inputs``."""
-    constants, beyond = _constants(workflow)
+    item_input = _item_input_states(workflow)
+    constants, _ = _constants(workflow, [s for s in workflow.iter_states() if s.name not in item_input])
+    everywhere, beyond = _constants(workflow)
     domains: dict[tuple[str, ...], list[Any]] = {}
     for path in sorted(set(constants) | {tuple(k.split(".")) for k in workflow.inputs}):
         if not path or path[0].startswith("$") or path[0] == "item":
@@ -280,13 +336,24 @@ def candidate_inputs(workflow: Workflow, max_inputs: int, max_items: int) -> Inp
         if path and path[0] != "item":
             typed = _typed(workflow.inputs.get(".".join(path)), values)
             domains[path] = list(dict.fromkeys([*domains.get(path, []), *typed]))
-    sources = _map_sources(workflow)
+    reads, unvaried = _data_reads(workflow, item_input)
+    for path in reads:
+        if not any(k[: len(path)] == path or path[: len(k)] == k for k in domains):
+            domains[path] = [{}, _ABSENT]
+    sources = _map_sources(workflow, item_input)
     locks = _lock_values(workflow)
     for path, fields in sources.items():
         if path:
-            domains[path] = _item_lists(_field_values(fields, locks, max_items), max_items)
-    read = set(constants) | set(sources)
-    reasons = beyond + _rewritten(workflow, read) + (["a condition reads the whole input"] if () in read else [])
+            per_field = {f: _field_values(f, read, locks) for f, read in fields.items()}
+            domains[path] = _item_lists(per_field, max_items)
+            if any(read is _NESTED for read in fields.values()):
+                beyond.append(f"the Maps inside the iterations of {'.'.join(path)} are given no items")
+            if math.prod(len(v) for v in per_field.values()) > _SHAPES:
+                beyond.append(f"Map item shapes bound reached ({_SHAPES} for {'.'.join(path)})")
+    read = set(everywhere) | set(sources) | reads
+    reasons = (
+        beyond + unvaried + _rewritten(workflow, read) + (["a condition reads the whole input"] if () in read else [])
+    )
     keys = sorted(domains)
     total = math.prod(len(domains[k]) for k in keys)
     values = [

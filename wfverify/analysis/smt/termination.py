@@ -293,6 +293,23 @@ def analyze_loops(workflow: Workflow, rlimit: int = DEFAULT_RLIMIT) -> list[tupl
     return workflow.memo(f"smt.loops.{rlimit}", compute)
 
 
+def _trap_verdict(workflow: Workflow, members: frozenset[str], verdict: LoopVerdict) -> LoopVerdict:
+    """A cycle with no way out but a failure, that neither a counter nor a timeout ends: ``violated`` only
+    when some run certainly goes round it for ever (:mod:`wfverify.analysis.smt.traps`), else unknown."""
+    if verdict.verdict in ("terminates", "bounded") or can_leave(workflow, set(members)):
+        return verdict
+    from wfverify.analysis.smt.traps import certain_trap
+
+    certain, obstacle = workflow.memo(f"smt.traps.{sorted(members)}", lambda: certain_trap(workflow, set(members)))
+    if certain:
+        return LoopVerdict("violated", "no way out but a failure, and some run goes round it for ever")
+    return LoopVerdict(
+        "unknown",
+        f"no way out but a failure, and no run is certain to go round it for ever ({obstacle})",
+        hint="add a way out of the loop (a Choice rule or a default that leaves it)",
+    )
+
+
 def can_leave(workflow: Workflow, members: set[str]) -> bool:
     """Graph level: some state of the cycle ends its scope or has an edge out of the cycle."""
     from wfverify.analysis.graph import exits_scope
@@ -311,26 +328,25 @@ def termination_proof(workflow: Workflow, rlimit: int = DEFAULT_RLIMIT) -> Any:
 
     proven: no cycle, or every cycle has a counter argument or a timeout over
     it (retry policies are bounded by ``max_attempts``); violated: a cycle that can never be left
-    (witness: its states); unknown: a cycle that ends only on outside answers.
+    and that some run certainly goes round for ever (witness: its states); unknown: a cycle that ends
+    only on outside answers, or a cycle left only by failures that no run is certain to stay in.
     """
     import time
 
-    from wfverify.analysis.graph import sccs
     from wfverify.core.findings import Proof, Verdict
 
     began = time.perf_counter()
     retries = sum(len(s.retry) for s in workflow.iter_states())
-    cycles = [c for scope in workflow.scopes.values() for c in sccs(workflow, scope)]
-    traps = [sorted(c) for c in cycles if not can_leave(workflow, c)]
-    if traps:
+    verdicts = [(sorted(c), _trap_verdict(workflow, c, v)) for c, v in analyze_loops(workflow, rlimit)]
+    stuck = [c for c, v in verdicts if v.verdict == "violated"]
+    if stuck:
         return Proof(
             "termination",
             Verdict.VIOLATED,
-            f"loop {', '.join(traps[0])} can never be left",
+            f"loop {', '.join(stuck[0])} can never be left: some run goes round it for ever",
             time.perf_counter() - began,
-            {"cycle": traps[0]},
+            {"cycle": stuck[0]},
         )
-    verdicts = [(sorted(c), v) for c, v in analyze_loops(workflow, rlimit)]
     open_loops = [(c, v) for c, v in verdicts if v.verdict not in ("terminates", "bounded")]
     seconds = time.perf_counter() - began
     if open_loops:
@@ -338,7 +354,7 @@ def termination_proof(workflow: Workflow, rlimit: int = DEFAULT_RLIMIT) -> Any:
 
         cycle, v = open_loops[0]
         token = pagination_token(workflow, set(cycle))
-        if token is not None:
+        if token is not None and not v.reason.startswith("no way out"):
             v = LoopVerdict("unknown", f"bounded by the data only: it goes round while '{token}' is present")
         hint = f"; {v.hint}" if v.hint else ""
         return Proof("termination", Verdict.UNKNOWN, f"loop {', '.join(cycle)}: {v.reason}{hint}", seconds)
