@@ -68,7 +68,10 @@ from collections.abc import Iterator
 from wfverify.core.findings import Finding, Proof, Severity, Verdict
 from wfverify.core.model import Workflow
 from wfverify.core.rule import NoOptions, rule
-from wfverify.core.witness import LockSchedule
+
+TYPE_CHECKING = False  # the witness classes load only when a file takes locks
+if TYPE_CHECKING:
+    from wfverify.core.witness import LockSchedule
 
 _VERBS = {
     "acquire": "takes",

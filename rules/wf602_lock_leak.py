@@ -45,7 +45,6 @@ from collections.abc import Iterator
 from wfverify.core.findings import Finding
 from wfverify.core.model import Workflow
 from wfverify.core.rule import NoOptions, rule
-from wfverify.core.witness import PathWitness
 
 
 @rule(code="WF602", name="lock-leak", severity="error", groups=("locks",))
@@ -53,6 +52,7 @@ def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
     if not workflow.annotated:
         return
     from wfverify.analysis.locks.facts import lock_facts
+    from wfverify.core.witness import PathWitness
 
     for p in lock_facts(workflow).problems:
         if p.kind == "leak":
