@@ -65,6 +65,8 @@ from wfverify.core.rule import NoOptions, rule
 
 @rule(code="WF205", name="busy-wait-loop", severity="warning", groups=("graph", "termination"))
 def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
+    if not any(sccs(workflow, scope) for scope in workflow.scopes.values()):
+        return  # no loop (and no need to load the loop analyses)
     from wfverify.analysis.loops import pagination_token, polling_choices, waits_in
 
     for scope in workflow.scopes.values():

@@ -329,11 +329,11 @@ def _check_tokens(registry: Any, tokens: tuple[str, ...]) -> None:
 
 def _baseline(args: argparse.Namespace, report: Any) -> tuple[Any, int]:
     """Write and/or apply a baseline file; returns the report without known findings and how many were hidden."""
-    from wfverify.core.baseline import BaselineError, apply_baseline, baseline_text, parse_baseline
-
     target = args.write_baseline or args.baseline
     if not target:
         return report, 0
+    from wfverify.core.baseline import BaselineError, apply_baseline, baseline_text, parse_baseline
+
     path = Path(target)
     try:
         if args.write_baseline:

@@ -12,7 +12,6 @@ writes the file.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections import Counter
@@ -45,6 +44,8 @@ def portable_path(path: str, base: Path | None = None) -> str:
 def fingerprint(finding: Finding, base: Path | None = None) -> str:
     """A stable identity for ``finding``: sha256 over rule, file, state and message (16 hex digits)."""
     parts = (finding.rule, portable_path(finding.path, base), finding.state or "", finding.message)
+    import hashlib
+
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:16]
 
 

@@ -27,11 +27,8 @@ import re
 from typing import Any
 
 from wfverify.load import asl_jsonpath
-from wfverify.load.asl_intrinsics import INTRINSICS, IntrinsicError
-from wfverify.load.asl_intrinsics import parse as parse_intrinsic
 
 __all__ = [
-    "INTRINSICS",
     "check_intrinsic",
     "check_jsonata",
     "check_jsonpath",
@@ -89,6 +86,9 @@ def jsonata_note(text: str) -> str | None:
 
 def check_intrinsic(text: str) -> str | None:
     """``States.Name(args)``: known name, arity, nesting, and the literal values the service constrains."""
+    from wfverify.load.asl_intrinsics import IntrinsicError
+    from wfverify.load.asl_intrinsics import parse as parse_intrinsic
+
     try:
         call = parse_intrinsic(text.strip())
     except IntrinsicError as exc:
@@ -156,6 +156,9 @@ def variable_reads(text: str, language: str) -> list[str]:
     trimmed = text.strip()
     paths = [trimmed]
     if trimmed.startswith("States."):
+        from wfverify.load.asl_intrinsics import IntrinsicError
+        from wfverify.load.asl_intrinsics import parse as parse_intrinsic
+
         try:
             paths = parse_intrinsic(trimmed).paths()
         except IntrinsicError:
