@@ -31,7 +31,8 @@ LITERALS = st.one_of(SCALARS, st.sampled_from(["", "a", "b", "2024-01-01T00:00:0
 
 
 def leaves(asl: bool) -> st.SearchStrategy[Any]:
-    var = st.builds(Var, st.sampled_from(NAMES), st.just(asl))
+    names = NAMES + [()] if asl else NAMES  # ASL rules may compare the whole input ("Variable": "$")
+    var = st.builds(Var, st.sampled_from(names), st.just(asl))
     return st.one_of(
         st.builds(
             Cmp,
@@ -142,3 +143,17 @@ def test_several_suffix_patterns_on_one_variable_are_decided_without_the_solver(
     _fast_answers_replay(fast, conds)
     slow = _solved(state, conds, {}, set(), 5_000_000, doubles=True)
     assert [(d.index, d.shadowed_by) for d in slow.dead] == [(2, (0,)), (3, (1,))]
+
+
+def test_rules_on_the_whole_input_are_decided_without_the_solver() -> None:
+    """``"Variable": "$"``: the input is always there (no absent read), and a witness that is not an
+    object is named ``{"$": value}`` as the solver names it; it replays."""
+    whole = Var((), True)
+    conds = [Cmp("==", whole, Lit("No messages"), "string"), IsType(whole, "null", True)]
+    wf, state = choice(conds, {}, None)
+    fast = _decided(state, conds, {}, set())
+    assert fast is not None and fast.exhaustive == "violated" and fast.absent_reads == [] and fast.dead == []
+    assert list(fast.witness) == ["$"] and fast.witness["$"] not in ("No messages", None)
+    _fast_answers_replay(fast, conds)
+    slow = _solved(state, conds, {}, set(), 5_000_000, doubles=True)
+    assert (slow.exhaustive, slow.absent_reads) == ("violated", [])

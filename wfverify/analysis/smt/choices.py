@@ -207,7 +207,7 @@ def _decided(
         return None
     report = ChoiceReport(state.name)
     if state.default is None and "exhaustive" in questions:
-        report.exhaustive = Verdict.VIOLATED if decision.fall_through is not None else Verdict.PROVEN
+        report.exhaustive = Verdict.VIOLATED if decision.falls else Verdict.PROVEN
         report.witness = decision.fall_through
     if "absent" not in questions:
         decision.absent_reads = {}

@@ -178,8 +178,24 @@ def substitute_opaque(node: Expr, truth: dict[str, bool]) -> Expr:
     return node
 
 
+def input_of(conditions: list[Any], data: Any) -> Any:
+    """The input a witness stands for: ``{"$": value}`` is the whole input ``value`` when the rules read
+    the whole input and nothing in it (a whole input that is not an object is shown that way)."""
+    if isinstance(data, dict) and list(data) == ["$"] and _whole_input_only(conditions):
+        return data["$"]
+    return data
+
+
+def _whole_input_only(conditions: list[Any]) -> bool:
+    from wfverify.core.expr import variables
+
+    read = set().union(*(variables(c) for c in conditions if c is not None)) if conditions else set()
+    return read == {()}
+
+
 def replay(conditions: list[Any], data: dict[str, Any], upto: int) -> tuple[str, int]:
     """Evaluate rules 0..upto-1 in order: ("match", i), ("fail", i) or ("none", upto)."""
+    data = input_of(conditions, data)
     for i, cond in enumerate(conditions[:upto]):
         try:
             if evaluate(cond, data):
@@ -192,7 +208,7 @@ def replay(conditions: list[Any], data: dict[str, Any], upto: int) -> tuple[str,
 def sample_replays(conds: list[Any], i: int, sample: dict[str, Any]) -> bool:
     """The sample satisfies rule i alone, and evaluation in order stops at an earlier rule."""
     try:
-        if not evaluate(conds[i], sample):
+        if not evaluate(conds[i], input_of(conds, sample)):
             return False
     except AbsentVariable:
         return False

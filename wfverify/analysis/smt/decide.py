@@ -101,6 +101,8 @@ class Decision:
     dead: list[DeadInfo] = field(default_factory=list)
     #: the rules hold opaque conditions: inputs found are not witnesses
     opaque: bool = False
+    #: some input falls through (its witness may be a null whole input, before it is named)
+    falls: bool = False
 
 
 def decide(
@@ -123,8 +125,10 @@ def decide(
     declared = {tuple(k.split(".")): _DECLARED[v] for k, v in inputs.items() if v in _DECLARED}
     ints = {tuple(k.split(".")) for k, v in inputs.items() if v == "int"}
     paths = sorted(mentions)
-    if () in mentions:
-        raise Undecided("the whole input compared")
+    whole = paths == [()]  # the rules compare the whole input ("Variable": "$"), and nothing in it
+    if () in mentions and not whole:
+        raise Undecided("the whole input compared, and parts of it")
+    present = present | {()} if whole else present  # the input is always there
     _share(mentions, ints)
     reps = [
         list(values[p])
@@ -145,7 +149,24 @@ def decide(
     ]
     decision = _answer([(variant, one) for variant in variants for one in data], len(conditions))
     decision.opaque = bool(texts) or unreadable
+    if whole:
+        _name_the_whole_input(decision)
     return _without_unreadable(decision) if unreadable else decision
+
+
+def _name_the_whole_input(decision: Decision) -> None:
+    """A whole input that is not an object is shown as ``{"$": value}``, as the solver's witnesses are
+    (see :func:`wfverify.analysis.smt.conditions.input_of`)."""
+
+    def named(value: Any) -> Any:
+        return value if isinstance(value, dict) else {"$": value}
+
+    if decision.falls:
+        decision.fall_through = named(decision.fall_through)
+    decision.absent_reads = {i: named(d) for i, d in decision.absent_reads.items()}
+    decision.dead = [
+        DeadInfo(d.index, d.shadowed_by, None if d.sample is None else named(d.sample)) for d in decision.dead
+    ]
 
 
 def _without_unreadable(decision: Decision) -> Decision:
@@ -337,7 +358,9 @@ def _inputs(
     return walk(0)
 
 
-def _build(paths: list[tuple[str, ...]], chosen: list[Any]) -> dict[str, Any]:
+def _build(paths: list[tuple[str, ...]], chosen: list[Any]) -> Any:
+    if paths == [()]:  # the whole input is the value
+        return {} if isinstance(chosen[0], dict) else chosen[0]
     data: dict[str, Any] = {}
     for path, value in zip(paths, chosen):
         if value is _ABSENT:
@@ -372,8 +395,8 @@ def _answer(cases: list[tuple[list[Expr], dict[str, Any]]], count: int) -> Decis
                 decision.absent_reads.setdefault(i, data)
                 break
         else:
-            if decision.fall_through is None:
-                decision.fall_through = data
+            if not decision.falls:
+                decision.falls, decision.fall_through = True, data
     for i in range(count):
         if i not in taken:
             decision.dead.append(_dead(cases, i))

@@ -129,7 +129,7 @@ class Encoder:
         self._domain += self.numbers.domain(val.num, declared == "int")
         if declared in _DECLARED:
             self._domain.append(tag == TAGS[_DECLARED[declared]])
-        if path in self.present:
+        if path in self.present or not path:  # the whole input is always there
             self._domain.append(tag != TAGS["absent"])
         if any(p[: len(path)] == path and len(p) > len(path) for p in self.present):
             self._domain.append(tag == TAGS["object"])
