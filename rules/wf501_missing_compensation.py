@@ -43,7 +43,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfverify.analysis.failures import can_fail
 from wfverify.analysis.graph import successors_in_scope
 from wfverify.core.findings import Finding
 from wfverify.core.model import StateKind, TransitionKind, Workflow
@@ -70,6 +69,8 @@ def _after_success(workflow: Workflow, name: str) -> list[str]:
 def _later_can_fail(workflow: Workflow, name: str) -> bool:
     """Some step after ``name`` completes can fail the execution: a task, Parallel, Map or fail state,
     an event that times out with no ``on_timeout``, a choice that may match no rule."""
+    from wfverify.analysis.failures import can_fail  # only for files with saga facts
+
     seen: set[str] = set()
     frontier = _after_success(workflow, name)
     while frontier:
