@@ -13,7 +13,6 @@ import math
 import re
 import sys
 from collections.abc import Iterator
-from decimal import ROUND_CEILING, Decimal
 
 from wfverify.core.evaluate import wildcard_regex
 
@@ -127,6 +126,8 @@ def _pick_positive(low: float, high: float, integral: bool) -> float | None:
         return whole
     if integral:
         return None
+    from decimal import ROUND_CEILING, Decimal  # only a gap without an integer needs it
+
     exact = Decimal(low)
     for digits in range(1, 20):
         candidate = float(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_CEILING))
