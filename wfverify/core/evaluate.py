@@ -47,6 +47,8 @@ __all__ = [
     "json_type",
     "lookup",
     "parse_timestamp",
+    "put",
+    "present",
     "to_double",
 ]
 
@@ -73,6 +75,22 @@ def lookup(data: Any, path: tuple[str, ...]) -> Any:
             return _MISSING
         cur = cur[key]
     return cur
+
+
+def present(data: Any, path: tuple[str, ...]) -> bool:
+    """True when ``path`` names a value in ``data``."""
+    return lookup(data, path) is not _MISSING
+
+
+def put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    """Set the value at a (non-empty) path, making the objects on the way (replacing non-objects)."""
+    node = data
+    for key in path[:-1]:
+        child = node.get(key)
+        if not isinstance(child, dict):
+            child = node[key] = {}
+        node = child
+    node[path[-1]] = value
 
 
 def json_type(value: Any) -> str:

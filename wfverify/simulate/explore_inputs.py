@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from wfverify.core.evaluate import put
 from wfverify.core.expr import Cmp, Exists, In, IsType, Lit, Var, variables
 from wfverify.core.model import Dialect, StateKind, Workflow
 
@@ -241,15 +242,8 @@ def _item_lists(fields: dict[tuple[str, ...], list[Any]], max_items: int) -> lis
 def _nest(flat: dict[tuple[str, ...], Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for path, value in flat.items():
-        if value is _ABSENT:
-            continue
-        node = out
-        for key in path[:-1]:
-            nxt = node.get(key)
-            if not isinstance(nxt, dict):
-                nxt = node[key] = {}
-            node = nxt
-        node[path[-1]] = value
+        if value is not _ABSENT:
+            put(out, path, value)
     return out
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from wfverify.core.evaluate import AbsentVariable, evaluate
+from wfverify.core.evaluate import AbsentVariable, evaluate, present
 from wfverify.core.expr import And, Arith, Cmp, Expr, In, IsType, Lit, Matches, Not, Opaque, Or, Var
 
 __all__ = [
@@ -87,7 +87,7 @@ def show(node: Any) -> str:
 
 
 def absent_fields(cond: Any, witness: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(sorted(".".join(p) for p in _failing_vars(cond) if _absent(witness, p)))
+    return tuple(sorted(".".join(p) for p in _failing_vars(cond) if not present(witness, p)))
 
 
 def reads_absent_failing(node: Any) -> bool:
@@ -131,15 +131,6 @@ def _failing_vars(node: Any) -> set[tuple[str, ...]]:
         elif isinstance(n, (IsType, Matches)):
             stack.append(n.var)
     return out
-
-
-def _absent(data: Any, path: tuple[str, ...]) -> bool:
-    cur = data
-    for key in path:
-        if not isinstance(cur, dict) or key not in cur:
-            return True
-        cur = cur[key]
-    return False
 
 
 def opaque_truths(count: int) -> Iterator[tuple[bool, ...]]:

@@ -19,7 +19,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from wfverify.core.evaluate import UNDEFINED, evaluate, json_type, lookup, to_double, value_of
+from wfverify.core.evaluate import UNDEFINED, evaluate, json_type, lookup, put, to_double, value_of
 from wfverify.core.expr import And, Arith, Cmp, Expr, In, Lit, Not, Opaque, Or, Var, variables
 from wfverify.core.model import State, Workflow
 
@@ -98,13 +98,7 @@ class Given:
         """The input with every single known value set (a copy)."""
         out = copy.deepcopy(witness)
         for path, value in sorted(self.single.items()):
-            cursor = out
-            for key in path[:-1]:
-                child = cursor.get(key)
-                if not isinstance(child, dict):
-                    child = cursor[key] = {}
-                cursor = child
-            cursor[path[-1]] = value
+            put(out, path, value)
         return out
 
     def admits(self, witness: dict[str, Any]) -> bool:
