@@ -38,7 +38,7 @@ caller asks Z3.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,32 +150,25 @@ def decide(
     decision = _answer([(variant, one) for variant in variants for one in data], len(conditions))
     decision.opaque = bool(texts) or unreadable
     if whole:
-        _name_the_whole_input(decision)
-    return _without_unreadable(decision) if unreadable else decision
+        _shown(decision, _named_whole_input)
+    return _shown(decision, without_stand_ins) if unreadable else decision
 
 
-def _name_the_whole_input(decision: Decision) -> None:
+def _shown(decision: Decision, show: Callable[[Any], Any]) -> Decision:
+    """The answers with every input they show passed through ``show``."""
+    if decision.falls:
+        decision.fall_through = show(decision.fall_through)
+    decision.absent_reads = {i: show(d) for i, d in decision.absent_reads.items()}
+    decision.dead = [
+        DeadInfo(d.index, d.shadowed_by, None if d.sample is None else show(d.sample)) for d in decision.dead
+    ]
+    return decision
+
+
+def _named_whole_input(value: Any) -> Any:
     """A whole input that is not an object is shown as ``{"$": value}``, as the solver's witnesses are
     (see :func:`wfverify.analysis.smt.conditions.input_of`)."""
-
-    def named(value: Any) -> Any:
-        return value if isinstance(value, dict) else {"$": value}
-
-    if decision.falls:
-        decision.fall_through = named(decision.fall_through)
-    decision.absent_reads = {i: named(d) for i, d in decision.absent_reads.items()}
-    decision.dead = [
-        DeadInfo(d.index, d.shadowed_by, None if d.sample is None else named(d.sample)) for d in decision.dead
-    ]
-
-
-def _without_unreadable(decision: Decision) -> Decision:
-    """The answers with the stand-in variables taken out of every input shown."""
-
-    decision.fall_through = without_stand_ins(decision.fall_through)
-    decision.absent_reads = {i: without_stand_ins(d) or {} for i, d in decision.absent_reads.items()}
-    decision.dead = [DeadInfo(d.index, d.shadowed_by, without_stand_ins(d.sample)) for d in decision.dead]
-    return decision
+    return value if isinstance(value, dict) else {"$": value}
 
 
 # -- what the rules mention ----------------------------------------------------
