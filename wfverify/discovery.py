@@ -95,27 +95,37 @@ class FileFilter:
             self._specs[which] = _matcher(getattr(self, which))
         return self._specs[which]
 
-    def _relative(self, path: Path, is_dir: bool) -> str | None:
+    def _base(self) -> str:
         if "base" not in self._specs:  # resolved once per run: resolving costs a system call per folder
             self._specs["base"] = str(Path(self.root or ".").resolve())
-            self._specs["parents"] = {}
-        base, parents = self._specs["base"], self._specs["parents"]
+        return str(self._specs["base"])
+
+    def _inside(self, full: str) -> str | None:
+        """A resolved path relative to the root (``""`` for the root), ``None`` outside it."""
+        base = self._base()
+        if full == base:
+            return ""
+        prefix = base.rstrip(os.sep) + os.sep
+        return full[len(prefix) :].replace(os.sep, "/") if full.startswith(prefix) else None
+
+    def _relative(self, path: Path, is_dir: bool) -> str:
+        """The path relative to the root (``dir/`` for folders, ``.`` for the root); outside the root, or
+        through a symbolic link, its name: patterns without a slash still match it."""
+        parents = self._specs.setdefault("parents", {})
         parent = parents.get(path.parent)
         if parent is None:  # each folder is resolved once, not each file in it
             parent = parents[path.parent] = os.path.realpath(path.parent)
         linked = os.path.islink(path)
         full = os.path.realpath(path) if linked else os.path.join(parent, path.name)
-        rel = None if linked or not (full + os.sep).startswith(base.rstrip(os.sep) + os.sep) else full[len(base) :]
-        rel = rel.strip(os.sep).replace(os.sep, "/") if rel is not None else None
-        if rel is None:  # outside the root: patterns without a slash still match the name
-            rel = os.path.basename(full)
-        return rel + "/" if is_dir and rel not in ("", ".") else rel or "."
+        rel = None if linked else self._inside(full)
+        rel = os.path.basename(full) if rel is None else rel or "."
+        return rel + "/" if is_dir and rel != "." else rel
 
     def excluded(self, path: Path, is_dir: bool = False) -> bool:
         return self.excluded_rel(self._relative(path, is_dir))
 
     def included(self, path: Path) -> bool:
-        return self.included_rel(self._relative(path, False) or path.name)
+        return self.included_rel(self._relative(path, False))
 
     def excluded_rel(self, rel: str | None) -> bool:
         """``exclude`` for a path already made relative to the root (``dir/`` for folders)."""
@@ -126,11 +136,9 @@ class FileFilter:
 
     def relative_root(self, folder: str) -> str | None:
         """A folder's path relative to the root, ``""`` for the root itself, ``None`` outside it."""
-        rel = self._relative(Path(folder), True) or ""
-        base = self._specs["base"]
-        real = os.path.realpath(folder)
-        if real != base and not real.startswith(base.rstrip(os.sep) + os.sep):
+        if self._inside(os.path.realpath(folder)) is None:
             return None
+        rel = self._relative(Path(folder), True)
         return "" if rel == "." else rel.rstrip("/")
 
 
