@@ -27,9 +27,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
-import os
 import sys
-import tempfile
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +35,8 @@ from typing import Any
 from wfverify.core.config import DEFAULT_CACHE_DIR
 from wfverify.core.findings import Finding, Proof, Related, Severity, Verdict
 from wfverify.core.results import FileResult
-from wfverify.core.stamps import botocore_module, stamp
+from wfverify.core.stamps import code_stamps, stamp
+from wfverify.core.store import keep_newest, mark_ignored, write_atomically
 
 __all__ = ["DEFAULT_DIR", "MAX_ENTRIES", "ResultCache", "salt"]
 
@@ -88,10 +87,7 @@ class ResultCache:
             return
         try:
             self._prepare()
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, self.folder / f"{key}.json")
+            write_atomically(self.folder / f"{key}.json", text.encode("utf-8"))
             self.written += 1
         except OSError:
             return
@@ -101,12 +97,7 @@ class ResultCache:
         if not self.written:
             return
         try:
-            entries = [e for e in os.scandir(self.folder) if e.name.endswith(".json")]
-            if len(entries) <= self.max_entries:
-                return
-            entries.sort(key=lambda e: (e.stat().st_mtime_ns, e.name))
-            for entry in entries[: len(entries) - self.max_entries]:
-                os.unlink(entry.path)
+            keep_newest(self.folder, ".json", self.max_entries)
         except OSError:
             return
 
@@ -114,9 +105,7 @@ class ResultCache:
         if self.folder.is_dir():
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        ignore = self.root / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# written by wfverify: the result cache is never committed\n*\n", encoding="utf-8")
+        mark_ignored(self.root)
 
 
 def salt(version: str, config: str, rules: list[Any]) -> str:
@@ -140,12 +129,7 @@ def _rule_print(rule: Any) -> str:
 
 def _sources() -> str:
     """Size and modification time of every module of wfverify itself, and of botocore (its AWS models)."""
-    root = Path(__file__).resolve().parent
-    parts = []
-    for folder, _dirs, files in sorted(os.walk(root)):
-        parts += [_stamp(os.path.join(folder, name)) for name in sorted(files) if name.endswith(".py")]
-    botocore = botocore_module()
-    parts.append(_stamp(botocore) if botocore else "no botocore")
+    parts = [f"{path}:{mark}" for path, mark in code_stamps().items()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

@@ -27,7 +27,7 @@ import os
 import sys
 from pathlib import Path
 
-from wfverify.core.stamps import botocore_module
+from wfverify.core.stamps import code_stamps as own_code_stamps
 from wfverify.core.stamps import stamp as _stamp
 
 TYPE_CHECKING = False  # typing's import is a start-up cost a replayed run avoids
@@ -96,13 +96,8 @@ def _sha(path: str) -> str | None:
 def code_stamps(rule_modules: list[str]) -> dict[str, str]:
     """Stamps of the code a run's output depends on (see the module docstring)."""
     stamps = {path: _stamp(path) for path in rule_modules}
-    package = Path(__file__).resolve().parents[1]
-    for folder, _dirs, files in os.walk(package):
-        stamps.update((p, _stamp(p)) for p in (os.path.join(folder, n) for n in files if n.endswith(".py")))
+    stamps.update(own_code_stamps())
     stamps.update((p, _stamp(p)) for p in sys.path if p and os.path.isdir(p))
-    botocore = botocore_module()
-    if botocore is not None:
-        stamps[botocore] = _stamp(botocore)
     return stamps
 
 
@@ -153,31 +148,15 @@ def store(cache_dir: Path, key: str, record: RunRecord) -> None:
         "output_file": record.output_file,
         "exit_code": record.exit_code,
     }
-    import tempfile
+    from wfverify.core.store import keep_newest, mark_ignored, write_atomically
 
-    folder = cache_dir / "runs"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(body, fh, separators=(",", ":"))
-        os.replace(tmp, _record_path(cache_dir, key))
-        ignore = cache_dir / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# written by wfverify: the result cache is never committed\n*\n", encoding="utf-8")
-        _prune(folder)
+        write_atomically(_record_path(cache_dir, key), json.dumps(body, separators=(",", ":")).encode("utf-8"))
+        mark_ignored(cache_dir)
+        keep_newest(cache_dir / "runs", ".json", MAX_RECORDS)
     except OSError:
         return
 
 
 #: Run records kept (a hook run on each commit's files makes a new one each time); the oldest go first.
 MAX_RECORDS = 200
-
-
-def _prune(folder: Path) -> None:
-    entries = [e for e in os.scandir(folder) if e.name.endswith(".json")]
-    if len(entries) <= MAX_RECORDS:
-        return
-    entries.sort(key=lambda e: (e.stat().st_mtime_ns, e.name))
-    for entry in entries[: len(entries) - MAX_RECORDS]:
-        os.unlink(entry.path)

@@ -7,10 +7,11 @@ hashed instead (see :mod:`wfverify.cache`).
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 
-__all__ = ["botocore_module", "module_file", "stamp", "user_cache_dir"]
+__all__ = ["botocore_module", "code_stamps", "module_file", "stamp", "user_cache_dir"]
 
 
 def stamp(path: str) -> str:
@@ -38,6 +39,23 @@ def botocore_module() -> str | None:
     some rules read come with botocore.
     """
     return module_file("botocore")
+
+
+@functools.cache
+def code_stamps() -> dict[str, str]:
+    """Stamps of wfverify's own modules and of botocore (its AWS models), once per process.
+
+    Every result depends on them: the result cache's key and the run records
+    include them, so an edited checkout or an upgraded botocore never reads
+    results of the code before.
+    """
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out: dict[str, str] = {}
+    for folder, _dirs, files in sorted(os.walk(package)):
+        out.update((p, stamp(p)) for p in (os.path.join(folder, n) for n in sorted(files) if n.endswith(".py")))
+    botocore = botocore_module()
+    out[botocore or "no botocore"] = stamp(botocore) if botocore else ""
+    return out
 
 
 def user_cache_dir() -> str | None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import marshal
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any, cast
 
 from wfverify.core.findings import Finding
 from wfverify.core.stamps import module_file, stamp, user_cache_dir
+from wfverify.core.store import write_atomically
 from wfverify.load.schema_errors import schema_findings
 
 __all__ = ["SchemaChecker", "cache_dir"]
@@ -35,21 +35,6 @@ __all__ = ["SchemaChecker", "cache_dir"]
 def cache_dir() -> Path | None:
     folder = user_cache_dir()
     return Path(folder) if folder is not None else None
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 #: The generated code imports its exceptions from the fastjsonschema package, whose import (all its
@@ -94,7 +79,7 @@ def _compiled(name: str, schema: dict[str, Any]) -> Callable[[Any], Any]:
         code = compile(source, f"<wfverify schema {name}>", "exec")
         if path is not None:
             try:
-                _write_atomically(path, marshal.dumps(code))
+                write_atomically(path, marshal.dumps(code))
             except OSError:
                 pass  # a read-only home is fine: compile again next time
     namespace: dict[str, Any] = {

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from wfverify.core.stamps import botocore_module, stamp, user_cache_dir
+from wfverify.core.store import write_atomically
 
 __all__ = ["Operation", "ServiceIndex", "Shape", "compact", "index_folder", "load_listing", "load_service"]
 
@@ -160,13 +161,7 @@ def _read(path: Path) -> Any:
 
 def _write(path: Path, value: Any) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        import tempfile
-
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(value, fh, separators=(",", ":"))
-        os.replace(tmp, path)
+        write_atomically(path, json.dumps(value, separators=(",", ":")).encode("utf-8"))
     except OSError:
         return
 
