@@ -121,7 +121,8 @@ def test_botocore_is_imported_only_for_files_with_aws_integrations(tmp_path: Pat
     for expected in (["False", "True"], ["False", "False"]):
         run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
         assert run.stdout.split() == expected
-    assert sorted(p.name for p in (tmp_path / "index" / "aws").glob("*/*.json")) == ["polly.json", "services.json"]
+    stored = sorted(p.name for p in (tmp_path / "index" / "aws").glob("*/*"))
+    assert stored == ["polly.operations", "polly.shapes", "polly~GetSpeechSynthesisTask", "services"]
 
 
 def test_the_index_agrees_with_botocore_and_survives_a_corrupt_entry(tmp_path: Path) -> None:
@@ -131,10 +132,13 @@ def test_the_index_agrees_with_botocore_and_survives_a_corrupt_entry(tmp_path: P
 
     raw = Loader().load_service_model("polly", "service-2")
     built = index.load_service(tmp_path, "polly", lambda: raw)
-    (tmp_path / "polly.json").write_text("{not json", encoding="utf-8")
+    built.operation_model("GetSpeechSynthesisTask")
+    for name in ("polly.operations", "polly.shapes", "polly~GetSpeechSynthesisTask"):
+        (tmp_path / name).write_text("{not marshal", encoding="utf-8")
     rebuilt = index.load_service(tmp_path, "polly", lambda: raw)
-    assert json.loads((tmp_path / "polly.json").read_text()) == index.compact(raw)
-    for service in (built, rebuilt):
+    reread = index.load_service(tmp_path, "polly", lambda: pytest.fail("the stored index was not used"))
+    assert rebuilt.operation_names == reread.operation_names == list(index.compact(raw)["operations"])
+    for service in (built, rebuilt, reread):
         op = service.operation_model("GetSpeechSynthesisTask")
         assert op is not None and op.output_shape is not None and op.input_shape is not None
         assert op.input_shape.required_members == list(raw["shapes"][op.input_shape.name]["required"])

@@ -120,13 +120,17 @@ def _typed_options(registry: Registry, options: Options) -> dict[str, Any]:
     return out
 
 
+def _check_work(args: tuple[str, bytes | None, str | None, bytes | None, Options], registry: Registry) -> FileResult:
+    display, raw, error, side, options = args
+    return _check_bytes(display, raw, error, side, registry, options)
+
+
 def _worker(args: tuple[str, bytes | None, str | None, bytes | None, Options]) -> FileResult:
     """One file in a worker process (the registry is loaded once per process)."""
     global _WORKER_REGISTRY
     if _WORKER_REGISTRY is None:
         _WORKER_REGISTRY = load_registry()
-    display, raw, error, side, options = args
-    return _check_bytes(display, raw, error, side, _WORKER_REGISTRY, options)
+    return _check_work(args, _WORKER_REGISTRY)
 
 
 _WORKER_REGISTRY: Registry | None = None
@@ -241,19 +245,20 @@ def _merge(
     return out
 
 
-def _run(todo: list[Any], registry: Registry, options: Options, progress: Callable[[str], None] | None) -> Any:
+def _run(todo: list[Any], registry: Registry, options: Options, progress: Callable[[str], None] | None) -> list[Any]:
+    """The results of ``todo``'s files, in its order, in ``options.jobs`` processes."""
     jobs = auto_jobs(len(todo)) if options.jobs == 0 else min(options.jobs, len(todo))
+    work = [args for _, _, args in todo]
     if jobs > 1:
-        from concurrent.futures import ProcessPoolExecutor
+        from wfverify import forked
 
-        work = [args for _, _, args in todo]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for result in pool.map(_worker, work, chunksize=max(1, len(work) // (jobs * 4))):
-                if progress:
-                    progress(result.path)
-                yield result
-        return
-    for _, _, (display, raw, error, side, opts) in todo:
+        if not forked.can_fork():
+            return list(forked.pool_map(_worker, work, jobs))
+        done = (lambda index: progress(work[index][0])) if progress else None
+        return forked.forked_map(lambda index: _check_work(work[index], registry), len(work), jobs, done)
+    results = []
+    for display, raw, error, side, opts in work:
         if progress:
             progress(display)
-        yield _check_bytes(display, raw, error, side, registry, opts)
+        results.append(_check_bytes(display, raw, error, side, registry, opts))
+    return results
