@@ -19,9 +19,9 @@ from dataclasses import replace
 from typing import Any
 
 from wfverify.core.findings import Finding
-from wfverify.core.model import Dialect, PathExpr, State, StateKind, Transition, Workflow
+from wfverify.core.model import Dialect, PathExpr, State, StateKind, Workflow
 from wfverify.load.asl_choice import rule_paths
-from wfverify.load.asl_model import state_from_asl
+from wfverify.load.asl_model import body_language, state_from_asl
 from wfverify.load.asl_paths import is_jsonata_like
 from wfverify.load.asl_schema import FIELDS, state_checker, top_checker
 from wfverify.load.framework import Body, Spelling, StateFactory, assemble, duplicate_key_finding
@@ -50,27 +50,44 @@ _EXCLUSIVE = [
     ("ToleratedFailurePercentage", "ToleratedFailurePercentagePath"),
     ("Parameters", "ItemSelector"),
 ]
-_NESTED_EXCLUSIVE = {
-    "ItemReader/ReaderConfig": [("MaxItems", "MaxItemsPath")],
-    "ItemBatcher": [
-        ("MaxItemsPerBatch", "MaxItemsPerBatchPath"),
-        ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"),
-    ],
-}
+#: (pointer below the state, its keys, exclusive pairs inside it)
+_NESTED_EXCLUSIVE = (
+    ("ItemReader/ReaderConfig", ("ItemReader", "ReaderConfig"), (("MaxItems", "MaxItemsPath"),)),
+    (
+        "ItemBatcher",
+        ("ItemBatcher",),
+        (("MaxItemsPerBatch", "MaxItemsPerBatchPath"), ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath")),
+    ),
+)
 _FLOWING = {"Pass", "Task", "Wait", "Parallel", "Map"}
-#: JSONPath-state fields holding a JSONPath (InputPath...) or a reference path (ResultPath...)
-_JSONPATH_FIELDS = ("InputPath", "OutputPath")
-_REFERENCE_FIELDS = (
-    "ItemsPath",
-    "TimeoutSecondsPath",
-    "HeartbeatSecondsPath",
-    "SecondsPath",
-    "TimestampPath",
-    "MaxConcurrencyPath",
-    "ToleratedFailureCountPath",
-    "ToleratedFailurePercentagePath",
+#: JSONPath-state fields holding a path string, with its kind, in the order the model lists them
+_PATH_FIELDS = (
+    ("InputPath", "jsonpath"),
+    ("OutputPath", "jsonpath"),
+    ("ResultPath", "result-path"),
+    *(
+        (key, "reference-path")
+        for key in (
+            "ItemsPath",
+            "TimeoutSecondsPath",
+            "HeartbeatSecondsPath",
+            "SecondsPath",
+            "TimestampPath",
+            "MaxConcurrencyPath",
+            "ToleratedFailureCountPath",
+            "ToleratedFailurePercentagePath",
+        )
+    ),
+    ("ErrorPath", "payload"),
+    ("CausePath", "payload"),
 )
 _TEMPLATE_FIELDS = ("Parameters", "ResultSelector", "ItemSelector", "Credentials", "Assign")
+#: Reference paths inside a Map's nested settings (pointer below the state, its keys)
+_NESTED_PATHS = (
+    ("ItemReader/ReaderConfig/MaxItemsPath", ("ItemReader", "ReaderConfig", "MaxItemsPath")),
+    ("ItemBatcher/MaxItemsPerBatchPath", ("ItemBatcher", "MaxItemsPerBatchPath")),
+    ("ItemBatcher/MaxInputBytesPerBatchPath", ("ItemBatcher", "MaxInputBytesPerBatchPath")),
+)
 _ACTIVITY = re.compile(r"^arn:[^:]+:states:[^:]*:[^:]*:activity:")
 _LAMBDA = re.compile(r"^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(:(.*))?$")
 _ARN = re.compile(r"^arn:[^:\s]+:[^:\s]+:[^:\s]*:[^:\s]*:\S+$")
@@ -83,7 +100,7 @@ def build(doc: Any, options: Any, duplicates: list[Any], sidecar: Any) -> tuple[
     findings += [_duplicate(d) for d in duplicates]
     if not isinstance(data.get("States"), dict) or not data["States"]:
         return None, findings
-    top_language = _language(data, "JSONPath")
+    top_language = body_language(data, "JSONPath")
     aws = getattr(options, "aws_checks", True)
     assembly = assemble(Body("", data, None, "root", top_language), _SPELLING, _state_factory(aws))
     findings += assembly.findings
@@ -105,24 +122,6 @@ def build(doc: Any, options: Any, duplicates: list[Any], sidecar: Any) -> tuple[
         workflow, more = apply_sidecar(workflow, sidecar)
         findings += more
     return workflow, findings
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _language(body: dict[str, Any], inherited: str) -> str:
-    """A body's query language; one written inside ``States`` by mistake counts, since it was meant.
-
-    The misplaced entry is reported once (:func:`_not_a_state`); reading the
-    body in the language its author chose keeps that one mistake from
-    reappearing as an error on every ``Arguments`` and ``Output`` field.
-    """
-    states = body.get("States")
-    for value in (body.get("QueryLanguage"), states.get("QueryLanguage") if isinstance(states, dict) else None):
-        if value in ("JSONPath", "JSONata"):
-            return str(value)
-    return inherited
 
 
 #: Fields of a state machine (or of a branch) that authors sometimes write inside ``States``.
@@ -154,8 +153,8 @@ def _state_factory(aws: bool) -> StateFactory:
         if len(name) > 80:
             message = f"state name is {len(name)} characters; Step Functions allows at most 80"
             findings.append(Finding(message, pointer, state=name, rule="schema-violation"))
-        inherited = _language(body.data, body.language)
-        language = str(raw["QueryLanguage"]) if raw.get("QueryLanguage") in ("JSONPath", "JSONata") else inherited
+        own = raw.get("QueryLanguage")
+        language = str(own) if own in ("JSONPath", "JSONata") else body.language
         builder = _StateBuilder(name, raw, pointer, body.pointer, language, aws)
         builder.check(findings)
         state, bodies = builder.build()
@@ -170,65 +169,80 @@ class _StateBuilder:
 
     def __init__(self, name: str, raw: dict[str, Any], pointer: str, scope: str, language: str, aws: bool) -> None:
         self.name, self.raw, self.p, self.scope, self.language, self.aws = name, raw, pointer, scope, language, aws
-        self.type = raw.get("Type") if isinstance(raw.get("Type"), str) else None
+        kind = raw.get("Type")
+        self.type = kind if isinstance(kind, str) else None
         self.findings: list[Finding] = []
         self.paths: list[PathExpr] = []
-        self.transitions: list[Transition] = []
 
     def report(self, message: str, pointer: str, rule: str = "schema-violation") -> None:
         self.findings.append(Finding(message, pointer, state=self.name, rule=rule))
 
     # -- checks ---------------------------------------------------------------
     def check(self, findings: list[Finding]) -> None:
-        raw, p = self.raw, self.p
-        if self.type not in _KINDS:
-            shown = "no Type" if self.type is None else f"Type {self.type!r}"
+        raw, p, kind = self.raw, self.p, self.type
+        if kind not in _KINDS:
+            shown = "no Type" if kind is None else f"Type {kind!r}"
             self.report(
                 f"state {self.name!r} has {shown}; use one of {', '.join(_KINDS)}", f"{p}/Type" if "Type" in raw else p
             )
             return
+        checker = state_checker(kind, self.language)
+        if not checker.is_valid(raw):
+            self._schema_findings(checker)
+        known = FIELDS[kind][self.language]
+        for a, b in _EXCLUSIVE:
+            if a in raw and b in raw and a in known and b in known:
+                self.report(f"'{a}' and '{b}' exclude each other: keep one", f"{p}/{b}")
+        for where, keys, pairs in _NESTED_EXCLUSIVE:
+            obj = self._at(keys) if keys[0] in raw else None
+            if not isinstance(obj, dict):
+                continue
+            for a, b in pairs:
+                if a in obj and b in obj:
+                    self.report(f"'{a}' and '{b}' exclude each other: keep one", f"{p}/{where}/{b}")
+        if kind in _FLOWING:
+            if "Next" in raw and "End" in raw:
+                self.report(f"state '{self.name}' has both 'Next' and 'End': keep one", f"{p}/End")
+            elif "Next" not in raw and "End" not in raw:
+                self.report(f"state '{self.name}' needs 'Next' or 'End': true", p)
+        if kind == "Wait":
+            self._check_wait()
+        elif kind == "Map" and ("ItemProcessor" in raw) == ("Iterator" in raw):
+            self.report(
+                "a Map state needs exactly one of ItemProcessor or Iterator",
+                f"{p}/Iterator" if "Iterator" in raw else p,
+            )
+        elif kind == "Task" and isinstance(raw.get("Resource"), str):
+            self._check_resource(raw["Resource"])
+
+    def _schema_findings(self, checker: Any) -> None:
+        """The schema's findings on a state its fast check rejected, with a hint on misplaced fields."""
         what = f"{self.type} state '{self.name}'"
-        known = {self.type: FIELDS[self.type][self.language]}
-        for f in state_checker(self.type, self.language).findings(raw, p, what, known):
+        known = {str(self.type): FIELDS[str(self.type)][self.language]}
+        for f in checker.findings(self.raw, self.p, what, known):
             extra = ""
             if f.message.startswith("unknown field") and self.language == "JSONata":
                 extra = " (JSONPath fields are not allowed in a JSONata state: use Arguments, Output and {% %})"
             elif f.message.startswith("unknown field") and any(k in f.pointer for k in ("/Arguments", "/Output")):
                 extra = " (Arguments and Output need QueryLanguage JSONata)"
             self.findings.append(replace(f, message=f.message + extra, state=self.name, rule="schema-violation"))
-        for a, b in _EXCLUSIVE:
-            if a in raw and b in raw and a in known[self.type] and b in known[self.type]:
-                self.report(f"'{a}' and '{b}' exclude each other: keep one", f"{p}/{b}")
-        for where, pairs in _NESTED_EXCLUSIVE.items():
-            obj = self._at(where)
-            for a, b in pairs if isinstance(obj, dict) else []:
-                if a in obj and b in obj:
-                    self.report(f"'{a}' and '{b}' exclude each other: keep one", f"{p}/{where}/{b}")
-        if self.type in _FLOWING:
-            if "Next" in raw and "End" in raw:
-                self.report(f"state '{self.name}' has both 'Next' and 'End': keep one", f"{p}/End")
-            elif "Next" not in raw and "End" not in raw:
-                self.report(f"state '{self.name}' needs 'Next' or 'End': true", p)
-        if self.type == "Wait":
-            found = [k for k in ("Seconds", "SecondsPath", "Timestamp", "TimestampPath") if k in raw]
-            if len(found) != 1:
-                self.report(
-                    f"a Wait state takes exactly one of Seconds, SecondsPath, Timestamp, TimestampPath; "
-                    f"found {', '.join(found) or 'none'}",
-                    f"{p}/{found[1]}" if len(found) > 1 else p,
-                )
-        if self.type == "Map" and ("ItemProcessor" in raw) == ("Iterator" in raw):
-            self.report(
-                "a Map state needs exactly one of ItemProcessor or Iterator",
-                f"{p}/Iterator" if "Iterator" in raw else p,
-            )
-        if self.type == "Task" and isinstance(raw.get("Resource"), str):
-            self._check_resource(raw["Resource"])
 
-    def _at(self, where: str) -> Any:
+    def _check_wait(self) -> None:
+        found = [k for k in ("Seconds", "SecondsPath", "Timestamp", "TimestampPath") if k in self.raw]
+        if len(found) != 1:
+            self.report(
+                f"a Wait state takes exactly one of Seconds, SecondsPath, Timestamp, TimestampPath; "
+                f"found {', '.join(found) or 'none'}",
+                f"{self.p}/{found[1]}" if len(found) > 1 else self.p,
+            )
+
+    def _at(self, keys: tuple[str, ...]) -> Any:
+        """The value at ``keys`` below the state, or ``None`` (most states lack the first key)."""
         obj: Any = self.raw
-        for key in where.split("/"):
+        for key in keys:
             obj = obj.get(key) if isinstance(obj, dict) else None
+            if obj is None:
+                return None
         return obj
 
     def _check_resource(self, resource: str) -> None:
@@ -257,74 +271,69 @@ class _StateBuilder:
 
     # -- paths ----------------------------------------------------------------
     def collect_paths(self) -> None:
-        raw, p = self.raw, self.p
+        raw, p, paths = self.raw, self.p, self.paths
         if self.language == "JSONata":
-            self._jsonata_strings(raw, p, top=True)
+            self._jsonata_strings(raw, p)
             return
-        for key in _JSONPATH_FIELDS:
-            if isinstance(raw.get(key), str):
-                self.paths.append(PathExpr(raw[key], "jsonpath", f"{p}/{key}"))
-        if isinstance(raw.get("ResultPath"), str):
-            self.paths.append(PathExpr(raw["ResultPath"], "result-path", f"{p}/ResultPath"))
-        for key in _REFERENCE_FIELDS:
-            if isinstance(raw.get(key), str):
-                self.paths.append(PathExpr(raw[key], "reference-path", f"{p}/{key}"))
-        for key in ("ErrorPath", "CausePath"):
-            if isinstance(raw.get(key), str):
-                self.paths.append(PathExpr(raw[key], "payload", f"{p}/{key}"))
-        for key in _TEMPLATE_FIELDS:
-            self._template(raw.get(key), f"{p}/{key}")
-        for key in ("ItemReader", "ResultWriter"):
-            if isinstance(raw.get(key), dict):
-                self._template(raw[key].get("Parameters"), f"{p}/{key}/Parameters")
-        for where in (
-            "ItemReader/ReaderConfig/MaxItemsPath",
-            "ItemBatcher/MaxItemsPerBatchPath",
-            "ItemBatcher/MaxInputBytesPerBatchPath",
-        ):
-            value = self._at(where)
+        for key, kind in _PATH_FIELDS:
+            value = raw.get(key)
             if isinstance(value, str):
-                self.paths.append(PathExpr(value, "reference-path", f"{p}/{where}"))
-        for i, c in enumerate(_list(raw.get("Catch"))):
+                paths.append(PathExpr(value, kind, f"{p}/{key}"))
+        for key in _TEMPLATE_FIELDS:
+            if key in raw:
+                self._template(raw[key], f"{p}/{key}")
+        for key in ("ItemReader", "ResultWriter"):
+            if isinstance(raw.get(key), dict) and "Parameters" in raw[key]:
+                self._template(raw[key]["Parameters"], f"{p}/{key}/Parameters")
+        for where, keys in _NESTED_PATHS:
+            value = self._at(keys) if keys[0] in raw else None
+            if isinstance(value, str):
+                paths.append(PathExpr(value, "reference-path", f"{p}/{where}"))
+        catchers = raw.get("Catch")
+        for i, c in enumerate(catchers if isinstance(catchers, list) else ()):
             if isinstance(c, dict):
                 if isinstance(c.get("ResultPath"), str):
-                    self.paths.append(PathExpr(c["ResultPath"], "result-path", f"{p}/Catch/{i}/ResultPath"))
-                self._template(c.get("Assign"), f"{p}/Catch/{i}/Assign")
-        for i, rule in enumerate(_list(raw.get("Choices"))):
+                    paths.append(PathExpr(c["ResultPath"], "result-path", f"{p}/Catch/{i}/ResultPath"))
+                if "Assign" in c:
+                    self._template(c["Assign"], f"{p}/Catch/{i}/Assign")
+        rules = raw.get("Choices")
+        for i, rule in enumerate(rules if isinstance(rules, list) else ()):
             where = f"{p}/Choices/{i}"
-            self.paths += [PathExpr(text, "reference-path", at) for text, at in rule_paths(rule, where)]
-            if isinstance(rule, dict):
-                self._template(rule.get("Assign"), f"{where}/Assign")
+            paths += [PathExpr(text, "reference-path", at) for text, at in rule_paths(rule, where)]
+            if isinstance(rule, dict) and "Assign" in rule:
+                self._template(rule["Assign"], f"{where}/Assign")
 
     def _template(self, value: Any, pointer: str) -> None:
         """Walk a payload template: values of ``key.$`` fields are paths or intrinsics."""
+        if not isinstance(value, (dict, list)):
+            return  # absent, or a scalar: no ``key.$`` field inside
         stack = [(value, pointer)]
         while stack:
             node, where = stack.pop()
             if isinstance(node, dict):
                 for key, item in node.items():
                     child = f"{where}/{escape(key)}"
-                    if key.endswith(".$") and key[:-2] in node:
+                    if not key.endswith(".$"):
+                        stack.append((item, child))
+                        continue
+                    if key[:-2] in node:
                         self.report(
                             f"'{key}' and '{key[:-2]}' both produce the field '{key[:-2]}' once '.$' is "
                             "removed: keep one",
                             child,
                         )
-                    if key.endswith(".$"):
-                        if isinstance(item, str):
-                            self.paths.append(PathExpr(item, "payload", child))
-                        else:
-                            self.report(
-                                f"'{key}' ends in '.$', so its value must be a path or intrinsic string",
-                                child,
-                                "invalid-path",
-                            )
+                    if isinstance(item, str):
+                        self.paths.append(PathExpr(item, "payload", child))
                     else:
-                        stack.append((item, child))
+                        self.report(
+                            f"'{key}' ends in '.$', so its value must be a path or intrinsic string",
+                            child,
+                            "invalid-path",
+                        )
             elif isinstance(node, list):
                 stack.extend((item, f"{where}/{i}") for i, item in enumerate(node))
 
-    def _jsonata_strings(self, node: Any, pointer: str, top: bool = False) -> None:
+    def _jsonata_strings(self, node: Any, pointer: str) -> None:
         stack = [(node, pointer)]
         while stack:
             value, where = stack.pop()

@@ -48,6 +48,12 @@ for _t, _kind in (
 ):
     OPERATORS[f"Is{_t}"] = ("is", _kind, False)
 
+#: The fields a nested choice rule may have; a top-level one may also have Next and Assign.
+_NESTED_FIELDS = frozenset({"Variable", "Comment", *OPERATORS, "And", "Or", "Not"})
+_TOP_FIELDS = _NESTED_FIELDS | {"Next", "Assign"}
+#: operand type -> the Python types of a literal it compares with
+_LITERAL_TYPES = {kind: types for kind, types in _TYPES.values()}
+
 Report = Callable[[str, str, str], None]  # (message, pointer, rule name)
 
 
@@ -87,7 +93,7 @@ def convert_rule(rule: Any, pointer: str, top: bool, jsonata: bool, report: Repo
         report("a choice rule needs 'Next' naming the state to go to", pointer, "schema-violation")
     if jsonata:
         return _jsonata_rule(rule, pointer, top, report)
-    allowed = {"Variable", "Comment", *OPERATORS, "And", "Or", "Not"} | ({"Next", "Assign"} if top else set())
+    allowed = _TOP_FIELDS if top else _NESTED_FIELDS
     for key in rule:
         if key not in allowed:
             hint = " (only top-level rules take Next)" if key in ("Next", "Assign") else ""
@@ -185,9 +191,7 @@ def _comparison(rule: dict[str, Any], operators: list[str], pointer: str, report
             present = Exists(Var(var.path)) if isinstance(var, Var) else Opaque(f"IsPresent {variable}")
             return present if value else Not(present)
         return IsType(var, kind, value) if isinstance(var, Var) else Opaque(f"{name} {variable}")
-    expected = _TYPES[{"string": "String", "number": "Numeric", "boolean": "Boolean", "timestamp": "Timestamp"}[kind]][
-        1
-    ]
+    expected = _LITERAL_TYPES[kind]
     if not isinstance(value, expected) or (kind == "number" and isinstance(value, bool)):
         report(f"'{name}' compares with a {kind} value, not {value!r}", where, "schema-violation")
         return None

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from wfverify.core.expr import Arith, Lit, Var
 from wfverify.core.model import (
     ALL_ERRORS,
-    Assignment,
     Catcher,
     ChoiceRule,
     Retrier,
@@ -18,7 +15,9 @@ from wfverify.core.model import (
     TransitionKind,
 )
 from wfverify.load.asl_choice import convert_rule, path_to_var
+from wfverify.load.asl_counters import counter_assignments
 from wfverify.load.framework import Body
+from wfverify.load.jsonpos import escape
 
 __all__ = ["state_from_asl"]
 
@@ -71,121 +70,13 @@ def _retriers(raw: Any, p: str) -> tuple[Retrier, ...]:
     return tuple(out)
 
 
-def _timeout(raw: dict[str, Any], key: str) -> tuple[float | None, bool]:
+def _timeout(raw: dict[str, Any], key: str, path_key: str) -> tuple[float | None, bool]:
+    """(seconds, whether they are only known at run time: a non-number or ``path_key`` given)."""
     value = raw.get(key)
-    if _number(value) is not None:
-        return _number(value), False
-    return None, value is not None or f"{key}Path" in raw
-
-
-def _counter_assignments(b: Any) -> list[Assignment]:
-    """Counters the proofs can follow: ``Assign`` entries and Pass data written back by ResultPath.
-
-    ``{"count.$": "States.MathAdd($count, 1)"}`` (JSONPath) or ``{"count": "{% $count + 1 %}"}``
-    (JSONata) in Assign sets the variable ``$count``; a Pass with
-    ``Parameters: {"n.$": "States.MathAdd($.it.n, 1)"}`` or ``Result: {"n": 0}`` and
-    ``ResultPath: "$.it"`` sets ``it.n``. ``Assign`` in a Choice rule or a Catch is
-    recorded with ``via``: it happens only on that rule's or catcher's transition.
-    Literal scalars set constants. Anything else is recorded as not expressible.
-    """
-    raw, p = b.raw, b.p
-    jsonata = b.language == "JSONata"
-    out = _assign_block(raw.get("Assign"), f"{p}/Assign", jsonata, "")
-    for key in ("Choices", "Catch"):
-        for i, entry in enumerate(_list(raw.get(key)) if key == "Catch" or b.type == "Choice" else []):
-            if isinstance(entry, dict):
-                where = f"{p}/{key}/{i}"
-                out += _assign_block(entry.get("Assign"), f"{where}/Assign", jsonata, where)
-    if b.type == "Pass" and not jsonata:
-        out += _pass_result(raw, p)
-    return out
-
-
-def _reads_data(expr: Any) -> bool:
-    from wfverify.core.expr import variables
-
-    return expr is not None and any(not path or not path[0].startswith("$") for path in variables(expr))
-
-
-def _assign_block(assign: Any, p: str, jsonata: bool, via: str) -> list[Assignment]:
-    """Assign entries. A JSONPath ``$.x`` inside Assign reads the state's result, not the data the
-    Choice rules read, so only workflow variables (``$name``) and literals are followed."""
-    out = []
-    for key, value in assign.items() if isinstance(assign, dict) else []:
-        name = key[:-2] if key.endswith(".$") else key
-        expr = _jsonata_value(value) if jsonata else _value_expr(value, key.endswith(".$"))
-        if _reads_data(expr):
-            expr = None
-        out.append(Assignment(f"${name}", expr, f"{p}/{key}", str(value), via))
-    return out
-
-
-def _pass_result(raw: dict[str, Any], p: str) -> list[Assignment]:
-    base = raw.get("ResultPath", "$")
-    target = path_to_var(base) if isinstance(base, str) else None
-    if target is None:
-        return []
-    field = "Parameters" if "Parameters" in raw else "Result"
-    value = raw.get(field)
-    shifted = field == "Parameters" and raw.get("InputPath", "$") != "$"  # $.x then reads below InputPath
-    if not isinstance(value, dict):
-        expr = _value_expr(value, False)
-        return [Assignment(".".join(target.path), expr, f"{p}/{field}", str(value))] if target.path else []
-    out = []
-    for key, item in value.items():
-        name = key[:-2] if key.endswith(".$") and field == "Parameters" else key
-        expr = _value_expr(item, field == "Parameters" and key.endswith(".$"))
-        if shifted and _reads_data(expr):
-            expr = None
-        if expr is not None:
-            out.append(Assignment(".".join((*target.path, name)), expr, f"{p}/{field}/{key}", str(item)))
-    return out
-
-
-_NUMBER = r"(-?\d+(?:\.\d+)?)"
-
-
-def _number_lit(text: str) -> Lit:
-    return Lit(float(text) if "." in text else int(text))
-
-
-def _value_expr(value: Any, dynamic: bool) -> Any:
-    if not dynamic:  # a literal scalar (a string too: "$.x" outside a ".$" key is only text)
-        return Lit(value) if isinstance(value, (int, float, bool, str)) or value is None else None
-    if not isinstance(value, str):
-        return None
-    m = re.fullmatch(r"States\.MathAdd\(\s*(\$[^,\s]*)\s*,\s*" + _NUMBER + r"\s*\)", value)
-    if m:
-        var = _var_of(m.group(1))
-        return Arith("+", var, _number_lit(m.group(2))) if var is not None else None
-    return _var_of(value)
-
-
-def _jsonata_value(value: Any) -> Any:
-    """A JSONata ``Assign`` value: a literal, ``{% $x %}``, ``{% $x + c %}`` / ``{% $x - c %}``; else None."""
-    if not isinstance(value, str):
-        return _value_expr(value, False)
-    text = value.strip()
-    if not (text.startswith("{%") and text.endswith("%}")):
-        return None  # a plain string: not a number, so never a counter
-    inner = text[2:-2].strip()
-    m = re.fullmatch(r"(\$[A-Za-z_][A-Za-z0-9_]*)\s*([+-])\s*" + _NUMBER, inner)
-    if m:
-        var = _var_of(m.group(1))
-        return Arith(m.group(2), var, _number_lit(m.group(3))) if var is not None else None
-    if re.fullmatch(_NUMBER, inner):
-        return _number_lit(inner)
-    return _var_of(inner) if re.fullmatch(r"\$[A-Za-z_][A-Za-z0-9_]*", inner) else None
-
-
-def _var_of(path: str) -> Var | None:
-    if path.startswith("$.") or path == "$":
-        return path_to_var(path)
-    m = re.fullmatch(r"\$([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_-]+)*)", path)
-    if m:
-        rest = tuple(x for x in m.group(2).split(".") if x)
-        return Var((f"${m.group(1)}", *rest))
-    return None
+    seconds = _number(value)
+    if seconds is not None:
+        return seconds, False
+    return None, value is not None or path_key in raw
 
 
 def _keys(obj: Any) -> list[str] | None:
@@ -294,84 +185,128 @@ def _body_input(b: Any) -> tuple[str, ...] | None:
     return None
 
 
-def state_from_asl(b: Any) -> tuple[State, list[Any]]:
+def body_language(body: dict[str, Any], inherited: str) -> str:
+    """A body's query language; one written inside ``States`` by mistake counts, since it was meant.
 
+    The misplaced entry is reported once (``asl._not_a_state``); reading the
+    body in the language its author chose keeps that one mistake from
+    reappearing as an error on every ``Arguments`` and ``Output`` field.
+    """
+    states = body.get("States")
+    for value in (body.get("QueryLanguage"), states.get("QueryLanguage") if isinstance(states, dict) else None):
+        if value in ("JSONPath", "JSONata"):
+            return str(value)
+    return inherited
+
+
+def _choice_rules(b: Any, transitions: list[Transition]) -> tuple[ChoiceRule, ...]:
+    """A Choice state's rules (their edges go to ``transitions``), then its ``Default`` edge."""
     raw, p, name = b.raw, b.p, b.name
-    kind = _KINDS.get(b.type or "", StateKind.PASS)
-    transitions: list[Transition] = []
-
-    def edge(target: Any, k: TransitionKind, pointer: str, **extra: Any) -> None:
-        if isinstance(target, str) and target:
-            transitions.append(Transition(name, target, k, pointer, **extra))
-
-    edge(raw.get("Next"), TransitionKind.NEXT, f"{p}/Next")
+    jsonata = b.language == "JSONata"
     choices = []
-    if kind == StateKind.CHOICE:
-        for i, rule in enumerate(_list(raw.get("Choices"))):
-            where = f"{p}/Choices/{i}"
-            cond = convert_rule(rule, where, True, b.language == "JSONata", b.report)
-            target = rule.get("Next") if isinstance(rule, dict) else None
-            choices.append(ChoiceRule(cond, target if isinstance(target, str) else "", where))
-            edge(target, TransitionKind.CHOICE, f"{where}/Next", index=i)
-        edge(raw.get("Default"), TransitionKind.DEFAULT, f"{p}/Default")
+    rules = raw.get("Choices")
+    for i, rule in enumerate(rules if isinstance(rules, list) else ()):
+        where = f"{p}/Choices/{i}"
+        cond = convert_rule(rule, where, True, jsonata, b.report)
+        target = rule.get("Next") if isinstance(rule, dict) else None
+        choices.append(ChoiceRule(cond, target if isinstance(target, str) else "", where))
+        if isinstance(target, str) and target:
+            transitions.append(Transition(name, target, TransitionKind.CHOICE, f"{where}/Next", i))
+    default = raw.get("Default")
+    if isinstance(default, str) and default:
+        transitions.append(Transition(name, default, TransitionKind.DEFAULT, f"{p}/Default"))
+    return tuple(choices)
+
+
+def _catchers(b: Any, catch: list[Any], transitions: list[Transition]) -> tuple[Catcher, ...]:
+    """The ``Catch`` entries (their edges go to ``transitions``)."""
+    p, jsonata = b.p, b.language == "JSONata"
     catchers = []
-    for i, c in enumerate(_list(raw.get("Catch"))):
+    for i, c in enumerate(catch):
         if isinstance(c, dict):
             errors = _errors(c.get("ErrorEquals"))
-            c_keeps, c_writes = _catch_effect(c, b.language == "JSONata")
+            c_keeps, c_writes = _catch_effect(c, jsonata)
+            target = c.get("Next")
             catchers.append(Catcher(errors, str(c.get("Next", "")), f"{p}/Catch/{i}", c_keeps, c_writes))
-            edge(c.get("Next"), TransitionKind.CATCH, f"{p}/Catch/{i}/Next", index=i, errors=errors)
+            if isinstance(target, str) and target:
+                transitions.append(Transition(b.name, target, TransitionKind.CATCH, f"{p}/Catch/{i}/Next", i, errors))
+    return tuple(catchers)
+
+
+def _bodies(b: Any, kind: StateKind) -> list[Body]:
+    """The branches of a Parallel, the iterator of a Map, each in its own query language."""
+    raw, p, name = b.raw, b.p, b.name
     bodies = []
-    if kind == StateKind.PARALLEL:
-        for i, br in enumerate(_list(raw.get("Branches"))):
+    if kind is StateKind.PARALLEL:
+        branches = raw.get("Branches")
+        for i, br in enumerate(branches if isinstance(branches, list) else ()):
             if isinstance(br, dict):
-                bodies.append(Body(f"{p}/Branches/{i}", br, name, "branch", b.language))
-    elif kind == StateKind.MAP:
+                bodies.append(Body(f"{p}/Branches/{i}", br, name, "branch", body_language(br, b.language)))
+    elif kind is StateKind.MAP:
         key = "ItemProcessor" if isinstance(raw.get("ItemProcessor"), dict) else "Iterator"
-        if isinstance(raw.get(key), dict):
-            config = raw[key].get("ProcessorConfig")
+        body = raw.get(key)
+        if isinstance(body, dict):
+            config = body.get("ProcessorConfig")
             distributed = isinstance(config, dict) and config.get("Mode") == "DISTRIBUTED"
-            bodies.append(Body(f"{p}/{key}", raw[key], name, "iterator", b.language, distributed))
-    resource = raw.get("Resource") if isinstance(raw.get("Resource"), str) else None
-    timeout, t_dyn = _timeout(raw, "TimeoutSeconds")
-    heartbeat, h_dyn = _timeout(raw, "HeartbeatSeconds")
+            language = body_language(body, b.language)
+            bodies.append(Body(f"{p}/{key}", body, name, "iterator", language, distributed))
+    return bodies
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def state_from_asl(b: Any) -> tuple[State, list[Any]]:
+    raw, p, name = b.raw, b.p, b.name
+    get = raw.get
+    kind = _KINDS.get(b.type or "", StateKind.PASS)
+    transitions: list[Transition] = []
+    nxt = _text(get("Next"))
+    if nxt:
+        transitions.append(Transition(name, nxt, TransitionKind.NEXT, f"{p}/Next"))
+    choices = _choice_rules(b, transitions) if kind is StateKind.CHOICE else ()
+    catch = get("Catch")
+    catchers = _catchers(b, catch, transitions) if isinstance(catch, list) else ()
+    bodies = _bodies(b, kind) if kind is StateKind.PARALLEL or kind is StateKind.MAP else []
+    resource = _text(get("Resource"))
+    timeout, t_dyn = _timeout(raw, "TimeoutSeconds", "TimeoutSecondsPath")
+    heartbeat, h_dyn = _timeout(raw, "HeartbeatSeconds", "HeartbeatSecondsPath")
     waits = bool(resource and (resource.endswith(".waitForTaskToken") or ":activity:" in resource))
-    max_conc = raw.get("MaxConcurrency")
-    seconds = _number(raw.get("Seconds"))
+    max_conc = get("MaxConcurrency")
     keeps, writes, root = data_effect(b)
-    result_at, body_input = _result_at(b), _body_input(b)
     state = State(
         name=name,
         kind=kind,
         pointer=p,
         scope=b.scope,
-        next=raw.get("Next") if isinstance(raw.get("Next"), str) else None,
-        end=raw.get("End") is True,
+        next=nxt,
+        end=get("End") is True,
         transitions=tuple(transitions),
-        choices=tuple(choices),
-        default=raw.get("Default") if isinstance(raw.get("Default"), str) else None,
-        retry=_retriers(raw.get("Retry"), p),
-        catch=tuple(catchers),
+        choices=choices,
+        default=_text(get("Default")),
+        retry=_retriers(get("Retry"), p),
+        catch=catchers,
         timeout=timeout,
         heartbeat=heartbeat,
         timeout_is_dynamic=t_dyn or h_dyn,
         waits_on_outside=waits,
         branches=tuple(x.pointer for x in bodies),
-        items=raw.get("ItemsPath") or raw.get("Items"),
+        items=get("ItemsPath") or get("Items"),
         max_concurrency=max_conc if isinstance(max_conc, int) and not isinstance(max_conc, bool) else None,
         action=resource,
-        assignments=tuple(_counter_assignments(b)),
+        assignments=counter_assignments(b),
         paths=tuple(b.paths),
         keeps_input=keeps,
         writes=writes,
         output_root=root,
-        result_at=result_at,
+        result_at=_result_at(b),
         parameters=_request(b),
-        body_input=body_input,
-        error=raw.get("Error") if isinstance(raw.get("Error"), str) else None,
-        cause=raw.get("Cause") if isinstance(raw.get("Cause"), str) else None,
-        duration=seconds,
-        comment=raw.get("Comment") if isinstance(raw.get("Comment"), str) else None,
-        fields={k: f"{p}/{k.replace('~', '~0').replace('/', '~1')}" for k in raw},
+        body_input=_body_input(b),
+        error=_text(get("Error")),
+        cause=_text(get("Cause")),
+        duration=_number(get("Seconds")),
+        comment=_text(get("Comment")),
+        fields={k: f"{p}/{escape(k)}" for k in raw},
     )
     return state, bodies

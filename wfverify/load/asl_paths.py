@@ -19,11 +19,17 @@ intrinsic, and the free ``$name`` references of a JSONata expression (built-in
 functions, lambda parameters and ``:=`` bindings are not variables, and a
 variable the expression tests with ``$exists($x)`` or ``$x ? ... : ...`` is
 read knowingly: JSONata makes an unassigned variable *undefined*).
+
+Every answer depends on the text alone, and the same strings come back (the
+loader checks a Choice ``Variable``, then ``invalid-path`` and
+``undefined-variable`` read every path again; ``$``, ``$.Payload``... recur in
+file after file), so each is worked out once per process (bounded caches).
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from wfverify.load import asl_jsonpath
@@ -45,13 +51,17 @@ _SFN_JSONATA_FUNCTIONS = frozenset({"partition", "range", "hash", "random", "uui
 #: Names that are never workflow variables: ``$states`` is reserved, ``$`` and ``$$`` are the context.
 _RESERVED = frozenset({"states", "", "$"})
 _PLACEHOLDER = re.compile(r"\$\{[^}]+\}")
+#: How many distinct strings each cache keeps (a long-lived process may check many files).
+_CACHED = 4096
 
 
+@lru_cache(maxsize=_CACHED)
 def check_jsonpath(text: str) -> str | None:
     """A path as ``InputPath``, ``OutputPath`` and ``key.$`` values accept it."""
     return asl_jsonpath.check(text.strip(), reference=False)
 
 
+@lru_cache(maxsize=_CACHED)
 def check_reference_path(text: str, variables: bool = True) -> str | None:
     """A reference path (one node). ``ResultPath`` cannot name a variable (``variables=False``)."""
     trimmed = text.strip()
@@ -86,20 +96,29 @@ def jsonata_note(text: str) -> str | None:
 
 def check_intrinsic(text: str) -> str | None:
     """``States.Name(args)``: known name, arity, nesting, and the literal values the service constrains."""
-    from wfverify.load.asl_intrinsics import IntrinsicError
-    from wfverify.load.asl_intrinsics import parse as parse_intrinsic
-
-    try:
-        call = parse_intrinsic(text.strip())
-    except IntrinsicError as exc:
-        return str(exc)
-    for path in call.paths():
+    paths, problem = _intrinsic(text.strip())
+    if problem is not None:
+        return problem
+    for path in paths:
         problem = check_jsonpath(path)
         if problem:
             return f"{path!r}: {problem}"
     return None
 
 
+@lru_cache(maxsize=_CACHED)
+def _intrinsic(text: str) -> tuple[tuple[str, ...], str | None]:
+    """The paths an intrinsic call reads, and what is wrong with the call (``None`` when it parses)."""
+    from wfverify.load.asl_intrinsics import IntrinsicError
+    from wfverify.load.asl_intrinsics import parse as parse_intrinsic
+
+    try:
+        return tuple(parse_intrinsic(text).paths()), None
+    except IntrinsicError as exc:
+        return (), str(exc)
+
+
+@lru_cache(maxsize=_CACHED)
 def check_payload_value(text: str) -> str | None:
     """The value of a ``key.$`` field: a path (``$``, ``$$``, ``$var``) or an intrinsic function."""
     trimmed = text.strip()
@@ -147,24 +166,25 @@ def _parsed(expression: str) -> tuple[Any, str | None]:
 
 def variable_reads(text: str, language: str) -> list[str]:
     """Names of the workflow variables ``text`` reads (without ``$``), in order of appearance."""
+    return list(_variable_reads(text, language))
+
+
+@lru_cache(maxsize=_CACHED)
+def _variable_reads(text: str, language: str) -> tuple[str, ...]:
     if language == "jsonata":
         if check_jsonata(text) is not None:
-            return []
-        return _jsonata_reads(_parsed(_neutral(text.rstrip()[2:-2]).strip())[0])
+            return ()
+        return tuple(_jsonata_reads(_parsed(_neutral(text.rstrip()[2:-2]).strip())[0]))
     if language not in ("jsonpath", "reference-path", "payload"):
-        return []
+        return ()
     trimmed = text.strip()
-    paths = [trimmed]
+    paths: tuple[str, ...] = (trimmed,)
     if trimmed.startswith("States."):
-        from wfverify.load.asl_intrinsics import IntrinsicError
-        from wfverify.load.asl_intrinsics import parse as parse_intrinsic
-
-        try:
-            paths = parse_intrinsic(trimmed).paths()
-        except IntrinsicError:
-            return []
+        paths, problem = _intrinsic(trimmed)
+        if problem is not None:
+            return ()
     roots = [asl_jsonpath.root_of(p) for p in paths]
-    return [r.variable for r in roots if r is not None and r.variable is not None and r.variable not in _RESERVED]
+    return tuple(r.variable for r in roots if r is not None and r.variable is not None and r.variable not in _RESERVED)
 
 
 def _jsonata_reads(ast: Any) -> list[str]:
