@@ -50,6 +50,12 @@ _EXCLUSIVE = [
     ("ToleratedFailurePercentage", "ToleratedFailurePercentagePath"),
     ("Parameters", "ItemSelector"),
 ]
+#: (state type, query language) -> the exclusive pairs whose both fields that state accepts
+_EXCLUSIVE_FOR = {
+    (kind, language): tuple((a, b) for a, b in _EXCLUSIVE if a in fields and b in fields)
+    for kind, by_language in FIELDS.items()
+    for language, fields in by_language.items()
+}
 #: (pointer below the state, its keys, exclusive pairs inside it)
 _NESTED_EXCLUSIVE = (
     ("ItemReader/ReaderConfig", ("ItemReader", "ReaderConfig"), (("MaxItems", "MaxItemsPath"),)),
@@ -189,9 +195,8 @@ class _StateBuilder:
         checker = state_checker(kind, self.language)
         if not checker.is_valid(raw):
             self._schema_findings(checker)
-        known = FIELDS[kind][self.language]
-        for a, b in _EXCLUSIVE:
-            if a in raw and b in raw and a in known and b in known:
+        for a, b in _EXCLUSIVE_FOR[kind, self.language]:
+            if a in raw and b in raw:
                 self.report(f"'{a}' and '{b}' exclude each other: keep one", f"{p}/{b}")
         for where, keys, pairs in _NESTED_EXCLUSIVE:
             obj = self._at(keys) if keys[0] in raw else None
@@ -276,9 +281,8 @@ class _StateBuilder:
             self._jsonata_strings(raw, p)
             return
         for key, kind in _PATH_FIELDS:
-            value = raw.get(key)
-            if isinstance(value, str):
-                paths.append(PathExpr(value, kind, f"{p}/{key}"))
+            if key in raw and isinstance(raw[key], str):
+                paths.append(PathExpr(raw[key], kind, f"{p}/{key}"))
         for key in _TEMPLATE_FIELDS:
             if key in raw:
                 self._template(raw[key], f"{p}/{key}")
