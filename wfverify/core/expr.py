@@ -21,8 +21,9 @@ Semantics shared by every consumer:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from wfverify.core.values import value_class
 
 __all__ = [
     "And",
@@ -42,12 +43,12 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Lit:
     value: Any  # int, float, str, bool, None
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Var:
     path: tuple[str, ...]
     absent_fails: bool = False
@@ -57,7 +58,7 @@ class Var:
         return ".".join(self.path)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Cmp:
     op: str  # == != < <= > >=
     left: Expr
@@ -65,40 +66,40 @@ class Cmp:
     type: str | None = None  # number, string, boolean, timestamp or None (same-type rule)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Arith:
     op: str  # + - *
     left: Expr
     right: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class And:
     items: tuple[Expr, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Or:
     items: tuple[Expr, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Not:
     item: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class In:
     item: Expr
     values: tuple[Lit, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Exists:
     var: Var
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class IsType:
     """ASL ``IsNull``/``IsNumeric``/``IsString``/``IsBoolean``/``IsTimestamp``."""
 
@@ -107,7 +108,7 @@ class IsType:
     expected: bool = True  # IsNumeric: false means "is not numeric"
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Matches:
     """ASL ``StringMatches``: ``*`` is a wildcard, ``\\*`` a literal star."""
 
@@ -115,7 +116,7 @@ class Matches:
     pattern: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Opaque:
     """A condition the model cannot express (an arbitrary JSONata expression):
     analyses treat it as an unknown boolean."""

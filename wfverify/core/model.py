@@ -4,8 +4,8 @@ Loaders (I/O) build it; rules, proofs and the simulator (pure) read it. It is
 immutable once built: frozen dataclasses and tuples throughout, so analyses can
 share and cache results per workflow without defensive copies. The parts built
 for every state (:class:`State`, its transitions, paths...) are
-:func:`model_value` classes: frozen for the type checker, built without the
-run-time guard of a frozen dataclass.
+:func:`~wfverify.core.values.value_class` classes: frozen for the type
+checker, built without the run-time guard of a frozen dataclass.
 
 A workflow is a tree of *scopes*. The root scope is the state machine itself;
 every ``parallel`` branch and every ``map`` iterator is a nested scope with its
@@ -26,7 +26,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast, dataclass_transform
+from typing import Any, TypeVar, cast
+
+from wfverify.core.values import value_class
 
 __all__ = [
     "Acquire",
@@ -44,27 +46,9 @@ __all__ = [
     "TransitionKind",
     "Workflow",
     "ALL_ERRORS",
-    "model_value",
 ]
 
 T = TypeVar("T")
-C = TypeVar("C")
-
-
-@dataclass_transform(frozen_default=True)
-def model_value(cls: type[C]) -> type[C]:
-    """A value class of the model: a slotted dataclass that ``mypy --strict`` checks as frozen.
-
-    A frozen dataclass's ``__init__`` sets each field through
-    ``object.__setattr__``, to get past its own guard: about four times the
-    cost of a plain assignment, which made building the :class:`State`
-    objects (some 40 fields each) a fifth of loading a definition. Nothing
-    assigns to a built model (the type checker rejects it as for a frozen
-    class); equality and hashing are those of a frozen dataclass (``unsafe_hash``).
-    """
-    return dataclass(slots=True, unsafe_hash=True)(cls)
-
-
 #: The wildcard error name after normalization (``States.ALL`` in ASL, ``*`` natively).
 ALL_ERRORS = "*"
 
@@ -101,7 +85,7 @@ class TransitionKind(str, enum.Enum):
     TIMEOUT = "timeout"  # event state's on_timeout
 
 
-@model_value
+@value_class
 class Transition:
     """One edge of a scope's state graph.
 
@@ -118,7 +102,7 @@ class Transition:
     label: str | None = None
 
 
-@model_value
+@value_class
 class Retrier:
     """A retry policy. Durations in seconds; ``None`` means the dialect default applies."""
 
@@ -131,7 +115,7 @@ class Retrier:
     pointer: str
 
 
-@model_value
+@value_class
 class Catcher:
     """``keeps_input``/``writes``: what the data looks like at ``next`` (see :attr:`State.writes`)."""
 
@@ -142,7 +126,7 @@ class Catcher:
     writes: tuple[tuple[str, ...], ...] = ()
 
 
-@model_value
+@value_class
 class ChoiceRule:
     """A choice rule: the first whose ``condition`` holds routes to ``next``.
 
@@ -157,14 +141,14 @@ class ChoiceRule:
     text: str = ""
 
 
-@model_value
+@value_class
 class EventBranch:
     event: str
     next: str
     pointer: str
 
 
-@model_value
+@value_class
 class Acquire:
     """One lock taken at a state's entry; ``name`` may hold ``{EXPR}`` placeholders."""
 
@@ -173,7 +157,7 @@ class Acquire:
     pointer: str
 
 
-@model_value
+@value_class
 class Assignment:
     """``set: {VAR: EXPR}`` natively, ``Assign`` / ``States.MathAdd`` counters in ASL.
 
@@ -190,7 +174,7 @@ class Assignment:
     via: str = ""
 
 
-@model_value
+@value_class
 class PathExpr:
     """A path or expression string whose syntax the engine would check.
 
@@ -203,7 +187,7 @@ class PathExpr:
     pointer: str
 
 
-@model_value
+@value_class
 class Scope:
     """A state machine body: the root, a parallel branch or a map iterator."""
 
@@ -217,7 +201,7 @@ class Scope:
     distributed: bool = False
 
 
-@model_value
+@value_class
 class State:
     """A normalized state. Fields a dialect cannot express keep their defaults."""
 

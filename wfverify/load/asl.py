@@ -308,34 +308,35 @@ class _StateBuilder:
                 self._template(rule["Assign"], f"{where}/Assign")
 
     def _template(self, value: Any, pointer: str) -> None:
-        """Walk a payload template: values of ``key.$`` fields are paths or intrinsics."""
+        """Walk a payload template: values of ``key.$`` fields are paths or intrinsics.
+
+        Only objects and arrays are walked further; other values are literals.
+        """
         if not isinstance(value, (dict, list)):
-            return  # absent, or a scalar: no ``key.$`` field inside
+            return
         stack = [(value, pointer)]
         while stack:
             node, where = stack.pop()
-            if isinstance(node, dict):
-                for key, item in node.items():
-                    child = f"{where}/{escape(key)}"
-                    if not key.endswith(".$"):
-                        stack.append((item, child))
-                        continue
-                    if key[:-2] in node:
-                        self.report(
-                            f"'{key}' and '{key[:-2]}' both produce the field '{key[:-2]}' once '.$' is "
-                            "removed: keep one",
-                            child,
-                        )
-                    if isinstance(item, str):
-                        self.paths.append(PathExpr(item, "payload", child))
-                    else:
-                        self.report(
-                            f"'{key}' ends in '.$', so its value must be a path or intrinsic string",
-                            child,
-                            "invalid-path",
-                        )
-            elif isinstance(node, list):
-                stack.extend((item, f"{where}/{i}") for i, item in enumerate(node))
+            if isinstance(node, list):
+                stack.extend((item, f"{where}/{i}") for i, item in enumerate(node) if isinstance(item, (dict, list)))
+                continue
+            for key, item in node.items():
+                if not key.endswith(".$"):
+                    if isinstance(item, (dict, list)):
+                        stack.append((item, f"{where}/{escape(key)}"))
+                    continue
+                child = f"{where}/{escape(key)}"
+                if key[:-2] in node:
+                    self.report(
+                        f"'{key}' and '{key[:-2]}' both produce the field '{key[:-2]}' once '.$' is removed: keep one",
+                        child,
+                    )
+                if isinstance(item, str):
+                    self.paths.append(PathExpr(item, "payload", child))
+                else:
+                    self.report(
+                        f"'{key}' ends in '.$', so its value must be a path or intrinsic string", child, "invalid-path"
+                    )
 
     def _jsonata_strings(self, node: Any, pointer: str) -> None:
         stack = [(node, pointer)]
