@@ -19,7 +19,8 @@ template, so a mismatch is not known to be rejected.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from wfverify.core.values import value_class
 
 __all__ = ["INTRINSICS", "Argument", "Call", "IntrinsicError", "parse"]
 
@@ -56,7 +57,7 @@ class IntrinsicError(ValueError):
     """The text is not a well-formed intrinsic call; the message says why."""
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Argument:
     """``kind``: ``string`` (``value`` unescaped), ``number``, ``literal``, ``path`` or ``call``."""
 
@@ -66,10 +67,10 @@ class Argument:
     call: Call | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Call:
     name: str
-    args: tuple[Argument, ...] = field(default=())
+    args: tuple[Argument, ...] = ()
 
     def paths(self) -> list[str]:
         """Every path argument, nested calls included."""

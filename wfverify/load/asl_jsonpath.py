@@ -26,7 +26,8 @@ names and single indexes, with no wildcard, deep scan, filter or function.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from wfverify.core.values import value_class
 
 __all__ = ["JAYWAY_FUNCTIONS", "Root", "check", "root_of"]
 
@@ -39,7 +40,7 @@ _INTEGER = re.compile(r"[-+]?\d+")
 _BLANKS = " \t\r\n"
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Root:
     """Where a path starts: ``input`` (``$``), ``context`` (``$$``) or ``variable`` (``$name``)."""
 

@@ -15,17 +15,17 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from wfverify.core.findings import Finding
 from wfverify.core.model import Scope, State
+from wfverify.core.values import value_class
 from wfverify.load.jsonpos import escape
 
 __all__ = ["Assembly", "Body", "Spelling", "StateFactory", "assemble", "duplicate_key_finding"]
 
 
-@dataclass(frozen=True)
+@value_class
 class Body:
     """One mapping of states: the top level, a branch or an iterator."""
 
@@ -33,11 +33,11 @@ class Body:
     data: dict[str, Any]
     owner: str | None  # the Parallel or Map state that holds it
     kind: str  # "root", "branch" or "iterator"
-    language: str = ""  # dialect context inherited by nested bodies (ASL's QueryLanguage)
+    language: str = ""  # the query language its states are read in (ASL: its own QueryLanguage, else inherited)
     distributed: bool = False  # ASL Map ItemProcessor with ProcessorConfig Mode DISTRIBUTED
 
 
-@dataclass(frozen=True)
+@value_class
 class Spelling:
     """How a dialect spells the parts the walk needs."""
 
@@ -56,13 +56,13 @@ class StateFactory(Protocol):
     ) -> tuple[State, list[Body]]: ...
 
 
-@dataclass
 class Assembly:
     """The states and scopes of a whole file, and what the walk found wrong."""
 
-    states: dict[str, State] = field(default_factory=dict)
-    scopes: dict[str, Scope] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.states: dict[str, State] = {}
+        self.scopes: dict[str, Scope] = {}
+        self.findings: list[Finding] = []
 
 
 def assemble(root: Body, spelling: Spelling, make_state: StateFactory) -> Assembly:

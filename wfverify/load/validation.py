@@ -17,6 +17,7 @@ cache cannot be written the code is compiled in memory. Set
 
 from __future__ import annotations
 
+import functools
 import json
 import marshal
 import sys
@@ -55,12 +56,21 @@ class _Invalid(ValueError):
         super().__init__(message)
 
 
+@functools.cache
+def _generator_stamp() -> str:
+    """What the generated code depends on besides the schema: the installed fastjsonschema, Python.
+
+    Found once per process (a walk over ``sys.path``), not once per schema.
+    """
+    version = module_file("fastjsonschema", "version.py") or "?"
+    return f"{version}:{stamp(version)}|{sys.version}"
+
+
 def _compiled(name: str, schema: dict[str, Any]) -> Callable[[Any], Any]:
     import zlib
 
     text = json.dumps(schema, sort_keys=True)
-    version = module_file("fastjsonschema", "version.py") or "?"
-    stamped = f"{_FORMAT}|{text}|{version}:{stamp(version)}|{sys.version}".encode()
+    stamped = f"{_FORMAT}|{text}|{_generator_stamp()}".encode()
     key = f"{zlib.crc32(stamped):08x}{len(stamped):x}"
     folder = cache_dir()
     path = folder / f"schema-{name}-{key}.marshal" if folder else None
