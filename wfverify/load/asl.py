@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from wfverify.core.findings import Finding
@@ -98,6 +99,25 @@ _ACTIVITY = re.compile(r"^arn:[^:]+:states:[^:]*:[^:]*:activity:")
 _LAMBDA = re.compile(r"^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(:(.*))?$")
 _ARN = re.compile(r"^arn:[^:\s]+:[^:\s]+:[^:\s]*:[^:\s]*:\S+$")
 _PLACEHOLDER = re.compile(r"\$\{[^}]+\}")
+
+
+@lru_cache(maxsize=1024)
+def _resource_problem(resource: str) -> str | None:
+    """What is wrong with a Task's ``Resource`` for Step Functions (the same ARNs recur: read once each)."""
+    neutral = _PLACEHOLDER.sub("x", resource)
+    if _PLACEHOLDER.fullmatch(resource):
+        return None
+    if "${" in neutral:
+        return f"Resource {resource!r} has an unclosed ${{placeholder}}"
+    if not _ARN.match(neutral):
+        return (
+            f"Resource {resource!r} is not an ARN; Step Functions needs an ARN or a ${{Placeholder}} "
+            "(use --no-aws-checks for other engines)"
+        )
+    m = _LAMBDA.match(neutral)
+    if m and m.group(2) is not None and not re.fullmatch(r"\$LATEST|[A-Za-z0-9_-]+", m.group(3) or ""):
+        return f"Lambda alias or version {m.group(3)!r} in Resource is not valid (letters, digits, - and _, or $LATEST)"
+    return None
 
 
 def build(doc: Any, options: Any, duplicates: list[Any], sidecar: Any) -> tuple[Workflow | None, list[Finding]]:
@@ -251,28 +271,9 @@ class _StateBuilder:
         return obj
 
     def _check_resource(self, resource: str) -> None:
-        if not self.aws:
-            return
-        neutral = _PLACEHOLDER.sub("x", resource)
-        if _PLACEHOLDER.fullmatch(resource):
-            return
-        where = f"{self.p}/Resource"
-        if "${" in neutral:
-            self.report(f"Resource {resource!r} has an unclosed ${{placeholder}}", where)
-        elif not _ARN.match(neutral):
-            self.report(
-                f"Resource {resource!r} is not an ARN; Step Functions needs an ARN or a ${{Placeholder}} "
-                "(use --no-aws-checks for other engines)",
-                where,
-            )
-        else:
-            m = _LAMBDA.match(neutral)
-            if m and m.group(2) is not None and not re.fullmatch(r"\$LATEST|[A-Za-z0-9_-]+", m.group(3) or ""):
-                self.report(
-                    f"Lambda alias or version {m.group(3)!r} in Resource is not valid "
-                    "(letters, digits, - and _, or $LATEST)",
-                    where,
-                )
+        problem = _resource_problem(resource) if self.aws else None
+        if problem is not None:
+            self.report(problem, f"{self.p}/Resource")
 
     # -- paths ----------------------------------------------------------------
     def collect_paths(self) -> None:

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from wfverify.core.expr import And, Cmp, Exists, Expr, IsType, Lit, Matches, Not, Opaque, Or, Var
 from wfverify.load.asl_paths import check_jsonata, check_reference_path
 from wfverify.load.jsonpos import escape
 
-__all__ = ["convert_rule", "OPERATORS", "path_to_var", "rule_paths"]
+__all__ = ["convert_rule", "OPERATORS", "path_keys", "path_to_var", "rule_paths"]
 
 _OPS = {"Equals": "==", "LessThan": "<", "GreaterThan": ">", "LessThanEquals": "<=", "GreaterThanEquals": ">="}
 _TYPES: dict[str, tuple[str, type | tuple[type, ...]]] = {
@@ -59,6 +60,16 @@ Report = Callable[[str, str, str], None]  # (message, pointer, rule name)
 
 def path_to_var(path: str) -> Var | None:
     """``$.order.total`` -> Var(("order", "total")); ``$$``/``$var``/filters -> None (opaque)."""
+    parts = path_keys(path)
+    return Var(parts, absent_fails=True) if parts is not None else None
+
+
+@lru_cache(maxsize=4096)
+def path_keys(path: str) -> tuple[str, ...] | None:
+    """The keys of a data path (``$.order.total`` -> ``("order", "total")``), else ``None``.
+
+    Read once per string: a Task's ``ResultPath`` is asked for by several facts of the model.
+    """
     if not path.startswith("$.") and path != "$":
         return None
     parts: list[str] = []
@@ -70,7 +81,7 @@ def path_to_var(path: str) -> Var | None:
             parts.append(inner)
         else:
             parts.append(piece)
-    return Var(tuple(parts), absent_fails=True)
+    return tuple(parts)
 
 
 _VARIABLE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_-]+)*)")

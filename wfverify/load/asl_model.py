@@ -14,8 +14,9 @@ from wfverify.core.model import (
     Transition,
     TransitionKind,
 )
-from wfverify.load.asl_choice import convert_rule, path_to_var
+from wfverify.load.asl_choice import convert_rule, path_keys
 from wfverify.load.asl_counters import counter_assignments
+from wfverify.load.asl_schema import FIELDS
 from wfverify.load.framework import Body
 from wfverify.load.jsonpos import escape
 
@@ -31,6 +32,11 @@ _KINDS = {
     "Parallel": StateKind.PARALLEL,
     "Map": StateKind.MAP,
 }
+
+
+#: Field names of the schema, none of which a JSON Pointer needs to escape.
+_PLAIN_FIELDS = frozenset(name for by_language in FIELDS.values() for names in by_language.values() for name in names)
+assert not any("/" in name or "~" in name for name in _PLAIN_FIELDS)
 
 
 def _errors(value: Any) -> tuple[str, ...]:
@@ -86,8 +92,7 @@ def _keys(obj: Any) -> list[str] | None:
 
 
 def _target(path: Any) -> tuple[str, ...] | None:
-    var = path_to_var(path) if isinstance(path, str) else None
-    return var.path if var is not None else None
+    return path_keys(path) if isinstance(path, str) else None
 
 
 def _variables_assigned(assign: Any) -> list[tuple[str, ...]]:
@@ -97,10 +102,10 @@ def _variables_assigned(assign: Any) -> list[tuple[str, ...]]:
 def data_effect(b: Any) -> tuple[bool, tuple[tuple[str, ...], ...], tuple[str, ...] | None]:
     """(keeps_input, writes, output_root) of a completed state; see :mod:`wfverify.analysis.dataflow`."""
     raw = b.raw
-    variables = _variables_assigned(raw.get("Assign"))
+    variables = _variables_assigned(raw["Assign"]) if "Assign" in raw else []
     for rule in _list(raw.get("Choices")) if b.type == "Choice" else []:
-        if isinstance(rule, dict):  # a choice rule's Assign applies when the rule routes (counted on every route)
-            variables += _variables_assigned(rule.get("Assign"))
+        if isinstance(rule, dict) and "Assign" in rule:  # it applies when the rule routes (counted on every route)
+            variables += _variables_assigned(rule["Assign"])
     if b.language == "JSONata":
         replaces = "Output" in raw or b.type in ("Task", "Parallel", "Map")
         return not replaces, tuple(variables), None
@@ -169,8 +174,8 @@ def _result_at(b: Any) -> tuple[str, ...] | None:
 
 def _request(b: Any) -> Any:
     """The literal request template; a ``Parameters.$``/``Arguments.$`` path stays its (string) path."""
-    key = "Arguments" if b.language == "JSONata" else "Parameters"
-    return b.raw.get(key, b.raw.get(f"{key}.$"))
+    key, dynamic = ("Arguments", "Arguments.$") if b.language == "JSONata" else ("Parameters", "Parameters.$")
+    return b.raw[key] if key in b.raw else b.raw.get(dynamic)
 
 
 def _body_input(b: Any) -> tuple[str, ...] | None:
@@ -291,7 +296,7 @@ def state_from_asl(b: Any) -> tuple[State, list[Any]]:
         heartbeat=heartbeat,
         timeout_is_dynamic=t_dyn or h_dyn,
         waits_on_outside=waits,
-        branches=tuple(x.pointer for x in bodies),
+        branches=tuple([x.pointer for x in bodies]),
         items=get("ItemsPath") or get("Items"),
         max_concurrency=max_conc if isinstance(max_conc, int) and not isinstance(max_conc, bool) else None,
         action=resource,
@@ -307,6 +312,6 @@ def state_from_asl(b: Any) -> tuple[State, list[Any]]:
         cause=_text(get("Cause")),
         duration=_number(get("Seconds")),
         comment=_text(get("Comment")),
-        fields={k: f"{p}/{escape(k)}" for k in raw},
+        fields={k: f"{p}/{k}" if k in _PLAIN_FIELDS else f"{p}/{escape(k)}" for k in raw},
     )
     return state, bodies

@@ -289,6 +289,13 @@ def top_checker() -> Any:
     return _checker("top", lambda: TOP)
 
 
+_STATE_CHECKERS: dict[tuple[str, str], Any] = {}
+
+
 def state_checker(kind: str, language: str) -> Any:
     """The checker of one state type in one query language (``JSONPath`` or ``JSONata``)."""
-    return _checker(f"{kind}-{language}", lambda: _state_schema(kind, language == "JSONata"))
+    checker = _STATE_CHECKERS.get((kind, language))
+    if checker is None:
+        build = lambda: _state_schema(kind, language == "JSONata")  # noqa: E731
+        checker = _STATE_CHECKERS[kind, language] = _checker(f"{kind}-{language}", build)
+    return checker
