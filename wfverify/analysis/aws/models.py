@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import difflib
 import functools
-from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 from wfverify.analysis.aws import index
+from wfverify.core.records import dataclass
 
 __all__ = [
     "ShapeRef",
