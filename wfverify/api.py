@@ -184,7 +184,9 @@ def check_paths(
     found = list(discover(given, options.files))
     embedded, referenced = _check_templates(found, given, registry, options, progress)
     # a file that a template references is checked as part of that template's state machine
-    standalone = [t[0] not in embedded and (t[1] is None or t[1].resolve() not in referenced) for t in found]
+    standalone = [
+        t[0] not in embedded and (t[1] is None or not referenced or t[1].resolve() not in referenced) for t in found
+    ]
     targets = [t for t, alone in zip(found, standalone) if alone]
     inputs = [_inputs(display, path, options) for display, path in targets]
     keys = [
