@@ -170,18 +170,23 @@ def check_paths(
     options: Options = Options(),
     registry: Registry | None = None,
     progress: Callable[[str], None] | None = None,
+    *,
+    found: list[tuple[str, Path | None]] | None = None,
+    fingerprint: bool = False,
 ) -> Report:
     """Check every workflow under ``paths``. Raises :class:`UsageError` for a missing path.
 
     Results come from the cache when the file, its sidecar and the configuration are
     unchanged. With ``options.jobs`` > 1 (or 0 and enough files) the rest are checked
     in several processes; results keep the order of the files, so output is the same
-    as with one process.
+    as with one process. ``found``: the files :func:`discover` gives for ``paths``, when
+    the caller has them already. ``fingerprint``: the report's ``digests`` hold the
+    SHA-256 of the bytes read of each file and sidecar (a record of the run keeps them).
     """
     registry = registry or load_registry()
     cache = _open_cache(options, registry)
     given = list(paths)
-    found = list(discover(given, options.files))
+    found = list(discover(given, options.files)) if found is None else found
     embedded, referenced = _check_templates(found, given, registry, options, progress)
     # a file that a template references is checked as part of that template's state machine
     standalone = [
@@ -208,7 +213,20 @@ def check_paths(
     if cache is not None:
         cache.put_many(entries)
     merged = _merge(found, standalone, [r for r in results if r is not None], embedded)
-    return Report(merged, sorted(str(p) for p in referenced))
+    digests = _digests(inputs, targets) if fingerprint else {}
+    return Report(merged, sorted(str(p) for p in referenced), digests)
+
+
+def _digests(inputs: list[tuple[str, bytes | None, str | None, bytes | None]], targets: list[Any]) -> dict[str, Any]:
+    """SHA-256 of the bytes each file and its sidecar had when read (``None``: absent or unreadable)."""
+    import hashlib
+
+    out: dict[str, str | None] = {}
+    for (_, raw, _, side), (_, path) in zip(inputs, targets):
+        if path is not None:
+            out[str(path)] = hashlib.sha256(raw).hexdigest() if raw is not None else None
+            out[str(path) + SIDECAR_SUFFIX] = hashlib.sha256(side).hexdigest() if side is not None else None
+    return out
 
 
 def _check_templates(
