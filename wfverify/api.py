@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from wfverify.core.findings import Finding
+from wfverify.core.records import dataclass, field
 from wfverify.core.registry import Registry, load_registry
 from wfverify.core.results import FileResult, Report
 from wfverify.core.rule import Rule

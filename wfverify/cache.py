@@ -28,12 +28,12 @@ import enum
 import hashlib
 import json
 import sys
-from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
 from wfverify.core.config import DEFAULT_CACHE_DIR
 from wfverify.core.findings import Finding, Proof, Related, Severity, Verdict
+from wfverify.core.records import fields, is_dataclass
 from wfverify.core.results import FileResult
 from wfverify.core.stamps import code_stamps, stamp
 from wfverify.core.store import keep_newest, mark_ignored, write_atomically

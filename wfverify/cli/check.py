@@ -11,8 +11,9 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
+
+from wfverify.core.records import replace
 
 TYPE_CHECKING = False  # typing's import is a start-up cost the checks of a replayed run avoid
 if TYPE_CHECKING:

@@ -6,10 +6,10 @@ print them, so that reporters never import the library entry point.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.core.findings import Finding, Proof, Severity
+from wfverify.core.records import dataclass, field
 
 __all__ = ["FileResult", "Report"]
 

@@ -24,8 +24,9 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from json.scanner import make_scanner
+
+from wfverify.core.records import dataclass, field
 
 __all__ = ["JsonMap", "LazyJsonMap", "scan", "escape", "LineIndex"]
 
