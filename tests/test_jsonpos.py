@@ -235,3 +235,18 @@ def test_document_positions_and_line_text_without_a_line_index() -> None:
     assert [doc.line_text(n) for n in (4, 5, 1)] == ['    "A": {"Type": "Pass",\r', ' "End": true}', "{"]
     indexed = Document(text, "json", None)
     assert [indexed.line_text(n) for n in (4, 5, 1, 8, 9)] == [doc.line_text(n) for n in (4, 5, 1)] + ["", ""]
+
+
+def test_findings_spread_over_a_deep_text_fall_back_to_one_scan() -> None:
+    """Each level's finding sits after a deep branch: skipping it at every level would be quadratic."""
+    body = '{"StartAt": "leaf", "States": {"leaf": {"Type": "Succeed"}}}'
+    for _ in range(300):
+        parallel = '{"Type": "Parallel", "Branches": [' + body + '], "Next": "after"}'
+        body = '{"StartAt": "p", "States": {"p": ' + parallel + ', "after": {"Type": "Pass", "End": true}}}'
+    pointers = ["/States/p/Branches/0" * level + "/States/after/End" for level in range(300)]
+    lazy, full = LazyJsonMap(body), scan(body)
+    for pointer in pointers:
+        lazy.reach(pointer)
+        assert (lazy.keys[pointer], lazy.values[pointer]) == (full.keys[pointer], full.values[pointer])
+    assert lazy.complete().values == full.values  # the budget ran out: one full scan answered the rest
+    assert lazy._budget < 0
