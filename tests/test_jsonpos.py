@@ -250,3 +250,13 @@ def test_findings_spread_over_a_deep_text_fall_back_to_one_scan() -> None:
         assert (lazy.keys[pointer], lazy.values[pointer]) == (full.keys[pointer], full.values[pointer])
     assert lazy.complete().values == full.values  # the budget ran out: one full scan answered the rest
     assert lazy._budget < 0
+
+
+def test_a_finding_beside_a_deep_value_maps_only_its_way() -> None:
+    """A full map of 40,000 nested arrays holds pointers of every length (gigabytes); the lazy one holds a few."""
+    text = '{"StartAt": "A", "X": ' + "[" * 40_000 + "]" * 40_000 + ', "States": {"A": {"Type": "Pass"}}}'
+    doc, problems = read_document(text.encode(), "x.asl.json")
+    assert doc is not None and not problems
+    assert doc.locate("/X/0/0/0") == (1, text.index("[") + 4)  # an array item: its value
+    assert doc.locate("/States/A/End") == (1, text.index('"A": {') + 1)
+    assert isinstance(doc._offsets, LazyJsonMap) and len(doc._offsets.values) == 9
