@@ -90,7 +90,7 @@ def test_replace_fields_and_is_dataclass_accept_both_kinds() -> None:
     item = ours("a", 1)
     changed = records.replace(item, count=2)
     assert (changed.name, changed.count, item.count) == ("a", 2, 1)
-    with pytest.raises(TypeError, match="no field 'size'"):
+    with pytest.raises(TypeError, match="size"):
         records.replace(item, size=3)
     assert records.replace(standard("a"), count=4) == standard("a", 4)
     assert [f.name for f in records.fields(standard)] == [f.name for f in records.fields(ours)]

@@ -93,12 +93,13 @@ def _build(cls: type[_T], frozen: bool, slots: bool, order: bool) -> type[_T]:
         cls = _with_slots(cls, found)
     names = [f.name for f in found]
     compared = [f.name for f in found if f.compare]
-    init, values = _compile(cls, found, frozen, compared)
-    _add(cls, "__init__", init)
+    made = _compile(cls, found, frozen, compared)
+    values = made["_values"]
+    _add(cls, "__init__", made["__init__"])
     _add(cls, "__repr__", _repr_fn([f.name for f in found if f.repr]))
-    _add(cls, "__eq__", _eq_fn(values))
+    _add(cls, "__eq__", made["__eq__"])
     if "__hash__" not in cls.__dict__:
-        cls.__hash__ = _hash_fn(values) if frozen else None  # type: ignore[assignment,method-assign]
+        cls.__hash__ = made["__hash__"] if frozen else None  # type: ignore[assignment,method-assign]
     if order:
         for name, test in _ORDER.items():
             _add(cls, name, _order_fn(values, test))
@@ -154,8 +155,10 @@ def _with_slots(cls: type[_T], found: list[Field]) -> type[_T]:
     return made
 
 
-def _compile(cls: type, found: list[Field], frozen: bool, compared: list[str]) -> tuple[Any, Any]:
-    """``__init__`` and the function giving the tuple of compared values, compiled from one small source."""
+def _compile(cls: type, found: list[Field], frozen: bool, compared: list[str]) -> dict[str, Any]:
+    """``__init__``, ``__eq__``, ``__hash__`` and ``_values`` (the tuple of compared values), compiled from one
+    small source: equality and hashing run often (expressions are dictionary keys), so they are written
+    out as the standard decorator writes them rather than shared."""
     scope: dict[str, Any] = {"_FACTORY": MISSING, "_set": object.__setattr__}
     params, body = ["self"], []
     for f in found:
@@ -172,15 +175,19 @@ def _compile(cls: type, found: list[Field], frozen: bool, compared: list[str]) -
         body.append(f"_set(self, {f.name!r}, {value})" if frozen else f"self.{f.name} = {value}")
     if hasattr(cls, "__post_init__"):
         body.append("self.__post_init__()")
-    values = "".join(f"self.{n}, " for n in compared)
+    mine = "".join(f"self.{n}, " for n in compared)
+    theirs = "".join(f"other.{n}, " for n in compared)
     source = (
         f"def __init__({', '.join(params)}):\n    " + ("\n    ".join(body) or "pass") + "\n"
-        f"def _values(self):\n    return ({values})\n"
+        f"def _values(self):\n    return ({mine})\n"
+        f"def __eq__(self, other):\n    if other.__class__ is self.__class__:\n        return ({mine}) == ({theirs})\n"
+        "    return NotImplemented\n"
+        f"def __hash__(self):\n    return hash(({mine}))\n"
     )
     exec(source, scope)  # noqa: S102 - our own field names, as the standard decorator does
-    init = scope["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    return init, scope["_values"]
+    for name in ("__init__", "__eq__", "__hash__"):
+        scope[name].__qualname__ = f"{cls.__qualname__}.{name}"
+    return scope
 
 
 def _add(cls: type, name: str, function: Any) -> None:
@@ -195,22 +202,6 @@ def _repr_fn(names: list[str]) -> Callable[[Any], str]:
         return f"{self.__class__.__qualname__}({shown})"
 
     return __repr__
-
-
-def _eq_fn(values: Callable[[Any], tuple[Any, ...]]) -> Callable[[Any, Any], Any]:
-    def __eq__(self: Any, other: Any) -> Any:
-        if other.__class__ is self.__class__:
-            return values(self) == values(other)
-        return NotImplemented
-
-    return __eq__
-
-
-def _hash_fn(values: Callable[[Any], tuple[Any, ...]]) -> Callable[[Any], int]:
-    def __hash__(self: Any) -> int:
-        return hash(values(self))
-
-    return __hash__
 
 
 _ORDER: dict[str, Callable[[Any, Any], bool]] = {
@@ -275,8 +266,5 @@ def is_dataclass(value: Any) -> bool:
 def replace(obj: _T, /, **changes: Any) -> _T:
     """A copy of a data class instance with some fields changed (as :func:`dataclasses.replace`)."""
     values = {f.name: getattr(obj, f.name) for f in fields(obj)}
-    unknown = set(changes) - set(values)
-    if unknown:
-        raise TypeError(f"{type(obj).__name__} has no field {sorted(unknown)[0]!r}")
-    values.update(changes)
+    values.update(changes)  # a name that is no field: the class's __init__ raises TypeError
     return type(obj)(**values)
