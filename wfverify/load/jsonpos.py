@@ -4,9 +4,9 @@ The clean path parses with :func:`json.loads` (C speed). Positions are only
 needed when something must be reported, so they are found on demand:
 
 - :class:`LazyJsonMap` reads just the containers on the way to the pointers
-  asked, skipping sibling values with the C scanner. A finding at
-  ``/States/X/Next`` costs a few regular-expression matches, not a walk of the
-  whole text. It relies on every key being unique, which the parse checks.
+  asked: a finding at ``/States/X/Next`` costs one match per member read on the
+  way, and the states written before ``X`` are skipped by the C scanner, not
+  walked in Python. It relies on every key being unique, which the parse checks.
 - :func:`scan` maps every pointer at once (for re-rooted parts, templates, and
   texts with duplicate keys, whose positions follow the order of the text). It
   takes one regular-expression match per object member or array element; blanks,
