@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from wfverify.load import jsonpos
@@ -25,6 +25,8 @@ from wfverify.load.jsonpos import LazyJsonMap, LineIndex, escape, scan
 from wfverify.load.source import Document, read_document
 
 ROOT = Path(__file__).resolve().parents[1]
+#: These properties cost a few milliseconds an example: more than the profile's default, never fewer.
+EXAMPLES = max(300, settings().max_examples)
 _BLANK = re.compile(r"[ \t\n\r]*")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null|NaN|-?Infinity")
@@ -147,7 +149,7 @@ def _has_duplicates(text: str) -> bool:
     return found
 
 
-@settings(max_examples=300)  # cheap: a few milliseconds each
+@settings(max_examples=EXAMPLES)
 @given(json_texts)
 def test_scan_gives_the_reference_offsets(text: str) -> None:
     expected = Reference(text)
@@ -155,7 +157,7 @@ def test_scan_gives_the_reference_offsets(text: str) -> None:
     assert (got.keys, got.values, got.duplicates) == (expected.keys, expected.values, expected.duplicates)
 
 
-@settings(max_examples=300)  # cheap: a few milliseconds each
+@settings(max_examples=EXAMPLES)
 @given(json_texts, st.randoms(use_true_random=False))
 def test_lazy_map_agrees_with_scan_pointer_by_pointer(text: str, rnd: Any) -> None:
     if _has_duplicates(text):
@@ -163,15 +165,20 @@ def test_lazy_map_agrees_with_scan_pointer_by_pointer(text: str, rnd: Any) -> No
     full = scan(text)
     asked = list(full.values) + [p + suffix for p in full.values for suffix in ("/zz", "/9", "/a/zz")]
     rnd.shuffle(asked)
-    lazy = LazyJsonMap(text)
+    lazy, spent_early = LazyJsonMap(text), LazyJsonMap(text)
+    spent_early._budget = rnd.randint(0, len(text))  # switches to the full map midway
     for pointer in asked:
-        lazy.reach(pointer)
-        assert (lazy.keys.get(pointer), lazy.values.get(pointer)) == (full.keys.get(pointer), full.values.get(pointer))
+        expected = (full.keys.get(pointer), full.values.get(pointer))
+        for reader in (lazy, spent_early):
+            reader.reach(pointer)
+            assert (reader.keys.get(pointer), reader.values.get(pointer)) == expected
     assert lazy.complete() is lazy.complete()
     assert lazy.complete().values == full.values
 
 
+@settings(max_examples=EXAMPLES)
 @given(json_texts, st.integers(0, 400), st.sampled_from(["", "}", "]", ",", ":", '"', "x", "[", "{"]))
+@example(' {"a":false} ', 6, "")  # a member cut right after its colon
 def test_malformed_text_stops_quietly(text: str, cut: int, junk: str) -> None:
     broken = text[: cut % (len(text) + 1)] + junk
     scan(broken)

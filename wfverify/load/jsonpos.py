@@ -210,8 +210,8 @@ class LazyJsonMap:
         is entered level by level without ever being skipped whole.
         """
         start = self.values.get(parent)
-        if start is None or parent in self._finished:
-            return False
+        if start is None or start >= len(self.text) or parent in self._finished:
+            return False  # absent, cut short (malformed text), or read to its end already
         text, keys, values = self.text, self.keys, self.values
         opener = text[start]
         pending, index = self._resume.pop(parent, (-1, 0))
