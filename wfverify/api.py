@@ -276,6 +276,11 @@ def _merge(
     return out
 
 
+#: Definitions whose expressions only the JSONata library parses: importing it costs ~12 ms, so a
+#: parallel run checks them all in one process (a heuristic: a file naming it elsewhere only costs that).
+_NEEDS_JSONATA = b'"JSONata"'
+
+
 def _run(
     todo: list[Any], registry: Registry, options: Options, progress: Callable[[str], None] | None, encode: bool
 ) -> list[tuple[FileResult, str | None]]:
@@ -290,8 +295,9 @@ def _run(
             return list(forked.pool_map(_worker, [(args, encode) for args in work], jobs))
         done = (lambda index: progress(work[index][0])) if progress else None
         largest = sorted(range(len(work)), key=lambda index: -len(work[index][1] or b""))
+        jsonata = [i for i in largest if _NEEDS_JSONATA in (work[i][1] or b"")]  # its library: one import
         return forked.forked_map(
-            lambda index: _check_work(work[index], registry, encode), len(work), jobs, done, largest
+            lambda index: _check_work(work[index], registry, encode), len(work), jobs, done, largest, jsonata
         )
     results = []
     for args in work:

@@ -37,16 +37,23 @@ def forked_map(
     processes: int,
     done: Callable[[int], None] | None = None,
     first: Sequence[int] | None = None,
+    own: Sequence[int] = (),
 ) -> list[Any]:
     """``[work(0), ..., work(count - 1)]``, computed by this process and ``processes - 1`` forked ones.
 
     ``done(index)`` is called in this process for each result as it arrives (a progress display).
     ``first``: the order to hand the work out in (the largest first, so that no process is left
-    with a large one at the end while the others wait); by index when not given.
+    with a large one at the end while the others wait); by index when not given. ``own``: work
+    this process does itself, before it takes from the others' queue: work that needs a costly
+    set-up of its own (a library to import) is then set up in one process, not in each.
     """
     chunk = -(-count // _MOST_TOKENS)
     tokens = -(-count // chunk)
-    order = first if first is not None and chunk == 1 else range(tokens)
+    mine = list(own) if chunk == 1 else []
+    order: Sequence[int] = range(tokens)
+    if chunk == 1:
+        kept = set(mine)
+        order = [i for i in (first if first is not None else range(count)) if i not in kept]
     take_fd, give_fd = os.pipe()
     os.write(give_fd, b"".join(i.to_bytes(4, "little") for i in order))
     os.close(give_fd)
@@ -55,6 +62,10 @@ def forked_map(
     helpers = [_fork_helper(work, take_fd, chunk, count) for _ in range(processes - 1)]
     results: dict[int, Any] = {}
     try:
+        for index in mine:
+            results[index] = work(index)
+            if done:
+                done(index)
         for index, result in _take_all(work, take_fd, chunk, count):
             results[index] = result
             if done:
