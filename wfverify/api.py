@@ -143,10 +143,10 @@ def _worker(job: tuple[tuple[str, bytes | None, str | None, bytes | None, Option
 
 _WORKER_REGISTRY: Registry | None = None
 
-#: Files per extra process below which a second process costs more than it saves (measured:
-#: benchmarks/bench_statelint.py: workers are forked after the imports, so a second process pays
-#: from about 30 real definitions on; 25 break even, 50 gain 10%, 193 gain 20%).
-FILES_PER_PROCESS = 40
+#: Files per process below which another process costs more than it saves (measured on real
+#: definitions, 2 cores, helpers forked after the imports: 16 files break even, 24-32 gain 5-15%,
+#: 48 gain 17%, 193 gain about 35%).
+FILES_PER_PROCESS = 16
 
 
 def auto_jobs(files: int, cpus: int | None = None) -> int:
