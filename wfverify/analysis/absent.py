@@ -17,12 +17,12 @@ Only simple definite paths are judged (``$.a.b[0]``); ``$$`` context paths,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wfverify.analysis.dataflow import Facts, facts_at, input_facts, simple_keys
 from wfverify.core.expr import variables
 from wfverify.core.model import State, StateKind, Workflow
+from wfverify.core.records import dataclass
 
 if TYPE_CHECKING:
     from wfverify.analysis.aws.models import ShapeRef

@@ -28,11 +28,11 @@ the keys of its ``Parameters``; a Map iteration from the keys of its
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
 from typing import Any
 
 from wfverify.core.expr import And, Cmp, Exists, IsType, Matches, Not, Opaque, Or, Var, variables
 from wfverify.core.model import State, StateKind, TransitionKind, Workflow
+from wfverify.core.records import dataclass
 
 __all__ = ["Facts", "facts_at", "input_facts", "input_root", "status_values_at"]
 

@@ -17,11 +17,11 @@ Pure graph and condition reading (no solver), shared by the loop rules:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.core.expr import And, Cmp, Exists, In, IsType, Lit, Matches, Not, Opaque, Or, Var
 from wfverify.core.model import State, StateKind, TransitionKind, Workflow
+from wfverify.core.records import dataclass, field
 
 __all__ = [
     "FailureRoute",

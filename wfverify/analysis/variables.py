@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from wfverify.core.model import State, TransitionKind, Workflow
+from wfverify.core.records import dataclass
 
 __all__ = ["VariableFacts", "assigned_by", "variable_facts"]
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wfverify.core.values import value_class
+from wfverify.core.records import dataclass
 
 __all__ = [
     "And",
@@ -43,12 +43,12 @@ __all__ = [
 ]
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class Lit:
     value: Any  # int, float, str, bool, None
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class Var:
     path: tuple[str, ...]
     absent_fails: bool = False
@@ -58,7 +58,7 @@ class Var:
         return ".".join(self.path)
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class Cmp:
     op: str  # == != < <= > >=
     left: Expr
@@ -66,40 +66,40 @@ class Cmp:
     type: str | None = None  # number, string, boolean, timestamp or None (same-type rule)
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class Arith:
     op: str  # + - *
     left: Expr
     right: Expr
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class And:
     items: tuple[Expr, ...]
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class Or:
     items: tuple[Expr, ...]
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class Not:
     item: Expr
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class In:
     item: Expr
     values: tuple[Lit, ...]
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class Exists:
     var: Var
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class IsType:
     """ASL ``IsNull``/``IsNumeric``/``IsString``/``IsBoolean``/``IsTimestamp``."""
 
@@ -108,7 +108,7 @@ class IsType:
     expected: bool = True  # IsNumeric: false means "is not numeric"
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class Matches:
     """ASL ``StringMatches``: ``*`` is a wildcard, ``\\*`` a literal star."""
 
@@ -116,7 +116,7 @@ class Matches:
     pattern: str
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class Opaque:
     """A condition the model cannot express (an arbitrary JSONata expression):
     analyses treat it as an unknown boolean."""

@@ -3,9 +3,10 @@
 Loaders (I/O) build it; rules, proofs and the simulator (pure) read it. It is
 immutable once built: frozen dataclasses and tuples throughout, so analyses can
 share and cache results per workflow without defensive copies. The parts built
-for every state (:class:`State`, its transitions, paths...) are
-:func:`~wfverify.core.values.value_class` classes: frozen for the type
-checker, built without the run-time guard of a frozen dataclass.
+for every state (:class:`State`, its transitions, paths...) are frozen for the
+type checker but built without the run-time guard (``guarded=False``, see
+:mod:`wfverify.core.records`): its ``object.__setattr__`` per field made
+building the states (some 40 fields each) a fifth of loading a definition.
 
 A workflow is a tree of *scopes*. The root scope is the state machine itself;
 every ``parallel`` branch and every ``map`` iterator is a nested scope with its
@@ -25,10 +26,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
-from wfverify.core.values import value_class
+from wfverify.core.records import dataclass, field
 
 __all__ = [
     "Acquire",
@@ -85,7 +85,7 @@ class TransitionKind(str, enum.Enum):
     TIMEOUT = "timeout"  # event state's on_timeout
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class Transition:
     """One edge of a scope's state graph.
 
@@ -102,7 +102,7 @@ class Transition:
     label: str | None = None
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class Retrier:
     """A retry policy. Durations in seconds; ``None`` means the dialect default applies."""
 
@@ -115,7 +115,7 @@ class Retrier:
     pointer: str
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class Catcher:
     """``keeps_input``/``writes``: what the data looks like at ``next`` (see :attr:`State.writes`)."""
 
@@ -126,7 +126,7 @@ class Catcher:
     writes: tuple[tuple[str, ...], ...] = ()
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class ChoiceRule:
     """A choice rule: the first whose ``condition`` holds routes to ``next``.
 
@@ -141,14 +141,14 @@ class ChoiceRule:
     text: str = ""
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class EventBranch:
     event: str
     next: str
     pointer: str
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class Acquire:
     """One lock taken at a state's entry; ``name`` may hold ``{EXPR}`` placeholders."""
 
@@ -157,7 +157,7 @@ class Acquire:
     pointer: str
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class Assignment:
     """``set: {VAR: EXPR}`` natively, ``Assign`` / ``States.MathAdd`` counters in ASL.
 
@@ -174,7 +174,7 @@ class Assignment:
     via: str = ""
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class PathExpr:
     """A path or expression string whose syntax the engine would check.
 
@@ -187,7 +187,7 @@ class PathExpr:
     pointer: str
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class Scope:
     """A state machine body: the root, a parallel branch or a map iterator."""
 
@@ -201,7 +201,7 @@ class Scope:
     distributed: bool = False
 
 
-@value_class
+@dataclass(frozen=True, slots=True, guarded=False)
 class State:
     """A normalized state. Fields a dialect cannot express keep their defaults."""
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from wfverify.core.values import value_class
+from wfverify.core.records import dataclass, field
 
 __all__ = ["INTRINSICS", "Argument", "Call", "IntrinsicError", "parse"]
 
@@ -57,7 +57,7 @@ class IntrinsicError(ValueError):
     """The text is not a well-formed intrinsic call; the message says why."""
 
 
-@value_class
+@dataclass(frozen=True, slots=True)
 class Argument:
     """``kind``: ``string`` (``value`` unescaped), ``number``, ``literal``, ``path`` or ``call``."""
 
@@ -67,10 +67,10 @@ class Argument:
     call: Call | None = None
 
 
-@value_class
+@dataclass(frozen=True, slots=True)
 class Call:
     name: str
-    args: tuple[Argument, ...] = ()
+    args: tuple[Argument, ...] = field(default=())
 
     def paths(self) -> list[str]:
         """Every path argument, nested calls included."""

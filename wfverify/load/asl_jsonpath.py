@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from wfverify.core.values import value_class
+from wfverify.core.records import dataclass
 
 __all__ = ["JAYWAY_FUNCTIONS", "Root", "check", "root_of"]
 
@@ -40,7 +40,7 @@ _INTEGER = re.compile(r"[-+]?\d+")
 _BLANKS = " \t\r\n"
 
 
-@value_class
+@dataclass(frozen=True, slots=True)
 class Root:
     """Where a path starts: ``input`` (``$``), ``context`` (``$$``) or ``variable`` (``$name``)."""
 

@@ -19,13 +19,13 @@ from typing import Any, Protocol
 
 from wfverify.core.findings import Finding
 from wfverify.core.model import Scope, State
-from wfverify.core.values import value_class
+from wfverify.core.records import dataclass, field
 from wfverify.load.jsonpos import escape
 
 __all__ = ["Assembly", "Body", "Spelling", "StateFactory", "assemble", "duplicate_key_finding"]
 
 
-@value_class
+@dataclass(frozen=True)
 class Body:
     """One mapping of states: the top level, a branch or an iterator."""
 
@@ -37,7 +37,7 @@ class Body:
     distributed: bool = False  # ASL Map ItemProcessor with ProcessorConfig Mode DISTRIBUTED
 
 
-@value_class
+@dataclass(frozen=True)
 class Spelling:
     """How a dialect spells the parts the walk needs."""
 
@@ -56,13 +56,13 @@ class StateFactory(Protocol):
     ) -> tuple[State, list[Body]]: ...
 
 
+@dataclass
 class Assembly:
     """The states and scopes of a whole file, and what the walk found wrong."""
 
-    def __init__(self) -> None:
-        self.states: dict[str, State] = {}
-        self.scopes: dict[str, Scope] = {}
-        self.findings: list[Finding] = []
+    states: dict[str, State] = field(default_factory=dict)
+    scopes: dict[str, Scope] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
 
 
 def assemble(root: Body, spelling: Spelling, make_state: StateFactory) -> Assembly:

@@ -32,7 +32,6 @@ witness the replay rejects (a modelling gap) turns the verdict into
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.analysis.smt import DEFAULT_RLIMIT, fresh_context
@@ -50,6 +49,7 @@ from wfverify.analysis.smt.conditions import (
 from wfverify.analysis.smt.decide import Undecided, decide, minimal_cover
 from wfverify.core.findings import Verdict
 from wfverify.core.model import Dialect, State, StateKind, Workflow
+from wfverify.core.records import dataclass, field
 
 __all__ = [
     "ChoiceReport",

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.analysis.smt.conditions import opaque_texts, opaque_truths, substitute_opaque
@@ -54,6 +53,7 @@ from wfverify.analysis.smt.values import (
 )
 from wfverify.core.evaluate import AbsentVariable, evaluate, json_type, to_double
 from wfverify.core.expr import And, Cmp, Exists, Expr, In, IsType, Lit, Matches, Not, Opaque, Or, Var
+from wfverify.core.records import dataclass, field
 
 __all__ = ["MAX_INPUTS", "Decision", "DeadInfo", "Undecided", "decide"]
 

@@ -16,12 +16,12 @@ reported, so a witness is always the data the Choice really sees.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.core.evaluate import UNDEFINED, evaluate, json_type, lookup, put, to_double, value_of
 from wfverify.core.expr import And, Arith, Cmp, Expr, In, Lit, Not, Opaque, Or, Var, variables
 from wfverify.core.model import State, Workflow
+from wfverify.core.records import dataclass, field
 
 __all__ = ["Given", "given_for"]
 

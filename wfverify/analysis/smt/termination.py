@@ -37,13 +37,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from wfverify.analysis.counters import counters, every_cycle_updates, numeric_on_entry, trusted_inputs
 from wfverify.analysis.smt import DEFAULT_RLIMIT
 from wfverify.core.expr import And, Arith, Cmp, Expr, Lit, Not, Opaque, Or, Var, variables
 from wfverify.core.model import Dialect, StateKind, TransitionKind, Workflow
+from wfverify.core.records import dataclass
 
 __all__ = ["LoopVerdict", "analyze_loops", "can_leave", "refine", "termination_proof", "timeout_bound"]
 
