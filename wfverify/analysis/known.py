@@ -78,6 +78,8 @@ def known_at(workflow: Workflow) -> dict[str, Known]:
 
 def known_before_choice(workflow: Workflow, state: State) -> dict[Path, tuple[Any, ...] | str]:
     """The values (each set sorted) or types known in the data a Choice's rules read (after its ``InputPath``)."""
+    if not _sets_anything(workflow):
+        return {}  # nothing is ever known: no need to run the analysis
     facts = known_at(workflow).get(state.name, {})
     if workflow.dialect is Dialect.ASL:
         from wfverify.analysis.dataflow import input_root
@@ -93,6 +95,15 @@ def known_before_choice(workflow: Workflow, state: State) -> dict[Path, tuple[An
         path: fact if isinstance(fact, str) else tuple(sorted((v for _, v in fact), key=_order))
         for path, fact in facts.items()
     }
+
+
+def _sets_anything(workflow: Workflow) -> bool:
+    """Some fact can arise: a state assigns something, or the input declares a number or a boolean.
+
+    Otherwise every state's facts are empty (only assignments and declared inputs make facts)."""
+    return workflow.memo(
+        "known.sets_anything", lambda: bool(_declared(workflow)) or any(s.assignments for s in workflow.iter_states())
+    )
 
 
 def _racing_variables(workflow: Workflow, state: State) -> set[Path] | None:
