@@ -103,15 +103,17 @@ _FIELDS = {"Parameters": "input", "ItemSelector": "input", "ResultSelector": "re
 def payload_reads(state: State) -> list[Read]:
     """Simple JSONPath reads of a state's Parameters, ItemSelector, ResultSelector and ItemsPath."""
     out = []
+    start = len(state.pointer) + 1
     for p in state.paths:
-        rest = p.pointer[len(state.pointer) + 1 :]
-        field = rest.split("/", 1)[0]
-        if field not in _FIELDS or p.language not in ("payload", "reference-path"):
+        if p.language not in ("payload", "reference-path"):
+            continue
+        field = p.pointer[start:].partition("/")[0]
+        base = _FIELDS.get(field)
+        if base is None:
             continue
         keys = simple_keys(p.text.strip())
-        if keys is None or not keys:
-            continue
-        out.append(Read(p.pointer, p.text, keys, _FIELDS[field], field))
+        if keys:
+            out.append(Read(p.pointer, p.text, keys, base, field))
     return out
 
 

@@ -156,6 +156,10 @@ def input_root(state: State) -> Path | None:
     return ()
 
 
+_NOT_IN_INDEX = frozenset("*?:,@()")
+_NOT_IN_NAME = frozenset("*?()[] '\"@")
+
+
 def simple_keys(text: str) -> Path | None:
     """``$.a.b[0]`` -> ("a", "b", "0"); ``None`` for ``$$``, variables, filters, wildcards, slices."""
     if text == "$":
@@ -168,10 +172,10 @@ def simple_keys(text: str) -> Path | None:
             continue
         if piece.startswith("["):
             inner = piece[1:-1].strip("'\"") if piece.endswith("]") else ""
-            if not inner or any(c in inner for c in "*?:,@()"):
+            if not inner or not _NOT_IN_INDEX.isdisjoint(inner):
                 return None
             keys.append(inner)
-        elif any(c in piece for c in "*?()[] '\"@"):
+        elif not _NOT_IN_NAME.isdisjoint(piece):
             return None
         else:
             keys.append(piece)
@@ -186,12 +190,16 @@ def _body_entry(owner: State, facts: Facts) -> Facts:
 
 
 def input_facts(workflow: Workflow, state: State) -> Facts | None:
-    """Facts of a state's effective input (after its ``InputPath``); ``None`` when not reached or not simple."""
-    facts = facts_at(workflow).get(state.name)
-    root = input_root(state)
-    if facts is None or root is None:
-        return None
-    return _reroot(facts, root) if root else facts
+    """Facts of a state's effective input (after its ``InputPath``); ``None`` when not reached or not simple.
+
+    Kept per state: the rules ask once per field a state reads."""
+    known = workflow.memo("dataflow.input_facts", dict)
+    if state.name not in known:
+        facts = facts_at(workflow).get(state.name)
+        root = input_root(state)
+        known[state.name] = None if facts is None or root is None else _reroot(facts, root) if root else facts
+    found: Facts | None = known[state.name]
+    return found
 
 
 def facts_at(workflow: Workflow) -> dict[str, Facts]:
