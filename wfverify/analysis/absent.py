@@ -17,8 +17,7 @@ Only simple definite paths are judged (``$.a.b[0]``); ``$$`` context paths,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from wfverify.analysis.dataflow import Facts, facts_at, input_facts, simple_keys
 from wfverify.core.expr import variables
@@ -32,8 +31,7 @@ __all__ = ["Judgement", "Read", "classify", "payload_reads", "judge", "present_a
 Path = tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Judgement:
+class Judgement(NamedTuple):
     """``presence``: ``present``, ``absent`` or ``maybe``; ``reason`` says why, for the message."""
 
     presence: str
@@ -41,8 +39,7 @@ class Judgement:
     origin_unknown: bool = False  # "maybe" only because nothing is known of the data's producer
 
 
-@dataclass(frozen=True, slots=True)
-class Read:
+class Read(NamedTuple):
     """One read of a field: where it is written, what it reads (keys from its base), and in which field."""
 
     pointer: str

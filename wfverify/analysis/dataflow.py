@@ -28,8 +28,7 @@ the keys of its ``Parameters``; a Map iteration from the keys of its
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from wfverify.core.expr import And, Cmp, Exists, IsType, Matches, Not, Opaque, Or, Var, variables
 from wfverify.core.model import State, StateKind, TransitionKind, Workflow
@@ -39,8 +38,7 @@ __all__ = ["Facts", "facts_at", "input_facts", "input_root", "status_values_at"]
 Path = tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
+class Facts(NamedTuple):
     """What holds of a state's input on every way in (see the module docstring)."""
 
     present: frozenset[Path] = frozenset()

@@ -17,8 +17,7 @@ Pure graph and condition reading (no solver), shared by the loop rules:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from wfverify.core.expr import And, Cmp, Exists, In, IsType, Lit, Matches, Not, Opaque, Or, Var
 from wfverify.core.model import State, StateKind, TransitionKind, Workflow
@@ -56,8 +55,7 @@ def is_failure_status(text: str) -> bool:
     return bool(_FAILURE.search(text))
 
 
-@dataclass(frozen=True)
-class PollingChoice:
+class PollingChoice(NamedTuple):
     """A Choice in a loop that routes on a status.
 
     ``exits``/``stays``: statuses named by rules that leave / stay in the loop;
@@ -71,7 +69,7 @@ class PollingChoice:
     stays: tuple[str, ...]
     others_stay: bool
     pointer: str
-    stay_pointers: dict[str, str] = field(default_factory=dict)
+    stay_pointers: dict[str, str]
     path: tuple[str, ...] | None = None  # the status's keys from the data root (JSONPath rules), if known
 
     @property
@@ -251,8 +249,7 @@ def polling_choices(workflow: Workflow, members: set[str]) -> list[PollingChoice
     return out
 
 
-@dataclass(frozen=True)
-class FailureRoute:
+class FailureRoute(NamedTuple):
     """A polling Choice that sends failure statuses back into its loop: what loops, and where it is said."""
 
     choice: PollingChoice

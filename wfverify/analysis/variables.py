@@ -22,15 +22,14 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from wfverify.core.model import State, TransitionKind, Workflow
 
 __all__ = ["VariableFacts", "assigned_by", "variable_facts"]
 
 
-@dataclass(frozen=True)
-class VariableFacts:
+class VariableFacts(NamedTuple):
     """``maybe[state]`` / ``must[state]``: variables set on some / every path that enters ``state``."""
 
     maybe: dict[str, frozenset[str]]

@@ -37,8 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from wfverify.analysis.counters import counters, every_cycle_updates, numeric_on_entry, trusted_inputs
 from wfverify.analysis.smt import DEFAULT_RLIMIT
@@ -51,8 +50,7 @@ __all__ = ["LoopVerdict", "analyze_loops", "can_leave", "refine", "termination_p
 _DOUBLE_REACH = 2**52
 
 
-@dataclass(frozen=True)
-class LoopVerdict:
+class LoopVerdict(NamedTuple):
     """``verdict``: ``terminates`` (a counter), ``bounded`` (a timeout) or ``unknown``;
     ``hint`` says what bound would prove it."""
 
