@@ -26,7 +26,7 @@ from wfverify.core.model import State, StateKind, Workflow
 if TYPE_CHECKING:
     from wfverify.analysis.aws.models import ShapeRef
 
-__all__ = ["Judgement", "Read", "classify", "payload_reads", "judge", "present_at", "rule_guards"]
+__all__ = ["Judgement", "Read", "classify", "payload_reads", "judge", "present_at", "present_before", "rule_guards"]
 
 Path = tuple[str, ...]
 
@@ -137,16 +137,22 @@ def present_at(workflow: Workflow) -> dict[str, frozenset[Path]]:
     """
 
     def compute() -> dict[str, frozenset[Path]]:
-        out = {}
-        for name in facts_at(workflow):
-            state = workflow.states[name]
-            facts = input_facts(workflow, state) or Facts()
-            extra: set[Path] = set()
-            if state.kind is StateKind.CHOICE:
-                for rule in state.choices:
-                    read = variables(rule.condition) if rule.condition is not None else set()
-                    extra |= {p for p in read if classify(facts, p).presence == "present"}
-            out[name] = facts.present | frozenset(extra)
-        return out
+        return {name: _present(workflow, workflow.states[name]) for name in facts_at(workflow)}
 
     return workflow.memo("dataflow.present", compute)
+
+
+def present_before(workflow: Workflow, state: State) -> frozenset[Path]:
+    """``present_at(workflow).get(state.name, frozenset())``, for one state alone (the choice analyses
+    ask only about Choices)."""
+    return _present(workflow, state) if state.name in facts_at(workflow) else frozenset()
+
+
+def _present(workflow: Workflow, state: State) -> frozenset[Path]:
+    facts = input_facts(workflow, state) or Facts()
+    extra: set[Path] = set()
+    if state.kind is StateKind.CHOICE:
+        for rule in state.choices:
+            read = variables(rule.condition) if rule.condition is not None else set()
+            extra |= {p for p in read if classify(facts, p).presence == "present"}
+    return facts.present | frozenset(extra)

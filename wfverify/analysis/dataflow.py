@@ -75,7 +75,7 @@ class Facts(NamedTuple):
 
 
 def _vars(paths: frozenset[Path]) -> frozenset[Path]:
-    return frozenset(p for p in paths if p and p[0].startswith("$"))
+    return frozenset(p for p in paths if p and p[0].startswith("$")) if paths else paths
 
 
 def _under(path: Path, root: Path) -> bool:
@@ -132,8 +132,9 @@ def _when_true(node: Any) -> tuple[frozenset[Path], frozenset[Path]]:
     return frozenset(), frozenset()
 
 
-def _modelled(node: Any) -> bool:
-    """A condition made only of comparisons and tests on plain ``$.`` paths (no JSONata, no ``$$``)."""
+def _modelled(node: Any, read: frozenset[Path]) -> bool:
+    """A condition made only of comparisons and tests on plain ``$.`` paths (no JSONata, no ``$$``);
+    ``read``: its variables."""
     stack = [node]
     while stack:
         n = stack.pop()
@@ -143,7 +144,7 @@ def _modelled(node: Any) -> bool:
             stack.extend(n.items)
         elif isinstance(n, Not):
             stack.append(n.item)
-    return all(p and not p[0].startswith("$") for p in variables(node))
+    return all(p and not p[0].startswith("$") for p in read)
 
 
 def input_root(state: State) -> Path | None:
@@ -321,12 +322,13 @@ class _Flow:
         for i, rule in enumerate(state.choices):
             condition = rule.condition
             present, guarded = _when_true(condition)
-            modelled = _modelled(condition)
+            variables_read = frozenset(variables(condition)) if condition is not None else frozenset()
+            modelled = _modelled(condition, variables_read)
             exits[i] = (read | present, guarded, negated | {condition} if modelled else negated)
             read = read | _evaluated(condition)
             if modelled:
                 negation = Not(condition)
-                self.reads[id(negation)] = self.reads[id(condition)] = frozenset(variables(condition))
+                self.reads[id(negation)] = self.reads[id(condition)] = variables_read
                 negated = negated | {negation}
         exits[None] = (read, frozenset(), negated)
         return exits

@@ -86,7 +86,8 @@ def reachable_states(workflow: Workflow) -> set[str]:
             found = reachable(workflow, scope)
             seen |= found
             for name in found:
-                pending.extend(workflow.children(name))
+                if workflow.states[name].branches:
+                    pending.extend(workflow.children(name))
         return seen
 
     return workflow.memo("graph.reachable_states", compute)

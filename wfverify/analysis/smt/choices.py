@@ -32,7 +32,6 @@ witness the replay rejects (a modelling gap) turns the verdict into
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.analysis.smt import DEFAULT_RLIMIT, fresh_context
@@ -62,31 +61,41 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+# Plain classes with slots, not dataclasses: three dataclasses cost more to define at import than the rest
+# of this module.
 class DeadRule:
-    index: int
-    shadowed_by: tuple[int, ...]  # empty: the condition alone is unsatisfiable
-    sample: dict[str, Any] | None = None  # an input the rule accepts, taken earlier (replayed)
+    """A rule never taken: ``shadowed_by``, the earlier rules that take its inputs (empty: its condition
+    alone is unsatisfiable); ``sample``, an input it accepts that they take first (replayed)."""
+
+    __slots__ = ("index", "shadowed_by", "sample")
+
+    def __init__(self, index: int, shadowed_by: tuple[int, ...], sample: dict[str, Any] | None = None) -> None:
+        self.index, self.shadowed_by, self.sample = index, shadowed_by, sample
 
 
-@dataclass(frozen=True)
 class AbsentRead:
-    index: int
-    fields: tuple[str, ...]  # dotted paths read while absent
-    witness: dict[str, Any]
+    """Rule ``index`` reads absent fields (dotted paths) on input ``witness``: the execution fails there."""
+
+    __slots__ = ("index", "fields", "witness")
+
+    def __init__(self, index: int, fields: tuple[str, ...], witness: dict[str, Any]) -> None:
+        self.index, self.fields, self.witness = index, fields, witness
 
 
-@dataclass
 class ChoiceReport:
-    """What the solver found about one choice state."""
+    """What the solver found about one choice state (``exhaustive`` is n/a when it has a default;
+    ``unknown``: the reasons for what stays open)."""
 
-    state: str
-    exhaustive: Verdict = Verdict.NOT_APPLICABLE  # n/a: the choice has a default
-    witness: dict[str, Any] | None = None
-    absent_reads: list[AbsentRead] = field(default_factory=list)
-    dead: list[DeadRule] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)  # reasons
-    seconds: float = 0.0
+    __slots__ = ("state", "exhaustive", "witness", "absent_reads", "dead", "unknown", "seconds")
+
+    def __init__(self, state: str) -> None:
+        self.state = state
+        self.exhaustive = Verdict.NOT_APPLICABLE
+        self.witness: dict[str, Any] | None = None
+        self.absent_reads: list[AbsentRead] = []
+        self.dead: list[DeadRule] = []
+        self.unknown: list[str] = []
+        self.seconds = 0.0
 
 
 def _check(z3: Any, solver: Any, *assumptions: Any) -> str:
@@ -114,12 +123,12 @@ def analyze_choice(workflow: Workflow, state: State, rlimit: int = DEFAULT_RLIMI
 
     Values that earlier states certainly set (:mod:`wfverify.analysis.smt.given`) restrict the inputs of
     the fall-through and absent-read questions; never-taken rules are judged on the rules alone."""
-    from wfverify.analysis.absent import present_at
+    from wfverify.analysis.absent import present_before
     from wfverify.analysis.declared import declared_types_at
     from wfverify.analysis.smt.given import given_for
 
     began = time.perf_counter()
-    present = set(present_at(workflow).get(state.name, ()))
+    present = set(present_before(workflow, state))
     conds = [rule.condition for rule in state.choices]
     inputs = declared_types_at(workflow, state)
     given = given_for(workflow, state, conds).beyond(inputs)

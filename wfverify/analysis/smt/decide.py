@@ -38,14 +38,15 @@ caller asks Z3.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from wfverify.analysis.smt.conditions import opaque_texts, opaque_truths, substitute_opaque
 from wfverify.analysis.smt.unreadable import lift_unreadable, without_stand_ins
 from wfverify.analysis.smt.values import (
+    ABSENT,
     affix_strings,
+    combinations,
     instantiate,
     json_number,
     numbers,
@@ -62,7 +63,6 @@ MAX_INPUTS = 1024
 #: Opaque conditions tried in every combination of truth values, at most.
 MAX_OPAQUE = 4
 _MAX = sys.float_info.max
-_ABSENT = object()
 _TAG_ORDER = ("null", "boolean", "number", "string", "object")
 _DECLARED = {"int": "number", "number": "number", "string": "string", "bool": "boolean"}
 _CANONICAL: dict[str, Any] = {"null": None, "boolean": False, "number": 0, "string": "", "object": {}}
@@ -72,37 +72,45 @@ class Undecided(Exception):
     """The rules hold a shape this procedure does not cover; the solver decides."""
 
 
-@dataclass
+# Plain classes with slots, not dataclasses: made once per Choice, and a dataclass costs more to define at
+# import than this whole module's other definitions.
 class _Mentions:
-    """What the rules ask of one variable."""
+    """What the rules ask of one variable: types, constants, wildcard patterns; the variables it is
+    compared with (``*Path`` rules), and how many of them share its values."""
 
-    tags: set[str] = field(default_factory=set)
-    numbers: set[float] = field(default_factory=set)
-    strings: set[str] = field(default_factory=set)
-    patterns: set[str] = field(default_factory=set)
-    #: variables it is compared with (``*Path`` rules), and how many of them share its values
-    linked: set[tuple[str, ...]] = field(default_factory=set)
-    copies: int = 1
+    __slots__ = ("tags", "numbers", "strings", "patterns", "linked", "copies")
+
+    def __init__(self) -> None:
+        self.tags: set[str] = set()
+        self.numbers: set[float] = set()
+        self.strings: set[str] = set()
+        self.patterns: set[str] = set()
+        self.linked: set[tuple[str, ...]] = set()
+        self.copies = 1
 
 
-@dataclass(frozen=True)
 class DeadInfo:
-    index: int
-    shadowed_by: tuple[int, ...]
-    sample: dict[str, Any] | None
+    """A rule never taken: the earlier rules that take its inputs (none: unsatisfiable alone), and an input it accepts."""
+
+    __slots__ = ("index", "shadowed_by", "sample")
+
+    def __init__(self, index: int, shadowed_by: tuple[int, ...], sample: dict[str, Any] | None) -> None:
+        self.index, self.shadowed_by, self.sample = index, shadowed_by, sample
 
 
-@dataclass
 class Decision:
-    """The answers: a fall-through input, absent reads per rule, never-taken rules."""
+    """The answers: a fall-through input, absent reads per rule, never-taken rules; ``opaque``: the rules
+    hold opaque conditions (inputs found are not witnesses); ``falls``: some input falls through (its
+    witness may be a null whole input, before it is named)."""
 
-    fall_through: dict[str, Any] | None = None
-    absent_reads: dict[int, dict[str, Any]] = field(default_factory=dict)
-    dead: list[DeadInfo] = field(default_factory=list)
-    #: the rules hold opaque conditions: inputs found are not witnesses
-    opaque: bool = False
-    #: some input falls through (its witness may be a null whole input, before it is named)
-    falls: bool = False
+    __slots__ = ("fall_through", "absent_reads", "dead", "opaque", "falls")
+
+    def __init__(self) -> None:
+        self.fall_through: dict[str, Any] | None = None
+        self.absent_reads: dict[int, dict[str, Any]] = {}
+        self.dead: list[DeadInfo] = []
+        self.opaque = False
+        self.falls = False
 
 
 def decide(
@@ -140,7 +148,7 @@ def decide(
     if len(texts) > MAX_OPAQUE:
         raise Undecided("too many opaque conditions")
     data = []
-    for one in _inputs(paths, reps, {**declared, **{p: "scalar" for p in values}}):
+    for one in combinations(paths, reps, {**declared, **{p: "scalar" for p in values}}):
         data.append(one)
         if len(data) << len(texts) > limit:
             raise Undecided("too many combinations")
@@ -288,7 +296,7 @@ def _representatives(
     allowed = {"object"} if below else ({wanted} if wanted else set(_TAG_ORDER))
     if wanted and below:
         allowed = set()  # a declared scalar with declared fields below: no input at all
-    out: list[Any] = [] if (wanted or below or path in present) else [_ABSENT]
+    out: list[Any] = [] if (wanted or below or path in present) else [ABSENT]
     spare = [t for t in _TAG_ORDER if t in allowed and t not in seen.tags]
     for tag in _TAG_ORDER:
         if tag not in allowed:
@@ -325,44 +333,6 @@ def _pattern_strings(seen: _Mentions) -> list[str]:
     if affixes is None:
         raise Undecided("wildcards on one variable other than all prefixes or all suffixes")
     return affixes
-
-
-# -- inputs ----------------------------------------------------------------------
-def _inputs(
-    paths: list[tuple[str, ...]],
-    reps: list[list[Any]],
-    declared: dict[tuple[str, ...], str],
-) -> Iterator[dict[str, Any]]:
-    """Every consistent combination, smallest first: a field is present only inside an object."""
-    blocked = [any(path[:k] in declared for k in range(1, len(path))) for path in paths]
-    parents = [[j for j in range(i) if paths[i][: len(paths[j])] == paths[j]] for i in range(len(paths))]
-    chosen: list[Any] = [None] * len(paths)
-
-    def walk(i: int) -> Iterator[dict[str, Any]]:
-        if i == len(paths):
-            yield _build(paths, chosen)
-            return
-        for value in reps[i]:
-            if value is not _ABSENT and (blocked[i] or any(not isinstance(chosen[j], dict) for j in parents[i])):
-                continue
-            chosen[i] = value
-            yield from walk(i + 1)
-
-    return walk(0)
-
-
-def _build(paths: list[tuple[str, ...]], chosen: list[Any]) -> Any:
-    if paths == [()]:  # the whole input is the value
-        return {} if isinstance(chosen[0], dict) else chosen[0]
-    data: dict[str, Any] = {}
-    for path, value in zip(paths, chosen):
-        if value is _ABSENT:
-            continue
-        cursor = data
-        for key in path[:-1]:
-            cursor = cursor.setdefault(key, {})
-        cursor[path[-1]] = {} if isinstance(value, dict) else value
-    return data
 
 
 # -- answers ---------------------------------------------------------------------
