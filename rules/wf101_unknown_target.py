@@ -32,7 +32,6 @@ states:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from wfverify.core.findings import Finding
@@ -43,6 +42,8 @@ from wfverify.core.rule import NoOptions, rule
 def _hint(target: str, candidates: list[str], elsewhere: bool) -> str:
     if elsewhere:
         return " (that state belongs to another branch or body: leave this body with end/End and go on from its owner)"
+    import difflib  # only for a target that does not exist
+
     close = difflib.get_close_matches(target, candidates, n=1)
     return f"; did you mean {close[0]!r}?" if close else f"; states here: {', '.join(candidates[:8])}"
 

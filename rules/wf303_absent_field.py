@@ -93,11 +93,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wfverify.core.findings import Finding, Related, Severity
 from wfverify.core.model import State, StateKind, Workflow
+from wfverify.core.records import dataclass
 from wfverify.core.rule import rule
 
 if TYPE_CHECKING:

@@ -59,12 +59,12 @@ In the native format: `retry: [{errors: [Timeout], max_attempts: 3, interval: 2s
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from wfverify.analysis.errors import closest_states_error, is_states_error, total_backoff
 from wfverify.core.durations import parse_duration
 from wfverify.core.findings import Finding, Severity
 from wfverify.core.model import ALL_ERRORS, Dialect, Retrier, State, Workflow
+from wfverify.core.records import dataclass
 from wfverify.core.rule import rule
 
 __all__ = ["Options", "check", "total_backoff"]

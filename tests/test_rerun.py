@@ -106,3 +106,24 @@ def test_a_file_a_template_names_counts_even_before_it_exists(tmp_path: Path) ->
     )
     written = _check(tmp_path, "template.yaml", "--format", "text").stdout
     assert b"missing-definition-file" not in written and b"unknown-target" in written
+
+
+def test_a_run_records_the_digests_of_the_bytes_it_checked(tmp_path: Path) -> None:
+    import hashlib
+
+    from wfverify.api import Options, check_paths
+
+    flow = tmp_path / "a.asl.json"
+    flow.write_text('{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}', encoding="utf-8")
+    side = tmp_path / "b.asl.json.wfverify.yaml"
+    (tmp_path / "b.asl.json").write_text('{"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}', encoding="utf-8")
+    side.write_text("{}\n", encoding="utf-8")
+    report = check_paths([str(tmp_path)], Options(), fingerprint=True)
+    expected: dict[str, str | None] = {
+        str(flow): hashlib.sha256(flow.read_bytes()).hexdigest(),
+        f"{flow}.wfverify.yaml": None,
+        str(tmp_path / "b.asl.json"): hashlib.sha256((tmp_path / "b.asl.json").read_bytes()).hexdigest(),
+        str(side): hashlib.sha256(side.read_bytes()).hexdigest(),
+    }
+    assert report.digests == expected
+    assert check_paths([str(tmp_path)], Options()).digests == {}

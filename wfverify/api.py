@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from wfverify.core.findings import Finding
+from wfverify.core.records import dataclass, field
 from wfverify.core.registry import Registry, load_registry
 from wfverify.core.results import FileResult, Report
 from wfverify.core.rule import Rule
@@ -120,17 +120,25 @@ def _typed_options(registry: Registry, options: Options) -> dict[str, Any]:
     return out
 
 
-def _check_work(args: tuple[str, bytes | None, str | None, bytes | None, Options], registry: Registry) -> FileResult:
+def _check_work(
+    args: tuple[str, bytes | None, str | None, bytes | None, Options], registry: Registry, encode: bool
+) -> tuple[FileResult, str | None]:
+    """One file's result and, for the cache, its entry's text (encoded where it was checked, in parallel)."""
     display, raw, error, side, options = args
-    return _check_bytes(display, raw, error, side, registry, options)
+    result = _check_bytes(display, raw, error, side, registry, options)
+    if not encode:
+        return result, None
+    from wfverify.cache import encode as encoded
+
+    return result, encoded(result)
 
 
-def _worker(args: tuple[str, bytes | None, str | None, bytes | None, Options]) -> FileResult:
-    """One file in a worker process (the registry is loaded once per process)."""
+def _worker(job: tuple[tuple[str, bytes | None, str | None, bytes | None, Options], bool]) -> Any:
+    """One file in a pool's worker process (the registry is loaded once per process)."""
     global _WORKER_REGISTRY
     if _WORKER_REGISTRY is None:
         _WORKER_REGISTRY = load_registry()
-    return _check_work(args, _WORKER_REGISTRY)
+    return _check_work(job[0], _WORKER_REGISTRY, job[1])
 
 
 _WORKER_REGISTRY: Registry | None = None
@@ -162,40 +170,63 @@ def check_paths(
     options: Options = Options(),
     registry: Registry | None = None,
     progress: Callable[[str], None] | None = None,
+    *,
+    found: list[tuple[str, Path | None]] | None = None,
+    fingerprint: bool = False,
 ) -> Report:
     """Check every workflow under ``paths``. Raises :class:`UsageError` for a missing path.
 
     Results come from the cache when the file, its sidecar and the configuration are
     unchanged. With ``options.jobs`` > 1 (or 0 and enough files) the rest are checked
     in several processes; results keep the order of the files, so output is the same
-    as with one process.
+    as with one process. ``found``: the files :func:`discover` gives for ``paths``, when
+    the caller has them already. ``fingerprint``: the report's ``digests`` hold the
+    SHA-256 of the bytes read of each file and sidecar (a record of the run keeps them).
     """
     registry = registry or load_registry()
     cache = _open_cache(options, registry)
     given = list(paths)
-    found = list(discover(given, options.files))
+    found = list(discover(given, options.files)) if found is None else found
     embedded, referenced = _check_templates(found, given, registry, options, progress)
     # a file that a template references is checked as part of that template's state machine
-    standalone = [t[0] not in embedded and (t[1] is None or t[1].resolve() not in referenced) for t in found]
+    standalone = [
+        t[0] not in embedded and (t[1] is None or not referenced or t[1].resolve() not in referenced) for t in found
+    ]
     targets = [t for t, alone in zip(found, standalone) if alone]
-    results: list[FileResult | None] = [None] * len(targets)
-    todo = []
-    for index, (display, path) in enumerate(targets):
-        display, raw, error, side = _inputs(display, path, options)
-        key = cache.key(display, raw, side) if cache is not None and raw is not None and path is not None else None
-        results[index] = cache.get(key) if key is not None else None
-        if results[index] is None:
-            todo.append((index, key, (display, raw, error, side, options)))
-        elif progress:
-            progress(display)
-    for (index, key, _), result in zip(todo, _run(todo, registry, options, progress)):
+    inputs = [_inputs(display, path, options) for display, path in targets]
+    keys = [
+        cache.key(display, raw, side) if cache is not None and raw is not None and path is not None else None
+        for (display, raw, _, side), (_, path) in zip(inputs, targets)
+    ]
+    stored = cache.get_many([k for k in keys if k is not None]) if cache is not None else {}
+    results: list[FileResult | None] = [stored.get(k) if k is not None else None for k in keys]
+    todo = [(index, keys[index], (*inputs[index], options)) for index, r in enumerate(results) if r is None]
+    if progress:
+        for (display, *_), result in zip(inputs, results):
+            if result is not None:
+                progress(display)
+    entries = []
+    for (index, key, _), (result, text) in zip(todo, _run(todo, registry, options, progress, cache is not None)):
         results[index] = result
         if key is not None:
-            cache.put(key, result)
+            entries.append((key, text))
     if cache is not None:
-        cache.close()
+        cache.put_many(entries)
     merged = _merge(found, standalone, [r for r in results if r is not None], embedded)
-    return Report(merged, sorted(str(p) for p in referenced))
+    digests = _digests(inputs, targets) if fingerprint else {}
+    return Report(merged, sorted(str(p) for p in referenced), digests)
+
+
+def _digests(inputs: list[tuple[str, bytes | None, str | None, bytes | None]], targets: list[Any]) -> dict[str, Any]:
+    """SHA-256 of the bytes each file and its sidecar had when read (``None``: absent or unreadable)."""
+    import hashlib
+
+    out: dict[str, str | None] = {}
+    for (_, raw, _, side), (_, path) in zip(inputs, targets):
+        if path is not None:
+            out[str(path)] = hashlib.sha256(raw).hexdigest() if raw is not None else None
+            out[str(path) + SIDECAR_SUFFIX] = hashlib.sha256(side).hexdigest() if side is not None else None
+    return out
 
 
 def _check_templates(
@@ -245,20 +276,23 @@ def _merge(
     return out
 
 
-def _run(todo: list[Any], registry: Registry, options: Options, progress: Callable[[str], None] | None) -> list[Any]:
-    """The results of ``todo``'s files, in its order, in ``options.jobs`` processes."""
+def _run(
+    todo: list[Any], registry: Registry, options: Options, progress: Callable[[str], None] | None, encode: bool
+) -> list[tuple[FileResult, str | None]]:
+    """The results of ``todo``'s files (with their cache entries' text when ``encode``), in its order,
+    in ``options.jobs`` processes."""
     jobs = auto_jobs(len(todo)) if options.jobs == 0 else min(options.jobs, len(todo))
     work = [args for _, _, args in todo]
     if jobs > 1:
         from wfverify import forked
 
         if not forked.can_fork():
-            return list(forked.pool_map(_worker, work, jobs))
+            return list(forked.pool_map(_worker, [(args, encode) for args in work], jobs))
         done = (lambda index: progress(work[index][0])) if progress else None
-        return forked.forked_map(lambda index: _check_work(work[index], registry), len(work), jobs, done)
+        return forked.forked_map(lambda index: _check_work(work[index], registry, encode), len(work), jobs, done)
     results = []
-    for display, raw, error, side, opts in work:
+    for args in work:
         if progress:
-            progress(display)
-        results.append(_check_bytes(display, raw, error, side, registry, opts))
+            progress(args[0])
+        results.append(_check_work(args, registry, encode))
     return results

@@ -24,8 +24,9 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from wfverify.core.records import dataclass, field, replace
 
 TYPE_CHECKING = False  # typing's import is a start-up cost the checks of a replayed run avoid
 if TYPE_CHECKING:

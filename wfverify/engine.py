@@ -9,11 +9,11 @@ rules still run.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from wfverify.core.config import path_ignores
 from wfverify.core.findings import Finding, Proof, Severity
+from wfverify.core.records import dataclass, field, replace
 from wfverify.core.registry import Registry
 from wfverify.core.results import FileResult
 from wfverify.core.rule import Rule

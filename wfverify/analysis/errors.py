@@ -8,8 +8,6 @@ Names from the States Language and the Step Functions error-handling page: the
 
 from __future__ import annotations
 
-import difflib
-
 from wfverify.core.model import Retrier
 
 __all__ = ["STATES_ERRORS", "closest_states_error", "is_states_error", "total_backoff"]
@@ -42,6 +40,8 @@ def is_states_error(name: str) -> bool:
 
 def closest_states_error(name: str) -> str | None:
     """The predefined name a misspelt ``States.`` error most likely meant."""
+    import difflib  # only when a name is unknown
+
     found = difflib.get_close_matches(name, STATES_ERRORS, n=1, cutoff=0.6)
     return found[0] if found else None
 

@@ -11,11 +11,10 @@ analyses, so every failure a state *can* have is a path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 from wfverify.analysis.saga_facts import PathFacts, after_choice, caught, completed, outcomes
 from wfverify.core.findings import Verdict
 from wfverify.core.model import ALL_ERRORS, Catcher, Dialect, State, StateKind, Transition, TransitionKind, Workflow
+from wfverify.core.records import dataclass, replace
 
 __all__ = [
     "BodyEnds",

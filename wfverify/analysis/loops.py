@@ -17,10 +17,11 @@ Pure graph and condition reading (no solver), shared by the loop rules:
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import Any
 
 from wfverify.core.expr import And, Cmp, Exists, In, IsType, Lit, Matches, Not, Opaque, Or, Var
 from wfverify.core.model import State, StateKind, TransitionKind, Workflow
+from wfverify.core.records import dataclass, field
 
 __all__ = [
     "FailureRoute",
@@ -56,7 +57,8 @@ def is_failure_status(text: str) -> bool:
     return bool(_FAILURE.search(text))
 
 
-class PollingChoice(NamedTuple):
+@dataclass(frozen=True)
+class PollingChoice:
     """A Choice in a loop that routes on a status.
 
     ``exits``/``stays``: statuses named by rules that leave / stay in the loop;
@@ -70,7 +72,7 @@ class PollingChoice(NamedTuple):
     stays: tuple[str, ...]
     others_stay: bool
     pointer: str
-    stay_pointers: dict[str, str]
+    stay_pointers: dict[str, str] = field(default_factory=dict)
     path: tuple[str, ...] | None = None  # the status's keys from the data root (JSONPath rules), if known
 
     @property
@@ -250,7 +252,8 @@ def polling_choices(workflow: Workflow, members: set[str]) -> list[PollingChoice
     return out
 
 
-class FailureRoute(NamedTuple):
+@dataclass(frozen=True)
+class FailureRoute:
     """A polling Choice that sends failure statuses back into its loop: what loops, and where it is said."""
 
     choice: PollingChoice

@@ -53,7 +53,6 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from wfverify.analysis.failures import (
     after_completion,
@@ -66,6 +65,7 @@ from wfverify.analysis.failures import (
 )
 from wfverify.analysis.saga_facts import Outcomes, PathFacts, after_choice, caught, outcomes
 from wfverify.core.model import State, StateKind, Transition, TransitionKind, Workflow
+from wfverify.core.records import dataclass, field
 from wfverify.core.witness import SagaTrace, TraceStep
 
 __all__ = ["SagaReport", "Violation", "analyze", "compensable_tasks"]

@@ -30,11 +30,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 from typing import Any
 
 from wfverify.core.expr import Not, Opaque, variables
 from wfverify.core.model import ALL_ERRORS, Acquire, Dialect, State, StateKind, Workflow
+from wfverify.core.records import dataclass, replace
 
 __all__ = ["BLOCKED", "TIMES_OUT", "Outcomes", "PathFacts", "after_choice", "caught", "completed", "outcomes"]
 

@@ -22,14 +22,15 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from typing import NamedTuple
 
 from wfverify.core.model import State, TransitionKind, Workflow
+from wfverify.core.records import dataclass
 
 __all__ = ["VariableFacts", "assigned_by", "variable_facts"]
 
 
-class VariableFacts(NamedTuple):
+@dataclass(frozen=True)
+class VariableFacts:
     """``maybe[state]`` / ``must[state]``: variables set on some / every path that enters ``state``."""
 
     maybe: dict[str, frozenset[str]]

@@ -11,8 +11,9 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
+
+from wfverify.core.records import replace
 
 TYPE_CHECKING = False  # typing's import is a start-up cost the checks of a replayed run avoid
 if TYPE_CHECKING:
@@ -254,6 +255,7 @@ def check_command(args: argparse.Namespace) -> int:
     record = rerun.lookup(cache_dir, key, targets)
     if record is None:
         record = rerun.RunRecord([[d, str(p)] for d, p in targets], {}, {})
+        record.found = targets
         code = _check(args, paths, from_file, config, fmt, record)
         rerun.store(cache_dir, key, record)
         return code
@@ -279,7 +281,8 @@ def _check(args: argparse.Namespace, paths: list[str], from_file: Any, config: A
     if args.show_config:
         sys.stdout.write(as_toml(config))
         return 0
-    report = api.check_paths(paths, _options(args, config), registry)
+    found = record.found if record is not None else None  # the files the run record was looked up with
+    report = api.check_paths(paths, _options(args, config), registry, found=found, fingerprint=record is not None)
     report, hidden = _baseline(args, report)
     shown = {"quiet": args.quiet, "show_source": config.show_source, "show_proofs": args.show_proofs}
     code = 0 if args.exit_zero or not report.failed(config.fail_on) else 1
@@ -308,7 +311,7 @@ def _remember(record: Any, report: Any, registry: Any, text: str, to_file: bool,
     from wfverify.cli import rerun
     from wfverify.core.registry import rule_module_files
 
-    record.data = rerun.data_hashes(record.targets, report.inputs)
+    record.data = rerun.data_hashes(record.targets, report.inputs, report.digests)
     record.code = rerun.code_stamps(rule_module_files(registry))
     record.stdout, record.output_file = ("", text) if to_file else (text, None)
     record.exit_code = code

@@ -57,6 +57,8 @@ class RunRecord:
         self.stdout = ""
         self.output_file: str | None = None
         self.exit_code = 0
+        #: The files found, as discovery gave them: the run checks these without a second folder walk.
+        self.found: list[tuple[str, Path | None]] | None = None
 
 
 def eligible(args: Any, paths: list[str], fmt: str) -> bool:
@@ -101,15 +103,19 @@ def code_stamps(rule_modules: list[str]) -> dict[str, str]:
     return stamps
 
 
-def data_hashes(targets: list[list[str]], referenced: list[str]) -> dict[str, str | None]:
-    """SHA-256 of every file found, its sidecar (or ``None``: absent) and every file a template referenced."""
+def data_hashes(
+    targets: list[list[str]], referenced: list[str], read: dict[str, str | None] | None = None
+) -> dict[str, str | None]:
+    """SHA-256 of every file found, its sidecar (or ``None``: absent) and every file a template referenced.
+
+    ``read``: digests of the bytes the check itself read (``Report.digests``), used where given: they
+    spare reading every file again, and they are of what was checked even if a file changed since.
+    """
+    read = read or {}
     out: dict[str, str | None] = {}
-    for _display, path in targets:
-        out[path] = _sha(path)
-        out[path + SIDECAR_SUFFIX] = _sha(path + SIDECAR_SUFFIX)
-    for other in referenced:  # a definition file a template names, and its own sidecar
-        out[other] = _sha(other)
-        out[other + SIDECAR_SUFFIX] = _sha(other + SIDECAR_SUFFIX)
+    for path in [p for _display, p in targets] + list(referenced):  # a template's file, and its own sidecar
+        for name in (path, path + SIDECAR_SUFFIX):
+            out[name] = read[name] if name in read else _sha(name)
     return out
 
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from wfverify.core.findings import Finding
+from wfverify.core.records import replace
 from wfverify.core.results import Report
 
 __all__ = ["BaselineError", "apply_baseline", "baseline_text", "fingerprint", "parse_baseline", "portable_path"]

@@ -33,8 +33,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
+
+from wfverify.core.records import dataclass, field, fields, is_dataclass
 
 TYPE_CHECKING = False  # typing's import is a start-up cost the checks of a replayed run avoid
 if TYPE_CHECKING:

@@ -21,8 +21,9 @@ Semantics shared by every consumer:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from wfverify.core.records import dataclass
 
 __all__ = [
     "And",

@@ -3,14 +3,15 @@
 Rules create a :class:`Finding` with a pointer and a message; the engine
 stamps the rule's name, code and effective severity, and resolves the pointer
 to a 1-based line and column through the loader's source map. Findings are
-immutable; ``dataclasses.replace`` makes the stamped copy.
+immutable; ``replace`` (:mod:`wfverify.core.records`) makes the stamped copy.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from typing import Any
+
+from wfverify.core.records import dataclass, field
 
 __all__ = ["Finding", "Proof", "Related", "Severity", "Verdict", "PROOF_PROPERTIES"]
 

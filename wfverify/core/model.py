@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
+
+from wfverify.core.records import dataclass, field
 
 __all__ = [
     "Acquire",

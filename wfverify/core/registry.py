@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from types import ModuleType
 
 from wfverify.core.findings import Severity
+from wfverify.core.records import dataclass
 from wfverify.core.rule import Rule, page_sections
 
 __all__ = ["LoaderRule", "Registry", "RegistryError", "loader_rule", "load_registry", "rule_module_files"]

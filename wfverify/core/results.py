@@ -6,10 +6,10 @@ print them, so that reporters never import the library entry point.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.core.findings import Finding, Proof, Severity
+from wfverify.core.records import dataclass, field
 
 __all__ = ["FileResult", "Report"]
 
@@ -35,6 +35,9 @@ class Report:
     files: list[FileResult]
     #: Files read besides those checked (definitions and files templates reference), which results depend on.
     inputs: list[str] = field(default_factory=list)
+    #: SHA-256 of the bytes read of each checked file and its sidecar (``None``: none), when asked for
+    #: (``check_paths(..., fingerprint=True)``): what a record of the run (wfverify.cli.rerun) keeps.
+    digests: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def findings(self) -> list[Finding]:

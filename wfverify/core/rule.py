@@ -27,15 +27,15 @@ Metadata is validated when the module is imported; a mistake raises
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
+from wfverify.core import records
 from wfverify.core.findings import Finding, Proof, Severity
 from wfverify.core.model import Workflow
+from wfverify.core.records import dataclass
 
 __all__ = ["NoOptions", "Rule", "RuleDefinitionError", "rule", "PAGE_SECTIONS"]
 
@@ -86,7 +86,7 @@ class Rule:
     def make_options(self, values: dict[str, Any] | None) -> Any:
         """Typed options from config values; unknown names or wrong types raise ValueError."""
         values = dict(values or {})
-        known = {f.name: f for f in dataclasses.fields(self.options)}
+        known = {f.name: f for f in records.fields(self.options)}
         for key in values:
             if key.replace("-", "_") not in known:
                 raise ValueError(f'unknown option "{key}" for rule "{self.name}"')
@@ -152,7 +152,7 @@ def rule(
             sev = Severity(severity)
         except ValueError:
             raise RuleDefinitionError(f"{label}: severity must be error, warning or info") from None
-        if not dataclasses.is_dataclass(options):
+        if not records.is_dataclass(options):
             raise RuleDefinitionError(f"{label}: options must be a dataclass type")
         page = (doc if doc is not None else sys.modules[fn.__module__].__doc__ or "").strip()
         sections = page_sections(page)

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.core.findings import Verdict
+from wfverify.core.records import dataclass, field
 
 __all__ = [
     "InputWitness",

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
 from wfverify.core.findings import Finding
 from wfverify.core.model import Workflow
+from wfverify.core.records import dataclass, field
 from wfverify.load.source import DEFAULT_MAX_BYTES, Document, SourceProblem, read_document
 
 __all__ = [

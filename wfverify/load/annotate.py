@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from wfverify.core.findings import Finding
 from wfverify.core.model import Workflow
+from wfverify.core.records import replace
 
 __all__ = ["apply_sidecar"]
 

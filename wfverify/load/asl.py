@@ -15,11 +15,11 @@ workflow is not ``annotated`` and saga and lock rules stay silent.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
 from wfverify.core.findings import Finding
 from wfverify.core.model import Dialect, PathExpr, State, StateKind, Transition, Workflow
+from wfverify.core.records import replace
 from wfverify.load.asl_choice import rule_paths
 from wfverify.load.asl_model import state_from_asl
 from wfverify.load.asl_paths import is_jsonata_like

@@ -19,7 +19,8 @@ template, so a mismatch is not known to be rejected.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from wfverify.core.records import dataclass, field
 
 __all__ = ["INTRINSICS", "Argument", "Call", "IntrinsicError", "parse"]
 

@@ -26,7 +26,8 @@ names and single indexes, with no wildcard, deep scan, filter or function.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from wfverify.core.records import dataclass
 
 __all__ = ["JAYWAY_FUNCTIONS", "Root", "check", "root_of"]
 

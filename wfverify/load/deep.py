@@ -7,7 +7,6 @@ can both use it without importing each other.
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +35,8 @@ def parse_deep(fn: Callable[..., Any], *args: Any, limit: int = MAX_DEPTH) -> An
             result["error"] = exc
         finally:
             sys.setrecursionlimit(old)
+
+    import threading  # only for a deep document: the parse gets a thread with a large stack
 
     previous = threading.stack_size()
     threading.stack_size(_DEEP_STACK_BYTES)

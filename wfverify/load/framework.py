@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from wfverify.core.findings import Finding
 from wfverify.core.model import Scope, State
+from wfverify.core.records import dataclass, field
 from wfverify.load.jsonpos import escape
 
 __all__ = ["Assembly", "Body", "Spelling", "StateFactory", "assemble", "duplicate_key_finding"]

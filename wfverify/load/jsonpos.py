@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+
+from wfverify.core.records import dataclass, field
 
 __all__ = ["JsonMap", "scan", "escape", "LineIndex"]
 

@@ -66,7 +66,7 @@ def build(doc: Any, options: Any, duplicates: list[Any], sidecar: Any) -> tuple[
 
 
 def _with_rule(f: Finding, rule: str = "schema-violation") -> Finding:
-    from dataclasses import replace
+    from wfverify.core.records import replace
 
     return replace(f, rule=rule)
 

@@ -15,11 +15,11 @@ file lacks are reported by the dialect builder, which knows the states.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.core.findings import Finding
 from wfverify.core.model import Acquire
+from wfverify.core.records import dataclass, field
 from wfverify.load.source import Document, read_document
 
 __all__ = ["Sidecar", "StateAnnotations", "parse_sidecar", "sidecar_from_document"]

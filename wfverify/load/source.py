@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
+from wfverify.core.records import dataclass, field
 from wfverify.load import jsonpos
 from wfverify.load.deep import MAX_DEPTH, parse_deep
 from wfverify.load.jsonpos import LineIndex

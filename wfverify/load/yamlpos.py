@@ -13,11 +13,11 @@ ourselves with an explicit stack instead of PyYAML's constructor, which lets us:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
+from wfverify.core.records import dataclass, field
 from wfverify.load.deep import parse_deep
 from wfverify.load.jsonpos import escape
 

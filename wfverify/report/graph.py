@@ -11,11 +11,11 @@ what they match. A reviewer can paste the Mermaid text into a pull request.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from wfverify.core.findings import Finding
 from wfverify.core.model import State, StateKind, Transition, TransitionKind, Workflow
+from wfverify.core.records import dataclass
 
 __all__ = ["Edge", "GraphView", "render_dot", "render_mermaid", "view"]
 

@@ -3,7 +3,7 @@ defaults without importing the simulator at start-up."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from wfverify.core.records import dataclass
 
 __all__ = ["Bounds"]
 

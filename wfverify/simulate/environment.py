@@ -10,8 +10,9 @@ workflow and its environment, so a trace is reproducible from this data alone
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from wfverify.core.records import dataclass, field
 
 __all__ = ["Environment", "Outcome"]
 

@@ -29,10 +29,10 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.core.model import StateKind, Workflow
+from wfverify.core.records import dataclass, field
 from wfverify.simulate.bounds import Bounds
 from wfverify.simulate.engine import Run
 from wfverify.simulate.environment import Environment, Outcome

@@ -16,12 +16,12 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.core.evaluate import put
 from wfverify.core.expr import Cmp, Exists, In, IsType, Lit, Var, variables
 from wfverify.core.model import Dialect, StateKind, Workflow
+from wfverify.core.records import dataclass, field
 
 __all__ = ["Inputs", "candidate_inputs"]
 

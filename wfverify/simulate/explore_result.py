@@ -10,11 +10,11 @@ the verdict is at most ``unknown``.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.core.findings import PROOF_PROPERTIES, Verdict
 from wfverify.core.model import StateKind, Workflow
+from wfverify.core.records import dataclass, field
 from wfverify.simulate.engine import Run
 from wfverify.simulate.environment import Environment, Outcome
 from wfverify.simulate.explore_waits import stuck_kind

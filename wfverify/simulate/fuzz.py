@@ -10,12 +10,12 @@ broken property is shrunk by Hypothesis to a smallest environment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.analysis.graph import reachable_states
 from wfverify.core.findings import Verdict
 from wfverify.core.model import Workflow
+from wfverify.core.records import dataclass, field
 from wfverify.simulate.engine import simulate
 from wfverify.simulate.environment import Environment
 from wfverify.simulate.saga_monitor import saga_on_trace

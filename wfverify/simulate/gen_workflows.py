@@ -12,11 +12,11 @@ explorer on them.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
 from hypothesis import strategies as st
 
+from wfverify.core.records import dataclass, field
 from wfverify.simulate.gen_asl import to_asl
 
 __all__ = ["Generated", "generated_workflows"]

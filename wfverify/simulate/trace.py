@@ -9,8 +9,9 @@ knows the entry's shape.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from typing import Any
+
+from wfverify.core.records import dataclass, field
 
 __all__ = ["Holder", "HolderStatus", "Trace", "TraceStatus", "execution_of"]
 

@@ -16,11 +16,11 @@ such a task imports it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from wfverify.analysis.aws.resources import Integration, operation_of, parse
 from wfverify.analysis.aws.shapes import Lookup, Presence, lookup
+from wfverify.core.records import dataclass
 
 __all__ = [
     "Integration",

@@ -20,14 +20,13 @@ responses are PascalCase, even where the API's own members are camelCase
 
 from __future__ import annotations
 
-import difflib
 import functools
-from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 from wfverify.analysis.aws import index
+from wfverify.core.records import dataclass
 
 __all__ = [
     "ShapeRef",
@@ -140,6 +139,8 @@ def resolve_service(name: str) -> tuple[str | None, list[str]]:
     folder = _CLIENT_FOLDERS.get(name) or folders.get(name)
     if folder in _services():
         return folder, []
+    import difflib  # only for a name that is not known
+
     return None, difflib.get_close_matches(name, sorted(set(folders) | set(_CLIENT_FOLDERS)), n=3, cutoff=0.75)
 
 
@@ -151,6 +152,8 @@ def operation(service: str, action: str) -> tuple[Any, list[str]]:
     wanted = action[:1].upper() + action[1:]
     if wanted in model.operation_names:
         return model.operation_model(wanted), []
+    import difflib  # only for an action that is not known
+
     camel = sorted(n[:1].lower() + n[1:] for n in model.operation_names)
     return None, difflib.get_close_matches(action, camel, n=3)
 

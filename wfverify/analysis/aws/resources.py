@@ -25,7 +25,8 @@ True
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from wfverify.core.records import dataclass
 
 __all__ = ["Integration", "Operation", "parse", "operation_of", "OPTIMIZED"]
 

@@ -11,10 +11,10 @@ the service parsed) are not modelled: anything below them is unknown.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from typing import Any
 
 from wfverify.analysis.aws.models import ShapeRef, field_name, member, shape
+from wfverify.core.records import dataclass
 
 __all__ = ["Presence", "Lookup", "lookup", "ref_at"]
 

@@ -15,7 +15,6 @@ deterministic ``rlimit``; reaching it is reported through ``gave_up``.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from typing import Any
 
 from wfverify.analysis.locks.facts import Path
@@ -23,6 +22,7 @@ from wfverify.analysis.locks.names import is_template, may_alias
 from wfverify.analysis.locks.numeric import never_equal
 from wfverify.analysis.locks.threads import Thread
 from wfverify.analysis.locks.witness import model_schedule
+from wfverify.core.records import dataclass
 from wfverify.core.witness import LockSchedule
 
 __all__ = ["FreeTimeouts", "RLIMIT", "Waits", "solve"]

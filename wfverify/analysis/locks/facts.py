@@ -28,7 +28,6 @@ a release (an acquire) on the path may be it under another spelling.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from wfverify.analysis.failures import can_fail, catches_all, first_catcher
 from wfverify.analysis.graph import exits_scope
@@ -36,6 +35,7 @@ from wfverify.analysis.locks.names import common_name, may_alias, placeholder_va
 from wfverify.analysis.locks.numeric import Undecided, declared_ints, same_name_values
 from wfverify.analysis.locks.stable import unstable_templates
 from wfverify.core.model import Acquire, Scope, State, StateKind, TransitionKind, Workflow
+from wfverify.core.records import dataclass, field
 
 __all__ = ["Event", "LockFacts", "Path", "Problem", "lock_facts", "LOOP_BOUND", "MAX_PATHS"]
 

@@ -77,7 +77,7 @@ def lock_order_cycle(facts: LockFacts) -> list[str] | None:
         return None
     import networkx as nx
 
-    graph = nx.DiGraph(list(edges))
+    graph = nx.DiGraph(sorted(edges))  # sorted: the cycle reported (and checked) is the same on every run
     try:
         cycle = nx.find_cycle(graph)
     except nx.NetworkXNoCycle:

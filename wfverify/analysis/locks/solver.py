@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from wfverify.analysis.locks.encoding import RLIMIT, FreeTimeouts, Waits, solve
@@ -54,6 +53,7 @@ from wfverify.analysis.locks.threads import (
 )
 from wfverify.analysis.locks.witness import conflict_schedule
 from wfverify.core.findings import Verdict
+from wfverify.core.records import dataclass, field
 from wfverify.core.witness import LockSchedule, ReplayError
 
 __all__ = ["DeadlockResult", "Waits", "check_deadlock", "lock_order_cycle", "MAX_COMBINATIONS", "RLIMIT"]

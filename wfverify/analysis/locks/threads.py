@@ -20,13 +20,13 @@ forever (:func:`ancestor_conflicts`).
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 
 from wfverify.analysis.failures import can_succeed
 from wfverify.analysis.locks.facts import Event, LockFacts, Path
 from wfverify.analysis.locks.names import is_template, may_alias
 from wfverify.analysis.locks.numeric import declared_ints
 from wfverify.core.model import Dialect, State, StateKind, Workflow
+from wfverify.core.records import dataclass
 
 __all__ = ["Conflict", "Group", "Thread", "ancestor_conflicts", "drop_released", "edge_events", "groups"]
 

@@ -49,6 +49,7 @@ from wfverify.analysis.smt.conditions import (
 from wfverify.analysis.smt.decide import Undecided, decide, minimal_cover
 from wfverify.core.findings import Verdict
 from wfverify.core.model import Dialect, State, StateKind, Workflow
+from wfverify.core.records import dataclass, field
 
 __all__ = [
     "ChoiceReport",
@@ -61,41 +62,31 @@ __all__ = [
 ]
 
 
-# Plain classes with slots, not dataclasses: three dataclasses cost more to define at import than the rest
-# of this module.
+@dataclass(frozen=True)
 class DeadRule:
-    """A rule never taken: ``shadowed_by``, the earlier rules that take its inputs (empty: its condition
-    alone is unsatisfiable); ``sample``, an input it accepts that they take first (replayed)."""
-
-    __slots__ = ("index", "shadowed_by", "sample")
-
-    def __init__(self, index: int, shadowed_by: tuple[int, ...], sample: dict[str, Any] | None = None) -> None:
-        self.index, self.shadowed_by, self.sample = index, shadowed_by, sample
+    index: int
+    shadowed_by: tuple[int, ...]  # empty: the condition alone is unsatisfiable
+    sample: dict[str, Any] | None = None  # an input the rule accepts, taken earlier (replayed)
 
 
+@dataclass(frozen=True)
 class AbsentRead:
-    """Rule ``index`` reads absent fields (dotted paths) on input ``witness``: the execution fails there."""
-
-    __slots__ = ("index", "fields", "witness")
-
-    def __init__(self, index: int, fields: tuple[str, ...], witness: dict[str, Any]) -> None:
-        self.index, self.fields, self.witness = index, fields, witness
+    index: int
+    fields: tuple[str, ...]  # dotted paths read while absent
+    witness: dict[str, Any]
 
 
+@dataclass
 class ChoiceReport:
-    """What the solver found about one choice state (``exhaustive`` is n/a when it has a default;
-    ``unknown``: the reasons for what stays open)."""
+    """What the solver found about one choice state."""
 
-    __slots__ = ("state", "exhaustive", "witness", "absent_reads", "dead", "unknown", "seconds")
-
-    def __init__(self, state: str) -> None:
-        self.state = state
-        self.exhaustive = Verdict.NOT_APPLICABLE
-        self.witness: dict[str, Any] | None = None
-        self.absent_reads: list[AbsentRead] = []
-        self.dead: list[DeadRule] = []
-        self.unknown: list[str] = []
-        self.seconds = 0.0
+    state: str
+    exhaustive: Verdict = Verdict.NOT_APPLICABLE  # n/a: the choice has a default
+    witness: dict[str, Any] | None = None
+    absent_reads: list[AbsentRead] = field(default_factory=list)
+    dead: list[DeadRule] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)  # reasons
+    seconds: float = 0.0
 
 
 def _check(z3: Any, solver: Any, *assumptions: Any) -> str:

@@ -55,6 +55,7 @@ from wfverify.analysis.smt.values import (
 )
 from wfverify.core.evaluate import AbsentVariable, evaluate, json_type, to_double
 from wfverify.core.expr import And, Cmp, Exists, Expr, In, IsType, Lit, Matches, Not, Opaque, Or, Var
+from wfverify.core.records import dataclass, field
 
 __all__ = ["MAX_INPUTS", "Decision", "DeadInfo", "Undecided", "decide"]
 
@@ -72,45 +73,37 @@ class Undecided(Exception):
     """The rules hold a shape this procedure does not cover; the solver decides."""
 
 
-# Plain classes with slots, not dataclasses: made once per Choice, and a dataclass costs more to define at
-# import than this whole module's other definitions.
+@dataclass
 class _Mentions:
-    """What the rules ask of one variable: types, constants, wildcard patterns; the variables it is
-    compared with (``*Path`` rules), and how many of them share its values."""
+    """What the rules ask of one variable."""
 
-    __slots__ = ("tags", "numbers", "strings", "patterns", "linked", "copies")
-
-    def __init__(self) -> None:
-        self.tags: set[str] = set()
-        self.numbers: set[float] = set()
-        self.strings: set[str] = set()
-        self.patterns: set[str] = set()
-        self.linked: set[tuple[str, ...]] = set()
-        self.copies = 1
+    tags: set[str] = field(default_factory=set)
+    numbers: set[float] = field(default_factory=set)
+    strings: set[str] = field(default_factory=set)
+    patterns: set[str] = field(default_factory=set)
+    #: variables it is compared with (``*Path`` rules), and how many of them share its values
+    linked: set[tuple[str, ...]] = field(default_factory=set)
+    copies: int = 1
 
 
+@dataclass(frozen=True)
 class DeadInfo:
-    """A rule never taken: the earlier rules that take its inputs (none: unsatisfiable alone), and an input it accepts."""
-
-    __slots__ = ("index", "shadowed_by", "sample")
-
-    def __init__(self, index: int, shadowed_by: tuple[int, ...], sample: dict[str, Any] | None) -> None:
-        self.index, self.shadowed_by, self.sample = index, shadowed_by, sample
+    index: int
+    shadowed_by: tuple[int, ...]
+    sample: dict[str, Any] | None
 
 
+@dataclass
 class Decision:
-    """The answers: a fall-through input, absent reads per rule, never-taken rules; ``opaque``: the rules
-    hold opaque conditions (inputs found are not witnesses); ``falls``: some input falls through (its
-    witness may be a null whole input, before it is named)."""
+    """The answers: a fall-through input, absent reads per rule, never-taken rules."""
 
-    __slots__ = ("fall_through", "absent_reads", "dead", "opaque", "falls")
-
-    def __init__(self) -> None:
-        self.fall_through: dict[str, Any] | None = None
-        self.absent_reads: dict[int, dict[str, Any]] = {}
-        self.dead: list[DeadInfo] = []
-        self.opaque = False
-        self.falls = False
+    fall_through: dict[str, Any] | None = None
+    absent_reads: dict[int, dict[str, Any]] = field(default_factory=dict)
+    dead: list[DeadInfo] = field(default_factory=list)
+    #: the rules hold opaque conditions: inputs found are not witnesses
+    opaque: bool = False
+    #: some input falls through (its witness may be a null whole input, before it is named)
+    falls: bool = False
 
 
 def decide(

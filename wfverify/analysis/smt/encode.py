@@ -33,13 +33,13 @@ linear in it takes the value it has once the counter is large enough.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
 from wfverify.core.evaluate import parse_timestamp
 from wfverify.core.expr import And, Arith, Cmp, Exists, Expr, In, IsType, Lit, Matches, Not, Opaque, Or, Var
+from wfverify.core.records import dataclass
 
 __all__ = ["Encoder", "TAGS", "Val"]
 

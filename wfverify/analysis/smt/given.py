@@ -21,29 +21,21 @@ from typing import Any
 from wfverify.core.evaluate import UNDEFINED, evaluate, json_type, lookup, put, to_double, value_of
 from wfverify.core.expr import And, Arith, Cmp, Expr, In, Lit, Not, Opaque, Or, Var, variables
 from wfverify.core.model import State, Workflow
+from wfverify.core.records import dataclass, field
 
 __all__ = ["Given", "given_for"]
 
 Path = tuple[str, ...]
 
 
+@dataclass
 class Given:
-    """Known values of the paths a Choice's rules read: one (``single``) or a few (``several``); ``types``:
-    paths only known to be numbers, ``int`` or ``number`` (a counter after its loop).
+    """Known values of the paths a Choice's rules read: one (``single``) or a few (``several``)."""
 
-    A plain class, not a dataclass: cheaper to define at import."""
-
-    __slots__ = ("single", "several", "types")
-
-    def __init__(
-        self,
-        single: dict[Path, Any] | None = None,
-        several: dict[Path, tuple[Any, ...]] | None = None,
-        types: dict[Path, str] | None = None,
-    ) -> None:
-        self.single = {} if single is None else single
-        self.several = {} if several is None else several
-        self.types = {} if types is None else types
+    single: dict[Path, Any] = field(default_factory=dict)
+    several: dict[Path, tuple[Any, ...]] = field(default_factory=dict)
+    #: paths only known to be numbers: ``int`` or ``number`` (a counter after its loop)
+    types: dict[Path, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.single or self.several or self.types)

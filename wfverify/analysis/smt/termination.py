@@ -37,12 +37,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import Any
 
 from wfverify.analysis.counters import counters, every_cycle_updates, numeric_on_entry, trusted_inputs
 from wfverify.analysis.smt import DEFAULT_RLIMIT
 from wfverify.core.expr import And, Arith, Cmp, Expr, Lit, Not, Opaque, Or, Var, variables
 from wfverify.core.model import Dialect, StateKind, TransitionKind, Workflow
+from wfverify.core.records import dataclass
 
 __all__ = ["LoopVerdict", "analyze_loops", "can_leave", "refine", "termination_proof", "timeout_bound"]
 
@@ -50,7 +51,8 @@ __all__ = ["LoopVerdict", "analyze_loops", "can_leave", "refine", "termination_p
 _DOUBLE_REACH = 2**52
 
 
-class LoopVerdict(NamedTuple):
+@dataclass(frozen=True)
+class LoopVerdict:
     """``verdict``: ``terminates`` (a counter), ``bounded`` (a timeout) or ``unknown``;
     ``hint`` says what bound would prove it."""
 

@@ -21,13 +21,13 @@ Anything else is ``unknown`` with the obstacle found.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable
 from typing import Any
 
 from wfverify.analysis.counters import clobbers
 from wfverify.analysis.smt import DEFAULT_RLIMIT
+from wfverify.core import records
 from wfverify.core.expr import Opaque, Var, variables
 from wfverify.core.model import ALL_ERRORS, Dialect, State, StateKind, Transition, TransitionKind, Workflow
 
@@ -283,8 +283,8 @@ def _nameable(errors: tuple[str, ...]) -> bool:
 def _has_opaque(node: Any) -> bool:
     if isinstance(node, Opaque):
         return True
-    if dataclasses.is_dataclass(node):
-        node = tuple(getattr(node, f.name) for f in dataclasses.fields(node))
+    if records.is_dataclass(node):
+        node = tuple(getattr(node, f.name) for f in records.fields(node))
     return isinstance(node, tuple) and any(_has_opaque(p) for p in node)
 
 
@@ -294,9 +294,9 @@ def _renamed(node: Any, rename: Rename) -> Any:
         return Var(rename(node.path), node.absent_fails)
     if isinstance(node, tuple):
         return tuple(_renamed(i, rename) for i in node)
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        changes = {f.name: _renamed(getattr(node, f.name), rename) for f in dataclasses.fields(node)}
-        return dataclasses.replace(node, **changes)
+    if records.is_dataclass(node) and not isinstance(node, type):
+        changes = {f.name: _renamed(getattr(node, f.name), rename) for f in records.fields(node)}
+        return records.replace(node, **changes)
     return node
 
 

@@ -8,11 +8,11 @@ identifies it in every output.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from wfverify.core.findings import Finding
+from wfverify.core.records import dataclass, field
 from wfverify.load.jsonpos import LineIndex
 from wfverify.load.source import Document, SourceProblem
 

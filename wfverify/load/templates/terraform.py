@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
+from wfverify.core.records import dataclass
 from wfverify.load.source import Document
 from wfverify.load.templates.model import Context, Embedded, TemplateResult, note
 from wfverify.load.templates.refs import load_reference

@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
+from wfverify.core.records import dataclass, field
 from wfverify.load import jsonpos
 from wfverify.load.jsonpos import LineIndex
 from wfverify.load.source import Document, SourceProblem
