@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from wfverify.analysis.dataflow import Facts, facts_at, input_facts, simple_keys
+from wfverify.analysis.dataflow import Facts, facts_at, input_facts, response_at, simple_keys
 from wfverify.core.expr import variables
 from wfverify.core.model import State, StateKind, Workflow
 
@@ -117,9 +117,7 @@ def payload_reads(state: State) -> list[Read]:
 def judge(workflow: Workflow, state: State, read: Read) -> Judgement:
     """The judgement of one payload read at its state."""
     if read.base == "result":
-        from wfverify.analysis.aws import response_of
-
-        ref = response_of(state.action) if state.kind is StateKind.TASK else None
+        ref = response_at(workflow, state.action) if state.kind is StateKind.TASK else None
         if ref is None:
             return Judgement("maybe", "the task's result is not modelled", origin_unknown=True)
         return _by_shape(ref, read.keys)

@@ -33,7 +33,7 @@ from typing import Any, NamedTuple
 from wfverify.core.expr import And, Cmp, Exists, IsType, Matches, Not, Opaque, Or, Var, variables
 from wfverify.core.model import State, StateKind, TransitionKind, Workflow
 
-__all__ = ["Facts", "facts_at", "input_facts", "input_root", "status_values_at"]
+__all__ = ["Facts", "facts_at", "input_facts", "input_root", "response_at", "status_values_at"]
 
 Path = tuple[str, ...]
 
@@ -201,6 +201,16 @@ def input_facts(workflow: Workflow, state: State) -> Facts | None:
     return found
 
 
+def response_at(workflow: Workflow, action: str | None) -> Any:
+    """:func:`wfverify.analysis.aws.response_of`, asked once per Task resource of the workflow."""
+    known = workflow.memo("dataflow.responses", dict)
+    if action not in known:
+        from wfverify.analysis.aws import response_of
+
+        known[action] = response_of(action)
+    return known[action]
+
+
 def facts_at(workflow: Workflow) -> dict[str, Facts]:
     """state name -> facts on entry (memoized per workflow)."""
     return workflow.memo("dataflow.facts", lambda: _compute(workflow))
@@ -208,7 +218,7 @@ def facts_at(workflow: Workflow) -> dict[str, Facts]:
 
 def _compute(workflow: Workflow) -> dict[str, Facts]:
     facts: dict[str, Facts] = {}
-    flow = _Flow()
+    flow = _Flow(workflow)
     for scope in sorted(workflow.scopes.values(), key=lambda s: len(s.id)):
         if scope.start not in workflow.states:
             continue
@@ -241,15 +251,16 @@ def _compute(workflow: Workflow) -> dict[str, Facts]:
 class _Flow:
     """The transfer functions of one workflow, with what depends only on a state computed once.
 
-    A Choice's ways out (what each rule taken or the Default adds) and a Task's response shape are
-    worked out on the first visit, and each condition assumed on a way out keeps its variables, so
-    revisits in the fixpoint and the writes that follow do not walk the rules again.
+    A Choice's ways out (what each rule taken or the Default adds) are worked out on the first visit
+    (a Task's response shape once per resource: :func:`response_at`), and each condition assumed on a
+    way out keeps its variables, so revisits in the fixpoint and the writes that follow do not walk the
+    rules again.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, workflow: Workflow) -> None:
+        self.workflow = workflow
         self.exits: dict[str, dict[int | None, tuple[frozenset[Path], frozenset[Path], frozenset[Any]]]] = {}
         self.reads: dict[int, frozenset[Path]] = {}  # id(assumed condition) -> its variables
-        self.responses: dict[str | None, Any] = {}  # Task Resource -> ShapeRef of its raw result
 
     def out_edges(self, state: State, here: Facts) -> list[tuple[str, Facts]]:
         out = []
@@ -268,17 +279,10 @@ class _Flow:
         """Facts on the normal way out of a completed state."""
         out = self.write(facts, state.keeps_input, state.writes)
         if state.result_at is not None:
-            ref = self.response(state.action)
+            ref = response_at(self.workflow, state.action)
             if ref is not None:
                 out = Facts(out.present, out.guarded, out.typed | {(state.result_at, ref)}, out.assumed)
         return _reroot(out, state.output_root) if state.output_root is not None else out
-
-    def response(self, action: str | None) -> Any:
-        if action not in self.responses:
-            from wfverify.analysis.aws import response_of
-
-            self.responses[action] = response_of(action)
-        return self.responses[action]
 
     def write(self, facts: Facts, keeps: bool, writes: tuple[Path, ...]) -> Facts:
         """Input facts that survive a state's writes, plus what it writes.

@@ -240,7 +240,16 @@ def _polling(state: State, members: set[str]) -> PollingChoice | None:
 
 
 def polling_choices(workflow: Workflow, members: set[str]) -> list[PollingChoice]:
-    """The status-routing Choices of a loop, in document order."""
+    """The status-routing Choices of a loop, in document order (worked out once per loop: the three loop
+    rules ask, some several times)."""
+    known: dict[frozenset[str], list[PollingChoice]] = workflow.memo("loops.polling", dict)
+    key = frozenset(members)
+    if key not in known:
+        known[key] = _polling_choices(workflow, members)
+    return list(known[key])
+
+
+def _polling_choices(workflow: Workflow, members: set[str]) -> list[PollingChoice]:
     out = []
     scope = workflow.scope_of(next(iter(members)))
     for name in scope.states:
