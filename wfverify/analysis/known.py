@@ -98,9 +98,7 @@ def known_before_choice(workflow: Workflow, state: State) -> dict[Path, tuple[An
 
 
 def _sets_anything(workflow: Workflow) -> bool:
-    """Some fact can arise: a state assigns something, or the input declares a number or a boolean.
-
-    Otherwise every state's facts are empty (only assignments and declared inputs make facts)."""
+    """Some fact can arise (only assignments and declared number or boolean inputs make them)."""
     return workflow.memo(
         "known.sets_anything", lambda: bool(_declared(workflow)) or any(s.assignments for s in workflow.iter_states())
     )
@@ -339,11 +337,17 @@ def _asl_edge(state: State, t: Transition, facts: Known, inner: set[Path]) -> Kn
 
 
 def _edges(workflow: Workflow, state: State, facts: Known, inner: set[Path]) -> list[tuple[str, Known]]:
-    asl = workflow.dialect is Dialect.ASL
-    return [
-        (t.target, _asl_edge(state, t, facts, inner) if asl else _native_edge(state, t, facts, inner))
-        for t in state.transitions
-    ]
+    """The facts along each transition: a catcher's, or any other's (worked out once each, copied)."""
+    edge = _asl_edge if workflow.dialect is Dialect.ASL else _native_edge
+    made: dict[bool, Known] = {}
+    out = []
+    for t in state.transitions:
+        caught = t.kind is TransitionKind.CATCH
+        if caught in made:
+            out.append((t.target, dict(made[caught])))
+        else:
+            out.append((t.target, made.setdefault(caught, edge(state, t, facts, inner))))
+    return out
 
 
 def _body_start(workflow: Workflow, owner: State, facts: Known, kind: str, distributed: bool) -> Known:
