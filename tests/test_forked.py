@@ -67,3 +67,15 @@ def test_where_forking_is_not_the_norm_a_pool_gives_the_same_results(
     summaries = [[(r.path, [f.rule for f in r.findings]) for r in run.files] for run in (forked_run, pooled, single)]
     assert summaries[0] == summaries[1] == summaries[2]
     assert any(rules for _, rules in summaries[0])
+
+
+def test_work_is_handed_out_in_the_order_asked() -> None:
+    taken: list[int] = []
+
+    def work(index: int) -> int:
+        taken.append(index)  # in this process only: a helper's list is its own
+        return index
+
+    order = list(range(30))[::-1]
+    assert forked.forked_map(work, 30, 1, first=order) == list(range(30))
+    assert taken == order

@@ -127,3 +127,23 @@ def test_a_run_records_the_digests_of_the_bytes_it_checked(tmp_path: Path) -> No
     }
     assert report.digests == expected
     assert check_paths([str(tmp_path)], Options()).digests == {}
+
+
+def test_a_lookup_trusts_a_stamp_only_for_files_changed_well_before_the_run(tmp_path: Path) -> None:
+    import time
+
+    from wfverify.cli import rerun
+
+    flow = tmp_path / "a.asl.json"
+    flow.write_text('{"StartAt": "A"}', encoding="utf-8")
+    path = str(flow)
+    assert rerun.file_stamps([path], time.time_ns()) == {}  # just written: a racy file is never stamped
+    later = time.time_ns() + 10_000_000_000  # as if the run began ten seconds after the last change
+    stats = rerun.file_stamps([path, str(tmp_path / "missing")], later)
+    assert list(stats) == [path]
+    assert rerun._unchanged(path, "not the digest", stats)  # the stamp spares reading the file
+    old = os.stat(path)
+    flow.write_text('{"StartAt": "B"}', encoding="utf-8")  # same size, and the old times put back
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert not rerun._unchanged(path, "not the digest", stats)  # the ctime moved: the digest decides
+    assert rerun._unchanged(path, rerun._sha(path), stats)

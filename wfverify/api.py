@@ -289,7 +289,10 @@ def _run(
         if not forked.can_fork():
             return list(forked.pool_map(_worker, [(args, encode) for args in work], jobs))
         done = (lambda index: progress(work[index][0])) if progress else None
-        return forked.forked_map(lambda index: _check_work(work[index], registry, encode), len(work), jobs, done)
+        largest = sorted(range(len(work)), key=lambda index: -len(work[index][1] or b""))
+        return forked.forked_map(
+            lambda index: _check_work(work[index], registry, encode), len(work), jobs, done, largest
+        )
     results = []
     for args in work:
         if progress:

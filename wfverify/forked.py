@@ -32,16 +32,23 @@ def can_fork() -> bool:
 
 
 def forked_map(
-    work: Callable[[int], Any], count: int, processes: int, done: Callable[[int], None] | None = None
+    work: Callable[[int], Any],
+    count: int,
+    processes: int,
+    done: Callable[[int], None] | None = None,
+    first: Sequence[int] | None = None,
 ) -> list[Any]:
     """``[work(0), ..., work(count - 1)]``, computed by this process and ``processes - 1`` forked ones.
 
     ``done(index)`` is called in this process for each result as it arrives (a progress display).
+    ``first``: the order to hand the work out in (the largest first, so that no process is left
+    with a large one at the end while the others wait); by index when not given.
     """
     chunk = -(-count // _MOST_TOKENS)
     tokens = -(-count // chunk)
+    order = first if first is not None and chunk == 1 else range(tokens)
     take_fd, give_fd = os.pipe()
-    os.write(give_fd, b"".join(i.to_bytes(4, "little") for i in range(tokens)))
+    os.write(give_fd, b"".join(i.to_bytes(4, "little") for i in order))
     os.close(give_fd)
     sys.stdout.flush()
     sys.stderr.flush()

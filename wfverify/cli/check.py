@@ -312,6 +312,9 @@ def _remember(record: Any, report: Any, registry: Any, text: str, to_file: bool,
     from wfverify.core.registry import rule_module_files
 
     record.data = rerun.data_hashes(record.targets, report.inputs, report.digests)
+    record.stats = rerun.file_stamps(
+        [path for path, digest in record.data.items() if digest is not None], record.started_ns
+    )
     record.code = rerun.code_stamps(rule_module_files(registry))
     record.stdout, record.output_file = ("", text) if to_file else (text, None)
     record.exit_code = code

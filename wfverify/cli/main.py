@@ -8,6 +8,7 @@ stderr; the traceback only with ``--debug``).
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Sequence
 
@@ -23,6 +24,20 @@ __all__ = ["main"]
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, exit 2, as the contract says
         self.exit(2, f"wfverify: error: {message} (see '{self.prog} --help')\n")
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        """A formatter of the terminal's width, asked once: argparse makes one per option it adds (to check
+        the option's metavar), and each asked the terminal its size, a fifth of a hook run's set-up."""
+        make: Any = self.formatter_class  # every formatter class of argparse takes a width
+        made: argparse.HelpFormatter = make(prog=self.prog, width=_help_width())
+        return made
+
+
+@functools.cache
+def _help_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size().columns - 2  # as argparse.HelpFormatter computes it
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 from wfverify.core.stamps import code_stamps as own_code_stamps
@@ -42,7 +43,7 @@ else:
 
 __all__ = ["RunRecord", "code_stamps", "eligible", "lookup", "run_key", "store"]
 
-_FORMAT = "1"
+_FORMAT = "2"
 _ENVIRONMENT = ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "TERM", "GITHUB_ACTIONS", "AWS_DATA_PATH", "WFVERIFY_CACHE_DIR")
 SIDECAR_SUFFIX = ".wfverify.yaml"
 
@@ -59,6 +60,10 @@ class RunRecord:
         self.exit_code = 0
         #: The files found, as discovery gave them: the run checks these without a second folder walk.
         self.found: list[tuple[str, Path | None]] | None = None
+        #: path -> [size, mtime_ns, ctime_ns, inode] of a file whose digest a lookup may skip (see file_stamps).
+        self.stats: dict[str, list[int]] = {}
+        #: When the run began, before it read any file (made just before the run).
+        self.started_ns = time.time_ns()
 
 
 def eligible(args: Any, paths: list[str], fmt: str) -> bool:
@@ -85,6 +90,42 @@ def run_key(args: Any, config: Any) -> str:
     for part in parts:
         digest.update(part.encode("utf-8", "surrogateescape") + b"\x00")
     return digest.hexdigest()
+
+
+def _file_stamp(path: str) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+#: A file changed this close to the start of a run may change again without its stamp changing (file
+#: systems keep times in steps of up to 2 s): its digest is always compared.
+_RACY_NS = 2_000_000_000
+
+
+def file_stamps(paths: list[str], started_ns: int) -> dict[str, list[int]]:
+    """Stamps of the files last changed well before the run began (``started_ns``, before any was read).
+
+    A later lookup that finds the same size, times and inode trusts the digest without reading the file,
+    as git trusts its index: content cannot change without changing the ctime, which no tool can set
+    back, and a file changed since the read has times at or after the run's start, so it is never
+    stamped.
+    """
+    out: dict[str, list[int]] = {}
+    for path in paths:
+        found = _file_stamp(path)
+        if found is not None and max(found[1], found[2]) < started_ns - _RACY_NS:
+            out[path] = found
+    return out
+
+
+def _unchanged(path: str, digest: str | None, stats: dict[str, list[int]]) -> bool:
+    known = stats.get(path)
+    if known is not None and _file_stamp(path) == known:
+        return True
+    return _sha(path) == digest
 
 
 def _sha(path: str) -> str | None:
@@ -128,6 +169,7 @@ def lookup(cache_dir: Path, key: str, targets: list[tuple[str, Path | None]]) ->
     try:
         stored = json.loads(_record_path(cache_dir, key).read_text(encoding="utf-8"))
         record = RunRecord(stored["targets"], stored["data"], stored["code"])
+        record.stats = {path: list(map(int, stat)) for path, stat in stored["stats"].items()}
         record.stdout, record.output_file = stored["stdout"], stored["output_file"]
         record.exit_code = int(stored["exit_code"])
     except (OSError, ValueError, KeyError, TypeError):
@@ -139,7 +181,7 @@ def lookup(cache_dir: Path, key: str, targets: list[tuple[str, Path | None]]) ->
         return None
     if any(_stamp(path) != stamp for path, stamp in record.code.items() if path not in now):  # rule packs
         return None
-    if any(_sha(path) != digest for path, digest in record.data.items()):
+    if not all(_unchanged(path, digest, record.stats) for path, digest in record.data.items()):
         return None
     return record
 
@@ -149,6 +191,7 @@ def store(cache_dir: Path, key: str, record: RunRecord) -> None:
     body = {
         "targets": record.targets,
         "data": record.data,
+        "stats": record.stats,
         "code": record.code,
         "stdout": record.stdout,
         "output_file": record.output_file,

@@ -54,14 +54,17 @@ class Document:
     _keys: dict[str, tuple[int, int]] | None = None
     _values: dict[str, tuple[int, int]] | None = None
     _lines: LineIndex | None = field(default=None, repr=False)
-    _offsets: tuple[dict[str, int], dict[str, int]] | None = field(default=None, repr=False)
+    #: Offsets in the text: all of them (:func:`jsonpos.scan`) or read as pointers are asked for.
+    _offsets: jsonpos.JsonMap | jsonpos.LazyJsonMap | None = field(default=None, repr=False)
+    #: line -> offset of its start, for the lines found without a line index.
+    _line_starts: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
 
     def _ensure_map(self) -> None:
         if self._keys is not None:
             return
-        jmap = jsonpos.scan(self.text)
         self._keys, self._values = {}, {}  # filled from the offsets as pointers are asked for
-        self._offsets = (jmap.keys, jmap.values)
+        if self._offsets is None:
+            self._offsets = jsonpos.scan(self.text)
 
     def part(self, prefix: str, data: Any) -> Document:
         """The document below ``prefix`` (a pointer) as one of its own: ``data`` with positions re-rooted."""
@@ -69,9 +72,9 @@ class Document:
         assert self._keys is not None and self._values is not None
         keys, values = dict(self._keys), dict(self._values)
         if self._offsets is not None:
-            index = self._line_index()
-            keys.update((p, index.position(o)) for p, o in self._offsets[0].items() if p not in keys)
-            values.update((p, index.position(o)) for p, o in self._offsets[1].items() if p not in values)
+            index, full = self._line_index(), self._offsets.complete()
+            keys.update((p, index.position(o)) for p, o in full.keys.items() if p not in keys)
+            values.update((p, index.position(o)) for p, o in full.values.items() if p not in values)
         inside = prefix + "/"
         return Document(
             self.text,
@@ -86,11 +89,22 @@ class Document:
         assert self._keys is not None and self._values is not None
         hit = self._keys.get(pointer) or (self._values.get(pointer) if values_too else None)
         if hit is None and self._offsets is not None:
-            keys, values = self._offsets
+            self._offsets.reach(pointer)
+            keys, values = self._offsets.keys, self._offsets.values
             offset = keys.get(pointer, values.get(pointer) if values_too else None)
             if offset is not None:
-                hit = self._keys[pointer] = self._line_index().position(offset)
+                hit = self._keys[pointer] = self._position(offset)
         return hit
+
+    def _position(self, offset: int) -> tuple[int, int]:
+        """(line, column) of an offset. Counting newlines in C beats indexing every line
+        for the few positions a file's findings need; the line's start is kept for :meth:`line_text`."""
+        if self._lines is not None:
+            return self._lines.position(offset)
+        start = self.text.rfind("\n", 0, offset) + 1
+        line = self.text.count("\n", 0, start) + 1
+        self._line_starts[line] = start
+        return line, offset - start + 1
 
     def _line_index(self) -> LineIndex:
         if self._lines is None:
@@ -112,6 +126,10 @@ class Document:
             probe = probe.rsplit("/", 1)[0]
 
     def line_text(self, line: int) -> str:
+        if line in self._line_starts:
+            start = self._line_starts[line]
+            end = self.text.find("\n", start)
+            return self.text[start : end if end >= 0 else len(self.text)]
         index = self._line_index()
         if not 1 <= line <= len(index.starts):
             return ""
@@ -215,10 +233,11 @@ def _parse_json(text: str) -> tuple[Document | None, list[SourceProblem]]:
         return None, [SourceProblem(f"JSON nesting is deeper than {MAX_DEPTH:,} levels: not read", 1, 1)]
     except ValueError as exc:  # e.g. integer strings too long to convert
         return None, [SourceProblem(f"JSON: {exc}", 1, 1)]
-    doc = Document(text, "json", data)
+    # Without repeated keys each pointer has one place, so positions can be read on demand.
+    doc = Document(text, "json", data, _offsets=None if duplicated else jsonpos.LazyJsonMap(text))
     problems: list[SourceProblem] = []
     if duplicated:
-        jmap = jsonpos.scan(text)
+        jmap = doc._offsets = jsonpos.scan(text)
         index = doc._line_index()
         for pointer, offset in jmap.duplicates:
             line, col = index.position(offset)

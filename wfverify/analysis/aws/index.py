@@ -69,40 +69,44 @@ def _compact_shape(shape: dict[str, Any]) -> list[Any]:
 class ServiceIndex:
     """One service's operations and shapes, answering as botocore's model objects do for what wfverify asks.
 
-    Shapes are read per operation (``shapes_of(operation)``: the shapes it reaches), so a run that
-    calls two EC2 operations reads a few kilobytes instead of EC2's 800; ``all_shapes()`` is the
-    fallback for a shape asked for by name before any operation reaching it was read.
+    Read lazily, per operation: ``files.operation(name)`` gives an operation's input and output shape
+    names with the shapes it reaches (or ``None``), so a run that calls two EC2 operations reads two
+    small files instead of EC2's 800 kB; ``files.operations()`` (every name, for suggestions) and
+    ``files.all_shapes()`` (a shape asked for by name before any operation reaching it) are the
+    fallbacks.
     """
 
-    def __init__(
-        self, service_name: str, operations: dict[str, list[str | None]], shapes_of: Any, all_shapes: Any
-    ) -> None:
+    def __init__(self, service_name: str, files: _ServiceFiles) -> None:
         self.service_name = service_name
-        self._operations = operations
-        self._shapes_of = shapes_of
-        self._all_shapes = all_shapes
+        self._files = files
         self._shapes: dict[str, list[Any]] = {}
-        self._read: set[str] = set()
+        self._pairs: dict[str, list[str | None] | None] = {}
         self._made: dict[str, Shape] = {}
-        self.operation_names: list[str] = list(self._operations)
+        self._all_read = False
+
+    @property
+    def operation_names(self) -> list[str]:
+        return list(self._files.operations())
 
     def shape_for(self, name: str) -> Shape | None:
         made = self._made.get(name)
         if made is None:
-            if name not in self._shapes and "" not in self._read:
-                self._read.add("")
-                self._shapes.update(self._all_shapes())
+            if name not in self._shapes and not self._all_read:
+                self._all_read = True
+                self._shapes.update(self._files.all_shapes())
             if name in self._shapes:
                 made = self._made[name] = Shape(self, name, self._shapes[name])
         return made
 
     def operation_model(self, name: str) -> Operation | None:
-        pair = self._operations.get(name)
+        if name not in self._pairs:
+            entry = self._files.operation(name)
+            self._pairs[name] = entry["pair"] if entry is not None else None
+            if entry is not None:
+                self._shapes.update(entry["shapes"])
+        pair = self._pairs[name]
         if pair is None:
             return None
-        if name not in self._read and "" not in self._read:
-            self._read.add(name)
-            self._shapes.update(self._shapes_of(name))
         return Operation(name, self, *(self.shape_for(s) if s else None for s in pair))
 
 
@@ -196,39 +200,66 @@ def load_listing(folder: Path | None, build: Any) -> dict[str, Any]:
 
 
 def load_service(folder: Path | None, name: str, build: Any) -> ServiceIndex:
-    """A service's index, from the index folder or ``build()`` (botocore's raw model) compacted and stored.
+    """A service's index, read from the index folder as asked, or built from ``build()`` (botocore's raw
+    model) compacted and stored.
 
-    Stored as ``<service>.operations`` (operation -> input and output shape), ``<service>.shapes``
-    (every shape, the source of the rest) and ``<service>~<Operation>`` (the shapes one operation
-    reaches), each written the first time it is needed; marshal, which reads several times faster
-    than JSON, with the Python version in the folder's key.
+    Stored as ``<service>~<Operation>`` (its input and output shape names and the shapes it reaches:
+    all a check of one task reads), ``<service>.operations`` (every operation's pair) and
+    ``<service>.shapes`` (every shape, the source of the rest), each written the first time it is
+    needed; :mod:`marshal` data, which reads several times faster than JSON, with the Python
+    version in the folder's key.
     """
-    operations = _read(folder / f"{name}.operations") if folder is not None else None
-    full: dict[str, Any] = {}
+    return ServiceIndex(name, _ServiceFiles(folder, name, build))
 
-    def everything() -> dict[str, Any]:
-        if not full:
-            stored = _read(folder / f"{name}.shapes") if folder is not None and isinstance(operations, dict) else None
-            full.update({"operations": operations, "shapes": stored} if isinstance(stored, dict) else compact(build()))
-            if folder is not None and stored is None:
-                _write(folder / f"{name}.shapes", full["shapes"])
-        return full
 
-    def shapes_of(operation: str) -> dict[str, Any]:
-        stored = _read(folder / f"{name}~{operation}") if folder is not None else None
+class _ServiceFiles:
+    """The stored files of one service, read (or built and written) on first use."""
+
+    def __init__(self, folder: Path | None, name: str, build: Any) -> None:
+        self.folder, self.name, self.build = folder, name, build
+        self._operations: dict[str, list[str | None]] | None = None
+        self._shapes: dict[str, list[Any]] | None = None
+        self._compacted: dict[str, Any] | None = None
+
+    def operation(self, operation: str) -> dict[str, Any] | None:
+        """``{"pair": [input, output], "shapes": {...}}`` of an operation, or ``None`` (no such operation)."""
+        stored = self._read(f"~{operation}") if operation.isalnum() else None  # a name from a file: no paths
+        if isinstance(stored, dict) and isinstance(stored.get("pair"), list) and isinstance(stored.get("shapes"), dict):
+            return stored
+        pair = self.operations().get(operation)
+        if pair is None:
+            return None
+        entry = {"pair": pair, "shapes": _reached(self.all_shapes(), [s for s in pair if s])}
+        self._write(f"~{operation}", entry)
+        return entry
+
+    def operations(self) -> dict[str, list[str | None]]:
+        """Every operation's input and output shape names."""
+        if self._operations is None:
+            self._operations = self._stored(".operations", "operations")
+        return self._operations
+
+    def all_shapes(self) -> dict[str, list[Any]]:
+        if self._shapes is None:
+            self._shapes = self._stored(".shapes", "shapes")
+        return self._shapes
+
+    def _stored(self, suffix: str, part: str) -> Any:
+        """One stored part, or (missing or unreadable) that part of botocore's model compacted, then stored."""
+        stored = self._read(suffix)
         if isinstance(stored, dict):
             return stored
-        data = everything()
-        reached = _reached(data["shapes"], [s for s in data["operations"].get(operation, []) if s])
-        if folder is not None:
-            _write(folder / f"{name}~{operation}", reached)
-        return reached
+        if self._compacted is None:
+            self._compacted = compact(self.build())
+        self._write(suffix, self._compacted[part])
+        return self._compacted[part]
 
-    if not isinstance(operations, dict):
-        operations = everything()["operations"]
-        if folder is not None:
-            _write(folder / f"{name}.operations", operations)
-    return ServiceIndex(name, operations, shapes_of, lambda: everything()["shapes"])
+    def _read(self, suffix: str) -> Any:
+        return _read(self.folder / f"{self.name}{suffix}") if self.folder is not None else None
+
+    def _write(self, suffix: str, value: Any) -> None:
+        if self.folder is not None:
+            _write(self.folder / f"{self.name}{suffix}", value)
 
 
 def _reached(shapes: dict[str, list[Any]], roots: list[str]) -> dict[str, list[Any]]:

@@ -150,8 +150,9 @@ def operation(service: str, action: str) -> tuple[Any, list[str]]:
     if model is None:
         return None, []
     wanted = action[:1].upper() + action[1:]
-    if wanted in model.operation_names:
-        return model.operation_model(wanted), []
+    found = model.operation_model(wanted)
+    if found is not None:
+        return found, []
     import difflib  # only for an action that is not known
 
     camel = sorted(n[:1].lower() + n[1:] for n in model.operation_names)
