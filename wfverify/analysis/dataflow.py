@@ -192,18 +192,20 @@ def input_facts(workflow: Workflow, state: State) -> Facts | None:
     """Facts of a state's effective input (after its ``InputPath``); ``None`` when not reached or not simple.
 
     Kept per state: the rules ask once per field a state reads."""
-    known = workflow.memo("dataflow.input_facts", dict)
+    known: dict[str, Facts | None] = workflow.memo("dataflow.input_facts", dict)
     if state.name not in known:
         facts = facts_at(workflow).get(state.name)
         root = input_root(state)
-        known[state.name] = None if facts is None or root is None else _reroot(facts, root) if root else facts
-    found: Facts | None = known[state.name]
-    return found
+        if facts is None or root is None:
+            known[state.name] = None
+        else:
+            known[state.name] = _reroot(facts, root) if root else facts
+    return known[state.name]
 
 
 def response_at(workflow: Workflow, action: str | None) -> Any:
     """:func:`wfverify.analysis.aws.response_of`, asked once per Task resource of the workflow."""
-    known = workflow.memo("dataflow.responses", dict)
+    known: dict[str | None, Any] = workflow.memo("dataflow.responses", dict)
     if action not in known:
         from wfverify.analysis.aws import response_of
 
