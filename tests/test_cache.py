@@ -104,9 +104,9 @@ def test_the_cache_stays_bounded(tmp_path: Path) -> None:
 
 
 def test_jobs_auto_starts_processes_only_for_large_runs() -> None:
-    assert auto_jobs(30, cpus=8) == 1
-    assert auto_jobs(170, cpus=2) == 2
-    assert auto_jobs(170, cpus=8) == 4
+    assert auto_jobs(8, cpus=8) == auto_jobs(31, cpus=1) == 1
+    assert auto_jobs(32, cpus=8) == auto_jobs(170, cpus=2) == 2
+    assert auto_jobs(64, cpus=8) == 4
     assert auto_jobs(1000, cpus=8) == 8
 
 

@@ -79,3 +79,10 @@ def test_work_is_handed_out_in_the_order_asked() -> None:
     order = list(range(30))[::-1]
     assert forked.forked_map(work, 30, 1, first=order) == list(range(30))
     assert taken == order
+
+
+def test_work_of_its_own_is_done_by_the_parent_and_never_by_a_helper() -> None:
+    parent = os.getpid()
+    own = [3, 17, 29]
+    results = forked.forked_map(lambda i: os.getpid() == parent, 40, 2, own=own)
+    assert all(results[i] for i in own)

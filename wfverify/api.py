@@ -143,10 +143,10 @@ def _worker(job: tuple[tuple[str, bytes | None, str | None, bytes | None, Option
 
 _WORKER_REGISTRY: Registry | None = None
 
-#: Files per extra process below which a second process costs more than it saves (measured:
-#: benchmarks/bench_statelint.py: workers are forked after the imports, so a second process pays
-#: from about 30 real definitions on; 25 break even, 50 gain 10%, 193 gain 20%).
-FILES_PER_PROCESS = 40
+#: Files per process below which another process costs more than it saves (measured on real
+#: definitions, 2 cores, helpers forked after the imports: 16 files break even, 24-32 gain 5-15%,
+#: 48 gain 17%, 193 gain about 35%).
+FILES_PER_PROCESS = 16
 
 
 def auto_jobs(files: int, cpus: int | None = None) -> int:
@@ -276,6 +276,11 @@ def _merge(
     return out
 
 
+#: Definitions whose expressions only the JSONata library parses: importing it costs ~12 ms, so a
+#: parallel run checks them all in one process (a heuristic: a file naming it elsewhere only costs that).
+_NEEDS_JSONATA = b'"JSONata"'
+
+
 def _run(
     todo: list[Any], registry: Registry, options: Options, progress: Callable[[str], None] | None, encode: bool
 ) -> list[tuple[FileResult, str | None]]:
@@ -290,8 +295,9 @@ def _run(
             return list(forked.pool_map(_worker, [(args, encode) for args in work], jobs))
         done = (lambda index: progress(work[index][0])) if progress else None
         largest = sorted(range(len(work)), key=lambda index: -len(work[index][1] or b""))
+        jsonata = [i for i in largest if _NEEDS_JSONATA in (work[i][1] or b"")]  # its library: one import
         return forked.forked_map(
-            lambda index: _check_work(work[index], registry, encode), len(work), jobs, done, largest
+            lambda index: _check_work(work[index], registry, encode), len(work), jobs, done, largest, jsonata
         )
     results = []
     for args in work:

@@ -113,17 +113,32 @@ class ServiceIndex:
 class Shape:
     """A shape by name: ``type_name``, ``members``, ``required_members``, ``member``, ``value``, ``enum``."""
 
-    __slots__ = ("name", "type_name", "_owner", "_entry")
+    __slots__ = ("name", "type_name", "_owner", "_entry", "_by_lower")
 
     def __init__(self, owner: ServiceIndex, name: str, entry: list[Any]) -> None:
         self.name = name
         self.type_name: str = entry[_TYPE]
         self._owner = owner
         self._entry = entry
+        self._by_lower: dict[str, str] | None = None
 
     @property
     def members(self) -> dict[str, Shape | None]:
         return {m: self._owner.shape_for(s) for m, s in self._entry[_MEMBERS].items()}
+
+    @property
+    def member_names(self) -> list[str]:
+        return list(self._entry[_MEMBERS])
+
+    def member_named(self, lowered: str) -> tuple[str, Shape | None] | None:
+        """(name, shape) of the member whose name is ``lowered`` ignoring case, or ``None``: one look-up,
+        where reading ``members`` makes every member's shape (a request is checked key by key)."""
+        if self._by_lower is None:
+            self._by_lower = {m.lower(): m for m in reversed(list(self._entry[_MEMBERS]))}  # the first wins
+        name = self._by_lower.get(lowered)
+        if name is None:
+            return None
+        return name, self._owner.shape_for(self._entry[_MEMBERS][name])
 
     @property
     def required_members(self) -> list[str]:

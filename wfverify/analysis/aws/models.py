@@ -192,7 +192,8 @@ def member(struct: Any, key: str) -> Member | None:
     wanted = key.lower()
     if wanted == "equalsvalue":
         wanted = "equals"
-    for name, sub in struct.members.items():
-        if name.lower() == wanted:
-            return Member(sub, name in struct.required_members)
-    return None
+    found = struct.member_named(wanted)
+    if found is None:
+        return None
+    name, sub = found
+    return Member(sub, name in struct.required_members)

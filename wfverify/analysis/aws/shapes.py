@@ -107,5 +107,5 @@ def ref_at(ref: ShapeRef, path: tuple[str, ...]) -> ShapeRef | None:
 def members_named(ref: ShapeRef) -> list[str]:
     """Top-level field names of a response, as Step Functions writes them (for messages)."""
     root = shape(ref)
-    names = [field_name(n) for n in root.members] if root is not None and root.type_name == "structure" else []
+    names = [field_name(n) for n in root.member_names] if root is not None and root.type_name == "structure" else []
     return names + sorted(ref.extra)
