@@ -145,9 +145,11 @@ def decide(
         data.append(one)
         if len(data) << len(texts) > limit:
             raise Undecided("too many combinations")
-    variants = [
-        [substitute_opaque(c, dict(zip(texts, truth))) for c in conditions] for truth in opaque_truths(len(texts))
-    ]
+    variants = (
+        [[substitute_opaque(c, dict(zip(texts, truth))) for c in conditions] for truth in opaque_truths(len(texts))]
+        if texts
+        else [conditions]
+    )
     decision = _answer([(variant, one) for variant in variants for one in data], len(conditions))
     decision.opaque = bool(texts) or unreadable
     if whole:
