@@ -125,3 +125,14 @@ def test_inheritance_post_init_and_own_methods() -> None:
     )
     assert [f.name for f in records.fields(Child)] == ["a", "b"]
     assert Child(1) == Child(1, 2) and Child(1) != Base(1)
+
+
+def test_frozen_without_the_guard_is_hashable_and_assigns_plainly() -> None:
+    @records.dataclass(frozen=True, slots=True, guarded=False)
+    class Edge:
+        source: str
+        target: str = "end"
+
+    edge = Edge("a")
+    assert hash(edge) == hash(("a", "end")) and edge == Edge("a", "end") and {edge: 1}[Edge("a")] == 1
+    assert "__setattr__" not in Edge.__dict__  # the type checker keeps it frozen; nothing checks at run time

@@ -75,25 +75,34 @@ def dataclass(cls: type[_T], /) -> type[_T]: ...
 
 
 @overload
-def dataclass(*, frozen: bool = False, slots: bool = False, order: bool = False) -> Callable[[type[_T]], type[_T]]: ...
+def dataclass(
+    *, frozen: bool = False, slots: bool = False, order: bool = False, guarded: bool = True
+) -> Callable[[type[_T]], type[_T]]: ...
 
 
-def dataclass(cls: Any = None, /, *, frozen: bool = False, slots: bool = False, order: bool = False) -> Any:
-    """A data class (see the module's docstring for what is the same as the standard decorator's)."""
+def dataclass(
+    cls: Any = None, /, *, frozen: bool = False, slots: bool = False, order: bool = False, guarded: bool = True
+) -> Any:
+    """A data class (see the module's docstring for what is the same as the standard decorator's).
+
+    ``frozen=True, guarded=False``: frozen to the type checker (hashable, assignments rejected by
+    mypy) without the run-time guard, whose ``object.__setattr__`` per field makes ``__init__``
+    three times slower: for the classes made in the hottest loops (the model's states and edges).
+    """
 
     def make(target: type[_T]) -> type[_T]:
-        return _build(target, frozen, slots, order)
+        return _build(target, frozen, slots, order, guarded)
 
     return make if cls is None else make(cls)
 
 
-def _build(cls: type[_T], frozen: bool, slots: bool, order: bool) -> type[_T]:
+def _build(cls: type[_T], frozen: bool, slots: bool, order: bool, guarded: bool = True) -> type[_T]:
     found = _own_fields(cls)
     if slots:
         cls = _with_slots(cls, found)
     names = [f.name for f in found]
     compared = [f.name for f in found if f.compare]
-    made = _compile(cls, found, frozen, compared)
+    made = _compile(cls, found, frozen and guarded, compared)
     values = made["_values"]
     _add(cls, "__init__", made["__init__"])
     _add(cls, "__repr__", _repr_fn([f.name for f in found if f.repr]))
@@ -103,7 +112,7 @@ def _build(cls: type[_T], frozen: bool, slots: bool, order: bool) -> type[_T]:
     if order:
         for name, test in _ORDER.items():
             _add(cls, name, _order_fn(values, test))
-    if frozen:
+    if frozen and guarded:
         _add(cls, "__setattr__", _frozen_setattr(cls, set(names)))
         _add(cls, "__delattr__", _frozen_delattr(cls, set(names)))
         if slots:
