@@ -50,6 +50,7 @@ unknowable, so no proof about it can be trusted.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from wfverify.core.findings import Finding, Severity
@@ -58,20 +59,26 @@ from wfverify.core.rule import rule
 
 
 def _problem(path: PathExpr) -> str | None:
+    return _problem_of(path.text, path.language)
+
+
+@functools.lru_cache(maxsize=4096)
+def _problem_of(text: str, language: str) -> str | None:
+    """What is wrong with ``text`` in ``language``. The answer depends on the text alone, and the same
+    texts recur across a run (``$``, ``$.Payload``, ``$$.Execution.Id``): each is checked once."""
     from wfverify.load import asl_paths
 
-    text = path.text
-    if path.language == "jsonpath":
+    if language == "jsonpath":
         return asl_paths.check_jsonpath(text)
-    if path.language == "reference-path":
+    if language == "reference-path":
         return asl_paths.check_reference_path(text)
-    if path.language == "result-path":
+    if language == "result-path":
         return asl_paths.check_reference_path(text, variables=False)
-    if path.language == "payload":
+    if language == "payload":
         return asl_paths.check_payload_value(text)
-    if path.language == "jsonata":
+    if language == "jsonata":
         return asl_paths.check_jsonata(text)
-    if path.language == "native-expr":
+    if language == "native-expr":
         from wfverify.core.exprparse import ExprError, parse
 
         try:
@@ -82,14 +89,19 @@ def _problem(path: PathExpr) -> str | None:
 
 
 def _note(path: PathExpr) -> tuple[str, Severity] | None:
+    return _note_of(path.text, path.language)
+
+
+@functools.lru_cache(maxsize=4096)
+def _note_of(text: str, language: str) -> tuple[str, Severity] | None:
     """Text the service reads despite a flaw: blanks around a path (info), after a JSONata '%}' (warning)."""
     from wfverify.load import asl_paths
 
-    if path.language in ("jsonpath", "reference-path", "result-path", "payload"):
-        note = asl_paths.style_note(path.text)
+    if language in ("jsonpath", "reference-path", "result-path", "payload"):
+        note = asl_paths.style_note(text)
         return (note, Severity.INFO) if note else None
-    if path.language == "jsonata":
-        note = asl_paths.jsonata_note(path.text)
+    if language == "jsonata":
+        note = asl_paths.jsonata_note(text)
         return (note, Severity.WARNING) if note else None
     return None
 

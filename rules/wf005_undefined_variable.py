@@ -47,17 +47,37 @@ it.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from wfverify.core.findings import Finding, Severity
 from wfverify.core.model import PathExpr, State, Workflow
 from wfverify.core.rule import rule
 
+if TYPE_CHECKING:
+    from wfverify.analysis.variables import VariableFacts
 
-def _reads(path: PathExpr) -> list[str]:
+
+#: A JSONPath (or intrinsic) can only read a variable where ``$`` is followed by a name's first letter.
+_NAME_AFTER_DOLLAR = re.compile(r"\$[^\W\d]")
+
+
+def _reads(path: PathExpr) -> tuple[str, ...]:
+    """The variables ``path`` reads. A path with no ``$name`` in its text reads none, which saves
+    parsing most paths (``$.detail``, ``$$.Execution.Id``); the same text reads the same names, so
+    each distinct text of a run is parsed once."""
+    if path.language != "jsonata" and not _NAME_AFTER_DOLLAR.search(path.text):
+        return ()
+    return _reads_of(path.text, path.language)
+
+
+@functools.lru_cache(maxsize=4096)
+def _reads_of(text: str, language: str) -> tuple[str, ...]:
     from wfverify.load.asl_paths import variable_reads
 
-    return variable_reads(path.text, path.language)
+    return tuple(variable_reads(text, language))
 
 
 def _always_evaluated(state: State, path: PathExpr) -> bool:
@@ -121,33 +141,43 @@ def _why(workflow: Workflow, state: State, name: str, assigned_in: dict[str, fro
 def check(workflow: Workflow, options: object) -> Iterator[Finding]:
     from wfverify.analysis.variables import variable_facts
 
-    facts = variable_facts(workflow)
+    facts: VariableFacts | None = None  # worked out at the first read: most definitions read no variable
     for state in workflow.iter_states():
-        if state.name not in facts.maybe:
-            continue  # unreachable: another rule says so, and nothing flows into it
-        first: frozenset[str] | None = None
-        for path in state.paths:
-            always = _always_evaluated(state, path)
-            for name in dict.fromkeys(_reads(path)):
-                if always and name not in facts.must[state.name] and first is None:
-                    first = facts.maybe_on_first_arrival(workflow, state.name)
-                if name not in facts.maybe[state.name] or (always and first is not None and name not in first):
-                    when = (
-                        "on any path to it"
-                        if name not in facts.maybe[state.name]
-                        else "when an execution first reaches it (only paths that already passed it set it)"
-                    )
-                    why = _why(workflow, state, name, facts.assigned_in)
-                    message = f"state '{state.name}' reads ${name}, which is not set {when}: {why}"
-                    severity = None
-                elif name not in facts.must[state.name]:
-                    message = (
-                        f"state '{state.name}' reads ${name}, which only some paths to it assign; "
-                        "an execution that arrives another way finds it unset"
-                    )
-                    severity = Severity.INFO
-                else:
-                    continue
-                yield Finding(
-                    message, path.pointer, state=state.name, args=(("variable", name),), severity_override=severity
+        reads = [(path, names) for path in state.paths if (names := _reads(path))]
+        if not reads:
+            continue
+        if facts is None:
+            facts = variable_facts(workflow)
+        if state.name in facts.maybe:  # else unreachable: another rule says so, and nothing flows into it
+            yield from _unset_reads(workflow, state, reads, facts)
+
+
+def _unset_reads(
+    workflow: Workflow, state: State, reads: list[tuple[PathExpr, tuple[str, ...]]], facts: VariableFacts
+) -> Iterator[Finding]:
+    first: frozenset[str] | None = None
+    for path, names in reads:
+        always = _always_evaluated(state, path)
+        for name in dict.fromkeys(names):
+            if always and name not in facts.must[state.name] and first is None:
+                first = facts.maybe_on_first_arrival(workflow, state.name)
+            if name not in facts.maybe[state.name] or (always and first is not None and name not in first):
+                when = (
+                    "on any path to it"
+                    if name not in facts.maybe[state.name]
+                    else "when an execution first reaches it (only paths that already passed it set it)"
                 )
+                why = _why(workflow, state, name, facts.assigned_in)
+                message = f"state '{state.name}' reads ${name}, which is not set {when}: {why}"
+                severity = None
+            elif name not in facts.must[state.name]:
+                message = (
+                    f"state '{state.name}' reads ${name}, which only some paths to it assign; "
+                    "an execution that arrives another way finds it unset"
+                )
+                severity = Severity.INFO
+            else:
+                continue
+            yield Finding(
+                message, path.pointer, state=state.name, args=(("variable", name),), severity_override=severity
+            )

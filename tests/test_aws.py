@@ -91,7 +91,14 @@ def test_request_problems_only_when_certain() -> None:
 def test_without_botocore_everything_falls_back_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
     from wfverify.analysis.aws import models
 
-    cached_functions = (models._loader, models.available, models._listing, models._services, models.service_model)
+    cached_functions = (
+        models._loader,
+        models.available,
+        models._listing,
+        models._services,
+        models.service_model,
+        models.resolve_service,
+    )
     for cached in cached_functions:
         cached.cache_clear()
     monkeypatch.setitem(sys.modules, "botocore", None)

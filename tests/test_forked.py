@@ -86,3 +86,15 @@ def test_work_of_its_own_is_done_by_the_parent_and_never_by_a_helper() -> None:
     own = [3, 17, 29]
     results = forked.forked_map(lambda i: os.getpid() == parent, 40, 2, own=own)
     assert all(results[i] for i in own)
+
+
+def test_results_larger_than_the_pipe_arrive_whole_while_the_parent_is_busy() -> None:
+    import time
+
+    def work(index: int) -> str:
+        if index == 0:
+            time.sleep(0.3)  # the parent's own, long file: the helper fills the pipe meanwhile
+        return str(index) * 5000
+
+    results = forked.forked_map(work, 400, 2, own=[0])
+    assert results == [str(i) * 5000 for i in range(400)]

@@ -39,16 +39,21 @@ class Options:
     stdin_filename: str | None = None
 
 
+_A_FOLDER = "is a directory named like a workflow file; rename it or name the files inside"
+
+
 def _read(path: Path | None, max_bytes: int) -> tuple[bytes | None, str | None]:
     """Bytes of a file, or an error message. Never raises."""
     try:
         if path is None:
             return sys.stdin.buffer.read(max_bytes + 1), None
-        if path.is_dir():
-            return None, "is a directory named like a workflow file; rename it or name the files inside"
         with open(path, "rb") as fh:
             return fh.read(max_bytes + 1), None
+    except IsADirectoryError:
+        return None, _A_FOLDER
     except PermissionError:
+        if path is not None and path.is_dir():  # Windows: opening a folder is refused, not a folder error
+            return None, _A_FOLDER
         return None, "cannot read the file: permission denied"
     except OSError as exc:
         return None, f"cannot read the file: {exc.strerror or exc}"
@@ -219,13 +224,13 @@ def check_paths(
 
 def _digests(inputs: list[tuple[str, bytes | None, str | None, bytes | None]], targets: list[Any]) -> dict[str, Any]:
     """SHA-256 of the bytes each file and its sidecar had when read (``None``: absent or unreadable)."""
-    import hashlib
+    from wfverify.core.stamps import sha256
 
     out: dict[str, str | None] = {}
     for (_, raw, _, side), (_, path) in zip(inputs, targets):
         if path is not None:
-            out[str(path)] = hashlib.sha256(raw).hexdigest() if raw is not None else None
-            out[str(path) + SIDECAR_SUFFIX] = hashlib.sha256(side).hexdigest() if side is not None else None
+            out[str(path)] = sha256(raw).hexdigest() if raw is not None else None
+            out[str(path) + SIDECAR_SUFFIX] = sha256(side).hexdigest() if side is not None else None
     return out
 
 

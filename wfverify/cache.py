@@ -28,7 +28,6 @@ are removed beyond :data:`MAX_ENTRIES`.
 from __future__ import annotations
 
 import enum
-import hashlib
 import json
 import sqlite3
 import sys
@@ -42,7 +41,7 @@ from wfverify.core.config import DEFAULT_CACHE_DIR
 from wfverify.core.findings import Finding, Proof, Related, Severity, Verdict
 from wfverify.core.records import fields, is_dataclass
 from wfverify.core.results import FileResult
-from wfverify.core.stamps import code_stamps, stamp
+from wfverify.core.stamps import code_stamps, sha256, stamp
 from wfverify.core.store import mark_ignored
 
 __all__ = ["DATABASE", "DEFAULT_DIR", "MAX_ENTRIES", "ResultCache", "encode", "salt"]
@@ -70,7 +69,7 @@ class ResultCache:
         self.written = 0
 
     def key(self, display: str, raw: bytes, sidecar: bytes | None) -> str:
-        digest = hashlib.sha256()
+        digest = sha256()
         for part in (_FORMAT.encode(), self.salt.encode(), display.encode("utf-8", "surrogateescape")):
             digest.update(len(part).to_bytes(8, "big") + part)
         digest.update(raw)
@@ -189,7 +188,7 @@ def _decoded(text: str) -> FileResult | None:
 
 def salt(version: str, config: str, rules: list[Any]) -> str:
     """What every entry depends on besides its file: version, sources, configuration, rule set."""
-    digest = hashlib.sha256()
+    digest = sha256()
     for part in (version, _sources(), config, *sorted(_rule_print(r) for r in rules)):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\x00")
     return digest.hexdigest()
@@ -209,7 +208,7 @@ def _rule_print(rule: Any) -> str:
 def _sources() -> str:
     """Size and modification time of every module of wfverify itself, and of botocore (its AWS models)."""
     parts = [f"{path}:{mark}" for path, mark in code_stamps().items()]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _encode(value: Any) -> Any:

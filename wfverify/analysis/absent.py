@@ -17,23 +17,21 @@ Only simple definite paths are judged (``$.a.b[0]``); ``$$`` context paths,
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from wfverify.analysis.dataflow import Facts, facts_at, input_facts, simple_keys
+from wfverify.analysis.dataflow import Facts, facts_at, input_facts, response_at, simple_keys
 from wfverify.core.expr import variables
 from wfverify.core.model import State, StateKind, Workflow
-from wfverify.core.records import dataclass
 
 if TYPE_CHECKING:
     from wfverify.analysis.aws.models import ShapeRef
 
-__all__ = ["Judgement", "Read", "classify", "payload_reads", "judge", "present_at", "rule_guards"]
+__all__ = ["Judgement", "Read", "classify", "payload_reads", "judge", "present_at", "present_before", "rule_guards"]
 
 Path = tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Judgement:
+class Judgement(NamedTuple):
     """``presence``: ``present``, ``absent`` or ``maybe``; ``reason`` says why, for the message."""
 
     presence: str
@@ -41,8 +39,7 @@ class Judgement:
     origin_unknown: bool = False  # "maybe" only because nothing is known of the data's producer
 
 
-@dataclass(frozen=True, slots=True)
-class Read:
+class Read(NamedTuple):
     """One read of a field: where it is written, what it reads (keys from its base), and in which field."""
 
     pointer: str
@@ -103,24 +100,24 @@ _FIELDS = {"Parameters": "input", "ItemSelector": "input", "ResultSelector": "re
 def payload_reads(state: State) -> list[Read]:
     """Simple JSONPath reads of a state's Parameters, ItemSelector, ResultSelector and ItemsPath."""
     out = []
+    start = len(state.pointer) + 1
     for p in state.paths:
-        rest = p.pointer[len(state.pointer) + 1 :]
-        field = rest.split("/", 1)[0]
-        if field not in _FIELDS or p.language not in ("payload", "reference-path"):
+        if p.language not in ("payload", "reference-path"):
+            continue
+        field = p.pointer[start:].partition("/")[0]
+        base = _FIELDS.get(field)
+        if base is None:
             continue
         keys = simple_keys(p.text.strip())
-        if keys is None or not keys:
-            continue
-        out.append(Read(p.pointer, p.text, keys, _FIELDS[field], field))
+        if keys:
+            out.append(Read(p.pointer, p.text, keys, base, field))
     return out
 
 
 def judge(workflow: Workflow, state: State, read: Read) -> Judgement:
     """The judgement of one payload read at its state."""
     if read.base == "result":
-        from wfverify.analysis.aws import response_of
-
-        ref = response_of(state.action) if state.kind is StateKind.TASK else None
+        ref = response_at(workflow, state.action) if state.kind is StateKind.TASK else None
         if ref is None:
             return Judgement("maybe", "the task's result is not modelled", origin_unknown=True)
         return _by_shape(ref, read.keys)
@@ -138,16 +135,22 @@ def present_at(workflow: Workflow) -> dict[str, frozenset[Path]]:
     """
 
     def compute() -> dict[str, frozenset[Path]]:
-        out = {}
-        for name in facts_at(workflow):
-            state = workflow.states[name]
-            facts = input_facts(workflow, state) or Facts()
-            extra: set[Path] = set()
-            if state.kind is StateKind.CHOICE:
-                for rule in state.choices:
-                    read = variables(rule.condition) if rule.condition is not None else set()
-                    extra |= {p for p in read if classify(facts, p).presence == "present"}
-            out[name] = facts.present | frozenset(extra)
-        return out
+        return {name: _present(workflow, workflow.states[name]) for name in facts_at(workflow)}
 
     return workflow.memo("dataflow.present", compute)
+
+
+def present_before(workflow: Workflow, state: State) -> frozenset[Path]:
+    """``present_at(workflow).get(state.name, frozenset())``, for one state alone (the choice analyses
+    ask only about Choices)."""
+    return _present(workflow, state) if state.name in facts_at(workflow) else frozenset()
+
+
+def _present(workflow: Workflow, state: State) -> frozenset[Path]:
+    facts = input_facts(workflow, state) or Facts()
+    extra: set[Path] = set()
+    if state.kind is StateKind.CHOICE:
+        for rule in state.choices:
+            read = variables(rule.condition) if rule.condition is not None else set()
+            extra |= {p for p in read if classify(facts, p).presence == "present"}
+    return facts.present | frozenset(extra)

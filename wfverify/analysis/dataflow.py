@@ -28,19 +28,17 @@ the keys of its ``Parameters``; a Map iteration from the keys of its
 from __future__ import annotations
 
 from collections import deque
-from typing import Any
+from typing import Any, NamedTuple
 
 from wfverify.core.expr import And, Cmp, Exists, IsType, Matches, Not, Opaque, Or, Var, variables
 from wfverify.core.model import State, StateKind, TransitionKind, Workflow
-from wfverify.core.records import dataclass
 
-__all__ = ["Facts", "facts_at", "input_facts", "input_root", "status_values_at"]
+__all__ = ["Facts", "facts_at", "input_facts", "input_root", "response_at", "status_values_at"]
 
 Path = tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
+class Facts(NamedTuple):
     """What holds of a state's input on every way in (see the module docstring)."""
 
     present: frozenset[Path] = frozenset()
@@ -77,7 +75,7 @@ class Facts:
 
 
 def _vars(paths: frozenset[Path]) -> frozenset[Path]:
-    return frozenset(p for p in paths if p and p[0].startswith("$"))
+    return frozenset(p for p in paths if p and p[0].startswith("$")) if paths else paths
 
 
 def _under(path: Path, root: Path) -> bool:
@@ -102,31 +100,6 @@ def _reroot(facts: Facts, root: Path) -> Facts:
             if moved is not None:
                 typed.add(((), moved))
     return Facts(present, guarded, frozenset(typed))
-
-
-def _write(facts: Facts, keeps: bool, writes: tuple[Path, ...]) -> Facts:
-    """Input facts that survive a state's writes, plus what it writes."""
-    base = facts if keeps else facts.variables_only()
-    targets = [w for w in writes if not any(w[: len(o)] == o and len(o) < len(w) for o in writes)]
-    present = frozenset(p for p in base.present if not any(_under(p, t) and len(p) > len(t) for t in targets))
-    typed = frozenset((p, r) for p, r in base.typed if not any(_under(p, t) or _under(t, p) for t in targets))
-    guarded = frozenset(g for g in base.guarded if not any(_under(g, t) for t in targets))
-    assumed = frozenset(
-        a for a in base.assumed if not any(_under(v, t) or _under(t, v) for v in variables(a) for t in targets)
-    )
-    return Facts(present | frozenset(writes), guarded, typed, assumed)
-
-
-def _after(state: State, facts: Facts) -> Facts:
-    """Facts on the normal way out of a completed state."""
-    out = _write(facts, state.keeps_input, state.writes)
-    if state.result_at is not None:
-        from wfverify.analysis.aws import response_of
-
-        ref = response_of(state.action)
-        if ref is not None:
-            out = Facts(out.present, out.guarded, out.typed | {(state.result_at, ref)}, out.assumed)
-    return _reroot(out, state.output_root) if state.output_root is not None else out
 
 
 def _evaluated(node: Any) -> frozenset[Path]:
@@ -159,21 +132,9 @@ def _when_true(node: Any) -> tuple[frozenset[Path], frozenset[Path]]:
     return frozenset(), frozenset()
 
 
-def _choice_edge(state: State, facts: Facts, index: int | None) -> Facts:
-    """Facts on a Choice's way out: rule ``index`` taken, or the Default (``None``)."""
-    rules = [r.condition for r in state.choices]
-    upto = len(rules) if index is None else index
-    read = frozenset().union(*(_evaluated(c) for c in rules[:upto]))
-    held = {Not(c) for c in rules[:upto] if _modelled(c)}
-    if index is not None and _modelled(rules[index]):
-        held.add(rules[index])
-    present, guarded = _when_true(rules[index]) if index is not None else (frozenset(), frozenset())
-    out = facts.add(read | present, guarded)
-    return Facts(out.present, out.guarded, out.typed, out.assumed | held)
-
-
-def _modelled(node: Any) -> bool:
-    """A condition made only of comparisons and tests on plain ``$.`` paths (no JSONata, no ``$$``)."""
+def _modelled(node: Any, read: frozenset[Path]) -> bool:
+    """A condition made only of comparisons and tests on plain ``$.`` paths (no JSONata, no ``$$``);
+    ``read``: its variables."""
     stack = [node]
     while stack:
         n = stack.pop()
@@ -183,7 +144,7 @@ def _modelled(node: Any) -> bool:
             stack.extend(n.items)
         elif isinstance(n, Not):
             stack.append(n.item)
-    return all(p and not p[0].startswith("$") for p in variables(node))
+    return all(p and not p[0].startswith("$") for p in read)
 
 
 def input_root(state: State) -> Path | None:
@@ -192,6 +153,10 @@ def input_root(state: State) -> Path | None:
         if p.pointer == f"{state.pointer}/InputPath":
             return simple_keys(p.text)
     return ()
+
+
+_NOT_IN_INDEX = frozenset("*?:,@()")
+_NOT_IN_NAME = frozenset("*?()[] '\"@")
 
 
 def simple_keys(text: str) -> Path | None:
@@ -206,10 +171,10 @@ def simple_keys(text: str) -> Path | None:
             continue
         if piece.startswith("["):
             inner = piece[1:-1].strip("'\"") if piece.endswith("]") else ""
-            if not inner or any(c in inner for c in "*?:,@()"):
+            if not inner or not _NOT_IN_INDEX.isdisjoint(inner):
                 return None
             keys.append(inner)
-        elif any(c in piece for c in "*?()[] '\"@"):
+        elif not _NOT_IN_NAME.isdisjoint(piece):
             return None
         else:
             keys.append(piece)
@@ -224,12 +189,28 @@ def _body_entry(owner: State, facts: Facts) -> Facts:
 
 
 def input_facts(workflow: Workflow, state: State) -> Facts | None:
-    """Facts of a state's effective input (after its ``InputPath``); ``None`` when not reached or not simple."""
-    facts = facts_at(workflow).get(state.name)
-    root = input_root(state)
-    if facts is None or root is None:
-        return None
-    return _reroot(facts, root) if root else facts
+    """Facts of a state's effective input (after its ``InputPath``); ``None`` when not reached or not simple.
+
+    Kept per state: the rules ask once per field a state reads."""
+    known: dict[str, Facts | None] = workflow.memo("dataflow.input_facts", dict)
+    if state.name not in known:
+        facts = facts_at(workflow).get(state.name)
+        root = input_root(state)
+        if facts is None or root is None:
+            known[state.name] = None
+        else:
+            known[state.name] = _reroot(facts, root) if root else facts
+    return known[state.name]
+
+
+def response_at(workflow: Workflow, action: str | None) -> Any:
+    """:func:`wfverify.analysis.aws.response_of`, asked once per Task resource of the workflow."""
+    known: dict[str | None, Any] = workflow.memo("dataflow.responses", dict)
+    if action not in known:
+        from wfverify.analysis.aws import response_of
+
+        known[action] = response_of(action)
+    return known[action]
 
 
 def facts_at(workflow: Workflow) -> dict[str, Facts]:
@@ -237,23 +218,9 @@ def facts_at(workflow: Workflow) -> dict[str, Facts]:
     return workflow.memo("dataflow.facts", lambda: _compute(workflow))
 
 
-def _out_edges(state: State, here: Facts) -> list[tuple[str, Facts]]:
-    catchers = {c.pointer: c for c in state.catch}
-    out = []
-    for t in state.transitions:
-        if t.kind is TransitionKind.CATCH:
-            c = catchers.get(t.pointer.rsplit("/", 1)[0])
-            out.append((t.target, _write(here, c.keeps_input, c.writes) if c else here.variables_only()))
-        elif t.kind in (TransitionKind.CHOICE, TransitionKind.DEFAULT) and state.kind is StateKind.CHOICE:
-            edge = _choice_edge(state, here, t.index if t.kind is TransitionKind.CHOICE else None)
-            out.append((t.target, _after(state, edge)))
-        else:
-            out.append((t.target, _after(state, here)))
-    return out
-
-
 def _compute(workflow: Workflow) -> dict[str, Facts]:
     facts: dict[str, Facts] = {}
+    flow = _Flow(workflow)
     for scope in sorted(workflow.scopes.values(), key=lambda s: len(s.id)):
         if scope.start not in workflow.states:
             continue
@@ -271,7 +238,7 @@ def _compute(workflow: Workflow) -> dict[str, Facts]:
             here = entry.get(name)
             if here is None:
                 continue
-            for target, out in _out_edges(workflow.states[name], here):
+            for target, out in flow.out_edges(workflow.states[name], here):
                 if target not in entry:
                     continue
                 old = entry[target]
@@ -281,6 +248,117 @@ def _compute(workflow: Workflow) -> dict[str, Facts]:
                     queue.append(target)
         facts.update({n: f for n, f in entry.items() if f is not None})
     return facts
+
+
+class _Flow:
+    """The transfer functions of one workflow, with what depends only on a state computed once.
+
+    A Choice's ways out (what each rule taken or the Default adds) are worked out on the first visit
+    (a Task's response shape once per resource: :func:`response_at`), and each condition assumed on a
+    way out keeps its variables, so revisits in the fixpoint and the writes that follow do not walk the
+    rules again.
+    """
+
+    def __init__(self, workflow: Workflow) -> None:
+        self.workflow = workflow
+        self.exits: dict[str, dict[int | None, tuple[frozenset[Path], frozenset[Path], frozenset[Any]]]] = {}
+        self.reads: dict[int, frozenset[Path]] = {}  # id(assumed condition) -> its variables
+
+    def out_edges(self, state: State, here: Facts) -> list[tuple[str, Facts]]:
+        out = []
+        for t in state.transitions:
+            if t.kind is TransitionKind.CATCH:
+                c = next((c for c in state.catch if c.pointer == t.pointer.rsplit("/", 1)[0]), None)
+                out.append((t.target, self.write(here, c.keeps_input, c.writes) if c else here.variables_only()))
+            elif t.kind in (TransitionKind.CHOICE, TransitionKind.DEFAULT) and state.kind is StateKind.CHOICE:
+                edge = self.choice_edge(state, here, t.index if t.kind is TransitionKind.CHOICE else None)
+                out.append((t.target, self.after(state, edge)))
+            else:
+                out.append((t.target, self.after(state, here)))
+        return out
+
+    def after(self, state: State, facts: Facts) -> Facts:
+        """Facts on the normal way out of a completed state."""
+        out = self.write(facts, state.keeps_input, state.writes)
+        if state.result_at is not None:
+            ref = response_at(self.workflow, state.action)
+            if ref is not None:
+                out = Facts(out.present, out.guarded, out.typed | {(state.result_at, ref)}, out.assumed)
+        return _reroot(out, state.output_root) if state.output_root is not None else out
+
+    def write(self, facts: Facts, keeps: bool, writes: tuple[Path, ...]) -> Facts:
+        """Input facts that survive a state's writes, plus what it writes.
+
+        A fact survives unless a write replaces it: a present path strictly below a write, a guard at or
+        below one, a typed path or an assumed condition's variable on a line with one (either is a prefix
+        of the other). A set that nothing touches is kept as it is, not copied: most writes touch nothing,
+        and the fixpoint then compares the same objects.
+        """
+        base = facts if keeps else facts.variables_only()
+        if not writes:
+            return base
+        present = _less(base.present, [p for p in base.present if _below(p, writes, strictly=True)])
+        guarded = _less(base.guarded, [g for g in base.guarded if _below(g, writes, strictly=False)])
+        typed = _less(base.typed, [t for t in base.typed if _on_a_line(t[0], writes)])
+        assumed = _less(base.assumed, [a for a in base.assumed if self._touched(a, writes)])
+        return Facts(present.union(writes), guarded, typed, assumed)
+
+    def _touched(self, condition: Any, writes: tuple[Path, ...]) -> bool:
+        read = self.reads.get(id(condition))
+        if read is None:
+            read = frozenset(variables(condition))
+        return any(_on_a_line(v, writes) for v in read)
+
+    def choice_edge(self, state: State, facts: Facts, index: int | None) -> Facts:
+        """Facts on a Choice's way out: rule ``index`` taken, or the Default (``None``)."""
+        exits = self.exits.get(state.name)
+        if exits is None:
+            exits = self.exits[state.name] = self._choice_exits(state)
+        present, guarded, held = exits[index]
+        return Facts(facts.present | present, facts.guarded | guarded, facts.typed, facts.assumed | held)
+
+    def _choice_exits(self, state: State) -> dict[int | None, tuple[frozenset[Path], frozenset[Path], frozenset[Any]]]:
+        """Per rule taken (and ``None``: the Default): the paths it proves present, the objects it guards,
+        and the conditions that then hold (the rule, and the earlier rules' negations), modelled ones only.
+
+        Every earlier rule was evaluated without failing, so the variables it certainly read are there."""
+        exits: dict[int | None, tuple[frozenset[Path], frozenset[Path], frozenset[Any]]] = {}
+        read: frozenset[Path] = frozenset()
+        negated: frozenset[Any] = frozenset()
+        for i, rule in enumerate(state.choices):
+            condition = rule.condition
+            present, guarded = _when_true(condition)
+            variables_read = frozenset(variables(condition)) if condition is not None else frozenset()
+            modelled = _modelled(condition, variables_read)
+            exits[i] = (read | present, guarded, negated | {condition} if modelled else negated)
+            read = read | _evaluated(condition)
+            if modelled:
+                negation = Not(condition)
+                self.reads[id(negation)] = self.reads[id(condition)] = variables_read
+                negated = negated | {negation}
+        exits[None] = (read, frozenset(), negated)
+        return exits
+
+
+def _less(items: frozenset[Any], dropped: list[Any]) -> frozenset[Any]:
+    return items.difference(dropped) if dropped else items
+
+
+def _below(path: Path, writes: tuple[Path, ...], strictly: bool) -> bool:
+    """``path`` lies below one of ``writes`` (or is one, unless ``strictly``)."""
+    for w in writes:
+        if path[: len(w)] == w and (len(path) > len(w) or not strictly):
+            return True
+    return False
+
+
+def _on_a_line(path: Path, writes: tuple[Path, ...]) -> bool:
+    """``path`` is one of ``writes``, or below or above one."""
+    for w in writes:
+        n = min(len(path), len(w))
+        if path[:n] == w[:n]:
+            return True
+    return False
 
 
 def status_values_at(workflow: Workflow, state: str, path: Path) -> frozenset[str] | None:

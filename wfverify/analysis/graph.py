@@ -32,13 +32,23 @@ __all__ = [
 
 def successors_in_scope(workflow: Workflow, name: str) -> list[str]:
     """Targets of a state's transitions that exist in its scope (unknown targets dropped)."""
-    state = workflow.states[name]
-    out = []
-    for t in state.transitions:
-        target = workflow.states.get(t.target)
-        if target is not None and target.scope == state.scope:
-            out.append(t.target)
-    return out
+    return list(_successors(workflow)[name])
+
+
+def _successors(workflow: Workflow) -> dict[str, tuple[str, ...]]:
+    """state name -> :func:`successors_in_scope`, worked out once per workflow for the searches below."""
+
+    def compute() -> dict[str, tuple[str, ...]]:
+        states = workflow.states
+        out = {}
+        for name, state in states.items():
+            scope = state.scope
+            out[name] = tuple(
+                t.target for t in state.transitions if t.target in states and states[t.target].scope == scope
+            )
+        return out
+
+    return workflow.memo("graph.successors", compute)
 
 
 def exits_scope(state: State) -> bool:
@@ -51,10 +61,11 @@ def reachable(workflow: Workflow, scope: Scope, start: str | None = None) -> set
     first = start or scope.start
     if first not in workflow.states or workflow.states[first].scope != scope.id:
         return set()
+    successors = _successors(workflow)
     seen = {first}
     queue = deque([first])
     while queue:
-        for nxt in successors_in_scope(workflow, queue.popleft()):
+        for nxt in successors[queue.popleft()]:
             if nxt not in seen:
                 seen.add(nxt)
                 queue.append(nxt)
@@ -75,7 +86,8 @@ def reachable_states(workflow: Workflow) -> set[str]:
             found = reachable(workflow, scope)
             seen |= found
             for name in found:
-                pending.extend(workflow.children(name))
+                if workflow.states[name].branches:
+                    pending.extend(workflow.children(name))
         return seen
 
     return workflow.memo("graph.reachable_states", compute)
@@ -84,9 +96,10 @@ def reachable_states(workflow: Workflow) -> set[str]:
 def reaches_exit(workflow: Workflow, scope: Scope) -> set[str]:
     """States of the scope from which some path leaves the scope (backward search from exits)."""
     names = [n for n in scope.states if n in workflow.states and workflow.states[n].scope == scope.id]
+    successors = _successors(workflow)
     preds: dict[str, list[str]] = {n: [] for n in names}
     for n in names:
-        for m in successors_in_scope(workflow, n):
+        for m in successors[n]:
             preds[m].append(n)
     good = {n for n in names if exits_scope(workflow.states[n])}
     queue = deque(good)
@@ -101,11 +114,12 @@ def reaches_exit(workflow: Workflow, scope: Scope) -> set[str]:
 def has_cycle(workflow: Workflow, names: Iterable[str]) -> bool:
     """Does the subgraph on ``names`` contain a cycle? (iterative colouring DFS, no networkx)"""
     members = set(names)
+    successors = _successors(workflow)
     colour: dict[str, int] = {}
     for root in members:
         if root in colour:
             continue
-        stack: list[tuple[str, Iterator[str]]] = [(root, iter(successors_in_scope(workflow, root)))]
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(successors[root]))]
         colour[root] = 1
         while stack:
             node, it = stack[-1]
@@ -117,7 +131,7 @@ def has_cycle(workflow: Workflow, names: Iterable[str]) -> bool:
                     return True
                 if nxt not in colour:
                     colour[nxt] = 1
-                    stack.append((nxt, iter(successors_in_scope(workflow, nxt))))
+                    stack.append((nxt, iter(successors[nxt])))
                     advanced = True
                     break
             if not advanced:
@@ -130,14 +144,44 @@ def sccs(workflow: Workflow, scope: Scope) -> list[set[str]]:
     """Non-trivial strongly connected components of a scope (cycles), in a stable order.
 
     Tarjan's algorithm, iterative, in pure Python: importing networkx for this
-    alone would cost more start-up time than checking a typical file.
+    alone would cost more start-up time than checking a typical file. Worked out
+    once per scope (several rules ask); each call gets sets of its own.
     """
+    found = workflow.memo(f"graph.sccs.{scope.id}", lambda: _cycles(workflow, scope))
+    return [set(c) for c in found]
+
+
+def _cycles(workflow: Workflow, scope: Scope) -> tuple[frozenset[str], ...]:
     names = [n for n in scope.states if n in workflow.states and workflow.states[n].scope == scope.id]
     members = set(names)
-    edges = {n: [m for m in successors_in_scope(workflow, n) if m in members] for n in names}
+    successors = _successors(workflow)
+    edges = {n: [m for m in successors[n] if m in members] for n in names}
+    looping = _on_or_after_cycles(names, edges)
+    if not looping:
+        return ()
+    names = [n for n in names if n in looping]
+    edges = {n: [m for m in edges[n] if m in looping] for n in names}
     comps = [c for c in _tarjan(names, edges) if len(c) > 1 or any(n in edges[n] for n in c)]
     order = {n: i for i, n in enumerate(names)}
-    return sorted(comps, key=lambda c: min(order[n] for n in c))
+    return tuple(frozenset(c) for c in sorted(comps, key=lambda c: min(order[n] for n in c)))
+
+
+def _on_or_after_cycles(names: list[str], edges: dict[str, list[str]]) -> set[str]:
+    """The states a topological sort cannot remove: those on a cycle or reached from one.
+
+    Most scopes have no cycle, and this (Kahn's algorithm) says so more cheaply than Tarjan's. The cycles
+    of what remains are the cycles of the whole: a cycle's states each keep an edge from the cycle."""
+    indegree = dict.fromkeys(names, 0)
+    for n in names:
+        for m in edges[n]:
+            indegree[m] += 1
+    ready = [n for n, d in indegree.items() if d == 0]
+    while ready:
+        for m in edges[ready.pop()]:
+            indegree[m] -= 1
+            if indegree[m] == 0:
+                ready.append(m)
+    return {n for n, d in indegree.items() if d > 0}
 
 
 def _tarjan(names: list[str], edges: dict[str, list[str]]) -> list[set[str]]:

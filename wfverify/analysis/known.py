@@ -78,6 +78,8 @@ def known_at(workflow: Workflow) -> dict[str, Known]:
 
 def known_before_choice(workflow: Workflow, state: State) -> dict[Path, tuple[Any, ...] | str]:
     """The values (each set sorted) or types known in the data a Choice's rules read (after its ``InputPath``)."""
+    if not _sets_anything(workflow):
+        return {}  # nothing is ever known: no need to run the analysis
     facts = known_at(workflow).get(state.name, {})
     if workflow.dialect is Dialect.ASL:
         from wfverify.analysis.dataflow import input_root
@@ -93,6 +95,13 @@ def known_before_choice(workflow: Workflow, state: State) -> dict[Path, tuple[An
         path: fact if isinstance(fact, str) else tuple(sorted((v for _, v in fact), key=_order))
         for path, fact in facts.items()
     }
+
+
+def _sets_anything(workflow: Workflow) -> bool:
+    """Some fact can arise (only assignments and declared number or boolean inputs make them)."""
+    return workflow.memo(
+        "known.sets_anything", lambda: bool(_declared(workflow)) or any(s.assignments for s in workflow.iter_states())
+    )
 
 
 def _racing_variables(workflow: Workflow, state: State) -> set[Path] | None:
@@ -328,11 +337,17 @@ def _asl_edge(state: State, t: Transition, facts: Known, inner: set[Path]) -> Kn
 
 
 def _edges(workflow: Workflow, state: State, facts: Known, inner: set[Path]) -> list[tuple[str, Known]]:
-    asl = workflow.dialect is Dialect.ASL
-    return [
-        (t.target, _asl_edge(state, t, facts, inner) if asl else _native_edge(state, t, facts, inner))
-        for t in state.transitions
-    ]
+    """The facts along each transition: a catcher's, or any other's (worked out once each, copied)."""
+    edge = _asl_edge if workflow.dialect is Dialect.ASL else _native_edge
+    made: dict[bool, Known] = {}
+    out = []
+    for t in state.transitions:
+        caught = t.kind is TransitionKind.CATCH
+        if caught in made:
+            out.append((t.target, dict(made[caught])))
+        else:
+            out.append((t.target, made.setdefault(caught, edge(state, t, facts, inner))))
+    return out
 
 
 def _body_start(workflow: Workflow, owner: State, facts: Known, kind: str, distributed: bool) -> Known:

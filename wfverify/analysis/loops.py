@@ -46,9 +46,10 @@ _MUTATION = re.compile(
     r"(?i):(put|create|update|delete|start|send|publish|submit|stop|terminate|run|modify|reboot|restore|copy)[A-Za-z]*"
     r"(\.sync(:2)?|\.waitForTaskToken)?$"
 )
-_JSONATA_EQ = re.compile(r"""^\s*([$\w.\[\]"'-]+?)\s*=\s*["']([^"']*)["']\s*$""")
-_JSONATA_NE = re.compile(r"""^\s*([$\w.\[\]"'-]+?)\s*!=\s*["']([^"']*)["']\s*$""")
-_JSONATA_IN = re.compile(r"""^\s*([$\w.\[\]"'-]+?)\s+in\s+\[([^\]]*)\]\s*$""")
+# JSONata conditions are rare: these are compiled (and cached by ``re``) on first use, not at import.
+_JSONATA_EQ = r"""^\s*([$\w.\[\]"'-]+?)\s*=\s*["']([^"']*)["']\s*$"""
+_JSONATA_NE = r"""^\s*([$\w.\[\]"'-]+?)\s*!=\s*["']([^"']*)["']\s*$"""
+_JSONATA_IN = r"""^\s*([$\w.\[\]"'-]+?)\s+in\s+\[([^\]]*)\]\s*$"""
 
 
 def is_failure_status(text: str) -> bool:
@@ -192,10 +193,10 @@ def _status_paths(node: Any) -> dict[str, tuple[str, ...]]:
 
 def _jsonata_equalities(text: str) -> tuple[str | None, list[str], bool] | None:
     for pattern, negated in ((_JSONATA_EQ, False), (_JSONATA_NE, True)):
-        m = pattern.match(text)
+        m = re.match(pattern, text)
         if m:
             return m.group(1), [m.group(2)], negated
-    m = _JSONATA_IN.match(text)
+    m = re.match(_JSONATA_IN, text)
     if m:
         return m.group(1), re.findall(r"""["']([^"']*)["']""", m.group(2)), False
     return None
@@ -239,7 +240,16 @@ def _polling(state: State, members: set[str]) -> PollingChoice | None:
 
 
 def polling_choices(workflow: Workflow, members: set[str]) -> list[PollingChoice]:
-    """The status-routing Choices of a loop, in document order."""
+    """The status-routing Choices of a loop, in document order (worked out once per loop: the three loop
+    rules ask, some several times)."""
+    known: dict[frozenset[str], list[PollingChoice]] = workflow.memo("loops.polling", dict)
+    key = frozenset(members)
+    if key not in known:
+        known[key] = _polling_choices(workflow, members)
+    return list(known[key])
+
+
+def _polling_choices(workflow: Workflow, members: set[str]) -> list[PollingChoice]:
     out = []
     scope = workflow.scope_of(next(iter(members)))
     for name in scope.states:

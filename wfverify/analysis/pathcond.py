@@ -11,7 +11,6 @@ requires); a witness that cannot be made consistent is not reported.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 from typing import Any
 
@@ -62,6 +61,8 @@ def consistent_witness(assumed: Iterable[Any], rules: list[Any], witness: dict[s
     held = list(assumed)
     if all(_holds(a, witness) for a in held):
         return witness
+    import copy  # here: a witness is seldom repaired, and the module pulls in weakref
+
     repaired = copy.deepcopy(witness)
     for a in held:
         if not _holds(a, repaired):

@@ -29,17 +29,12 @@ import time
 from pathlib import Path
 
 from wfverify.core.stamps import code_stamps as own_code_stamps
+from wfverify.core.stamps import sha256
 from wfverify.core.stamps import stamp as _stamp
 
 TYPE_CHECKING = False  # typing's import is a start-up cost a replayed run avoids
 if TYPE_CHECKING:
-    from hashlib import sha256
     from typing import Any
-else:
-    try:  # CPython's own SHA-256: importing hashlib first initialises OpenSSL (~2 ms of a replayed run)
-        from _sha256 import sha256
-    except ImportError:  # other Pythons
-        from hashlib import sha256
 
 __all__ = ["RunRecord", "code_stamps", "eligible", "lookup", "run_key", "store"]
 

@@ -33,6 +33,7 @@ False
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import Any
@@ -175,12 +176,16 @@ _ORDER = {
 }
 
 
+#: Operand types a comparison can pin (``Cmp.type``); any other compares values of the same type.
+_PINNED = frozenset(("number", "string", "boolean"))
+
+
 def _compare(op: str, kind: str | None, left: Any, right: Any) -> bool:
     lt, rt = json_type(left), json_type(right)
     if kind == "timestamp":
         a, b = parse_timestamp(left), parse_timestamp(right)
         return a is not None and b is not None and _ORDER[op](a, b)
-    wanted = {"number": "number", "string": "string", "boolean": "boolean"}.get(kind or "", lt)
+    wanted = kind if kind in _PINNED else lt
     if lt != wanted or rt != wanted or lt in ("undefined", "object", "array"):
         return False
     if op not in ("==", "!=") and lt not in ("number", "string"):
@@ -196,6 +201,7 @@ def _same(value: Any, lit: Any) -> bool:
     return to_double(value) == to_double(lit) if json_type(lit) == "number" else bool(value == lit)
 
 
+@functools.lru_cache(maxsize=1024)
 def wildcard_regex(pattern: str) -> str:
     """The Python regex of an ASL ``StringMatches`` pattern (``*`` any run, ``\\*`` a star)."""
     out, i = [], 0

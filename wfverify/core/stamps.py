@@ -11,7 +11,16 @@ import functools
 import os
 import sys
 
-__all__ = ["botocore_module", "code_stamps", "module_file", "stamp", "user_cache_dir"]
+__all__ = ["botocore_module", "code_stamps", "module_file", "sha256", "stamp", "user_cache_dir"]
+
+TYPE_CHECKING = False  # typing's import is a start-up cost a replayed run avoids
+if TYPE_CHECKING:
+    from hashlib import sha256
+else:
+    try:  # CPython's own SHA-256: importing hashlib first initialises OpenSSL (~2 ms of a run)
+        from _sha256 import sha256
+    except ImportError:  # other Pythons
+        from hashlib import sha256
 
 
 def stamp(path: str) -> str:

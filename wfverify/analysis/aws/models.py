@@ -131,6 +131,7 @@ def _folders_without_dashes() -> dict[str, str]:
     return {f.replace("-", ""): f for f in _services()}
 
 
+@functools.lru_cache(maxsize=256)
 def resolve_service(name: str) -> tuple[str | None, list[str]]:
     """(botocore folder, suggestions): the folder of an SDK integration's service name, or close names."""
     if not available():

@@ -114,12 +114,12 @@ def analyze_choice(workflow: Workflow, state: State, rlimit: int = DEFAULT_RLIMI
 
     Values that earlier states certainly set (:mod:`wfverify.analysis.smt.given`) restrict the inputs of
     the fall-through and absent-read questions; never-taken rules are judged on the rules alone."""
-    from wfverify.analysis.absent import present_at
+    from wfverify.analysis.absent import present_before
     from wfverify.analysis.declared import declared_types_at
     from wfverify.analysis.smt.given import given_for
 
     began = time.perf_counter()
-    present = set(present_at(workflow).get(state.name, ()))
+    present = set(present_before(workflow, state))
     conds = [rule.condition for rule in state.choices]
     inputs = declared_types_at(workflow, state)
     given = given_for(workflow, state, conds).beyond(inputs)

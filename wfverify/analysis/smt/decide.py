@@ -38,13 +38,15 @@ caller asks Z3.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from wfverify.analysis.smt.conditions import opaque_texts, opaque_truths, substitute_opaque
 from wfverify.analysis.smt.unreadable import lift_unreadable, without_stand_ins
 from wfverify.analysis.smt.values import (
+    ABSENT,
     affix_strings,
+    combinations,
     instantiate,
     json_number,
     numbers,
@@ -62,7 +64,6 @@ MAX_INPUTS = 1024
 #: Opaque conditions tried in every combination of truth values, at most.
 MAX_OPAQUE = 4
 _MAX = sys.float_info.max
-_ABSENT = object()
 _TAG_ORDER = ("null", "boolean", "number", "string", "object")
 _DECLARED = {"int": "number", "number": "number", "string": "string", "bool": "boolean"}
 _CANONICAL: dict[str, Any] = {"null": None, "boolean": False, "number": 0, "string": "", "object": {}}
@@ -140,13 +141,15 @@ def decide(
     if len(texts) > MAX_OPAQUE:
         raise Undecided("too many opaque conditions")
     data = []
-    for one in _inputs(paths, reps, {**declared, **{p: "scalar" for p in values}}):
+    for one in combinations(paths, reps, {**declared, **{p: "scalar" for p in values}}):
         data.append(one)
         if len(data) << len(texts) > limit:
             raise Undecided("too many combinations")
-    variants = [
-        [substitute_opaque(c, dict(zip(texts, truth))) for c in conditions] for truth in opaque_truths(len(texts))
-    ]
+    variants = (
+        [[substitute_opaque(c, dict(zip(texts, truth))) for c in conditions] for truth in opaque_truths(len(texts))]
+        if texts
+        else [conditions]
+    )
     decision = _answer([(variant, one) for variant in variants for one in data], len(conditions))
     decision.opaque = bool(texts) or unreadable
     if whole:
@@ -288,7 +291,7 @@ def _representatives(
     allowed = {"object"} if below else ({wanted} if wanted else set(_TAG_ORDER))
     if wanted and below:
         allowed = set()  # a declared scalar with declared fields below: no input at all
-    out: list[Any] = [] if (wanted or below or path in present) else [_ABSENT]
+    out: list[Any] = [] if (wanted or below or path in present) else [ABSENT]
     spare = [t for t in _TAG_ORDER if t in allowed and t not in seen.tags]
     for tag in _TAG_ORDER:
         if tag not in allowed:
@@ -325,44 +328,6 @@ def _pattern_strings(seen: _Mentions) -> list[str]:
     if affixes is None:
         raise Undecided("wildcards on one variable other than all prefixes or all suffixes")
     return affixes
-
-
-# -- inputs ----------------------------------------------------------------------
-def _inputs(
-    paths: list[tuple[str, ...]],
-    reps: list[list[Any]],
-    declared: dict[tuple[str, ...], str],
-) -> Iterator[dict[str, Any]]:
-    """Every consistent combination, smallest first: a field is present only inside an object."""
-    blocked = [any(path[:k] in declared for k in range(1, len(path))) for path in paths]
-    parents = [[j for j in range(i) if paths[i][: len(paths[j])] == paths[j]] for i in range(len(paths))]
-    chosen: list[Any] = [None] * len(paths)
-
-    def walk(i: int) -> Iterator[dict[str, Any]]:
-        if i == len(paths):
-            yield _build(paths, chosen)
-            return
-        for value in reps[i]:
-            if value is not _ABSENT and (blocked[i] or any(not isinstance(chosen[j], dict) for j in parents[i])):
-                continue
-            chosen[i] = value
-            yield from walk(i + 1)
-
-    return walk(0)
-
-
-def _build(paths: list[tuple[str, ...]], chosen: list[Any]) -> Any:
-    if paths == [()]:  # the whole input is the value
-        return {} if isinstance(chosen[0], dict) else chosen[0]
-    data: dict[str, Any] = {}
-    for path, value in zip(paths, chosen):
-        if value is _ABSENT:
-            continue
-        cursor = data
-        for key in path[:-1]:
-            cursor = cursor.setdefault(key, {})
-        cursor[path[-1]] = {} if isinstance(value, dict) else value
-    return data
 
 
 # -- answers ---------------------------------------------------------------------

@@ -15,7 +15,6 @@ reported, so a witness is always the data the Choice really sees.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from wfverify.core.evaluate import UNDEFINED, evaluate, json_type, lookup, put, to_double, value_of
@@ -96,6 +95,8 @@ class Given:
 
     def complete(self, witness: dict[str, Any]) -> dict[str, Any]:
         """The input with every single known value set (a copy)."""
+        import copy  # here: most runs never complete an input, and the module pulls in weakref
+
         out = copy.deepcopy(witness)
         for path, value in sorted(self.single.items()):
             put(out, path, value)

@@ -134,13 +134,14 @@ def _min_step(workflow: Workflow, members: set[str], var: str) -> float:
     return min(steps) if steps else 1.0
 
 
-_JSONATA_CMP = re.compile(r"(\$[A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|!=|<|>|=)\s*(-?\d+(?:\.\d+)?)")
+#: A JSONata comparison of a variable with a number (compiled by ``re`` on first use: JSONata is rare).
+_JSONATA_CMP = r"(\$[A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|!=|<|>|=)\s*(-?\d+(?:\.\d+)?)"
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
 def _jsonata_cmp(text: str, counter: tuple[str, ...]) -> Cmp | None:
     """``$n >= 5`` (a JSONata Condition on the counter variable) as a numeric comparison."""
-    m = _JSONATA_CMP.fullmatch(text.strip())
+    m = re.fullmatch(_JSONATA_CMP, text.strip())
     if m is None or (m.group(1),) != counter:
         return None
     op = "==" if m.group(2) == "=" else m.group(2)

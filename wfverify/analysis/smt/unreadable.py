@@ -24,11 +24,14 @@ _STAND_IN = "\x00unreadable:"
 
 
 def lift_unreadable(node: Expr) -> Expr:
-    """The condition with every compared unreadable value replaced by its stand-in variable."""
+    """The condition with every compared unreadable value replaced by its stand-in variable (the
+    condition itself when it compares none: most do, and a copy would be compared with it again)."""
     if isinstance(node, (And, Or)):
-        return type(node)(tuple(lift_unreadable(i) for i in node.items))
+        items = tuple(lift_unreadable(i) for i in node.items)
+        return node if all(a is b for a, b in zip(items, node.items)) else type(node)(items)
     if isinstance(node, Not):
-        return Not(lift_unreadable(node.item))
+        item = lift_unreadable(node.item)
+        return node if item is node.item else Not(item)
     if isinstance(node, Cmp) and (isinstance(node.left, Opaque) or isinstance(node.right, Opaque)):
         left, right = (_stand_in(side) for side in (node.left, node.right))
         return Cmp(node.op, left, right, node.type)

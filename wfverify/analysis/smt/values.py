@@ -4,7 +4,8 @@ Numbers are doubles: :func:`pick` finds the simplest double strictly inside a
 gap between constants (0, else the integer or the shortest decimal nearest
 zero), or reports that the gap holds none. Strings: spare strings that differ
 from every constant, and for a ``StringMatches`` wildcard enough strings that
-match it and enough that do not.
+match it and enough that do not. :func:`combinations` builds the inputs from one
+representative per variable.
 """
 
 from __future__ import annotations
@@ -13,12 +14,24 @@ import math
 import re
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 from wfverify.core.evaluate import wildcard_regex
 
-__all__ = ["instantiate", "json_number", "numbers", "pick", "spare_strings", "wildcard_strings"]
+__all__ = [
+    "ABSENT",
+    "combinations",
+    "instantiate",
+    "json_number",
+    "numbers",
+    "pick",
+    "spare_strings",
+    "wildcard_strings",
+]
 
 _MAX = sys.float_info.max
+#: The representative of a variable that is not in the input.
+ABSENT = object()
 
 
 def wildcard_strings(pattern: str, constants: int) -> list[str]:
@@ -138,3 +151,41 @@ def _pick_positive(low: float, high: float, integral: bool) -> float | None:
 
 def json_number(value: float) -> int | float:
     return int(value) if value.is_integer() and abs(value) <= 2**53 else value
+
+
+def combinations(
+    paths: list[tuple[str, ...]],
+    reps: list[list[Any]],
+    declared: dict[tuple[str, ...], str],
+) -> Iterator[dict[str, Any]]:
+    """Every consistent input from one representative per path, smallest first: a field is present only
+    inside an object, and not below a path ``declared`` a scalar."""
+    blocked = [any(path[:k] in declared for k in range(1, len(path))) for path in paths]
+    parents = [[j for j in range(i) if paths[i][: len(paths[j])] == paths[j]] for i in range(len(paths))]
+    chosen: list[Any] = [None] * len(paths)
+
+    def walk(i: int) -> Iterator[dict[str, Any]]:
+        if i == len(paths):
+            yield _build(paths, chosen)
+            return
+        for value in reps[i]:
+            if value is not ABSENT and (blocked[i] or any(not isinstance(chosen[j], dict) for j in parents[i])):
+                continue
+            chosen[i] = value
+            yield from walk(i + 1)
+
+    return walk(0)
+
+
+def _build(paths: list[tuple[str, ...]], chosen: list[Any]) -> Any:
+    if paths == [()]:  # the whole input is the value
+        return {} if isinstance(chosen[0], dict) else chosen[0]
+    data: dict[str, Any] = {}
+    for path, value in zip(paths, chosen):
+        if value is ABSENT:
+            continue
+        cursor = data
+        for key in path[:-1]:
+            cursor = cursor.setdefault(key, {})
+        cursor[path[-1]] = {} if isinstance(value, dict) else value
+    return data
