@@ -79,6 +79,8 @@ def _retriers(raw: Any, p: str) -> tuple[Retrier, ...]:
 def _timeout(raw: dict[str, Any], key: str, path_key: str) -> tuple[float | None, bool]:
     """(seconds, whether they are only known at run time: a non-number or ``path_key`` given)."""
     value = raw.get(key)
+    if value is None:
+        return None, path_key in raw
     seconds = _number(value)
     if seconds is not None:
         return seconds, False
@@ -290,7 +292,7 @@ def state_from_asl(b: Any) -> tuple[State, list[Any]]:
         transitions=tuple(transitions),
         choices=choices,
         default=_text(get("Default")),
-        retry=_retriers(get("Retry"), p),
+        retry=_retriers(raw["Retry"], p) if "Retry" in raw else (),
         catch=catchers,
         timeout=timeout,
         heartbeat=heartbeat,
