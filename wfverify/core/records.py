@@ -13,9 +13,10 @@ uses (``frozen``, ``slots``, ``order``; :func:`field` with ``default``,
 ``default_factory``, ``compare``, ``repr``) and gives the same behaviour:
 the same ``__init__`` signature, ``__repr__`` text, equality, hash (``hash``
 of the tuple of compared fields), ordering, frozen assignment errors,
-``__match_args__`` and pickling. Only ``__init__`` (and the tuple of field
-values it is compared by) is compiled, once per class in one small source;
-equality, hashing, ordering and the frozen guards are shared functions.
+``__match_args__`` and pickling. Only ``__init__``, ``__eq__`` and ``__hash__`` (and the tuple of field
+values they compare) are compiled, once per class in one small source, and the
+compiled code is kept per user (:mod:`wfverify.core.codecache`, as Python keeps
+``.pyc`` files); ``__repr__``, ordering and the frozen guards are shared functions.
 Type checkers read it as a data class (:func:`typing.dataclass_transform`).
 
 :func:`fields`, :func:`replace` and :func:`is_dataclass` accept these classes
@@ -26,6 +27,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar, dataclass_transform, overload
+
+from wfverify.core.codecache import compiled
 
 __all__ = ["Field", "FrozenInstanceError", "dataclass", "field", "fields", "is_dataclass", "replace"]
 
@@ -193,7 +196,7 @@ def _compile(cls: type, found: list[Field], frozen: bool, compared: list[str]) -
         "    return NotImplemented\n"
         f"def __hash__(self):\n    return hash(({mine}))\n"
     )
-    exec(source, scope)  # noqa: S102 - our own field names, as the standard decorator does
+    exec(compiled(source), scope)  # noqa: S102 - our own field names, as the standard decorator does
     for name in ("__init__", "__eq__", "__hash__"):
         scope[name].__qualname__ = f"{cls.__qualname__}.{name}"
     return scope
