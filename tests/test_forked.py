@@ -98,3 +98,17 @@ def test_results_larger_than_the_pipe_arrive_whole_while_the_parent_is_busy() ->
 
     results = forked.forked_map(work, 400, 2, own=[0])
     assert results == [str(i) * 5000 for i in range(400)]
+
+
+def test_a_process_with_other_threads_is_not_forked() -> None:
+    import threading
+
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not forked.can_fork()
+    finally:
+        release.set()
+        other.join()
+    assert forked.can_fork()

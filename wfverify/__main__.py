@@ -1,3 +1,4 @@
 from wfverify.cli import entry
 
-entry()
+if __name__ == "__main__":  # a spawned worker process imports this module again: it must not run the CLI
+    entry()

@@ -30,7 +30,11 @@ _MOST_TOKENS = 65536 // 4
 
 
 def can_fork() -> bool:
-    return sys.platform.startswith("linux") and hasattr(os, "fork")
+    """Linux, and no other thread running (a thread holding a lock at the fork would leave it held in the
+    helper forever): a library caller with threads gets the pool, with freshly started processes."""
+    threading = sys.modules.get("threading")
+    alone = threading is None or threading.active_count() == 1
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and alone
 
 
 def forked_map(
@@ -189,8 +193,10 @@ class _Helper:
 
 
 def pool_map(function: Callable[[Any], Any], arguments: Sequence[Any], processes: int) -> Iterator[Any]:
-    """``map(function, arguments)`` in a process pool, where forking is not the norm."""
+    """``map(function, arguments)`` in a pool of freshly started processes, where forking is not safe."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=processes) as pool:
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
         yield from pool.map(function, arguments, chunksize=max(1, len(arguments) // (processes * 4)))
