@@ -6,7 +6,7 @@ classes a check creates, paid again by every process of every run although
 the sources never change between runs of one installation. Here a compiled
 code object is looked up by its exact source text in one :mod:`marshal` file
 of the per-user cache (:func:`wfverify.core.stamps.user_cache_dir`; keyed by
-the interpreter's cache tag and marshal version, as ``.pyc`` files are), and
+the interpreter's cache tag and bytecode magic number, as ``.pyc`` files are), and
 the file is rewritten once, at exit, when a process compiled something new.
 A file that does not read back is ignored (and rewritten); with the cache
 turned off (``WFVERIFY_CACHE_DIR=off``) every source is compiled. Nothing here
@@ -52,8 +52,10 @@ def _path() -> str | None:
     folder = user_cache_dir()
     if folder is None:
         return None
+    from importlib.util import MAGIC_NUMBER  # changes whenever the bytecode does, as for .pyc files
+
     tag = sys.implementation.cache_tag or "python"
-    return os.path.join(folder, f"generated-{tag}-{marshal.version}-{_FORMAT}.marshal")
+    return os.path.join(folder, f"generated-{tag}-{MAGIC_NUMBER.hex()}-{marshal.version}-{_FORMAT}.marshal")
 
 
 def _load() -> dict[str, CodeType]:
