@@ -47,11 +47,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wfverify.core.findings import Finding
-from wfverify.core.model import ALL_ERRORS, Workflow
+from wfverify.core.model import ALL_ERRORS, Catcher, Retrier, State, Workflow
 from wfverify.core.rule import NoOptions, rule
 
 
-def _entries(state):
+def _entries(state: State) -> Iterator[tuple[str, list[Retrier | Catcher]]]:
     yield "retrier", list(state.retry)
     yield "catcher", list(state.catch)
 

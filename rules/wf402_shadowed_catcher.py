@@ -40,17 +40,21 @@ states:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from wfverify.core.findings import Finding, Related
-from wfverify.core.model import ALL_ERRORS, Workflow
+from wfverify.core.model import ALL_ERRORS, Catcher, Retrier, Workflow
 from wfverify.core.rule import NoOptions, rule
 
 
 @rule(code="WF402", name="shadowed-catcher", severity="warning", groups=("errors",))
 def check(workflow: Workflow, options: NoOptions) -> Iterator[Finding]:
     for state in workflow.iter_states():
-        for what, entries in (("retrier", state.retry), ("catcher", state.catch)):
+        lists: tuple[tuple[str, Sequence[Retrier | Catcher]], ...] = (
+            ("retrier", state.retry),
+            ("catcher", state.catch),
+        )
+        for what, entries in lists:
             for i, entry in enumerate(entries):
                 earlier = entries[:i]
                 if ALL_ERRORS in entry.errors or not earlier:
