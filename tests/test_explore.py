@@ -363,3 +363,42 @@ def test_a_condition_on_the_whole_input_is_explored_without_crashing() -> None:
     )
     result = explore(workflow_from_text(text, "whole.asl.json"))
     assert "a condition reads the whole input" in result.properties["termination"].detail
+
+
+TWO_MAPS_SAME_ITEMS = json.dumps(
+    {
+        "StartAt": "Spin",
+        "States": {
+            "Spin": {
+                "Type": "Map",
+                "ItemsPath": "$.items",
+                "ItemProcessor": {
+                    "StartAt": "Again",
+                    "States": {
+                        "Again": {
+                            "Type": "Choice",
+                            "Choices": [{"Variable": "$.x", "NumericLessThanEquals": 3, "Next": "Again"}],
+                            "Default": "Again",
+                        }
+                    },
+                },
+                "ResultPath": None,
+                "Next": "Each",
+            },
+            "Each": {
+                "Type": "Map",
+                "ItemsPath": "$.items",
+                "ItemProcessor": {"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}},
+                "End": True,
+            },
+        },
+    }
+)
+
+
+def test_two_maps_over_the_same_items_give_each_item_the_fields_both_read() -> None:
+    """The second Map reads no field; its items once replaced the first's, whose loop on $.x was then never
+    tried, and the explorer said "every run explored" for a workflow that can loop forever."""
+    env = _violated(TWO_MAPS_SAME_ITEMS, "termination")
+    assert env.input is not None and any("x" in item for item in env.input["items"])
+    assert simulate(workflow_from_text(TWO_MAPS_SAME_ITEMS), env).status == "out-of-steps"

@@ -13,6 +13,7 @@ import pytest
 
 from wfverify.analysis.smt.choices import analyze_choice
 from wfverify.analysis.smt.encode import Encoder
+from wfverify.analysis.smt.inputs import input_from_model
 from wfverify.core.evaluate import AbsentVariable, evaluate
 from wfverify.core.expr import And, Arith, Cmp, Exists, In, IsType, Lit, Matches, Not, Opaque, Or, Var
 from wfverify.core.model import ChoiceRule, Dialect, Scope, State, StateKind, Workflow
@@ -45,7 +46,7 @@ def solve(cond: Any, want: bool, inputs: dict[str, str] | None = None) -> dict[s
     solver.add(*enc.domain, value if want else z3.Not(value), z3.Not(fails))
     if solver.check() != z3.sat:
         return None
-    return enc.witness(solver.model())
+    return input_from_model(enc, solver.model())
 
 
 TS = "2024-03-01T12:00:00Z"

@@ -197,8 +197,21 @@ def _map_sources(workflow: Workflow, item_scoped: set[str]) -> dict[tuple[str, .
                         continue
                     if fields.get(field) is not _NESTED:
                         fields[field] = (fields.get(field) or set()) | constants.get(v, set())
-        out[path] = {f: c for f, c in fields.items() if f} or {("id",): None}
-    return out
+        _merge_fields(out.setdefault(path, {}), {f: c for f, c in fields.items() if f})
+    return {path: fields or {("id",): None} for path, fields in out.items()}
+
+
+def _merge_fields(into: dict[tuple[str, ...], Any], more: dict[tuple[str, ...], Any]) -> None:
+    """Two Maps over the same items: each item must have the fields both iterators read (one Map's
+    fields replacing the other's left an iterator's conditions untried: a wrong "every run explored")."""
+    for name, read in more.items():
+        known = into.get(name)
+        if known is _NESTED or read is _NESTED:
+            into[name] = _NESTED
+        elif isinstance(known, set) or isinstance(read, set):
+            into[name] = (known or set()) | (read or set())
+        else:
+            into[name] = read if name not in into else known
 
 
 def _iteration_states(workflow: Workflow, name: str) -> list[Any]:

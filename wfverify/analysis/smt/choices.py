@@ -296,7 +296,7 @@ def _fall_through(
         report.exhaustive = Verdict.UNKNOWN
         report.unknown.append(f"{state.name}: depends on a condition the checker cannot model")
     else:
-        witness = enc.witness(solver.model())
+        witness = _model_input(enc, solver)
         if replay(conds, witness, len(conds)) == ("none", len(conds)):
             report.exhaustive, report.witness = Verdict.VIOLATED, witness
         else:
@@ -323,7 +323,7 @@ def _absent_reads(
         if result == "unknown":
             report.unknown.append(f"{report.state} rule {i}: solver gave up ({solver.reason_unknown()})")
         elif result == "sat" and not opaque:
-            witness = enc.witness(solver.model())
+            witness = _model_input(enc, solver)
             if replay(conds, witness, i + 1) == ("fail", i):
                 report.absent_reads.append(AbsentRead(i, absent_fields(conds[i], witness), witness))
             else:
@@ -352,7 +352,7 @@ def _dead_rules(z3: Any, enc: Any, conds: list[Any], encoded: list[Any], rlimit:
         elif alone == "unknown":
             report.unknown.append(f"{report.state} rule {i}: solver gave up ({solver.reason_unknown()})")
         else:
-            sample = enc.witness(solver.model())
+            sample = _model_input(enc, solver)
             core = _solver_cover(z3, solver, take, marks[:i])
             if any(contains_opaque(c) for c in conds[: i + 1]):
                 report.dead.append(DeadRule(i, core))
@@ -360,6 +360,13 @@ def _dead_rules(z3: Any, enc: Any, conds: list[Any], encoded: list[Any], rlimit:
                 report.dead.append(DeadRule(i, core, sample))
             else:
                 report.unknown.append(f"{report.state} rule {i}: the solver's sample input did not replay")
+
+
+def _model_input(enc: Any, solver: Any) -> dict[str, Any]:
+    """The input the solver's model stands for (imported here: most choices never reach the solver)."""
+    from wfverify.analysis.smt.inputs import input_from_model
+
+    return input_from_model(enc, solver.model())
 
 
 def _solver_cover(z3: Any, solver: Any, take: Any, marks: list[Any]) -> tuple[int, ...]:

@@ -33,10 +33,10 @@ linear in it takes the value it has once the counter is large enough.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
+from wfverify.analysis.smt import strings
 from wfverify.core.evaluate import parse_timestamp
 from wfverify.core.expr import And, Arith, Cmp, Exists, Expr, In, IsType, Lit, Matches, Not, Opaque, Or, Var
 from wfverify.core.records import dataclass
@@ -46,7 +46,6 @@ __all__ = ["Encoder", "TAGS", "Val"]
 TAGS = {"absent": 0, "null": 1, "boolean": 2, "number": 3, "string": 4, "object": 5, "undefined": 6}
 _DECLARED = {"int": "number", "number": "number", "string": "string", "bool": "boolean"}
 _TS_MIN, _TS_MAX = -62135596800 * 10**6, 253402300799 * 10**6  # years 1..9999
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -151,7 +150,7 @@ class Encoder:
         z3 = self.z3
         out = list(self._domain)
         good = {lit: parse_timestamp(lit) for lit in sorted(self._literals)}
-        bad = [lit for lit, ts in good.items() if ts is None and self._shape(lit)]
+        bad = [lit for lit, ts in good.items() if ts is None and strings.has_timestamp_shape(lit)]
         for v in self.vars.values():
             shaped = z3.And(v.tag == TAGS["string"], z3.InRe(v.s, self._timestamp_re()))
             out.append(z3.Implies(z3.Not(v.is_ts), z3.Or(z3.Not(shaped), *[v.s == lit for lit in bad])))
@@ -166,38 +165,9 @@ class Encoder:
             out.append(z3.Implies(same, z3.And(a.is_ts == b.is_ts, z3.Implies(a.is_ts, a.ts == b.ts))))
         return out
 
-    @staticmethod
-    def _shape(text: str) -> bool:
-        import re
-
-        return re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})", text) is not None
-
     def _timestamp_re(self) -> Any:
         if self._ts_re is None:
-            z3 = self.z3
-            d = z3.Range("0", "9")
-
-            def digits(n: int) -> Any:
-                return z3.Concat(*([d] * n)) if n > 1 else d
-
-            sign = z3.Union(z3.Re("+"), z3.Re("-"))
-            zone = z3.Union(z3.Re("Z"), z3.Concat(sign, digits(2), z3.Re(":"), digits(2)))
-            frac = z3.Option(z3.Concat(z3.Re("."), z3.Plus(d)))
-            self._ts_re = z3.Concat(
-                digits(4),
-                z3.Re("-"),
-                digits(2),
-                z3.Re("-"),
-                digits(2),
-                z3.Re("T"),
-                digits(2),
-                z3.Re(":"),
-                digits(2),
-                z3.Re(":"),
-                digits(2),
-                frac,
-                zone,
-            )
+            self._ts_re = strings.timestamp_shape(self.z3)
         return self._ts_re
 
     def _fresh_bool(self, hint: str) -> Any:
@@ -268,7 +238,7 @@ class Encoder:
         return Val(
             z3.IntVal(TAGS[tag]),
             self.numbers.literal(num),
-            _str(z3, s),
+            strings.constant(z3, s),
             z3.BoolVal(b),
             z3.IntVal(ts or 0),
             z3.BoolVal(ts is not None),
@@ -369,25 +339,7 @@ class Encoder:
         return self.compare("==", None, a, lit)
 
     def _wildcard(self, pattern: str) -> Any:
-        z3 = self.z3
-        parts, chunk, i = [], "", 0
-        while i < len(pattern):
-            ch = pattern[i]
-            if ch == "\\" and i + 1 < len(pattern):
-                chunk += pattern[i + 1]
-                i += 2
-                continue
-            if ch == "*":
-                if chunk:
-                    parts.append(z3.Re(_str(z3, chunk)))
-                chunk = ""
-                parts.append(z3.Full(z3.ReSort(z3.StringSort())))
-            else:
-                chunk += ch
-            i += 1
-        if chunk or not parts:
-            parts.append(z3.Re(_str(z3, chunk)))
-        return z3.Concat(*parts) if len(parts) > 1 else parts[0]
+        return strings.wildcard(self.z3, pattern)
 
     # -- limits (termination) -------------------------------------------
     def _mentions_limit(self, node: Cmp) -> bool:
@@ -413,68 +365,6 @@ class Encoder:
         truth = {">": up, ">=": up, "<": not up, "<=": not up, "==": False, "!=": True}[node.op]
         typed = [self.var(p).tag == TAGS["number"] for p in sorted(others)]
         return z3.And(*typed, z3.BoolVal(truth)), z3.BoolVal(False)
-
-    # -- models ---------------------------------------------------------
-    def witness(self, model: Any, paths: set[tuple[str, ...]] | None = None) -> dict[str, Any]:
-        """A JSON input from a model: nested objects from dotted paths, absent paths left out."""
-        out: dict[str, Any] = {}
-        for path in sorted(self.vars, key=lambda p: (len(p), p)):
-            if paths is not None and not any(q[: len(path)] == path for q in paths):
-                continue
-            v = self.vars[path]
-            tag = model.eval(v.tag, model_completion=True).as_long()
-            if tag == TAGS["absent"]:
-                continue
-            if not path:  # the rules compare the whole input ("Variable": "$")
-                whole = self._render(model, v, tag)
-                if not isinstance(whole, dict):
-                    return {"$": whole}  # a non-object input, named the way the rules spell it
-                out.update(whole)
-                continue
-            parent = out
-            for key in path[:-1]:
-                nxt = parent.get(key)
-                if not isinstance(nxt, dict):
-                    break
-                parent = nxt
-            else:
-                parent[path[-1]] = self._render(model, v, tag)
-        return out
-
-    def _render(self, model: Any, v: Val, tag: int) -> Any:
-        z3 = self.z3
-        if tag == TAGS["null"]:
-            return None
-        if tag == TAGS["boolean"]:
-            return z3.is_true(model.eval(v.b, model_completion=True))
-        if tag == TAGS["number"]:
-            return self.numbers.render(model, v.num)
-        if tag == TAGS["string"]:
-            text = _decode(model.eval(v.s, model_completion=True).as_string())
-            if z3.is_true(model.eval(v.is_ts, model_completion=True)):
-                micros = model.eval(v.ts, model_completion=True).as_long()
-                if parse_timestamp(text) == micros:
-                    return text
-                moment = _EPOCH + timedelta(microseconds=micros)
-                text = moment.strftime("%Y-%m-%dT%H:%M:%S")
-                return text + (f".{moment.microsecond:06d}" if moment.microsecond else "") + "Z"
-            return text
-        return {}
-
-
-def _str(z3: Any, text: str) -> Any:
-    """A Z3 string constant; z3 reads ``\\u{..}`` escapes in ``StringVal``, so texts
-    holding a backslash are built character by character."""
-    if "\\" not in text:
-        return z3.StringVal(text)
-    return z3.Concat(*[z3.StringVal(ch) for ch in text]) if len(text) > 1 else z3.StringVal(text)
-
-
-def _decode(text: str) -> str:
-    """z3 prints characters it cannot show as ``\\u{hex}``: turn them back into characters."""
-    import re
-
-    return re.sub(r"\\u\{([0-9a-fA-F]{1,6})\}", lambda m: chr(int(m.group(1), 16)), text)
 
 
 def _linear(node: Expr, limits: dict[tuple[str, ...], int], scale: int) -> Fraction | None:
