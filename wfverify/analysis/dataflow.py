@@ -27,11 +27,11 @@ the keys of its ``Parameters``; a Map iteration from the keys of its
 
 from __future__ import annotations
 
-from collections import deque
 from typing import Any, NamedTuple
 
+from wfverify.analysis.graph import forward_facts
 from wfverify.core.expr import And, Cmp, Exists, IsType, Matches, Not, Opaque, Or, Var, variables
-from wfverify.core.model import State, StateKind, TransitionKind, Workflow
+from wfverify.core.model import Scope, State, StateKind, TransitionKind, Workflow
 
 __all__ = ["Facts", "facts_at", "input_facts", "input_root", "response_at", "status_values_at"]
 
@@ -219,35 +219,17 @@ def facts_at(workflow: Workflow) -> dict[str, Facts]:
 
 
 def _compute(workflow: Workflow) -> dict[str, Facts]:
-    facts: dict[str, Facts] = {}
     flow = _Flow(workflow)
-    for scope in sorted(workflow.scopes.values(), key=lambda s: len(s.id)):
-        if scope.start not in workflow.states:
-            continue
-        owner = workflow.states.get(scope.owner) if scope.owner else None
-        start = Facts()
-        if owner is not None:
-            if owner.name not in facts:
-                continue
-            start = _body_entry(owner, facts[owner.name])
-        entry: dict[str, Facts | None] = {n: None for n in scope.states}
-        entry[scope.start] = start
-        queue = deque([scope.start])
-        while queue:
-            name = queue.popleft()
-            here = entry.get(name)
-            if here is None:
-                continue
-            for target, out in flow.out_edges(workflow.states[name], here):
-                if target not in entry:
-                    continue
-                old = entry[target]
-                new = out if old is None else old.meet(out)
-                if new != old:
-                    entry[target] = new
-                    queue.append(target)
-        facts.update({n: f for n, f in entry.items() if f is not None})
-    return facts
+
+    def start(scope: Scope, facts: dict[str, Facts]) -> Facts | None:
+        if not scope.owner:
+            return Facts()
+        owner = workflow.states.get(scope.owner)
+        if owner is None:
+            return Facts()
+        return _body_entry(owner, facts[owner.name]) if owner.name in facts else None
+
+    return forward_facts(workflow, start, flow.out_edges, Facts.meet)
 
 
 class _Flow:

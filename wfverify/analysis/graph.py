@@ -13,8 +13,8 @@ machine of its own, entered when its owner is entered and left through its
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from wfverify.core.model import Scope, State, StateKind, TransitionKind, Workflow
 
@@ -222,6 +222,49 @@ def _tarjan(names: list[str], edges: dict[str, list[str]]) -> list[set[str]]:
                 parent = work[-1][0]
                 low[parent] = min(low[parent], low[node])
     return out
+
+
+_F = TypeVar("_F")
+
+
+def forward_facts(
+    workflow: Workflow,
+    start: Callable[[Scope, dict[str, _F]], _F | None],
+    edges: Callable[[State, _F], Iterable[tuple[str, _F]]],
+    meet: Callable[[_F, _F], _F],
+) -> dict[str, _F]:
+    """Facts on entry to every state, by a forward worklist fixpoint per scope, outer scopes first.
+
+    ``start(scope, facts so far)`` gives the facts at the scope's start (a body starts from its owner's
+    entry facts; ``None`` skips the scope), ``edges(state, facts)`` the facts carried along each way
+    out of it, and ``meet`` joins the facts of two ways into one state. The data-flow analyses
+    (:mod:`~wfverify.analysis.dataflow`, :mod:`~wfverify.analysis.known`) differ only in these three.
+    """
+    facts: dict[str, _F] = {}
+    for scope in sorted(workflow.scopes.values(), key=lambda s: len(s.id)):
+        if scope.start not in workflow.states:
+            continue
+        first = start(scope, facts)
+        if first is None:
+            continue
+        entry: dict[str, _F | None] = {n: None for n in scope.states}
+        entry[scope.start] = first
+        queue = deque([scope.start])
+        while queue:
+            name = queue.popleft()
+            here = entry.get(name)
+            if here is None:
+                continue
+            for target, out in edges(workflow.states[name], here):
+                if target not in entry:
+                    continue
+                old = entry[target]
+                new = out if old is None else meet(old, out)
+                if new != old:
+                    entry[target] = new
+                    queue.append(target)
+        facts.update({n: f for n, f in entry.items() if f is not None})
+    return facts
 
 
 def to_networkx(workflow: Workflow) -> Any:

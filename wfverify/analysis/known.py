@@ -47,12 +47,12 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections import deque
 from typing import Any
 
+from wfverify.analysis.graph import forward_facts
 from wfverify.core.evaluate import UNDEFINED, to_double, value_of
 from wfverify.core.expr import Arith, Lit, Var, variables
-from wfverify.core.model import Dialect, State, StateKind, Transition, TransitionKind, Workflow
+from wfverify.core.model import Dialect, Scope, State, StateKind, Transition, TransitionKind, Workflow
 
 __all__ = ["MAX_VALUES", "Known", "known_at", "known_before_choice"]
 
@@ -368,32 +368,19 @@ def _declared(workflow: Workflow) -> Known:
 
 
 def _compute(workflow: Workflow) -> dict[str, Known]:
-    facts: dict[str, Known] = {}
-    for scope in sorted(workflow.scopes.values(), key=lambda s: len(s.id)):
-        if scope.start not in workflow.states:
-            continue
-        start: Known = _declared(workflow) if scope.owner is None else {}
-        if scope.owner is not None:
-            if scope.owner not in facts:
-                continue
-            owner = workflow.states[scope.owner]
-            start = _body_start(workflow, owner, facts[scope.owner], scope.kind, scope.distributed)
-        inner = {n: _nested_writes(workflow, workflow.states[n]) for n in scope.states if n in workflow.states}
-        entry: dict[str, Known | None] = {n: None for n in scope.states}
-        entry[scope.start] = start
-        queue = deque([scope.start])
-        while queue:
-            name = queue.popleft()
-            here = entry.get(name)
-            if here is None:
-                continue
-            for target, out in _edges(workflow, workflow.states[name], here, inner[name]):
-                if target not in entry:
-                    continue
-                old = entry[target]
-                new = out if old is None else _meet(old, out)
-                if new != old:
-                    entry[target] = new
-                    queue.append(target)
-        facts.update({n: f for n, f in entry.items() if f is not None})
-    return facts
+    inner: dict[str, set[Path]] = {}
+
+    def start(scope: Scope, facts: dict[str, Known]) -> Known | None:
+        if scope.owner is None:
+            return _declared(workflow)
+        if scope.owner not in facts:
+            return None
+        owner = workflow.states[scope.owner]
+        return _body_start(workflow, owner, facts[scope.owner], scope.kind, scope.distributed)
+
+    def edges(state: State, here: Known) -> list[tuple[str, Known]]:
+        if state.name not in inner:
+            inner[state.name] = _nested_writes(workflow, state)
+        return _edges(workflow, state, here, inner[state.name])
+
+    return forward_facts(workflow, start, edges, _meet)
