@@ -50,7 +50,6 @@ unknowable, so no proof about it can be trusted.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 
 from wfverify.core.findings import Finding, Severity
@@ -59,15 +58,11 @@ from wfverify.core.rule import rule
 
 
 def _problem(path: PathExpr) -> str | None:
-    return _problem_of(path.text, path.language)
-
-
-@functools.lru_cache(maxsize=4096)
-def _problem_of(text: str, language: str) -> str | None:
-    """What is wrong with ``text`` in ``language``. The answer depends on the text alone, and the same
-    texts recur across a run (``$``, ``$.Payload``, ``$$.Execution.Id``): each is checked once."""
+    """What is wrong with the path's text in its language (the path checks keep their answers per text:
+    the same texts recur across a run, ``$``, ``$.Payload``, ``$$.Execution.Id``)."""
     from wfverify.load import asl_paths
 
+    text, language = path.text, path.language
     if language == "jsonpath":
         return asl_paths.check_jsonpath(text)
     if language == "reference-path":
@@ -89,14 +84,10 @@ def _problem_of(text: str, language: str) -> str | None:
 
 
 def _note(path: PathExpr) -> tuple[str, Severity] | None:
-    return _note_of(path.text, path.language)
-
-
-@functools.lru_cache(maxsize=4096)
-def _note_of(text: str, language: str) -> tuple[str, Severity] | None:
     """Text the service reads despite a flaw: blanks around a path (info), after a JSONata '%}' (warning)."""
     from wfverify.load import asl_paths
 
+    text, language = path.text, path.language
     if language in ("jsonpath", "reference-path", "result-path", "payload"):
         note = asl_paths.style_note(text)
         return (note, Severity.INFO) if note else None

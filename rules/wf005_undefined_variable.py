@@ -47,7 +47,6 @@ it.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -70,14 +69,9 @@ def _reads(path: PathExpr) -> tuple[str, ...]:
     each distinct text of a run is parsed once."""
     if path.language != "jsonata" and not _NAME_AFTER_DOLLAR.search(path.text):
         return ()
-    return _reads_of(path.text, path.language)
+    from wfverify.load.asl_paths import variable_reads  # answers kept per text there
 
-
-@functools.lru_cache(maxsize=4096)
-def _reads_of(text: str, language: str) -> tuple[str, ...]:
-    from wfverify.load.asl_paths import variable_reads
-
-    return tuple(variable_reads(text, language))
+    return tuple(variable_reads(path.text, path.language))
 
 
 def _always_evaluated(state: State, path: PathExpr) -> bool:

@@ -66,7 +66,6 @@ class ResultCache:
         self.database = directory / DATABASE
         self.salt = salt
         self.max_entries = max_entries
-        self.written = 0
 
     def key(self, display: str, raw: bytes, sidecar: bytes | None) -> str:
         digest = sha256()
@@ -111,7 +110,6 @@ class ResultCache:
         for attempt in (1, 2):
             try:
                 self._write(rows)
-                self.written += len(rows)
                 return
             except sqlite3.OperationalError:  # locked past the timeout, read-only, disk full: not damage
                 return
@@ -133,9 +131,6 @@ class ResultCache:
                 (self.max_entries,),
             )
             db.execute("COMMIT")
-
-    def close(self) -> None:
-        """Nothing left to do: each run's entries were written, and bounded, in one transaction."""
 
 
 DATABASE = "results.sqlite"
