@@ -283,7 +283,7 @@ def _merge(
 
 #: Definitions whose expressions only the JSONata library parses: importing it costs ~12 ms, so a
 #: parallel run checks them all in one process (a heuristic: a file naming it elsewhere only costs that).
-_NEEDS_JSONATA = b'"JSONata"'
+_NEEDS_JSONATA = b"JSONata"  # QueryLanguage in JSON or YAML
 
 
 def _run(

@@ -19,6 +19,7 @@ systems use the pool.
 
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
 import sys
@@ -55,7 +56,7 @@ def forked_map(
     """
     chunk = -(-count // _MOST_TOKENS)
     tokens = -(-count // chunk)
-    mine = list(own) if chunk == 1 else []
+    mine = list(own) if chunk == 1 else []  # a chunked queue (a huge run) hands out everything
     order: Sequence[int] = range(tokens)
     if chunk == 1:
         kept = set(mine)
@@ -75,10 +76,7 @@ def forked_map(
                 done(index)
 
     try:
-        for index in mine:
-            arrived([(index, work(index))])
-            arrived(pair for helper in helpers for pair in helper.ready())
-        for pair in _take_all(work, take_fd, chunk, count):
+        for pair in itertools.chain(((i, work(i)) for i in mine), _take_all(work, take_fd, chunk, count)):
             arrived([pair])
             arrived(pair for helper in helpers for pair in helper.ready())
     except BaseException:
@@ -89,11 +87,7 @@ def forked_map(
         os.close(take_fd)
     for helper in helpers:
         arrived(helper.rest())
-    for index in range(count):
-        if index not in results:  # a helper that failed: checked here
-            results[index] = work(index)
-            if done:
-                done(index)
+    arrived((i, work(i)) for i in range(count) if i not in results)  # what a failed helper left: done here
     return [results[i] for i in range(count)]
 
 

@@ -255,8 +255,7 @@ def check_command(args: argparse.Namespace) -> int:
     record = rerun.lookup(cache_dir, key, targets)
     if record is None:
         record = rerun.RunRecord([[d, str(p)] for d, p in targets], {}, {})
-        record.found = targets
-        code = _check(args, paths, from_file, config, fmt, record)
+        code = _check(args, paths, from_file, config, fmt, record, targets)
         rerun.store(cache_dir, key, record)
         return code
     with _output(args.output_file) as stream:
@@ -264,8 +263,18 @@ def check_command(args: argparse.Namespace) -> int:
     return record.exit_code
 
 
-def _check(args: argparse.Namespace, paths: list[str], from_file: Any, config: Any, fmt: str, record: Any) -> int:
-    """The run itself; with a ``record`` (:mod:`wfverify.cli.rerun`), what it printed and read is kept."""
+def _check(
+    args: argparse.Namespace,
+    paths: list[str],
+    from_file: Any,
+    config: Any,
+    fmt: str,
+    record: Any,
+    found: list[tuple[str, Path | None]] | None = None,
+) -> int:
+    """The run itself; with a ``record`` (:mod:`wfverify.cli.rerun`), what it printed and read is kept.
+
+    ``found``: the files discovery gave for ``paths`` already (the record was looked up with them)."""
     import io
 
     from wfverify import api
@@ -281,7 +290,6 @@ def _check(args: argparse.Namespace, paths: list[str], from_file: Any, config: A
     if args.show_config:
         sys.stdout.write(as_toml(config))
         return 0
-    found = record.found if record is not None else None  # the files the run record was looked up with
     report = api.check_paths(paths, _options(args, config), registry, found=found, fingerprint=record is not None)
     report, hidden = _baseline(args, report)
     shown = {"quiet": args.quiet, "show_source": config.show_source, "show_proofs": args.show_proofs}

@@ -53,8 +53,6 @@ class RunRecord:
         self.stdout = ""
         self.output_file: str | None = None
         self.exit_code = 0
-        #: The files found, as discovery gave them: the run checks these without a second folder walk.
-        self.found: list[tuple[str, Path | None]] | None = None
         #: path -> [size, mtime_ns, ctime_ns, inode] of a file whose digest a lookup may skip (see file_stamps).
         self.stats: dict[str, list[int]] = {}
         #: When the run began, before it read any file (made just before the run).

@@ -82,7 +82,6 @@ class ServiceIndex:
         self._shapes: dict[str, list[Any]] = {}
         self._pairs: dict[str, list[str | None] | None] = {}
         self._made: dict[str, Shape] = {}
-        self._all_read = False
 
     @property
     def operation_names(self) -> list[str]:
@@ -91,11 +90,11 @@ class ServiceIndex:
     def shape_for(self, name: str) -> Shape | None:
         made = self._made.get(name)
         if made is None:
-            if name not in self._shapes and not self._all_read:
-                self._all_read = True
-                self._shapes.update(self._files.all_shapes())
-            if name in self._shapes:
-                made = self._made[name] = Shape(self, name, self._shapes[name])
+            entry = self._shapes.get(name)
+            if entry is None:  # asked by name before an operation reaching it was read
+                entry = self._files.all_shapes().get(name)
+            if entry is not None:
+                made = self._made[name] = Shape(self, name, entry)
         return made
 
     def operation_model(self, name: str) -> Operation | None:
